@@ -1,0 +1,76 @@
+// The contract between the public gateway and the back office. The gateway authenticates
+// sessions and validates input; the back office is the only holder of data. The same
+// interface is served in-process (`ccc-server serve`) and over the internal link
+// (`ccc-server backoffice` + `ccc-server gateway --backoffice URL`).
+import type { ApiErrorData } from '../shared/errors';
+import type { OperationName, OpParams, ServerMessage } from '../shared/protocol';
+
+/** Operations the back office performs; `auth` never leaves the gateway. */
+export type BackOfficeOp = Exclude<OperationName, 'auth'>;
+
+export interface OpRequest<K extends BackOfficeOp = BackOfficeOp> {
+  /** Unique across all gateways ("<gatewayId>:<counter>"); notifications use it to skip the originating session. */
+  ref: string;
+  /** The authenticated session's address. */
+  account: string;
+  op: K;
+  /** Already validated by the gateway with the shared schemas (the back office re-validates). */
+  params: OpParams[K];
+}
+
+/** A message ready to send, without a nonce (the gateway adds the op's nonce). */
+export interface OutboundMessage {
+  msg: ServerMessage['msg'];
+  /** The JSON text of `data`; for signed messages this is exactly the RFC 8785 canonical text that was signed. */
+  data: string;
+  signed?: string;
+}
+
+export type OpOutcome = { ok: true } | { ok: false; error: ApiErrorData };
+
+/** Deliver `message` to every session of `account`, except the session that sent request `exceptRef` (it got it as the answer). */
+export interface Notification {
+  account: string;
+  message: OutboundMessage;
+  exceptRef?: string;
+}
+
+export type AdminCommand =
+  | { command: 'verify'; address: string }
+  | { command: 'deposit'; to: string; from: string; currency: string; amount: string; reference?: string }
+  | { command: 'settle'; txid: number; outcome: 'complete' | 'failed'; reason?: string }
+  | { command: 'key' };
+
+export interface BackOfficePort {
+  /**
+   * Perform an operation. Answer messages are passed to `emit` in order (a history replay emits
+   * one `transfer` per transaction, then its closing `history`); the promise resolves once the
+   * operation is fully answered. Rejects only if the back office cannot be reached
+   * (the gateway then answers BACKEND_UNAVAILABLE).
+   */
+  execute(req: OpRequest, emit: (m: OutboundMessage) => void): Promise<OpOutcome>;
+  admin(cmd: AdminCommand): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorData }>;
+  onNotification(listener: (n: Notification) => void): () => void;
+  /** Whether the back office is reachable now (a remote link may be down and reconnecting). */
+  isAvailable(): boolean;
+  close(): Promise<void>;
+}
+
+// ---- the internal link (JSON over WebSocket, loopback by default) ------------------------
+// Authentication: the back office sends {t:'challenge', nonce}; the client answers
+// {t:'hello', role, gatewayId, mac} with mac = hex HMAC-SHA256(linkSecret, nonce); the back office
+// answers {t:'welcome', backofficeAddress} or closes with code 4001. The link secret is
+// generated on first start in the data directory (file `link-secret`).
+export type LinkClientFrame =
+  | { t: 'hello'; role: 'gateway' | 'admin'; gatewayId: string; mac: string }
+  | { t: 'op'; ref: string; account: string; op: BackOfficeOp; params: unknown }
+  | { t: 'admin'; ref: string; cmd: AdminCommand };
+
+export type LinkServerFrame =
+  | { t: 'challenge'; nonce: string }
+  | { t: 'welcome'; backofficeAddress: string }
+  | { t: 'msg'; ref: string; message: OutboundMessage }
+  | { t: 'end'; ref: string; outcome: OpOutcome }
+  | { t: 'admin-result'; ref: string; ok: true; result: unknown }
+  | { t: 'admin-result'; ref: string; ok: false; error: ApiErrorData }
+  | { t: 'notify'; notification: Notification };

@@ -1,0 +1,217 @@
+// The one typed contract between the app's main process and its renderer. The preload
+// exposes exactly this (as `window.treasury`); the Chromium dev bridge implements it over a
+// local WebSocket. The renderer cannot send raw protocol operations: it can only ask for these
+// high-level actions, and a transfer is only ever sent by the main process after the device
+// signed its confirmation text.
+import type { AccountData, TransferStatus } from './protocol';
+import type { CurrencyCode } from './currencies';
+import type { AddressKind, BitcoinNetwork } from './bitcoin-address';
+
+// ---- profiles & settings ---------------------------------------------------------------
+
+export type TransportKind = 'virtual' | 'usb' | 'speculos';
+
+export interface Profile {
+  id: string;
+  name: string;
+  /** ws:// or wss:// URL of the CCC API. */
+  endpoint: string;
+  /** The back-office address whose signatures are trusted for this endpoint. */
+  trustedAddress: string;
+  transport: TransportKind;
+  /** Speculos REST API port when transport is 'speculos' (default 5000). */
+  speculosPort?: number;
+  network: BitcoinNetwork;
+  addressKind: AddressKind;
+  /** BIP32 path of the signing key, e.g. "84'/0'/0'/0/0". */
+  derivationPath: string;
+  /** Built-in sandbox profile (embedded server, virtual device). */
+  sandbox?: boolean;
+}
+
+export type ProfileInput = Omit<Profile, 'id' | 'sandbox'> & { id?: string };
+
+// ---- device -------------------------------------------------------------------------------
+
+export type DeviceErrorCode =
+  | 'NO_DEVICE'
+  | 'LOCKED'
+  | 'WRONG_APP'
+  | 'USER_REJECTED'
+  | 'UNPLUGGED'
+  | 'TIMEOUT'
+  | 'BUSY'
+  | 'UNSUPPORTED_PATH'
+  | 'UNKNOWN';
+
+export type DeviceStatus =
+  | { state: 'disconnected' }
+  | { state: 'locked' }
+  | { state: 'wrong-app'; appName: string }
+  | { state: 'ready'; appName: string; appVersion: string; /** the app shows message text (else only its hash) */ displaysText: boolean }
+  | { state: 'awaiting-confirmation'; action: 'login' | 'transfer'; /** what the device screen shows, in order */ screens: string[] }
+  | { state: 'error'; code: DeviceErrorCode; message: string };
+
+/** Steps of the login flow, shown the way Ledger Live does. */
+export type LoginStep = 'connect-device' | 'unlock' | 'open-app' | 'get-address' | 'connect-server' | 'confirm-login' | 'authenticated';
+
+// ---- session --------------------------------------------------------------------------------
+
+export type ConnectionState = 'idle' | 'connecting' | 'authenticating' | 'online' | 'reconnecting' | 'offline';
+
+export interface BalanceRow {
+  currency: CurrencyCode;
+  /** Canonical decimal string. */
+  amount: string;
+  preferred: boolean;
+}
+
+export interface TxRow {
+  txid: number;
+  timestamp: number;
+  direction: 'in' | 'out';
+  /** The other side: an address or an IBAN. */
+  counterparty: string;
+  counterpartyKind: 'address' | 'iban';
+  currency: CurrencyCode;
+  /** Canonical positive decimal. */
+  amount: string;
+  /** Canonical decimal with sign from this account's view: "-12.50" or "12.50". */
+  signedAmount: string;
+  status: TransferStatus;
+  /** Failure reason of a failed IBAN payout. */
+  message?: string;
+  reference?: string;
+  /** The back office's signature over this transaction's latest message verified. Rows are only ever built from verified messages. */
+  verified: true;
+}
+
+export interface SecurityAlert {
+  id: string;
+  time: number;
+  kind: 'bad-signature' | 'missing-signature' | 'unexpected-message';
+  /** The message type that was refused, e.g. "transfer". */
+  msg: string;
+  summary: string;
+  /** The refused frame, for investigation (never applied). */
+  raw: string;
+}
+
+export interface AppSnapshot {
+  profileId: string | null;
+  connection: ConnectionState;
+  loginStep: LoginStep | null;
+  address: string | null;
+  /** undefined: not known yet; null: the address has no account (register). */
+  account: AccountData | null | undefined;
+  balances: BalanceRow[];
+  alerts: SecurityAlert[];
+  device: DeviceStatus;
+  lastError: { code: string; message: string } | null;
+}
+
+// ---- transfers -------------------------------------------------------------------------------
+
+export interface TransferDraft {
+  destination: string;
+  currency: string;
+  amount: string;
+  reference?: string;
+}
+
+export interface TransferReview {
+  requestId: string;
+  destination: string;
+  destinationKind: 'address' | 'iban';
+  currency: CurrencyCode;
+  amount: string;
+  reference?: string;
+  /** The exact text the device will be asked to sign. */
+  confirmationText: string;
+  /** What the device will show: the text itself, or (older apps) its SHA-256 in upper-case hex. */
+  deviceScreens: string[];
+  deviceShowsHash: boolean;
+}
+
+export type TransferOutcome =
+  | { status: 'sent'; tx: TxRow }
+  | { status: 'rejected-on-device' }
+  | { status: 'failed'; code: string; message: string };
+
+// ---- statements ---------------------------------------------------------------------------------
+
+export interface StatementOptions {
+  /** Inclusive, epoch milliseconds. */
+  from?: number;
+  /** Exclusive, epoch milliseconds. */
+  to?: number;
+  currency?: CurrencyCode;
+  status?: TransferStatus | 'all';
+}
+
+export type StatementResult = { saved: true; path: string; rows: number } | { saved: false };
+
+// ---- events ----------------------------------------------------------------------------------------
+
+export type AppEvent =
+  | { type: 'snapshot'; snapshot: AppSnapshot }
+  | { type: 'transaction'; tx: TxRow; live: boolean }
+  | { type: 'alert'; alert: SecurityAlert }
+  | { type: 'device'; status: DeviceStatus }
+  | { type: 'login-step'; step: LoginStep };
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+/** The API the renderer sees. Every method is async and may reject with an Error whose message is for humans and whose `code` is machine-readable. */
+export interface TreasuryApi {
+  listProfiles(): Promise<{ profiles: Profile[]; activeId: string | null }>;
+  saveProfile(input: ProfileInput): Promise<Profile>;
+  deleteProfile(id: string): Promise<void>;
+
+  getSnapshot(): Promise<AppSnapshot>;
+  getDeviceStatus(): Promise<DeviceStatus>;
+  login(profileId: string): Promise<AppSnapshot>;
+  logout(): Promise<void>;
+
+  register(input: { name: string; email: string; country: string; currency: string; address?: string; phone?: string }): Promise<AccountData>;
+  refreshAccount(): Promise<AccountData>;
+  updateAccount(changes: { email?: string; address?: string; phone?: string; country?: string; currency?: string }): Promise<AccountData>;
+
+  getTransactions(): Promise<TxRow[]>;
+  prepareTransfer(draft: TransferDraft): Promise<TransferReview>;
+  /** Asks the device to sign the review's confirmation text; sends only on approval. */
+  confirmTransfer(requestId: string): Promise<TransferOutcome>;
+  cancelTransfer(requestId: string): Promise<void>;
+
+  exportStatement(options: StatementOptions): Promise<StatementResult>;
+  dismissAlert(id: string): Promise<void>;
+}
+
+/** Method names, shared by main (ipcMain.handle), preload and the dev bridge: nothing else crosses the boundary. */
+export const TREASURY_METHODS = [
+  'listProfiles',
+  'saveProfile',
+  'deleteProfile',
+  'getSnapshot',
+  'getDeviceStatus',
+  'login',
+  'logout',
+  'register',
+  'refreshAccount',
+  'updateAccount',
+  'getTransactions',
+  'prepareTransfer',
+  'confirmTransfer',
+  'cancelTransfer',
+  'exportStatement',
+  'dismissAlert',
+] as const satisfies readonly (keyof TreasuryApi)[];
+
+export type TreasuryMethod = (typeof TREASURY_METHODS)[number];
+export const TREASURY_INVOKE_CHANNEL = 'treasury:invoke';
+export const TREASURY_EVENT_CHANNEL = 'treasury:event';
+
+/** What the renderer gets on `window.treasury`. */
+export interface TreasuryBridge extends TreasuryApi {
+  onEvent(listener: (event: AppEvent) => void): () => void;
+}

@@ -1,0 +1,186 @@
+// The wire protocol of the CCC End-User API: operation envelopes, the schema of every
+// operation's params, and the shapes of the messages the server sends. Validation at the
+// boundary happens here, once, for the gateway, the back office and the app alike.
+import { z } from 'zod';
+import countries from 'i18n-iso-countries';
+import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './currencies';
+
+export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer'] as const;
+export type OperationName = (typeof OPERATIONS)[number];
+
+/** Operations that need an authenticated session; `register` additionally needs no existing account. */
+export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer'];
+
+export const MAX_FRAME_BYTES = 16 * 1024;
+
+export const NonceSchema = z.union([z.number().int().safe(), z.string().max(64)]);
+export type Nonce = z.infer<typeof NonceSchema>;
+
+export const EnvelopeSchema = z.object({
+  op: z.string().max(64),
+  nonce: NonceSchema.optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+// ---- field schemas -------------------------------------------------------
+
+const printable = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+export const CountrySchema = z
+  .string()
+  .length(2)
+  .transform((s) => s.toUpperCase())
+  .refine((s) => /^[A-Z]{2}$/.test(s) && countries.isValid(s), 'must be an ISO 3166-1 alpha-2 country code such as "PA"');
+
+export const CurrencySchema = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .refine(isSupportedCurrency, `must be one of the supported currencies: ${SUPPORTED_CURRENCIES.join(', ')}`)
+  .transform((s) => s as CurrencyCode);
+
+export const EmailSchema = z.string().trim().max(254).pipe(z.email('must be a valid email address'));
+
+/** E.164 after removing spaces, dashes, dots and parentheses: "+507 123-1234" → "+5071231234". */
+export const PhoneSchema = z
+  .string()
+  .max(32)
+  .transform((s) => s.replace(/[\s\-().]/g, ''))
+  .refine((s) => /^\+[1-9][0-9]{6,14}$/.test(s), 'must be an international number with country code, e.g. "+5071231234"');
+
+export const NameSchema = printable(200);
+export const PostalAddressSchema = printable(300);
+
+export const RequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 characters of A-Z, a-z, 0-9, "_" or "-"');
+export const ReferenceSchema = printable(140);
+/** An amount as it arrives: a decimal string, or a number that is exactly representable (checked by money.parseAmount). */
+export const AmountInputSchema = z.union([z.string().max(40), z.number()]);
+
+// ---- operation params ------------------------------------------------------
+
+export const AuthParams = z.strictObject({
+  key: z.string().min(1).max(100),
+  signature: z.string().min(1).max(200),
+});
+
+export const RegisterParams = z.strictObject({
+  name: NameSchema,
+  email: EmailSchema,
+  country: CountrySchema,
+  currency: CurrencySchema,
+  address: PostalAddressSchema.optional(),
+  phone: PhoneSchema.optional(),
+});
+
+export const GetinfoParams = z.strictObject({});
+
+export const SetinfoParams = z
+  .strictObject({
+    email: EmailSchema.optional(),
+    address: PostalAddressSchema.optional(),
+    phone: PhoneSchema.optional(),
+    country: CountrySchema.optional(),
+    currency: CurrencySchema.optional(),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one field to change');
+
+export const BalanceParams = z.strictObject({ currency: CurrencySchema.optional() });
+
+export const MAX_HISTORY_LIMIT = 100_000;
+export const HistoryParams = z
+  .strictObject({
+    limit: z.number().int().min(1).max(MAX_HISTORY_LIMIT).optional(),
+    sinceTransaction: z.number().int().min(0).safe().optional(),
+    sinceTime: z.number().int().min(0).safe().optional(),
+  })
+  .refine((p) => [p.limit, p.sinceTransaction, p.sinceTime].filter((v) => v !== undefined).length <= 1, 'give at most one of limit, sinceTransaction, sinceTime');
+
+export const TransferParams = z.strictObject({
+  destination: z.string().trim().min(1).max(100),
+  currency: CurrencySchema,
+  amount: AmountInputSchema,
+  requestId: RequestIdSchema.optional(),
+  reference: ReferenceSchema.optional(),
+  confirmation: z.string().min(1).max(200).optional(),
+});
+
+export const PARAM_SCHEMAS = {
+  auth: AuthParams,
+  register: RegisterParams,
+  getinfo: GetinfoParams,
+  setinfo: SetinfoParams,
+  balance: BalanceParams,
+  history: HistoryParams,
+  transfer: TransferParams,
+} as const;
+
+export type OpParams = { [K in OperationName]: z.infer<(typeof PARAM_SCHEMAS)[K]> };
+export type OpInput = { [K in OperationName]: z.input<(typeof PARAM_SCHEMAS)[K]> };
+
+export function isOperationName(x: unknown): x is OperationName {
+  return typeof x === 'string' && (OPERATIONS as readonly string[]).includes(x);
+}
+
+/** Human summary of a zod error: "amount: must be …; currency: …". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+// ---- messages ---------------------------------------------------------------
+
+export type TransferStatus = 'pending' | 'complete' | 'failed';
+
+/** The data of a `transfer` message (live and replayed). Signed by the back office. */
+export interface TransferData {
+  txid: number;
+  timestamp: number;
+  sender: string;
+  destination: string;
+  currency: CurrencyCode;
+  amount: string;
+  /** Only on IBAN payouts: pending, then complete or failed. */
+  status?: TransferStatus;
+  /** Reason, on a failed IBAN payout. */
+  message?: string;
+  /** Free-text statement reference given by the sender (extension). */
+  reference?: string;
+}
+
+/** The data of a `balance` message: currency → canonical decimal. Signed by the back office. */
+export type BalanceData = Partial<Record<CurrencyCode, string>>;
+
+/** The data of `account` and `register` messages. */
+export interface AccountData {
+  name: string;
+  email: string;
+  address: string | null;
+  phone: string | null;
+  country: string;
+  currency: CurrencyCode;
+  isVerified: boolean;
+  iban: string | null;
+}
+
+/** Closing message of a history replay (extension). */
+export interface HistoryEndData {
+  count: number;
+}
+
+export type ServerMessage =
+  | { msg: 'challenge'; data: string }
+  | { msg: 'auth'; nonce?: Nonce; data: 'User Authenticated' }
+  | { msg: 'register'; nonce?: Nonce; data: AccountData }
+  | { msg: 'account'; nonce?: Nonce; data: AccountData }
+  | { msg: 'balance'; nonce?: Nonce; data: BalanceData; signed: string }
+  | { msg: 'transfer'; nonce?: Nonce; data: TransferData; signed: string }
+  | { msg: 'history'; nonce?: Nonce; data: HistoryEndData }
+  | { msg: 'error'; nonce?: Nonce; data: { code: string; message: string; details?: unknown } };
+
+/** Messages whose `data` carries the back office's signature. */
+export const SIGNED_MESSAGES = ['transfer', 'balance'] as const;

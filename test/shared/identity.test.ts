@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { addressFromPublicKey, parseBitcoinAddress } from '../../src/shared/bitcoin-address';
+import { checkIban, formatIban, looksLikeIban } from '../../src/shared/iban';
+import { signData, signMessage, verifyMessageSignature, verifySignedData } from '../../src/shared/message-signature';
+import { confirmationText, deviceMessageHash, isDeviceDisplayable } from '../../src/shared/confirmation';
+import { canonicalJson } from '../../src/shared/canonical-json';
+
+const priv = Uint8Array.from(Buffer.from('1e99423a4ed27608a15a2616a2b0e9e52ced330ac530edcc32c8ffc6a526aedd', 'hex'));
+const pub = secp256k1.getPublicKey(priv, true);
+
+describe('bitcoin addresses', () => {
+  it('derives the known P2PKH address of a test key (cross-checked) and parses all kinds', () => {
+    // Cross-checked against bitcoinjs-lib payments.p2pkh / p2wpkh / p2sh(p2wpkh).
+    expect(addressFromPublicKey(pub, 'p2pkh')).toBe('1J7mdg5rbQyUHENYdx39WVWK7fsLpEoXZy');
+    expect(addressFromPublicKey(pub, 'p2wpkh')).toBe('bc1qh0q7g23e6pdye3sh2ttfvwmld8gfhvnmmfxuck');
+    expect(addressFromPublicKey(pub, 'p2sh')).toBe('3FyC6EYuxW22uj4CaEGjNCjxeg7gHyFeVv');
+    for (const kind of ['p2pkh', 'p2sh', 'p2wpkh'] as const) {
+      for (const network of ['mainnet', 'testnet'] as const) {
+        const a = addressFromPublicKey(pub, kind, network);
+        expect(parseBitcoinAddress(a)).toEqual({ address: a, kind, network });
+      }
+    }
+  });
+  it('rejects garbage, bad checksums, P2WSH and upper-case bech32', () => {
+    expect(parseBitcoinAddress('1F3sAm6ZtwLAUnj7d38pGFxtP3RVEvtsbW')).toBeNull();
+    expect(parseBitcoinAddress('hello')).toBeNull();
+    expect(parseBitcoinAddress('bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3')).toBeNull();
+    expect(parseBitcoinAddress('BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4')).toBeNull();
+    expect(parseBitcoinAddress('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4')?.kind).toBe('p2wpkh');
+  });
+});
+
+describe('IBAN', () => {
+  it('validates country length, format and mod-97', () => {
+    expect(checkIban('GB82 WEST 1234 5698 7654 32')).toEqual({ ok: true, iban: 'GB82WEST12345698765432', country: 'GB' });
+    expect(checkIban('GB83WEST12345698765432')).toMatchObject({ ok: false, reason: expect.stringMatching(/mod-97/) });
+    expect(checkIban('GB82WEST1234569876543')).toMatchObject({ ok: false });
+    expect(checkIban('XX82WEST12345698765432')).toMatchObject({ ok: false });
+    expect(checkIban('GB82-WEST')).toMatchObject({ ok: false });
+    expect(looksLikeIban('DE89370400440532013000')).toBe(true);
+    expect(looksLikeIban('1F3sAm6ZtwLAUnj7d38pGFxtP3RVEvtsbV')).toBe(false);
+    expect(formatIban('DE89370400440532013000')).toBe('DE89 3704 0044 0532 0130 00');
+  });
+});
+
+describe('message signatures', () => {
+  it('verifies its own signatures for every address kind and refuses tampering', () => {
+    const sig = signMessage('tlgczpu91rw6zuxr', priv);
+    for (const kind of ['p2pkh', 'p2sh', 'p2wpkh'] as const) {
+      expect(verifyMessageSignature('tlgczpu91rw6zuxr', addressFromPublicKey(pub, kind), sig)).toBe(true);
+    }
+    expect(verifyMessageSignature('tlgczpu91rw6zuxs', addressFromPublicKey(pub, 'p2pkh'), sig)).toBe(false);
+    const other = addressFromPublicKey(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true), 'p2pkh');
+    expect(verifyMessageSignature('tlgczpu91rw6zuxr', other, sig)).toBe(false);
+    expect(verifyMessageSignature('tlgczpu91rw6zuxr', addressFromPublicKey(pub, 'p2pkh'), 'AAAA')).toBe(false);
+  });
+  it('accepts BIP137 segwit headers for their own address kind only', () => {
+    const raw = Buffer.from(signMessage('m', priv), 'base64');
+    const recovery = raw[0] - 31;
+    const p2sh = Buffer.from(raw); p2sh[0] = 35 + recovery;
+    const p2wpkh = Buffer.from(raw); p2wpkh[0] = 39 + recovery;
+    expect(verifyMessageSignature('m', addressFromPublicKey(pub, 'p2sh'), p2sh.toString('base64'))).toBe(true);
+    expect(verifyMessageSignature('m', addressFromPublicKey(pub, 'p2wpkh'), p2wpkh.toString('base64'))).toBe(true);
+    expect(verifyMessageSignature('m', addressFromPublicKey(pub, 'p2pkh'), p2wpkh.toString('base64'))).toBe(false);
+  });
+  it('signs and verifies canonical JSON of data, independent of key order', () => {
+    const data = { txid: 7, amount: '1.00', currency: 'USD', sender: 'a', destination: 'b', timestamp: 1 };
+    const { canonical, signed } = signData(data, priv);
+    expect(canonical).toBe('{"amount":"1.00","currency":"USD","destination":"b","sender":"a","timestamp":1,"txid":7}');
+    const reordered = JSON.parse(JSON.stringify({ timestamp: 1, txid: 7, amount: '1.00', currency: 'USD', sender: 'a', destination: 'b' }));
+    expect(verifySignedData(reordered, signed, addressFromPublicKey(pub, 'p2pkh'))).toBe(true);
+    expect(verifySignedData({ ...reordered, amount: '100.00' }, signed, addressFromPublicKey(pub, 'p2pkh'))).toBe(false);
+    expect(verifySignedData(reordered, undefined, addressFromPublicKey(pub, 'p2pkh'))).toBe(false);
+    expect(canonicalJson({ b: [1, { y: 1, x: 2 }], a: 'é' })).toBe('{"a":"é","b":[1,{"x":2,"y":1}]}');
+  });
+});
+
+describe('confirmation text', () => {
+  it('is one short printable-ASCII line the device shows in full', () => {
+    const text = confirmationText({ amount: '1250.00', currency: 'USD', destination: 'DE89370400440532013000', requestId: 'req_0123456789' });
+    expect(text).toBe('CCC transfer 1250.00 USD to DE89370400440532013000 id req_0123456789');
+    expect(isDeviceDisplayable(text)).toBe(true);
+    expect(isDeviceDisplayable('naïve')).toBe(false);
+    expect(isDeviceDisplayable('a\nb')).toBe(false);
+    expect(deviceMessageHash('Hello world!')).toBe('C0535E4BE2B79FFD93291305436BF889314E4A3FAEC05ECFFCBB7DF31AD9E51A');
+    expect(() => confirmationText({ amount: '1', currency: 'USD', destination: 'Zürich', requestId: 'x' })).toThrow();
+  });
+});
