@@ -1,0 +1,25 @@
+// `npm run bench`: every performance figure of the project, layer by layer. Each part is
+// its own module (also runnable alone with tsx); this runs them in sequence and prints.
+// Sizes scale with BENCH_SCALE (default 1; e.g. BENCH_SCALE=0.1 for a quick look).
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+
+const parts: { file: string; fn: string; title: string }[] = [
+  { file: 'ledger.ts', fn: 'benchLedger', title: 'Back office ledger (no network)' },
+  { file: 'server.ts', fn: 'benchServer', title: 'Server end to end over WebSocket' },
+  { file: 'client.ts', fn: 'benchClient', title: 'App core: history replay and CSV export' },
+];
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+for (const part of parts) {
+  const file = path.join(here, part.file);
+  console.log(`\n=== ${part.title} (bench/${part.file}) ===`);
+  if (!fs.existsSync(file)) {
+    console.log('  (not present)');
+    continue;
+  }
+  const mod = await import(pathToFileURL(file).href);
+  const result = await mod[part.fn]({ print: true });
+  if (result && typeof result === 'object') console.log(JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+}

@@ -1,0 +1,481 @@
+// The back office: the only holder of data. It performs operations on the ledger, applies
+// compliance rules, signs the messages customers receive, and runs the IBAN rails.
+//
+// Writes are group-committed: operations queue up and every queued operation is executed in ONE
+// SQLite transaction (each in its own savepoint, so one failing op does not undo the others);
+// answers and notifications are released only after that transaction is durably committed.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { AdminCommand, BackOfficePort, Notification, OpOutcome, OpRequest, OutboundMessage } from '../contract';
+import { ApiError, type ApiErrorData } from '../../shared/errors';
+import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
+import { formatAmount, parseAmount } from '../../shared/money';
+import { checkIban, looksLikeIban } from '../../shared/iban';
+import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
+import { canonicalJson } from '../../shared/canonical-json';
+import { confirmationText } from '../../shared/confirmation';
+import { signData, verifyMessageSignature } from '../../shared/message-signature';
+import { composeIBAN } from 'ibantools';
+import { describeIssues, PARAM_SCHEMAS, type AccountData, type BalanceData, type OpParams, type TransferData } from '../../shared/protocol';
+import { CLEARING_OWNER, Ledger, type AccountRow, type TransferRow } from './ledger';
+import { dataPath, ensureDataDir, loadOrCreateKey, type BackOfficeKey } from './data-dir';
+import { limitMinor, loadRules, type Rules } from './config';
+
+export interface BackOfficeOptions {
+  dataDir: string;
+  network?: BitcoinNetwork;
+  /** Sandbox: rails settle quickly (only affects the defaults written on first start). */
+  sandbox?: boolean;
+  /** Override the rules read from compliance.json (tests). */
+  rules?: Rules;
+  /** Most operations committed in one transaction. */
+  maxBatch?: number;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+interface JobResult {
+  messages: OutboundMessage[];
+  outcome: OpOutcome;
+  notifications: Notification[];
+  /** Runs after commit (e.g. scheduling a payout's settlement). */
+  after?: () => void;
+}
+
+interface Job {
+  run: () => JobResult;
+  resolve: (r: JobResult) => void;
+}
+
+const ok: OpOutcome = { ok: true };
+const failure = (e: ApiErrorData): JobResult => ({ messages: [], outcome: { ok: false, error: e }, notifications: [] });
+
+export class BackOffice implements BackOfficePort {
+  readonly ledger: Ledger;
+  readonly address: string;
+  readonly network: BitcoinNetwork;
+  readonly rules: Rules;
+  readonly dataDir: string;
+  private readonly key: BackOfficeKey;
+  private readonly now: () => number;
+  private readonly maxBatch: number;
+  private readonly listeners = new Set<(n: Notification) => void>();
+  private readonly timers = new Map<bigint, NodeJS.Timeout>();
+  private queue: Job[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly signedCache;
+  private readonly storeSigned;
+  /** Figures for benchmarks: transactions committed and operations in them. */
+  readonly stats = { commits: 0, operations: 0 };
+
+  constructor(opts: BackOfficeOptions) {
+    this.dataDir = path.resolve(opts.dataDir);
+    ensureDataDir(this.dataDir);
+    this.network = opts.network ?? 'mainnet';
+    this.key = loadOrCreateKey(this.dataDir, this.network);
+    this.address = this.key.address;
+    this.rules = opts.rules ?? loadRules(this.dataDir, opts.sandbox ?? false);
+    this.now = opts.now ?? Date.now;
+    this.maxBatch = opts.maxBatch ?? 512;
+    this.ledger = new Ledger(dataPath(this.dataDir, 'ledger'));
+    // The latest signed message of each transfer, signed once when its state changes, so a
+    // replay is byte-identical to the live message and costs no signing.
+    this.ledger.db.exec('CREATE TABLE IF NOT EXISTS signed_messages (txid INTEGER PRIMARY KEY REFERENCES transfers (txid), data TEXT NOT NULL, signed TEXT NOT NULL)');
+    this.signedCache = this.ledger.db.prepare('SELECT data, signed FROM signed_messages WHERE txid = ?');
+    this.storeSigned = this.ledger.db.prepare('INSERT INTO signed_messages (txid, data, signed) VALUES (?, ?, ?) ON CONFLICT (txid) DO UPDATE SET data = excluded.data, signed = excluded.signed');
+    for (const row of this.ledger.pendingPayouts()) this.scheduleSettlement(row);
+  }
+
+  // ---- BackOfficePort -------------------------------------------------------------------
+
+  execute(req: OpRequest, emit: (m: OutboundMessage) => void): Promise<OpOutcome> {
+    if (this.closed) return Promise.reject(new Error('back office closed'));
+    return this.enqueue(() => this.perform(req)).then((r) => {
+      for (const m of r.messages) emit(m);
+      return r.outcome;
+    });
+  }
+
+  async admin(cmd: AdminCommand): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorData }> {
+    if (this.closed) throw new Error('back office closed');
+    const r = await this.enqueue(() => this.performAdmin(cmd));
+    if (!r.outcome.ok) return { ok: false, error: r.outcome.error };
+    const m = r.messages[0];
+    return { ok: true, result: m ? JSON.parse(m.data) : null };
+  }
+
+  onNotification(listener: (n: Notification) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  isAvailable(): boolean {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Let queued operations finish and commit before closing.
+    while (this.queue.length > 0 || this.flushScheduled) await new Promise((r) => setImmediate(r));
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.ledger.close();
+  }
+
+  // ---- group commit -----------------------------------------------------------------------
+
+  private enqueue(run: () => JobResult): Promise<JobResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ run, resolve });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    const batch = this.queue.splice(0, this.maxBatch);
+    const results: JobResult[] = new Array(batch.length);
+    const inSavepoint = this.ledger.db.transaction((job: Job) => job.run());
+    const all = this.ledger.db.transaction(() => {
+      batch.forEach((job, i) => {
+        try {
+          results[i] = inSavepoint(job);
+        } catch (e) {
+          results[i] = failure(e instanceof ApiError ? e.toData() : internalError(e));
+        }
+      });
+    });
+    try {
+      all();
+      this.stats.commits += 1;
+      this.stats.operations += batch.length;
+    } catch (e) {
+      // The commit itself failed: nothing of this batch happened.
+      results.fill(failure(internalError(e)));
+      for (const r of results) r.after = undefined;
+    }
+    batch.forEach((job, i) => {
+      const r = results[i];
+      job.resolve(r);
+      for (const n of r.notifications) for (const l of this.listeners) l(n);
+      r.after?.();
+    });
+    if (this.queue.length > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  // ---- operations ---------------------------------------------------------------------------
+
+  private perform(req: OpRequest): JobResult {
+    // Defence in depth: the gateway validated already, but the back office trusts no one.
+    const parsed = PARAM_SCHEMAS[req.op].safeParse(req.params ?? {});
+    if (!parsed.success) throw new ApiError('INVALID_PARAMS', describeIssues(parsed.error));
+    const params = parsed.data;
+    const account = req.account;
+    if (!parseBitcoinAddress(account)) throw new ApiError('INVALID_ADDRESS');
+    switch (req.op) {
+      case 'register':
+        return this.register(account, params as OpParams['register']);
+      case 'getinfo':
+        return this.answer({ msg: 'account', data: JSON.stringify(accountData(this.requireAccount(account))) });
+      case 'setinfo':
+        return this.setinfo(account, params as OpParams['setinfo']);
+      case 'balance':
+        return this.answer(this.balanceMessage(this.requireAccount(account), (params as OpParams['balance']).currency));
+      case 'history':
+        return this.history(account, params as OpParams['history']);
+      case 'transfer':
+        return this.transfer(req.ref, account, params as OpParams['transfer']);
+    }
+  }
+
+  private answer(...messages: OutboundMessage[]): JobResult {
+    return { messages, outcome: ok, notifications: [] };
+  }
+
+  private requireAccount(address: string): AccountRow {
+    const a = this.ledger.account(address);
+    if (!a) throw new ApiError('NOT_REGISTERED');
+    return a;
+  }
+
+  private register(address: string, p: OpParams['register']): JobResult {
+    if (this.ledger.account(address)) throw new ApiError('ALREADY_REGISTERED');
+    this.ledger.register(address, p, this.now());
+    return this.answer({ msg: 'register', data: JSON.stringify(accountData(this.requireAccount(address))) });
+  }
+
+  private setinfo(address: string, p: OpParams['setinfo']): JobResult {
+    const before = this.requireAccount(address);
+    const countryChanged = p.country !== undefined && p.country !== before.country;
+    this.ledger.updateAccount(
+      address,
+      { email: p.email, postal_address: p.address, phone: p.phone, country: p.country, currency: p.currency, verified: countryChanged ? 0 : undefined },
+      this.now(),
+    );
+    return this.answer({ msg: 'account', data: JSON.stringify(accountData(this.requireAccount(address))) });
+  }
+
+  private balanceMessage(account: AccountRow, only?: CurrencyCode): OutboundMessage {
+    const data: BalanceData = {};
+    const available = new Map(this.ledger.balances(account.address).map((b) => [b.currency, b.balance - b.held]));
+    if (only) {
+      data[only] = formatAmount(available.get(only) ?? 0n, only);
+    } else {
+      data[account.currency] = formatAmount(available.get(account.currency) ?? 0n, account.currency);
+      for (const [cur, v] of available) if (v !== 0n) data[cur] = formatAmount(v, cur);
+    }
+    const { canonical, signed } = signData(data, this.key.privateKey);
+    return { msg: 'balance', data: canonical, signed };
+  }
+
+  private history(address: string, p: OpParams['history']): JobResult {
+    this.requireAccount(address);
+    const messages: OutboundMessage[] = [];
+    for (const row of this.ledger.iterateHistory(address, p)) messages.push(this.transferMessage(row));
+    messages.push({ msg: 'history', data: JSON.stringify({ count: messages.length }) });
+    return this.answer(...messages);
+  }
+
+  /** The signed transfer message of a row's current state (signed once per state, then reused). */
+  private transferMessage(row: TransferRow): OutboundMessage {
+    const cached = this.signedCache.get(row.txid) as { data: string; signed: string } | undefined;
+    if (cached) return { msg: 'transfer', data: cached.data, signed: cached.signed };
+    return this.signTransfer(row);
+  }
+
+  private signTransfer(row: TransferRow): OutboundMessage {
+    const data: TransferData = {
+      txid: Number(row.txid),
+      timestamp: Number(row.timestamp),
+      sender: row.sender,
+      destination: row.destination,
+      currency: row.currency,
+      amount: formatAmount(row.amount, row.currency),
+    };
+    if (row.kind === 'iban_out') data.status = row.status as TransferData['status'];
+    if (row.status === 'failed' && row.status_message) data.message = row.status_message;
+    if (row.reference) data.reference = row.reference;
+    const { canonical, signed } = signData(data, this.key.privateKey);
+    this.storeSigned.run(row.txid, canonical, signed);
+    return { msg: 'transfer', data: canonical, signed };
+  }
+
+  private transfer(ref: string, sender: string, p: OpParams['transfer']): JobResult {
+    const account = this.requireAccount(sender);
+    const amountResult = parseAmount(p.amount, p.currency);
+    if (!amountResult.ok) throw new ApiError('INVALID_AMOUNT', amountResult.error.message);
+    const amount = amountResult.minor;
+    const dest = this.resolveDestination(sender, account, p.destination);
+    const paramsHash = sha256(canonicalJson({ destination: dest.destination, currency: p.currency, amount: formatAmount(amount, p.currency), reference: p.reference ?? null }));
+
+    if (p.requestId) {
+      const prior = this.ledger.request(sender, p.requestId);
+      if (prior) {
+        if (prior.params_hash !== paramsHash) throw new ApiError('IDEMPOTENCY_CONFLICT', `requestId ${p.requestId} was already used for a different transfer`);
+        // A retry: answer with the original outcome; nothing moves again.
+        if (prior.txid !== null) return this.answer(this.transferMessage(this.ledger.transfer(prior.txid)!));
+        return failure({ code: prior.error_code as ApiErrorData['code'], message: prior.error_message ?? '' });
+      }
+    }
+    if (p.confirmation !== undefined) {
+      if (!p.requestId) throw new ApiError('INVALID_PARAMS', 'confirmation requires a requestId (it is part of the confirmed text)');
+      const text = confirmationText({ amount: formatAmount(amount, p.currency), currency: p.currency, destination: dest.destination, requestId: p.requestId });
+      if (!verifyMessageSignature(text, sender, p.confirmation)) {
+        throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${sender} of: ${text}`);
+      }
+    } else if (this.rules.requireConfirmation) {
+      throw new ApiError('CONFIRMATION_REQUIRED');
+    }
+
+    const now = this.now();
+    const txid = this.ledger.insertTransfer({ timestamp: now, kind: dest.kind, sender, destination: dest.destination, currency: p.currency, amount, reference: p.reference, requestId: p.requestId });
+    const rejection = this.complianceCheck(account, p.currency, amount, dest, now);
+    if (rejection) {
+      this.ledger.advance(txid, 'rejected', now, rejection.reason);
+      this.ledger.recordRejection({ at: now, account: sender, txid, rule: rejection.rule, reason: rejection.reason, request: { ...p, confirmation: p.confirmation ? '(present)' : undefined } });
+      const error = { code: rejection.code, message: rejection.reason } as ApiErrorData;
+      if (p.requestId) this.ledger.saveRequest(sender, p.requestId, paramsHash, { error }, now);
+      return failure(error);
+    }
+    const { balance, held } = this.ledger.balance(sender, p.currency);
+    if (balance - held < amount) {
+      // A plain refusal: thrown, so the savepoint undoes the NEW record and nothing changes.
+      throw new ApiError('INSUFFICIENT_FUNDS', `available ${formatAmount(balance - held, p.currency)} ${p.currency}, requested ${formatAmount(amount, p.currency)} ${p.currency}`);
+    }
+    this.ledger.advance(txid, 'approved', now);
+    if (dest.kind === 'internal') {
+      this.ledger.post(txid, p.currency, [
+        { owner: sender, amount: -amount },
+        { owner: dest.destination, amount },
+      ]);
+      this.ledger.advance(txid, 'complete', now);
+    } else {
+      this.ledger.hold(sender, p.currency, amount);
+      this.ledger.advance(txid, 'pending', now);
+    }
+    if (p.requestId) this.ledger.saveRequest(sender, p.requestId, paramsHash, { txid }, now);
+    const row = this.ledger.transfer(txid)!;
+    const message = this.signTransfer(row);
+    const notifications: Notification[] = [{ account: sender, message, exceptRef: ref }];
+    if (dest.kind === 'internal') notifications.push({ account: dest.destination, message });
+    return { messages: [message], outcome: ok, notifications, after: dest.kind === 'iban_out' ? () => this.scheduleSettlement(row) : undefined };
+  }
+
+  private resolveDestination(sender: string, account: AccountRow, raw: string): { kind: 'internal' | 'iban_out'; destination: string; country?: string } {
+    const addr = parseBitcoinAddress(raw);
+    if (addr) {
+      if (addr.network !== this.network) throw new ApiError('UNKNOWN_DESTINATION', `${raw} is not a ${this.network} address`);
+      if (raw === sender) throw new ApiError('SELF_TRANSFER');
+      if (!this.ledger.account(raw)) throw new ApiError('UNKNOWN_DESTINATION');
+      return { kind: 'internal', destination: raw };
+    }
+    const iban = checkIban(raw);
+    if (!iban.ok) {
+      if (looksLikeIban(raw)) throw new ApiError('INVALID_IBAN', `invalid IBAN: ${iban.reason}`);
+      throw new ApiError('UNKNOWN_DESTINATION', 'the destination is neither a registered address nor an IBAN');
+    }
+    if (account.iban && iban.iban === account.iban) throw new ApiError('SELF_TRANSFER', 'the destination IBAN is this account’s own IBAN');
+    return { kind: 'iban_out', destination: iban.iban, country: iban.country };
+  }
+
+  private complianceCheck(
+    account: AccountRow,
+    currency: CurrencyCode,
+    amount: bigint,
+    dest: { kind: 'internal' | 'iban_out'; country?: string },
+    now: number,
+  ): { code: 'NOT_VERIFIED' | 'COMPLIANCE_REJECTED'; rule: string; reason: string } | null {
+    if (account.verified !== 1n) return { code: 'NOT_VERIFIED', rule: 'kyc', reason: 'unverified accounts cannot send; complete KYC verification first' };
+    const perTransfer = limitMinor(this.rules, currency, 'perTransfer');
+    if (perTransfer !== null && amount > perTransfer) {
+      return { code: 'COMPLIANCE_REJECTED', rule: 'per-transfer-limit', reason: `exceeds the per-transfer limit of ${formatAmount(perTransfer, currency)} ${currency}` };
+    }
+    const daily = limitMinor(this.rules, currency, 'daily');
+    if (daily !== null) {
+      const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
+      const sent = this.ledger.outgoingSince(account.address, currency, dayStart);
+      if (sent + amount > daily) {
+        return { code: 'COMPLIANCE_REJECTED', rule: 'daily-limit', reason: `exceeds the daily limit of ${formatAmount(daily, currency)} ${currency} (already sent today: ${formatAmount(sent, currency)})` };
+      }
+    }
+    if (dest.kind === 'iban_out' && dest.country && this.rules.blockedIbanCountries.includes(dest.country)) {
+      return { code: 'COMPLIANCE_REJECTED', rule: 'blocked-country', reason: `payouts to ${dest.country} IBANs are not allowed` };
+    }
+    return null;
+  }
+
+  // ---- IBAN rails -----------------------------------------------------------------------------
+
+  private scheduleSettlement(row: TransferRow): void {
+    const delay = this.rules.rails.settleDelayMs;
+    if (delay <= 0 || this.closed || this.timers.has(row.txid)) return;
+    const due = Math.max(0, Number(row.timestamp) + delay - this.now());
+    const timer = setTimeout(() => {
+      this.timers.delete(row.txid);
+      if (this.closed) return;
+      const fails = this.rules.rails.failIbans.includes(row.destination) || this.rules.rails.failCountries.includes(row.destination.slice(0, 2));
+      void this.enqueue(() => {
+        const current = this.ledger.transfer(row.txid);
+        if (!current || current.status !== 'pending') return this.answer(); // settled by the operator meanwhile
+        return this.settle(row.txid, fails ? 'failed' : 'complete', fails ? this.rules.rails.failReason : undefined);
+      });
+    }, due);
+    timer.unref();
+    this.timers.set(row.txid, timer);
+  }
+
+  private settle(txid: bigint, outcome: 'complete' | 'failed', reason?: string): JobResult {
+    const row = this.ledger.transfer(txid);
+    if (!row) throw new ApiError('UNKNOWN_TRANSACTION', `no transaction ${txid}`);
+    if (row.kind !== 'iban_out' || row.status !== 'pending') throw new ApiError('INVALID_STATE', `transaction ${txid} is ${row.kind === 'iban_out' ? row.status : 'not an IBAN payout'}`);
+    const now = this.now();
+    this.ledger.hold(row.sender, row.currency, -row.amount);
+    if (outcome === 'complete') {
+      this.ledger.post(txid, row.currency, [
+        { owner: row.sender, amount: -row.amount },
+        { owner: CLEARING_OWNER, amount: row.amount },
+      ]);
+      this.ledger.advance(txid, 'complete', now);
+    } else {
+      this.ledger.advance(txid, 'failed', now, reason?.trim() || 'The payment was returned by the beneficiary bank');
+    }
+    const message = this.signTransfer(this.ledger.transfer(txid)!);
+    const timer = this.timers.get(txid);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(txid);
+    return { messages: [message], outcome: ok, notifications: [{ account: row.sender, message }] };
+  }
+
+  // ---- admin --------------------------------------------------------------------------------------
+
+  private performAdmin(cmd: AdminCommand): JobResult {
+    switch (cmd.command) {
+      case 'key':
+        return this.answer({ msg: 'account', data: JSON.stringify({ address: this.address }) });
+      case 'verify': {
+        const acct = this.requireAccount(cmd.address);
+        if (!acct.iban) {
+          const n = this.ledger.nextCounter('iban-counter');
+          const iban = composeIBAN({ countryCode: 'GB', bban: `CCCT400000${n.toString().padStart(8, '0')}` });
+          if (!iban || !checkIban(iban).ok) throw new ApiError('INTERNAL_ERROR', 'could not compose a valid IBAN');
+          this.ledger.setIban(cmd.address, iban, this.now());
+        } else {
+          this.ledger.updateAccount(cmd.address, { verified: 1 }, this.now());
+        }
+        return this.answer({ msg: 'account', data: JSON.stringify(accountData(this.requireAccount(cmd.address))) });
+      }
+      case 'deposit': {
+        if (!isSupportedCurrency(cmd.currency)) throw new ApiError('UNSUPPORTED_CURRENCY', `${cmd.currency} is not supported`);
+        const currency = cmd.currency;
+        if (!parseBitcoinAddress(cmd.to) || !this.ledger.account(cmd.to)) throw new ApiError('UNKNOWN_DESTINATION', `${cmd.to} has no account`);
+        const from = checkIban(cmd.from);
+        if (!from.ok) throw new ApiError('INVALID_IBAN', `invalid IBAN: ${from.reason}`);
+        const amount = parseAmount(cmd.amount, currency);
+        if (!amount.ok) throw new ApiError('INVALID_AMOUNT', amount.error.message);
+        const now = this.now();
+        const txid = this.ledger.insertTransfer({ timestamp: now, kind: 'iban_in', sender: from.iban, destination: cmd.to, currency, amount: amount.minor, reference: cmd.reference ?? null });
+        this.ledger.advance(txid, 'approved', now);
+        this.ledger.post(txid, currency, [
+          { owner: CLEARING_OWNER, amount: -amount.minor },
+          { owner: cmd.to, amount: amount.minor },
+        ]);
+        this.ledger.advance(txid, 'complete', now);
+        const message = this.signTransfer(this.ledger.transfer(txid)!);
+        return { messages: [message], outcome: ok, notifications: [{ account: cmd.to, message }] };
+      }
+      case 'settle':
+        return this.settle(BigInt(cmd.txid), cmd.outcome, cmd.reason);
+    }
+  }
+}
+
+export function accountData(a: AccountRow): AccountData {
+  return {
+    name: a.name,
+    email: a.email,
+    address: a.postal_address,
+    phone: a.phone,
+    country: a.country,
+    currency: a.currency,
+    isVerified: a.verified === 1n,
+    iban: a.iban,
+  };
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+function internalError(e: unknown): ApiErrorData {
+  console.error('back office internal error:', e);
+  return { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred; the operation was not performed.' };
+}

@@ -1,0 +1,369 @@
+// The double-entry ledger in SQLite. Every movement of money is a transfer with postings that
+// sum to zero; ledger balances are maintained by a trigger from postings (so a balance can never
+// disagree with its postings), customer balances can never go negative (CHECK), and transfers and
+// postings can never be changed or deleted (triggers). Each currency has one external IBAN
+// clearing account standing for the outside world, so every currency sums to zero.
+//
+// All methods are synchronous and expect to run inside the back office's group-commit
+// transaction; integers come back as BigInt (safeIntegers) and money is never a float.
+import Database from 'better-sqlite3';
+import type { CurrencyCode } from '../../shared/currencies';
+import type { TransferStatus } from '../../shared/protocol';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+  address TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  postal_address TEXT,
+  phone TEXT,
+  country TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+  iban TEXT UNIQUE,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger_accounts (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('customer', 'clearing')),
+  currency TEXT NOT NULL,
+  balance INTEGER NOT NULL DEFAULT 0,
+  held INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (owner, currency),
+  CHECK (kind = 'clearing' OR (balance >= 0 AND held >= 0 AND held <= balance))
+);
+CREATE TABLE IF NOT EXISTS transfers (
+  txid INTEGER PRIMARY KEY AUTOINCREMENT,
+  timestamp INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('internal', 'iban_out', 'iban_in')),
+  sender TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  reference TEXT,
+  request_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('new', 'rejected', 'complete', 'pending', 'failed')),
+  status_message TEXT
+);
+CREATE INDEX IF NOT EXISTS transfers_by_sender ON transfers (sender, txid);
+CREATE INDEX IF NOT EXISTS transfers_by_destination ON transfers (destination, txid);
+CREATE INDEX IF NOT EXISTS transfers_pending ON transfers (status) WHERE status = 'pending';
+CREATE TABLE IF NOT EXISTS transfer_status (
+  txid INTEGER NOT NULL REFERENCES transfers (txid),
+  seq INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('NEW', 'approved', 'rejected', 'pending', 'complete', 'failed')),
+  at INTEGER NOT NULL,
+  reason TEXT,
+  PRIMARY KEY (txid, seq)
+);
+CREATE TABLE IF NOT EXISTS postings (
+  id INTEGER PRIMARY KEY,
+  txid INTEGER NOT NULL REFERENCES transfers (txid),
+  ledger_account INTEGER NOT NULL REFERENCES ledger_accounts (id),
+  amount INTEGER NOT NULL CHECK (amount <> 0)
+);
+CREATE INDEX IF NOT EXISTS postings_by_tx ON postings (txid);
+CREATE TABLE IF NOT EXISTS requests (
+  sender TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  params_hash TEXT NOT NULL,
+  txid INTEGER REFERENCES transfers (txid),
+  error_code TEXT,
+  error_message TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (sender, request_id)
+);
+CREATE TABLE IF NOT EXISTS compliance_rejections (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  txid INTEGER REFERENCES transfers (txid),
+  rule TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  request TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS postings_apply AFTER INSERT ON postings BEGIN
+  UPDATE ledger_accounts SET balance = balance + NEW.amount WHERE id = NEW.ledger_account;
+END;
+CREATE TRIGGER IF NOT EXISTS postings_no_update BEFORE UPDATE ON postings BEGIN SELECT RAISE(ABORT, 'postings are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS postings_no_delete BEFORE DELETE ON postings BEGIN SELECT RAISE(ABORT, 'postings are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS transfers_immutable
+  BEFORE UPDATE OF txid, timestamp, kind, sender, destination, currency, amount, reference, request_id ON transfers
+  BEGIN SELECT RAISE(ABORT, 'transfers are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS transfers_no_delete BEFORE DELETE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS status_no_update BEFORE UPDATE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
+CREATE TRIGGER IF NOT EXISTS status_no_delete BEFORE DELETE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
+`;
+
+export const CLEARING_OWNER = '@iban-clearing';
+
+export interface AccountRow {
+  address: string;
+  name: string;
+  email: string;
+  postal_address: string | null;
+  phone: string | null;
+  country: string;
+  currency: CurrencyCode;
+  verified: bigint;
+  iban: string | null;
+}
+
+export type TransferKind = 'internal' | 'iban_out' | 'iban_in';
+export type TransferRowStatus = 'new' | 'rejected' | TransferStatus;
+
+export interface TransferRow {
+  txid: bigint;
+  timestamp: bigint;
+  kind: TransferKind;
+  sender: string;
+  destination: string;
+  currency: CurrencyCode;
+  amount: bigint;
+  reference: string | null;
+  request_id: string | null;
+  status: TransferRowStatus;
+  status_message: string | null;
+}
+
+export interface RequestRow {
+  params_hash: string;
+  txid: bigint | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+export type HistoryFilter = { limit?: number; sinceTransaction?: number; sinceTime?: number };
+
+/** Statuses a customer sees in history; NEW and rejected transfers never moved money. */
+const VISIBLE = `status IN ('complete', 'pending', 'failed')`;
+
+export class Ledger {
+  readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.defaultSafeIntegers(true);
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.stmt = {
+      account: db.prepare('SELECT * FROM accounts WHERE address = ?'),
+      insertAccount: db.prepare(
+        'INSERT INTO accounts (address, name, email, postal_address, phone, country, currency, created_at, updated_at) VALUES (@address, @name, @email, @postal_address, @phone, @country, @currency, @now, @now)',
+      ),
+      ledgerAccount: db.prepare('SELECT id, balance, held FROM ledger_accounts WHERE owner = ? AND currency = ?'),
+      insertLedgerAccount: db.prepare('INSERT INTO ledger_accounts (owner, kind, currency) VALUES (?, ?, ?)'),
+      balances: db.prepare("SELECT currency, balance, held FROM ledger_accounts WHERE owner = ? AND kind = 'customer' ORDER BY currency"),
+      insertTransfer: db.prepare(
+        'INSERT INTO transfers (timestamp, kind, sender, destination, currency, amount, reference, request_id, status) VALUES (@timestamp, @kind, @sender, @destination, @currency, @amount, @reference, @request_id, @status)',
+      ),
+      setStatus: db.prepare('UPDATE transfers SET status = ?, status_message = ? WHERE txid = ?'),
+      addStatus: db.prepare('INSERT INTO transfer_status (txid, seq, status, at, reason) VALUES (?, (SELECT COUNT(*) FROM transfer_status WHERE txid = ?), ?, ?, ?)'),
+      posting: db.prepare('INSERT INTO postings (txid, ledger_account, amount) VALUES (?, ?, ?)'),
+      hold: db.prepare('UPDATE ledger_accounts SET held = held + ? WHERE id = ?'),
+      transfer: db.prepare('SELECT * FROM transfers WHERE txid = ?'),
+      request: db.prepare('SELECT params_hash, txid, error_code, error_message FROM requests WHERE sender = ? AND request_id = ?'),
+      insertRequest: db.prepare(
+        'INSERT INTO requests (sender, request_id, params_hash, txid, error_code, error_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      outgoingSince: db.prepare(
+        `SELECT COALESCE(SUM(amount), 0) AS total FROM transfers WHERE sender = ? AND currency = ? AND timestamp >= ? AND status IN ('complete', 'pending')`,
+      ),
+      rejection: db.prepare('INSERT INTO compliance_rejections (at, account, txid, rule, reason, request) VALUES (?, ?, ?, ?, ?, ?)'),
+      pending: db.prepare(`SELECT * FROM transfers WHERE status = 'pending' ORDER BY txid`),
+      meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- accounts -----------------------------------------------------------------------
+
+  account(address: string): AccountRow | undefined {
+    return this.stmt.account.get(address) as AccountRow | undefined;
+  }
+
+  register(address: string, f: { name: string; email: string; country: string; currency: CurrencyCode; address?: string; phone?: string }, now: number): void {
+    this.stmt.insertAccount.run({ address, name: f.name, email: f.email, postal_address: f.address ?? null, phone: f.phone ?? null, country: f.country, currency: f.currency, now });
+  }
+
+  updateAccount(address: string, changes: Partial<{ email: string; postal_address: string; phone: string; country: string; currency: string; verified: number }>, now: number): void {
+    const cols = Object.entries(changes).filter(([, v]) => v !== undefined);
+    if (cols.length === 0) return;
+    const set = cols.map(([k]) => `${k} = @${k}`).join(', ');
+    this.db.prepare(`UPDATE accounts SET ${set}, updated_at = @now WHERE address = @address`).run({ ...Object.fromEntries(cols), now, address });
+  }
+
+  setIban(address: string, iban: string, now: number): void {
+    this.db.prepare('UPDATE accounts SET iban = ?, verified = 1, updated_at = ? WHERE address = ?').run(iban, now, address);
+  }
+
+  nextCounter(name: string): bigint {
+    const row = this.stmt.meta.get(name) as { value: string } | undefined;
+    const next = row ? BigInt(row.value) + 1n : 1n;
+    this.stmt.setMeta.run(name, next.toString());
+    return next;
+  }
+
+  // ---- balances -------------------------------------------------------------------------
+
+  private ledgerAccountId(owner: string, currency: CurrencyCode, kind: 'customer' | 'clearing'): bigint {
+    const row = this.stmt.ledgerAccount.get(owner, currency) as { id: bigint } | undefined;
+    if (row) return row.id;
+    return this.stmt.insertLedgerAccount.run(owner, kind, currency).lastInsertRowid as bigint;
+  }
+
+  /** Booked balance and amount held for pending payouts. */
+  balance(address: string, currency: CurrencyCode): { balance: bigint; held: bigint } {
+    const row = this.stmt.ledgerAccount.get(address, currency) as { balance: bigint; held: bigint } | undefined;
+    return row ? { balance: row.balance, held: row.held } : { balance: 0n, held: 0n };
+  }
+
+  balances(address: string): { currency: CurrencyCode; balance: bigint; held: bigint }[] {
+    return this.stmt.balances.all(address) as { currency: CurrencyCode; balance: bigint; held: bigint }[];
+  }
+
+  // ---- transfers ------------------------------------------------------------------------
+
+  insertTransfer(t: { timestamp: number; kind: TransferKind; sender: string; destination: string; currency: CurrencyCode; amount: bigint; reference?: string | null; requestId?: string | null }): bigint {
+    const txid = this.stmt.insertTransfer.run({
+      timestamp: t.timestamp,
+      kind: t.kind,
+      sender: t.sender,
+      destination: t.destination,
+      currency: t.currency,
+      amount: t.amount,
+      reference: t.reference ?? null,
+      request_id: t.requestId ?? null,
+      status: 'new',
+    }).lastInsertRowid as bigint;
+    this.stmt.addStatus.run(txid, txid, 'NEW', t.timestamp, null);
+    return txid;
+  }
+
+  /** Moves a transfer along its status history (NEW → approved/rejected → pending → complete/failed). */
+  advance(txid: bigint, step: 'approved' | 'rejected' | 'pending' | 'complete' | 'failed', at: number, reason: string | null = null): void {
+    this.stmt.addStatus.run(txid, txid, step, at, reason);
+    if (step !== 'approved') this.stmt.setStatus.run(step, reason, txid);
+  }
+
+  statusHistory(txid: bigint): { status: string; at: bigint; reason: string | null }[] {
+    return this.db.prepare('SELECT status, at, reason FROM transfer_status WHERE txid = ? ORDER BY seq').all(txid) as { status: string; at: bigint; reason: string | null }[];
+  }
+
+  /** Posts a balanced set of entries for a transfer. Throws (and the savepoint rolls back) if a customer would go negative. */
+  post(txid: bigint, currency: CurrencyCode, entries: { owner: string; amount: bigint }[]): void {
+    const sum = entries.reduce((s, e) => s + e.amount, 0n);
+    if (sum !== 0n) throw new Error(`unbalanced postings for tx ${txid}: sum ${sum}`);
+    for (const e of entries) {
+      const id = this.ledgerAccountId(e.owner, currency, e.owner === CLEARING_OWNER ? 'clearing' : 'customer');
+      this.stmt.posting.run(txid, id, e.amount);
+    }
+  }
+
+  /** Reserves (positive) or releases (negative) funds of a customer for a pending payout. */
+  hold(address: string, currency: CurrencyCode, amount: bigint): void {
+    this.stmt.hold.run(amount, this.ledgerAccountId(address, currency, 'customer'));
+  }
+
+  transfer(txid: bigint | number): TransferRow | undefined {
+    return this.stmt.transfer.get(BigInt(txid)) as TransferRow | undefined;
+  }
+
+  pendingPayouts(): TransferRow[] {
+    return this.stmt.pending.all() as TransferRow[];
+  }
+
+  outgoingSince(sender: string, currency: CurrencyCode, since: number): bigint {
+    return (this.stmt.outgoingSince.get(sender, currency, since) as { total: bigint }).total;
+  }
+
+  history(address: string, f: HistoryFilter): TransferRow[] {
+    const mine = `(sender = @a OR destination = @a) AND ${VISIBLE}`;
+    if (f.limit !== undefined) {
+      return this.db.prepare(`SELECT * FROM (SELECT * FROM transfers WHERE ${mine} ORDER BY txid DESC LIMIT @n) ORDER BY txid`).all({ a: address, n: f.limit }) as TransferRow[];
+    }
+    if (f.sinceTransaction !== undefined) {
+      return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND txid >= @t ORDER BY txid`).all({ a: address, t: f.sinceTransaction }) as TransferRow[];
+    }
+    if (f.sinceTime !== undefined) {
+      return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND timestamp >= @t ORDER BY txid`).all({ a: address, t: f.sinceTime }) as TransferRow[];
+    }
+    return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} ORDER BY txid`).all({ a: address }) as TransferRow[];
+  }
+
+  /** Iterates history lazily (a replay of 100,000 rows must not build one array). */
+  iterateHistory(address: string, f: HistoryFilter): IterableIterator<TransferRow> {
+    const mine = `(sender = @a OR destination = @a) AND ${VISIBLE}`;
+    if (f.limit !== undefined) return this.history(address, f)[Symbol.iterator]();
+    if (f.sinceTransaction !== undefined) return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND txid >= @t ORDER BY txid`).iterate({ a: address, t: f.sinceTransaction }) as IterableIterator<TransferRow>;
+    if (f.sinceTime !== undefined) return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND timestamp >= @t ORDER BY txid`).iterate({ a: address, t: f.sinceTime }) as IterableIterator<TransferRow>;
+    return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} ORDER BY txid`).iterate({ a: address }) as IterableIterator<TransferRow>;
+  }
+
+  // ---- idempotency & compliance records ------------------------------------------------------
+
+  request(sender: string, requestId: string): RequestRow | undefined {
+    return this.stmt.request.get(sender, requestId) as RequestRow | undefined;
+  }
+
+  saveRequest(sender: string, requestId: string, paramsHash: string, outcome: { txid?: bigint; error?: { code: string; message: string } }, now: number): void {
+    this.stmt.insertRequest.run(sender, requestId, paramsHash, outcome.txid ?? null, outcome.error?.code ?? null, outcome.error?.message ?? null, now);
+  }
+
+  recordRejection(r: { at: number; account: string; txid: bigint | null; rule: string; reason: string; request: unknown }): void {
+    this.stmt.rejection.run(r.at, r.account, r.txid, r.rule, r.reason, JSON.stringify(r.request));
+  }
+
+  rejections(account?: string): { at: bigint; account: string; txid: bigint | null; rule: string; reason: string; request: string }[] {
+    return (account
+      ? this.db.prepare('SELECT at, account, txid, rule, reason, request FROM compliance_rejections WHERE account = ? ORDER BY id').all(account)
+      : this.db.prepare('SELECT at, account, txid, rule, reason, request FROM compliance_rejections ORDER BY id').all()) as never;
+  }
+
+  // ---- audit ------------------------------------------------------------------------------------
+
+  /** Checks the ledger's invariants; returns a list of violations (empty when sound). */
+  checkInvariants(): string[] {
+    const problems: string[] = [];
+    for (const r of this.db.prepare('SELECT currency, SUM(balance) AS total FROM ledger_accounts GROUP BY currency').all() as { currency: string; total: bigint }[]) {
+      if (r.total !== 0n) problems.push(`currency ${r.currency} sums to ${r.total}, not 0`);
+    }
+    for (const r of this.db.prepare('SELECT txid, SUM(amount) AS total FROM postings GROUP BY txid HAVING total <> 0').all() as { txid: bigint; total: bigint }[]) {
+      problems.push(`postings of tx ${r.txid} sum to ${r.total}`);
+    }
+    for (const r of this.db
+      .prepare('SELECT la.id, la.owner, la.currency, la.balance, COALESCE((SELECT SUM(amount) FROM postings p WHERE p.ledger_account = la.id), 0) AS posted FROM ledger_accounts la')
+      .all() as { owner: string; currency: string; balance: bigint; posted: bigint }[]) {
+      if (r.balance !== r.posted) problems.push(`${r.owner} ${r.currency}: balance ${r.balance} but postings sum to ${r.posted}`);
+    }
+    for (const r of this.db.prepare("SELECT owner, currency, balance, held FROM ledger_accounts WHERE kind = 'customer' AND (balance < 0 OR held < 0 OR held > balance)").all() as {
+      owner: string;
+      currency: string;
+      balance: bigint;
+      held: bigint;
+    }[]) {
+      problems.push(`${r.owner} ${r.currency}: balance ${r.balance}, held ${r.held}`);
+    }
+    const pendingHeld = this.db.prepare(`SELECT sender, currency, SUM(amount) AS total FROM transfers WHERE status = 'pending' GROUP BY sender, currency`).all() as { sender: string; currency: CurrencyCode; total: bigint }[];
+    const heldRows = this.db.prepare("SELECT owner, currency, held FROM ledger_accounts WHERE kind = 'customer' AND held <> 0").all() as { owner: string; currency: string; held: bigint }[];
+    const expected = new Map(pendingHeld.map((p) => [`${p.sender}/${p.currency}`, p.total]));
+    for (const h of heldRows) {
+      if (expected.get(`${h.owner}/${h.currency}`) !== h.held) problems.push(`${h.owner} ${h.currency}: held ${h.held} but pending payouts total ${expected.get(`${h.owner}/${h.currency}`) ?? 0n}`);
+      expected.delete(`${h.owner}/${h.currency}`);
+    }
+    for (const [k, v] of expected) problems.push(`${k}: pending payouts total ${v} but nothing held`);
+    return problems;
+  }
+}

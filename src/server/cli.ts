@@ -1,0 +1,150 @@
+// ccc-server: the operator's command line. Its commands, options and printed lines are a
+// stable interface (README.md documents them).
+import { Command, Option } from 'commander';
+import path from 'node:path';
+import { startBackOffice, startRemoteGateway, startServer, readSecretFile } from './serve';
+import { runAdmin } from './backoffice/admin';
+import { loadOrCreateKey, ensureDataDir } from './backoffice/data-dir';
+import type { AdminCommand } from './contract';
+import type { BitcoinNetwork } from '../shared/bitcoin-address';
+
+const program = new Command();
+program.name('ccc-server').description('The Crypto Capital End-User API server: public gateway + back office').showHelpAfterError();
+
+const portOption = () => new Option('--port <port>', 'WebSocket port (0 picks a free one)').default('8080');
+const netOf = (o: { testnet?: boolean }): BitcoinNetwork => (o.testnet ? 'testnet' : 'mainnet');
+
+function onShutdown(close: () => Promise<void>): void {
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      close().then(
+        () => process.exit(0),
+        (e) => {
+          console.error(e);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port ${text}`);
+  return n;
+}
+
+program
+  .command('serve')
+  .description('run the back office and a public gateway in one process')
+  .addOption(portOption())
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .requiredOption('--data <dir>', 'data directory (ledger, keys, rules)')
+  .option('--sandbox', 'sandbox: IBAN payouts settle within seconds')
+  .option('--testnet', 'accept testnet addresses instead of mainnet')
+  .action(async (o) => {
+    const server = await startServer({ dataDir: o.data, port: port(o.port), host: o.host, sandbox: !!o.sandbox, network: netOf(o) });
+    console.log(`ccc-server ${o.sandbox ? 'sandbox ' : ''}ready`);
+    console.log(`ws: ${server.url}`);
+    console.log(`backoffice-address: ${server.backofficeAddress}`);
+    console.log(`link: ${server.link.url}`);
+    console.log(`data: ${server.dataDir}`);
+    onShutdown(() => server.close());
+  });
+
+program
+  .command('backoffice')
+  .description('run the back office alone; gateways connect to its internal link')
+  .requiredOption('--data <dir>', 'data directory')
+  .option('--link-host <host>', 'internal link address', '127.0.0.1')
+  .option('--link-port <port>', 'internal link port (0 picks a free one)', '0')
+  .option('--sandbox', 'sandbox: IBAN payouts settle within seconds')
+  .option('--testnet', 'testnet addresses')
+  .action(async (o) => {
+    const bo = await startBackOffice({ dataDir: o.data, sandbox: !!o.sandbox, network: netOf(o), linkHost: o.linkHost, linkPort: port(o.linkPort) });
+    console.log('ccc-server back office ready');
+    console.log(`link: ${bo.link.url}`);
+    console.log(`link-secret-file: ${path.join(bo.backOffice.dataDir, 'link-secret')}`);
+    console.log(`backoffice-address: ${bo.backOffice.address}`);
+    onShutdown(() => bo.close());
+  });
+
+program
+  .command('gateway')
+  .description('run a public gateway in front of a back office')
+  .requiredOption('--backoffice <url>', 'the back office internal link URL (ws://…)')
+  .option('--link-secret-file <file>', 'file holding the link secret (or set CCC_LINK_SECRET)')
+  .addOption(portOption())
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--testnet', 'testnet addresses')
+  .action(async (o) => {
+    const secret = o.linkSecretFile ? readSecretFile(o.linkSecretFile) : process.env.CCC_LINK_SECRET;
+    if (!secret) throw new Error('give --link-secret-file or set CCC_LINK_SECRET');
+    const gw = await startRemoteGateway({ backofficeUrl: o.backoffice, secret, port: port(o.port), host: o.host, network: netOf(o) });
+    console.log('ccc-server gateway ready');
+    console.log(`ws: ${gw.gateway.url}`);
+    console.log(`backoffice: ${o.backoffice} (${gw.link.isAvailable() ? 'connected' : 'not reachable yet; retrying'})`);
+    if (gw.link.backofficeAddress) console.log(`backoffice-address: ${gw.link.backofficeAddress}`);
+    onShutdown(() => gw.close());
+  });
+
+const admin = program
+  .command('admin')
+  .description('operator commands; they act through the running back office, or directly when it is stopped')
+  .requiredOption('--data <dir>', 'data directory of the back office')
+  .option('--testnet', 'testnet (for the key command when the back office is stopped)')
+  .option('--json', 'print the result as JSON');
+
+async function runAndPrint(cmd: AdminCommand): Promise<void> {
+  const o = admin.opts() as { data: string; testnet?: boolean; json?: boolean };
+  const r = await runAdmin(o.data, cmd, { network: netOf(o) });
+  if (!r.ok) {
+    console.error(`error: ${r.error.code}: ${r.error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  if (o.json) console.log(JSON.stringify(r.result));
+  else for (const [k, v] of Object.entries(r.result as Record<string, unknown>)) console.log(`${k}: ${v === null ? '' : String(v)}`);
+}
+
+admin
+  .command('verify <address>')
+  .description('mark an account KYC-verified and assign it an IBAN')
+  .action((address: string) => runAndPrint({ command: 'verify', address }));
+
+admin
+  .command('deposit')
+  .description('book an inbound IBAN deposit (notified live to the connected recipient)')
+  .requiredOption('--to <address>', 'recipient account address')
+  .requiredOption('--from <iban>', 'originating IBAN')
+  .requiredOption('--currency <code>', 'currency, e.g. USD')
+  .requiredOption('--amount <decimal>', 'amount, e.g. 1000.00')
+  .option('--reference <text>', 'statement reference')
+  .action((o) => runAndPrint({ command: 'deposit', to: o.to, from: o.from, currency: String(o.currency).toUpperCase(), amount: o.amount, reference: o.reference }));
+
+admin
+  .command('settle <txid> <outcome>')
+  .description('settle a pending IBAN payout: complete or failed')
+  .option('--reason <text>', 'reason given to the customer on failure')
+  .action((txid: string, outcome: string, o) => {
+    if (!/^[0-9]+$/.test(txid)) throw new Error(`invalid txid ${txid}`);
+    if (outcome !== 'complete' && outcome !== 'failed') throw new Error('outcome must be complete or failed');
+    return runAndPrint({ command: 'settle', txid: Number(txid), outcome, reason: o.reason });
+  });
+
+admin
+  .command('key')
+  .description('print the back-office address (whose signatures clients trust)')
+  .action(() => {
+    const o = admin.opts() as { data: string; testnet?: boolean };
+    ensureDataDir(o.data);
+    console.log(`backoffice-address: ${loadOrCreateKey(o.data, netOf(o)).address}`);
+  });
+
+program.parseAsync(process.argv).catch((e) => {
+  console.error(`error: ${(e as Error).message}`);
+  process.exit(1);
+});

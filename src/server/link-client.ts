@@ -1,0 +1,155 @@
+// The internal link: the client side, used by gateways (BackOfficePort over the link, with
+// automatic reconnection) and by admin commands. While the link is down, isAvailable() is false
+// and operations fail at once; operations in flight when it drops are rejected (never retried
+// here: the gateway answers BACKEND_UNAVAILABLE and the client decides, with its requestId).
+import WebSocket from 'ws';
+import type { AdminCommand, BackOfficePort, LinkClientFrame, LinkServerFrame, Notification, OpOutcome, OpRequest, OutboundMessage } from './contract';
+import type { ApiErrorData } from '../shared/errors';
+import { linkMac, LINK_MAX_FRAME_BYTES } from './backoffice/link-server';
+
+type Pending =
+  | { kind: 'op'; emit: (m: OutboundMessage) => void; resolve: (o: OpOutcome) => void; reject: (e: Error) => void }
+  | { kind: 'admin'; resolve: (r: { ok: true; result: unknown } | { ok: false; error: ApiErrorData }) => void; reject: (e: Error) => void };
+
+export interface LinkClientOptions {
+  url: string;
+  secret: string;
+  role?: 'gateway' | 'admin';
+  gatewayId?: string;
+  /** Reconnect automatically (gateways). Admin one-shots do not. */
+  reconnect?: boolean;
+  onStatus?: (up: boolean) => void;
+}
+
+export class LinkClient implements BackOfficePort {
+  backofficeAddress: string | null = null;
+  private ws: WebSocket | null = null;
+  private up = false;
+  private closed = false;
+  private attempt = 0;
+  private counter = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private readonly listeners = new Set<(n: Notification) => void>();
+  private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+
+  constructor(private readonly opts: LinkClientOptions) {
+    this.connect();
+  }
+
+  /** Resolves once the link is authenticated (rejects for a one-shot link that fails). */
+  ready(timeoutMs = 10_000): Promise<void> {
+    if (this.up) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`back office link ${this.opts.url} not available`)), timeoutMs);
+      this.readyWaiters.push({ resolve: () => (clearTimeout(t), resolve()), reject: (e) => (clearTimeout(t), reject(e)) });
+    });
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const ws = new WebSocket(this.opts.url, { maxPayload: 256 * LINK_MAX_FRAME_BYTES });
+    this.ws = ws;
+    ws.on('message', (raw) => this.onFrame(JSON.parse(raw.toString()) as LinkServerFrame));
+    ws.on('error', () => {});
+    ws.on('close', () => this.onDown());
+  }
+
+  private onFrame(frame: LinkServerFrame): void {
+    switch (frame.t) {
+      case 'challenge': {
+        const hello: LinkClientFrame = { t: 'hello', role: this.opts.role ?? 'gateway', gatewayId: this.opts.gatewayId ?? 'gw', mac: linkMac(this.opts.secret, frame.nonce) };
+        this.ws?.send(JSON.stringify(hello));
+        return;
+      }
+      case 'welcome':
+        this.up = true;
+        this.attempt = 0;
+        this.backofficeAddress = frame.backofficeAddress;
+        this.opts.onStatus?.(true);
+        for (const w of this.readyWaiters.splice(0)) w.resolve();
+        return;
+      case 'msg': {
+        const p = this.pending.get(frame.ref);
+        if (p?.kind === 'op') p.emit(frame.message);
+        return;
+      }
+      case 'end': {
+        const p = this.pending.get(frame.ref);
+        this.pending.delete(frame.ref);
+        if (p?.kind === 'op') p.resolve(frame.outcome);
+        return;
+      }
+      case 'admin-result': {
+        const p = this.pending.get(frame.ref);
+        this.pending.delete(frame.ref);
+        if (p?.kind === 'admin') p.resolve(frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error });
+        return;
+      }
+      case 'notify':
+        for (const l of this.listeners) l(frame.notification);
+        return;
+    }
+  }
+
+  private onDown(): void {
+    const wasUp = this.up;
+    this.up = false;
+    this.ws = null;
+    if (wasUp) this.opts.onStatus?.(false);
+    for (const [ref, p] of this.pending) {
+      this.pending.delete(ref);
+      p.reject(new Error('back office link lost'));
+    }
+    if (this.closed || this.opts.reconnect === false) {
+      for (const w of this.readyWaiters.splice(0)) w.reject(new Error(`back office link ${this.opts.url} not available`));
+      return;
+    }
+    // Exponential backoff with jitter, capped at 5 s: a restarted back office is found quickly.
+    const delay = Math.min(5000, 100 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private send(frame: LinkClientFrame): void {
+    if (!this.up || !this.ws) throw new Error('back office link down');
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  execute(req: OpRequest, emit: (m: OutboundMessage) => void): Promise<OpOutcome> {
+    return new Promise((resolve, reject) => {
+      if (!this.up) return reject(new Error('back office link down'));
+      this.pending.set(req.ref, { kind: 'op', emit, resolve, reject });
+      this.send({ t: 'op', ref: req.ref, account: req.account, op: req.op, params: req.params });
+    });
+  }
+
+  admin(cmd: AdminCommand): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorData }> {
+    return new Promise((resolve, reject) => {
+      if (!this.up) return reject(new Error('back office link down'));
+      const ref = `admin:${++this.counter}`;
+      this.pending.set(ref, { kind: 'admin', resolve, reject });
+      this.send({ t: 'admin', ref, cmd });
+    });
+  }
+
+  onNotification(listener: (n: Notification) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  isAvailable(): boolean {
+    return this.up;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const ws = this.ws;
+    if (ws && ws.readyState !== ws.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close();
+      });
+    }
+  }
+}

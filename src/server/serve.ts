@@ -1,0 +1,80 @@
+// Wiring of the server's processes: `serve` (back office + link server + gateway in one process),
+// `backoffice` (back office + link server) and `gateway` (gateway + link client).
+import fs from 'node:fs';
+import path from 'node:path';
+import { BackOffice } from './backoffice/back-office';
+import { startLinkServer, type LinkServer } from './backoffice/link-server';
+import { loadOrCreateLinkSecret, removeRuntimeInfo, writeRuntimeInfo } from './backoffice/data-dir';
+import type { Rules } from './backoffice/config';
+import { startGateway, type Gateway, type GatewayOptions } from './gateway/gateway';
+import { LinkClient } from './link-client';
+import type { BitcoinNetwork } from '../shared/bitcoin-address';
+
+export interface BackOfficeProcess {
+  backOffice: BackOffice;
+  link: LinkServer;
+  close(): Promise<void>;
+}
+
+export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean; network?: BitcoinNetwork; linkHost?: string; linkPort?: number; rules?: Rules }): Promise<BackOfficeProcess> {
+  const backOffice = new BackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
+  const link = await startLinkServer(backOffice, { secret: loadOrCreateLinkSecret(backOffice.dataDir), host: opts.linkHost, port: opts.linkPort });
+  writeRuntimeInfo(backOffice.dataDir, { pid: process.pid, linkUrl: link.url, startedAt: new Date().toISOString() });
+  let closed = false;
+  return {
+    backOffice,
+    link,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      removeRuntimeInfo(backOffice.dataDir);
+      await link.close();
+      await backOffice.close();
+    },
+  };
+}
+
+export interface ServerProcess extends BackOfficeProcess {
+  gateway: Gateway;
+  url: string;
+  backofficeAddress: string;
+  dataDir: string;
+}
+
+/** `ccc-server serve`: everything in one process. */
+export async function startServer(
+  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs'>>,
+): Promise<ServerProcess> {
+  const bo = await startBackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
+  const gateway = await startGateway({ ...opts, backOffice: bo.backOffice });
+  return {
+    ...bo,
+    gateway,
+    url: gateway.url,
+    backofficeAddress: bo.backOffice.address,
+    dataDir: bo.backOffice.dataDir,
+    close: async () => {
+      await gateway.close();
+      await bo.close();
+    },
+  };
+}
+
+/** `ccc-server gateway --backoffice URL`: a gateway in front of a remote back office. */
+export async function startRemoteGateway(opts: { backofficeUrl: string; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number }): Promise<{ gateway: Gateway; link: LinkClient; close(): Promise<void> }> {
+  const link = new LinkClient({ url: opts.backofficeUrl, secret: opts.secret, role: 'gateway', reconnect: true });
+  if (opts.waitMs !== 0) await link.ready(opts.waitMs ?? 10_000).catch(() => undefined); // start anyway; it reconnects by itself
+  const gateway = await startGateway({ backOffice: link, port: opts.port, host: opts.host, network: opts.network });
+  return {
+    gateway,
+    link,
+    close: async () => {
+      await gateway.close();
+      await link.close();
+    },
+  };
+}
+
+export function readSecretFile(file: string): string {
+  return fs.readFileSync(path.resolve(file), 'utf8').trim();
+}
