@@ -138,13 +138,14 @@ export async function newCustomer(url: string, opts: { kind?: AddressKind; regis
   return { id, client };
 }
 
-export const TSX_CLI = path.resolve('node_modules/tsx/dist/cli.mjs');
+// `node --import tsx` runs the CLI in ONE process (the tsx CLI would fork a grandchild that a kill misses).
+export const NODE_TSX = ['--import', 'tsx'];
 export const SERVER_CLI = path.resolve('src/server/cli.ts');
 
 /** Runs `ccc-server <args>` as a child process to completion. */
 export function runCli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX_CLI, SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_TSX, SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -162,7 +163,7 @@ export function runCli(args: string[], timeoutMs = 30_000): Promise<{ code: numb
 
 /** Starts a long-running `ccc-server <args>` child and resolves once it printed its ready lines. */
 export async function spawnCli(args: string[], readyKey = 'backoffice-address', timeoutMs = 30_000): Promise<{ child: ChildProcess; lines: Record<string, string>; stop(signal?: NodeJS.Signals): Promise<void> }> {
-  const child = spawn(process.execPath, [TSX_CLI, SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_TSX, SERVER_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, string> = {};
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));

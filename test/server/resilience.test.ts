@@ -1,0 +1,173 @@
+// The server under failure and load: a back office killed mid-session, the admin CLI as a real
+// child process, split gateway/back-office processes, and invariants after a randomised
+// concurrent workload.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { newCustomer, runCli, spawnCli, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
+import { startRemoteGateway } from '../../src/server/serve';
+import { verifySignedData } from '../../src/shared/message-signature';
+import { Ledger } from '../../src/server/backoffice/ledger';
+
+const IBAN = 'DE89370400440532013000';
+
+describe('split processes', () => {
+  it('a killed back office makes operations fail fast; the gateway reconnects by itself', async () => {
+    const dataDir = tempDir();
+    fs.writeFileSync(path.join(dataDir, 'compliance.json'), JSON.stringify(testRules()));
+    let bo = await spawnCli(['backoffice', '--data', dataDir, '--link-port', '0']);
+    const linkUrl = bo.lines.link;
+    const secret = fs.readFileSync(path.join(dataDir, 'link-secret'), 'utf8').trim();
+    const gw = await startRemoteGateway({ backofficeUrl: linkUrl, secret, port: 0 });
+    try {
+      expect(gw.link.isAvailable()).toBe(true);
+      const { id, client } = await newCustomer(gw.gateway.url);
+      expect((await runCli(['admin', '--data', dataDir, 'verify', id.address])).code).toBe(0);
+      const dep = await runCli(['admin', '--data', dataDir, 'deposit', '--to', id.address, '--from', IBAN, '--currency', 'USD', '--amount', '25.00']);
+      expect(dep.stdout).toContain('amount: 25.00');
+      const live = await client.next((m) => m.msg === 'transfer');
+      expect(verifySignedData(live.data, live.signed, bo.lines['backoffice-address'])).toBe(true);
+
+      // Kill -9: no goodbye. Operations fail at once, the session stays open.
+      await bo.stop('SIGKILL');
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      const down = await client.op('balance');
+      expect(down.data.code).toBe('BACKEND_UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(client.closed).toBe(false);
+
+      // Restart on the same port: the gateway finds it again without help.
+      const port = new URL(linkUrl).port;
+      fs.rmSync(path.join(dataDir, 'backoffice.json'), { force: true });
+      bo = await spawnCli(['backoffice', '--data', dataDir, '--link-port', port]);
+      for (let i = 0; i < 100 && !gw.link.isAvailable(); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(gw.link.isAvailable()).toBe(true);
+      const bal = await client.op('balance');
+      expect(bal.data).toEqual({ USD: '25.00' });
+      await client.close();
+    } finally {
+      await gw.close();
+      await bo.stop();
+    }
+  });
+
+  it('admin commands work through a running `serve` (live notification) and when it is stopped', async () => {
+    const dataDir = tempDir();
+    const srv = await spawnCli(['serve', '--port', '0', '--data', dataDir, '--sandbox']);
+    let address = '';
+    try {
+      const { id, client } = await newCustomer(srv.lines.ws);
+      address = id.address;
+      const v = await runCli(['admin', '--data', dataDir, 'verify', id.address]);
+      expect(v.code).toBe(0);
+      expect(v.stdout).toMatch(/isVerified: true/);
+      await runCli(['admin', '--data', dataDir, 'deposit', '--to', id.address, '--from', IBAN, '--currency', 'eur', '--amount', '10']);
+      expect((await client.next((m) => m.msg === 'transfer')).data).toMatchObject({ amount: '10.00', currency: 'EUR', sender: IBAN });
+      const bad = await runCli(['admin', '--data', dataDir, 'deposit', '--to', id.address, '--from', IBAN, '--currency', 'EUR', '--amount', '-1']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/INVALID_AMOUNT/);
+      await client.close();
+    } finally {
+      await srv.stop();
+    }
+    // Stopped: the command opens the ledger directly.
+    const dep = await runCli(['admin', '--data', dataDir, '--json', 'deposit', '--to', address, '--from', IBAN, '--currency', 'EUR', '--amount', '5']);
+    expect(dep.code).toBe(0);
+    expect(JSON.parse(dep.stdout)).toMatchObject({ amount: '5.00' });
+    const key = await runCli(['admin', '--data', dataDir, 'key']);
+    expect(key.stdout).toMatch(/^backoffice-address: 1/);
+    const ledger = new Ledger(path.join(dataDir, 'ledger.sqlite'));
+    expect(ledger.balance(address, 'EUR').balance).toBe(1500n);
+    ledger.close();
+  });
+});
+
+describe('randomised concurrent workload', () => {
+  it('keeps every invariant and answers every operation exactly once', async () => {
+    const server = await startTestServer();
+    try {
+      const currencies = ['USD', 'EUR', 'JPY'] as const;
+      const customers = await Promise.all(Array.from({ length: 8 }, () => newCustomer(server.url)));
+      for (const { id } of customers) {
+        await server.backOffice.admin({ command: 'verify', address: id.address });
+        for (const cur of currencies) await server.backOffice.admin({ command: 'deposit', to: id.address, from: IBAN, currency: cur, amount: '500' });
+      }
+      // Deterministic pseudo-random sequence so a failure can be replayed.
+      let seed = 42;
+      const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      const sent = new Map<TestClient, Set<number>>();
+      const ops: Promise<unknown>[] = [];
+      for (let i = 0; i < 400; i++) {
+        const from = customers[rand(customers.length)];
+        const to = customers[rand(customers.length)];
+        const cur = currencies[rand(3)];
+        const amount = cur === 'JPY' ? String(1 + rand(300)) : `${rand(200)}.${String(rand(100)).padStart(2, '0')}`;
+        const params = rand(10) === 0 ? { destination: IBAN, currency: cur, amount } : { destination: to.id.address, currency: cur, amount };
+        const nonces = sent.get(from.client) ?? new Set();
+        sent.set(from.client, nonces);
+        ops.push(
+          from.client.op('transfer', params).then((m) => {
+            expect(['transfer', 'error']).toContain(m.msg);
+            if (m.msg === 'error') expect(['INSUFFICIENT_FUNDS', 'SELF_TRANSFER', 'INVALID_AMOUNT']).toContain(m.data.code);
+            nonces.add(m.nonce as number);
+          }),
+        );
+      }
+      await Promise.all(ops);
+      // Settle the payouts, half failed.
+      for (const row of server.backOffice.ledger.pendingPayouts()) {
+        await server.backOffice.admin({ command: 'settle', txid: Number(row.txid), outcome: rand(2) ? 'complete' : 'failed' });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      // Exactly one answer per op: no nonce answered twice.
+      for (const c of customers.map((x) => x.client)) {
+        const answers = c.received.filter((m) => m.nonce !== undefined).map((m) => m.nonce);
+        expect(new Set(answers).size).toBe(answers.length);
+      }
+      expect(server.backOffice.ledger.checkInvariants()).toEqual([]);
+      // An independent check straight on the SQLite file.
+      const db = new Database(path.join(server.dataDir, 'ledger.sqlite'), { readonly: true });
+      db.defaultSafeIntegers(true);
+      for (const r of db.prepare('SELECT currency, SUM(amount) s FROM postings p JOIN ledger_accounts a ON a.id = p.ledger_account GROUP BY currency').all() as { s: bigint }[]) expect(r.s).toBe(0n);
+      expect((db.prepare("SELECT COUNT(*) n FROM ledger_accounts WHERE kind = 'customer' AND balance < 0").get() as { n: bigint }).n).toBe(0n);
+      db.close();
+      // Group commit happened: fewer commits than operations.
+      expect(server.backOffice.stats.commits).toBeLessThan(server.backOffice.stats.operations);
+      await Promise.all(customers.map((c) => c.client.close()));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('durability', () => {
+  it('a pending payout survives a restart and is then settled by the rail', async () => {
+    const dataDir = tempDir();
+    let server = await startTestServer({ dataDir, rules: testRules({ rails: { settleDelayMs: 400 } }) });
+    const { id, client } = await newCustomer(server.url);
+    await server.backOffice.admin({ command: 'verify', address: id.address });
+    await server.backOffice.admin({ command: 'deposit', to: id.address, from: IBAN, currency: 'USD', amount: '100' });
+    const p = await client.op('transfer', { destination: IBAN, currency: 'USD', amount: '40' });
+    expect(p.data.status).toBe('pending');
+    await client.close();
+    await server.close();
+    server = await startTestServer({ dataDir, rules: testRules({ rails: { settleDelayMs: 400 } }) });
+    try {
+      const c = await TestClient.connect(server.url);
+      await c.login(id);
+      for (let i = 0; i < 50; i++) {
+        if (server.backOffice.ledger.transfer(p.data.txid)?.status === 'complete') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const h = await c.history({ sinceTransaction: p.data.txid });
+      expect(h.transfers[0].data).toMatchObject({ txid: p.data.txid, status: 'complete' });
+      expect((await c.op('balance')).data).toEqual({ USD: '60.00' });
+      expect(server.backOffice.ledger.statusHistory(BigInt(p.data.txid)).map((s) => s.status)).toEqual(['NEW', 'approved', 'pending', 'complete']);
+      await c.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
