@@ -29,7 +29,7 @@ export function newIdentity(kind: AddressKind = 'p2pkh', network: BitcoinNetwork
 }
 
 /** Rules for tests: fast rails, no failing IBANs unless asked. */
-export function testRules(overrides: Partial<Rules> & { rails?: Partial<Rules['rails']> } = {}): Rules {
+export function testRules(overrides: Omit<Partial<Rules>, 'rails'> & { rails?: Partial<Rules['rails']> } = {}): Rules {
   const base = RulesSchema.parse({});
   return { ...base, ...overrides, rails: { ...base.rails, settleDelayMs: 0, ...(overrides.rails ?? {}) } };
 }

@@ -1,0 +1,221 @@
+// The app's signer: a Ledger running the Bitcoin app, through @ledgerhq/hw-app-btc. It gets the
+// address at a standard BIP32 path and signs messages (login challenges, transfer confirmations)
+// so the key never touches the host. Every failure becomes a DeviceError with a typed code.
+import BtcModule from '@ledgerhq/hw-app-btc';
+import type TransportModule from '@ledgerhq/hw-transport';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import type { AddressKind, BitcoinNetwork } from '../../shared/bitcoin-address';
+import { addressFromPublicKey } from '../../shared/bitcoin-address';
+import type { DeviceStatus } from '../../shared/app-api';
+import { DeviceError, describeDeviceError, toDeviceError } from './errors';
+import { compareVersions, messageScreens, showsMessageText } from './display';
+
+const Btc = ((BtcModule as unknown as { default?: unknown }).default ?? BtcModule) as typeof BtcModule;
+type Transport = InstanceType<typeof TransportModule>;
+export type TransportOpener = () => Promise<Transport>;
+
+export interface SignerOptions {
+  network: BitcoinNetwork;
+  addressKind: AddressKind;
+  /** e.g. "84'/0'/0'/0/0" (a leading "m/" is accepted). */
+  derivationPath: string;
+  /** Timeout for quick exchanges (status, address). */
+  timeoutMs?: number;
+  /** Timeout while waiting for the user to approve a signature. */
+  confirmTimeoutMs?: number;
+}
+
+const H = 0x80000000;
+const PURPOSE: Record<AddressKind, number> = { p2pkh: 44, p2sh: 49, p2wpkh: 84 };
+const FORMAT = { p2pkh: 'legacy', p2sh: 'p2sh', p2wpkh: 'bech32' } as const;
+
+/** Validates a standard single-signature path for the address kind and network; returns its canonical form. */
+export function checkDerivationPath(path: string, kind: AddressKind, network: BitcoinNetwork): string {
+  const text = path.trim().replace(/^m\//, '');
+  const parts = text.split('/');
+  const elements = parts.map((p) => {
+    const m = /^(\d+)('|h|H)?$/.exec(p);
+    if (!m) throw new DeviceError('UNSUPPORTED_PATH', `"${path}" is not a BIP32 path`);
+    const n = Number(m[1]);
+    if (n >= H) throw new DeviceError('UNSUPPORTED_PATH', `path element ${p} is out of range`);
+    return m[2] ? n + H : n;
+  });
+  // BitID paths (0xB11D / 0xB11E) are signed by the legacy app WITHOUT asking the user: never.
+  if (elements.some((e) => (e & ~H) === 0xb11d || (e & ~H) === 0xb11e)) throw new DeviceError('UNSUPPORTED_PATH', 'BitID derivation paths are refused: the device would sign without asking');
+  const coin = network === 'testnet' ? 1 : 0;
+  const ok =
+    elements.length === 5 &&
+    elements[0] === PURPOSE[kind] + H &&
+    elements[1] === coin + H &&
+    elements[2] >= H &&
+    (elements[3] === 0 || elements[3] === 1) &&
+    elements[4] < H;
+  if (!ok) throw new DeviceError('UNSUPPORTED_PATH', `"${path}" is not a standard ${kind} path; use ${PURPOSE[kind]}'/${coin}'/0'/0/0`);
+  return elements.map((e) => (e >= H ? `${e - H}'` : String(e))).join('/');
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout?: () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      onTimeout?.();
+      reject(new DeviceError('TIMEOUT'));
+    }, ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
+
+export class Signer {
+  readonly path: string;
+  private transport: Transport | null = null;
+  private listeners = new Set<(s: DeviceStatus) => void>();
+  private lastStatus: DeviceStatus = { state: 'disconnected' };
+  /** A signature is waiting on the device: a second request is refused at once (as the device would). */
+  private signing = false;
+
+  constructor(
+    private readonly open: TransportOpener,
+    private readonly opts: SignerOptions,
+  ) {
+    this.path = checkDerivationPath(opts.derivationPath, opts.addressKind, opts.network);
+  }
+
+  onStatusChange(listener: (s: DeviceStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(s: DeviceStatus): DeviceStatus {
+    this.lastStatus = s;
+    for (const l of this.listeners) l(s);
+    return s;
+  }
+
+  get currentStatus(): DeviceStatus {
+    return this.lastStatus;
+  }
+
+  private async getTransport(): Promise<Transport> {
+    if (this.transport) return this.transport;
+    try {
+      this.transport = await withTimeout(this.open(), this.opts.timeoutMs ?? 10_000);
+      return this.transport;
+    } catch (e) {
+      throw toDeviceError(e);
+    }
+  }
+
+  private async drop(): Promise<void> {
+    const t = this.transport;
+    this.transport = null;
+    await t?.close().catch(() => undefined);
+  }
+
+  /** Runs a device action; a lost device is forgotten so the next action reconnects. */
+  private async run<T>(fn: (t: Transport) => Promise<T>, timeoutMs: number): Promise<T> {
+    const t = await this.getTransport();
+    try {
+      return await withTimeout(fn(t), timeoutMs, () => void this.drop());
+    } catch (e) {
+      const err = toDeviceError(e);
+      if (err.code === 'UNPLUGGED' || err.code === 'NO_DEVICE' || err.code === 'TIMEOUT') await this.drop();
+      throw err;
+    }
+  }
+
+  /** Probes the device: connected? unlocked? which app? */
+  async status(): Promise<DeviceStatus> {
+    try {
+      const info = await this.run(async (t) => {
+        const r = await t.send(0xb0, 0x01, 0x00, 0x00);
+        let i = 1;
+        const name = r.subarray(i + 1, i + 1 + r[i]).toString('ascii');
+        i += 1 + r[i];
+        const version = r.subarray(i + 1, i + 1 + r[i]).toString('ascii');
+        return { name, version };
+      }, this.opts.timeoutMs ?? 10_000);
+      const expected = this.opts.network === 'testnet' ? /^Bitcoin Test( Legacy)?$/ : /^Bitcoin( Legacy)?$/;
+      if (!expected.test(info.name)) return this.emit({ state: 'wrong-app', appName: info.name });
+      return this.emit({ state: 'ready', appName: info.name, appVersion: info.version, displaysText: !/Legacy$/.test(info.name) && compareVersions(info.version, '2.2.2') >= 0 });
+    } catch (e) {
+      const err = toDeviceError(e);
+      if (err.code === 'NO_DEVICE' || err.code === 'UNPLUGGED') return this.emit({ state: 'disconnected' });
+      if (err.code === 'LOCKED') return this.emit({ state: 'locked' });
+      if (err.code === 'WRONG_APP') return this.emit({ state: 'wrong-app', appName: 'unknown' });
+      return this.emit({ state: 'error', code: err.code, message: err.message });
+    }
+  }
+
+  /** Throws the DeviceError that explains why the device is not ready, or returns its app. */
+  async requireReady(): Promise<{ appName: string; appVersion: string }> {
+    const s = await this.status();
+    switch (s.state) {
+      case 'ready':
+        return s;
+      case 'disconnected':
+        throw new DeviceError('NO_DEVICE');
+      case 'locked':
+        throw new DeviceError('LOCKED');
+      case 'wrong-app':
+        throw new DeviceError('WRONG_APP', `${describeDeviceError('WRONG_APP').title} (the device shows ${s.appName === 'BOLOS' ? 'the dashboard' : `the ${s.appName} app`})`);
+      case 'error':
+        throw new DeviceError(s.code, s.message);
+      default:
+        throw new DeviceError('BUSY');
+    }
+  }
+
+  private btc(t: Transport) {
+    return new Btc({ transport: t, currency: this.opts.network === 'testnet' ? 'bitcoin_testnet' : 'bitcoin' });
+  }
+
+  /** The address at the configured path, cross-checked against the public key the device returned. */
+  async getAddress(): Promise<string> {
+    await this.requireReady();
+    const r = await this.run((t) => this.btc(t).getWalletPublicKey(this.path, { format: FORMAT[this.opts.addressKind] }), this.opts.timeoutMs ?? 10_000);
+    const compressed = secp256k1.ProjectivePoint.fromHex(r.publicKey).toRawBytes(true);
+    const expected = addressFromPublicKey(compressed, this.opts.addressKind, this.opts.network);
+    if (expected !== r.bitcoinAddress) throw new DeviceError('UNKNOWN', `the device returned address ${r.bitcoinAddress}, but its public key gives ${expected}`);
+    return r.bitcoinAddress;
+  }
+
+  /** What the device will show for this message (text, or its hash on apps that cannot show text). */
+  async screensFor(message: string): Promise<{ screens: string[]; showsText: boolean }> {
+    const app = await this.requireReady();
+    return { screens: messageScreens(app.appName, app.appVersion, this.path, message), showsText: showsMessageText(app.appName, app.appVersion, message) };
+  }
+
+  /** Asks the device to sign; resolves with the base64 compact signature (header 31 + recovery). */
+  async signMessage(message: string, onScreens?: (screens: string[]) => void): Promise<string> {
+    if (this.signing) throw new DeviceError('BUSY');
+    this.signing = true;
+    try {
+      return await this.signNow(message, onScreens);
+    } finally {
+      this.signing = false;
+    }
+  }
+
+  private async signNow(message: string, onScreens?: (screens: string[]) => void): Promise<string> {
+    const { screens } = await this.screensFor(message);
+    onScreens?.(screens);
+    this.emit({ state: 'awaiting-confirmation', action: message.startsWith('CCC transfer ') ? 'transfer' : 'login', screens });
+    try {
+      const r = await this.run((t) => this.btc(t).signMessage(this.path, Buffer.from(message, 'utf8').toString('hex')), this.opts.confirmTimeoutMs ?? 120_000);
+      const sig = Buffer.concat([Buffer.from([r.v + 27 + 4]), Buffer.from(r.r.padStart(64, '0'), 'hex'), Buffer.from(r.s.padStart(64, '0'), 'hex')]);
+      if (sig.length !== 65) throw new DeviceError('UNKNOWN', 'the device returned a malformed signature');
+      void this.status();
+      return sig.toString('base64');
+    } catch (e) {
+      const err = toDeviceError(e);
+      void this.status();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.drop();
+  }
+}
