@@ -1,0 +1,83 @@
+// The app's in-memory view of one account: balances from signed balance messages and
+// transactions deduplicated by txid, seen from this account's side. A pending IBAN payout is
+// updated in place by its follow-ups. Only verified messages ever reach this view.
+import type { BalanceData, TransferData } from '../../shared/protocol';
+import type { BalanceRow, TxRow } from '../../shared/app-api';
+import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
+import { formatAmount, parseWireAmount } from '../../shared/money';
+import { parseBitcoinAddress } from '../../shared/bitcoin-address';
+
+export type ApplyResult = { row: TxRow; change: 'new' | 'updated' | 'duplicate' };
+
+export class AccountView {
+  private readonly txs = new Map<number, TxRow>();
+  private readonly balances = new Map<CurrencyCode, bigint>();
+  preferred: CurrencyCode | null = null;
+
+  constructor(readonly address: string) {}
+
+  applyTransfer(d: TransferData): ApplyResult {
+    if (d.sender !== this.address && d.destination !== this.address) throw new Error(`transfer ${d.txid} does not concern ${this.address}`);
+    const direction = d.sender === this.address ? 'out' : 'in';
+    const counterparty = direction === 'out' ? d.destination : d.sender;
+    const minor = parseWireAmount(d.amount, d.currency);
+    const row: TxRow = {
+      txid: d.txid,
+      timestamp: d.timestamp,
+      direction,
+      counterparty,
+      counterpartyKind: parseBitcoinAddress(counterparty) ? 'address' : 'iban',
+      currency: d.currency,
+      amount: d.amount,
+      signedAmount: formatAmount(direction === 'out' ? -minor : minor, d.currency),
+      status: d.status ?? 'complete',
+      verified: true,
+      ...(d.message ? { message: d.message } : {}),
+      ...(d.reference ? { reference: d.reference } : {}),
+    };
+    const prior = this.txs.get(d.txid);
+    if (prior) {
+      // The same state again (a replay, or our own answer echoed): nothing new.
+      if (prior.status === row.status) return { row: prior, change: 'duplicate' };
+      // A settled payout never goes back to pending (a stale replay cannot undo a settlement).
+      if (prior.status !== 'pending') return { row: prior, change: 'duplicate' };
+    }
+    this.txs.set(d.txid, row);
+    return { row, change: prior ? 'updated' : 'new' };
+  }
+
+  /** Applies a signed balance message; `only` when it answered a single-currency request. */
+  applyBalance(data: BalanceData, only?: CurrencyCode): void {
+    if (!only) this.balances.clear();
+    for (const [cur, amount] of Object.entries(data)) {
+      if (isSupportedCurrency(cur)) this.balances.set(cur, parseWireAmount(amount as string, cur));
+    }
+  }
+
+  balanceRows(): BalanceRow[] {
+    const rows = [...this.balances.entries()].map(([currency, minor]) => ({ currency, amount: formatAmount(minor, currency), preferred: currency === this.preferred }));
+    if (this.preferred && !this.balances.has(this.preferred)) rows.push({ currency: this.preferred, amount: formatAmount(0n, this.preferred), preferred: true });
+    return rows.sort((a, b) => (a.preferred === b.preferred ? a.currency.localeCompare(b.currency) : a.preferred ? -1 : 1));
+  }
+
+  rows(): TxRow[] {
+    return [...this.txs.values()].sort((a, b) => a.txid - b.txid);
+  }
+
+  get size(): number {
+    return this.txs.size;
+  }
+
+  get lastTxid(): number | null {
+    let max: number | null = null;
+    for (const id of this.txs.keys()) if (max === null || id > max) max = id;
+    return max;
+  }
+
+  /** Where a gap fill must start: the last seen txid, or earlier if a payout we know is still pending. */
+  gapFillFrom(lastSeen: number | null): number | null {
+    let from = lastSeen;
+    for (const t of this.txs.values()) if (t.status === 'pending' && (from === null || t.txid < from)) from = t.txid;
+    return from;
+  }
+}

@@ -1,0 +1,400 @@
+// The app's session with a CCC server: connect, answer the challenge with a device signature,
+// typed request/response over nonces with timeouts, history replay as an async stream, and
+// automatic reconnection (backoff with jitter; the device is asked again on every re-auth).
+//
+// Nothing signed is trusted unverified: every `transfer` and `balance` message must carry a valid
+// signature by the endpoint's trusted back-office address over the RFC 8785 canonical JSON of its
+// data. A message that fails is never delivered to the app; it raises a security alert instead.
+//
+// Transfers are special: the only way to send one is sendTransfer(), which requires the device's
+// confirmation signature, and a transfer whose answer was lost to a dropped connection is resent
+// with the same requestId after reconnecting, so it happens exactly once.
+import { EventEmitter } from 'node:events';
+import crypto from 'node:crypto';
+import WebSocket from 'ws';
+import { verifySignedData } from '../../shared/message-signature';
+import type { AccountData, BalanceData, Nonce, OpInput, TransferData } from '../../shared/protocol';
+import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
+import { parseWireAmount } from '../../shared/money';
+import { isSupportedCurrency } from '../../shared/currencies';
+
+export class ClientError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}
+
+export interface CccClientOptions {
+  endpoint: string;
+  trustedAddress: string;
+  /** The address whose key signs (the device's). */
+  address: string;
+  /** Signs the login challenge (the device). */
+  signChallenge: (challenge: string) => Promise<string>;
+  requestTimeoutMs?: number;
+  /** Reconnect after an unexpected drop (default true). */
+  reconnect?: boolean;
+  backoff?: { initialMs?: number; maxMs?: number };
+}
+
+/** A transfer ready to send: the device has signed its confirmation text. */
+export interface SignedTransfer {
+  destination: string;
+  currency: string;
+  amount: string;
+  requestId: string;
+  reference?: string;
+  /** The device's signature over confirmationText(...) — required, never optional. */
+  confirmation: string;
+}
+
+type Frame = { msg: string; nonce?: Nonce; data: unknown; signed?: string };
+type Pending = {
+  op: string;
+  resolve: (f: Frame) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout | null;
+  /** Streamed answers (history). */
+  onMessage?: (f: Frame) => boolean;
+};
+
+export interface CccClientEvents {
+  state: [ConnectionState];
+  /** A verified transfer notification (not an answer to one of our requests). */
+  transfer: [TransferData];
+  alert: [SecurityAlert];
+  /** After every successful (re)authentication. */
+  authenticated: [{ reconnect: boolean }];
+  /** A reconnection attempt failed (e.g. the device refused); it will try again. */
+  reconnectError: [Error];
+}
+
+export class CccClient extends EventEmitter<CccClientEvents> {
+  state: ConnectionState = 'idle';
+  private ws: WebSocket | null = null;
+  private nonce = 0;
+  private readonly pending = new Map<Nonce, Pending>();
+  /** Transfers sent whose answer has not arrived; resent after reconnecting. */
+  private readonly inflightTransfers = new Map<string, { transfer: SignedTransfer; resolve: (t: TransferData) => void; reject: (e: Error) => void; attempts: number }>();
+  private closedByUser = false;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: CccClientOptions) {
+    super();
+  }
+
+  private setState(s: ConnectionState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.emit('state', s);
+  }
+
+  /** Connects and authenticates. Rejects if the server or the device refuses. */
+  async connect(): Promise<void> {
+    this.closedByUser = false;
+    await this.open(false);
+  }
+
+  private open(reconnect: boolean): Promise<void> {
+    this.setState(reconnect ? 'reconnecting' : 'connecting');
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.opts.endpoint, { handshakeTimeout: 10_000, maxPayload: 64 * 1024 * 1024 });
+      this.ws = ws;
+      let settled = false;
+      const fail = (e: Error) => {
+        if (settled) return;
+        settled = true;
+        ws.removeAllListeners('close');
+        ws.on('close', () => undefined);
+        ws.terminate();
+        reject(e);
+      };
+      ws.on('error', (e) => fail(new ClientError('CONNECTION_FAILED', `cannot reach ${this.opts.endpoint}: ${e.message}`)));
+      ws.on('close', () => {
+        if (!settled) fail(new ClientError('CONNECTION_FAILED', `${this.opts.endpoint} closed the connection`));
+        else this.onClose();
+      });
+      ws.on('message', (raw) => {
+        let frame: Frame;
+        try {
+          frame = JSON.parse(raw.toString()) as Frame;
+        } catch {
+          return this.alert('unexpected-message', '?', 'The server sent a frame that is not JSON; it was ignored.', raw.toString());
+        }
+        if (!settled && frame.msg === 'challenge') {
+          void this.authenticate(String(frame.data)).then(
+            () => {
+              settled = true;
+              this.attempt = 0;
+              this.setState('online');
+              resolve();
+              this.emit('authenticated', { reconnect });
+              this.resendInflight();
+            },
+            (e) => fail(e),
+          );
+          return;
+        }
+        this.onFrame(frame, raw.toString());
+      });
+    });
+  }
+
+  private async authenticate(challenge: string): Promise<void> {
+    this.setState('authenticating');
+    const signature = await this.opts.signChallenge(challenge);
+    const answer = await this.request('auth', { key: this.opts.address, signature });
+    if (answer.msg !== 'auth') throw new ClientError('AUTH_FAILED', `unexpected answer to auth: ${answer.msg}`);
+  }
+
+  private onClose(): void {
+    this.ws = null;
+    for (const [nonce, p] of this.pending) {
+      this.pending.delete(nonce);
+      if (p.timer) clearTimeout(p.timer);
+      // In-flight transfers are not failed: they are resent after reconnecting.
+      if (p.op !== 'transfer') p.reject(new ClientError('DISCONNECTED', 'the connection to the server was lost'));
+    }
+    if (this.closedByUser || this.opts.reconnect === false) {
+      this.setState('offline');
+      for (const t of this.inflightTransfers.values()) t.reject(new ClientError('DISCONNECTED', 'the connection was closed before the transfer was confirmed'));
+      this.inflightTransfers.clear();
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.setState('reconnecting');
+    const initial = this.opts.backoff?.initialMs ?? 500;
+    const max = this.opts.backoff?.maxMs ?? 30_000;
+    // Exponential backoff with full jitter: many clients of a restarted server do not return in lockstep.
+    const delay = Math.min(max, initial * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    this.retryTimer = setTimeout(() => {
+      this.open(true).catch((e: Error) => {
+        this.emit('reconnectError', e);
+        if (!this.closedByUser) this.scheduleReconnect();
+      });
+    }, delay);
+  }
+
+  private onFrame(frame: Frame, raw: string): void {
+    if (frame.msg === 'challenge') return; // a fresh challenge after a failed attempt: handled by the next auth
+    if (frame.msg === 'transfer' || frame.msg === 'balance') {
+      if (!verifySignedData(frame.data, frame.signed, this.opts.trustedAddress)) {
+        const what = frame.msg === 'transfer' ? describeTransfer(frame.data) : 'a balance';
+        this.alert(frame.signed ? 'bad-signature' : 'missing-signature', frame.msg, `Refused ${what}: ${frame.signed ? 'its signature is not the back office’s' : 'it is not signed'}. Nothing was changed.`, raw);
+        const p = frame.nonce !== undefined ? this.pending.get(frame.nonce) : undefined;
+        if (p && !p.onMessage) this.settle(frame.nonce!, new ClientError('SECURITY', 'the answer was not signed by the trusted back office'));
+        return;
+      }
+      if (frame.msg === 'transfer' && !isTransferData(frame.data)) {
+        this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw);
+        return;
+      }
+    }
+    if (frame.nonce !== undefined && this.pending.has(frame.nonce)) {
+      const p = this.pending.get(frame.nonce)!;
+      if (p.onMessage && frame.msg !== 'error') {
+        if (!p.onMessage(frame)) return; // more to come
+      }
+      this.settle(frame.nonce, frame.msg === 'error' ? toClientError(frame.data) : frame);
+      return;
+    }
+    if (frame.msg === 'transfer') {
+      this.emit('transfer', frame.data as TransferData);
+      return;
+    }
+    if (frame.msg === 'error') return; // an error for a request we gave up on
+  }
+
+  private settle(nonce: Nonce, result: Frame | Error): void {
+    const p = this.pending.get(nonce);
+    if (!p) return;
+    this.pending.delete(nonce);
+    if (p.timer) clearTimeout(p.timer);
+    if (result instanceof Error) p.reject(result);
+    else p.resolve(result);
+  }
+
+  private alert(kind: SecurityAlert['kind'], msg: string, summary: string, raw: string): void {
+    this.emit('alert', { id: crypto.randomUUID(), time: Date.now(), kind, msg, summary, raw: raw.slice(0, 4096) });
+  }
+
+  /** Sends one operation and resolves with its (verified) answer; rejects with ClientError on an error message. */
+  private request(op: string, params: unknown, onMessage?: (f: Frame) => boolean, timeoutMs = this.opts.requestTimeoutMs ?? 15_000): Promise<Frame> {
+    return new Promise((resolve, reject) => {
+      const ws = this.ws;
+      if (!ws || ws.readyState !== ws.OPEN) return reject(new ClientError('DISCONNECTED', 'not connected to the server'));
+      const nonce = ++this.nonce;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              this.pending.delete(nonce);
+              reject(new ClientError('TIMEOUT', `the server did not answer ${op} in time`));
+            }, timeoutMs)
+          : null;
+      this.pending.set(nonce, { op, resolve, reject, timer, onMessage });
+      ws.send(JSON.stringify(params === undefined ? { op, nonce } : { op, nonce, params }));
+    });
+  }
+
+  private async expect<T>(op: string, params: unknown, msg: string): Promise<T> {
+    if (op === 'transfer') throw new ClientError('REFUSED', 'transfers are only sent through sendTransfer, with a device confirmation');
+    const f = await this.request(op, params);
+    if (f.msg !== msg) throw new ClientError('UNEXPECTED', `expected ${msg}, got ${f.msg}`);
+    return f.data as T;
+  }
+
+  register(p: OpInput['register']): Promise<AccountData> {
+    return this.expect('register', p, 'register');
+  }
+
+  getinfo(): Promise<AccountData> {
+    return this.expect('getinfo', undefined, 'account');
+  }
+
+  setinfo(p: OpInput['setinfo']): Promise<AccountData> {
+    return this.expect('setinfo', p, 'account');
+  }
+
+  async balance(currency?: string): Promise<BalanceData> {
+    const data = await this.expect<BalanceData>('balance', currency ? { currency } : undefined, 'balance');
+    for (const [cur, amount] of Object.entries(data)) {
+      if (!isSupportedCurrency(cur)) throw new ClientError('UNEXPECTED', `balance in unsupported currency ${cur}`);
+      parseWireAmount(amount as string, cur);
+    }
+    return data;
+  }
+
+  /** Replays history as a stream of verified transfers; ends on the closing `history` message. */
+  async *history(params?: OpInput['history']): AsyncGenerator<TransferData, number> {
+    const queue: TransferData[] = [];
+    let wake: (() => void) | null = null;
+    let finished: { count: number } | Error | null = null;
+    const done = this.request(
+      'history',
+      params && Object.keys(params).length ? params : undefined,
+      (f) => {
+        if (f.msg === 'transfer') {
+          queue.push(f.data as TransferData);
+          wake?.();
+          return false;
+        }
+        return true; // the closing `history` message
+      },
+      0, // a long replay may take a while; the connection's liveness is the limit
+    ).then(
+      (f) => {
+        finished = f.data as { count: number };
+        wake?.();
+      },
+      (e: Error) => {
+        finished = e;
+        wake?.();
+      },
+    );
+    for (;;) {
+      while (queue.length) yield queue.shift()!;
+      if (finished) break;
+      await new Promise<void>((r) => (wake = r));
+      wake = null;
+    }
+    await done;
+    const end = finished as { count: number } | Error | null;
+    if (end instanceof Error) throw end;
+    return end?.count ?? 0;
+  }
+
+  /**
+   * Sends a device-confirmed transfer. If the connection drops before the answer, it is resent with
+   * the same requestId after reconnecting (the server answers a retry with the original result).
+   */
+  sendTransfer(t: SignedTransfer): Promise<TransferData> {
+    if (!t.confirmation || !t.requestId) return Promise.reject(new ClientError('REFUSED', 'a transfer needs a device confirmation and a requestId'));
+    return new Promise((resolve, reject) => {
+      this.inflightTransfers.set(t.requestId, { transfer: t, resolve, reject, attempts: 0 });
+      this.trySend(t.requestId);
+    });
+  }
+
+  private trySend(requestId: string): void {
+    const entry = this.inflightTransfers.get(requestId);
+    if (!entry || this.state !== 'online') return; // sent after the next authentication
+    entry.attempts += 1;
+    const { transfer } = entry;
+    const params = { destination: transfer.destination, currency: transfer.currency, amount: transfer.amount, requestId: transfer.requestId, confirmation: transfer.confirmation, ...(transfer.reference ? { reference: transfer.reference } : {}) };
+    this.request('transfer', params, undefined, 0).then(
+      (f) => {
+        this.inflightTransfers.delete(requestId);
+        if (f.msg === 'transfer') entry.resolve(f.data as TransferData);
+        else entry.reject(new ClientError('UNEXPECTED', `expected transfer, got ${f.msg}`));
+      },
+      (e: ClientError) => {
+        if (e.code === 'DISCONNECTED') return; // resent on reconnect
+        if (e.code === 'BACKEND_UNAVAILABLE' && entry.attempts < 5) {
+          // Nothing was done; the same requestId makes the retry safe.
+          setTimeout(() => this.trySend(requestId), 500 * entry.attempts);
+          return;
+        }
+        this.inflightTransfers.delete(requestId);
+        entry.reject(e);
+      },
+    );
+  }
+
+  private resendInflight(): void {
+    for (const id of this.inflightTransfers.keys()) this.trySend(id);
+  }
+
+  /** Transfers sent whose result is not known yet. */
+  get unconfirmedTransfers(): number {
+    return this.inflightTransfers.size;
+  }
+
+  /** Drops the connection as a network failure would (tests, and "reconnect now"). */
+  dropConnection(): void {
+    this.ws?.terminate();
+  }
+
+  async close(): Promise<void> {
+    this.closedByUser = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const ws = this.ws;
+    if (ws && ws.readyState !== ws.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close();
+      });
+    } else {
+      this.setState('offline');
+    }
+  }
+}
+
+function toClientError(data: unknown): ClientError {
+  const d = data as { code?: unknown; message?: unknown };
+  return new ClientError(typeof d?.code === 'string' ? d.code : 'UNKNOWN', typeof d?.message === 'string' ? d.message : 'the server reported an error');
+}
+
+function isTransferData(d: unknown): d is TransferData {
+  const t = d as TransferData;
+  if (!t || typeof t !== 'object') return false;
+  if (!Number.isSafeInteger(t.txid) || !Number.isSafeInteger(t.timestamp) || typeof t.sender !== 'string' || typeof t.destination !== 'string') return false;
+  if (!isSupportedCurrency(t.currency)) return false;
+  try {
+    return parseWireAmount(t.amount, t.currency) > 0n;
+  } catch {
+    return false;
+  }
+}
+
+function describeTransfer(d: unknown): string {
+  const t = d as Partial<TransferData> | null;
+  return t && typeof t === 'object' && t.amount && t.currency ? `a transfer of ${String(t.amount)} ${String(t.currency)} from ${String(t.sender)}` : 'a transfer';
+}

@@ -1,0 +1,61 @@
+// A WebSocket proxy between the app and a real server, for tests that need to see or tamper
+// with the wire: inject frames (a forged notification), or cut the connection at a chosen moment.
+import { WebSocketServer, WebSocket } from 'ws';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxyLink {
+  client: WebSocket;
+  upstream: WebSocket;
+}
+
+export class WsProxy {
+  readonly links: ProxyLink[] = [];
+  /** Called for every client→server frame; return 'drop-connection' to cut the link after forwarding it. */
+  onClientFrame: (text: string, link: ProxyLink) => void | 'drop-connection' = () => undefined;
+  private constructor(
+    private readonly wss: WebSocketServer,
+    readonly url: string,
+  ) {}
+
+  static async start(target: string): Promise<WsProxy> {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => wss.once('listening', r));
+    const proxy = new WsProxy(wss, `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    wss.on('connection', (client) => {
+      const upstream = new WebSocket(target);
+      const link = { client, upstream };
+      proxy.links.push(link);
+      const queued: string[] = [];
+      upstream.on('open', () => queued.splice(0).forEach((q) => upstream.send(q)));
+      upstream.on('message', (d) => client.readyState === client.OPEN && client.send(d.toString()));
+      upstream.on('close', () => client.terminate());
+      upstream.on('error', () => client.terminate());
+      client.on('message', (d) => {
+        const text = d.toString();
+        if (upstream.readyState === upstream.OPEN) upstream.send(text);
+        else queued.push(text);
+        if (proxy.onClientFrame(text, link) === 'drop-connection') {
+          // Cut the client side at once: the server still performs the operation, its answer is lost.
+          client.terminate();
+          setTimeout(() => upstream.close(), 200);
+        }
+      });
+      client.on('close', () => upstream.close());
+      client.on('error', () => upstream.terminate());
+    });
+    return proxy;
+  }
+
+  /** Sends a frame to every connected client as if the server had sent it. */
+  inject(frame: unknown): void {
+    for (const l of this.links) if (l.client.readyState === l.client.OPEN) l.client.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  close(): Promise<void> {
+    for (const l of this.links) {
+      l.client.terminate();
+      l.upstream.terminate();
+    }
+    return new Promise((r) => this.wss.close(() => r()));
+  }
+}

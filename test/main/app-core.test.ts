@@ -1,0 +1,276 @@
+// The app's core against a REAL ccc-server and the simulated Ledger through hw-app-btc:
+// login, register, live deposit, approved and rejected transfers, IBAN payouts, forged
+// notifications, a connection cut mid-transfer, and a server restart with a deposit made offline.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppCore, AppError, SANDBOX_PROFILE_ID } from '../../src/main/core/app-core';
+import { SimulatedLedger } from '../../src/main/device/simulated-device';
+import { newCustomer, newIdentity, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
+import { WsProxy } from '../helpers/ws-proxy';
+import { signData } from '../../src/shared/message-signature';
+import type { AppEvent } from '../../src/shared/app-api';
+import type { ServerProcess } from '../../src/server/serve';
+import { startServer } from '../../src/server/serve';
+
+const IBAN = 'DE89370400440532013000';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+});
+
+async function setup(opts: { server?: ServerProcess; endpoint?: (s: ServerProcess) => string } = {}) {
+  const server = opts.server ?? (await startTestServer());
+  if (!opts.server) cleanups.push(() => server.close());
+  const device = new SimulatedLedger();
+  const notifications: string[] = [];
+  const events: AppEvent[] = [];
+  const exportDir = tempDir('ccc-export-');
+  const core = new AppCore({
+    dataDir: tempDir('ccc-app-'),
+    sandbox: { endpoint: opts.endpoint ? opts.endpoint(server) : server.url, trustedAddress: server.backofficeAddress },
+    simulatedDevice: device,
+    chooseSavePath: async (name) => path.join(exportDir, name),
+    notify: (title, body) => notifications.push(`${title}: ${body}`),
+    client: { backoff: { initialMs: 50, maxMs: 200 } },
+  });
+  core.onEvent((e) => events.push(e));
+  cleanups.push(() => core.close());
+  return { server, device, core, notifications, events, exportDir };
+}
+
+async function registeredAndFunded(s: Awaited<ReturnType<typeof setup>>, amount = '5000.00') {
+  await s.core.login(SANDBOX_PROFILE_ID);
+  await s.core.register({ name: 'Zoë Exchange GmbH', email: 'treasury@zoe.example', country: 'DE', currency: 'EUR' });
+  const address = (await s.core.getSnapshot()).address!;
+  await s.server.backOffice.admin({ command: 'verify', address });
+  await s.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount });
+  await waitFor(async () => (await s.core.getSnapshot()).balances.find((b) => b.currency === 'EUR')?.amount === amount);
+  return address;
+}
+
+async function waitFor(cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('AppCore session', () => {
+  it('logs in with the device, registers, sees a deposit live, sends approved transfers and tracks a payout', async () => {
+    const s = await setup();
+    const snap = await s.core.login(SANDBOX_PROFILE_ID);
+    expect(snap.connection).toBe('online');
+    expect(snap.address).toBe(s.device.addressAt("84'/0'/0'/0/0", 'p2wpkh', 'mainnet'));
+    expect(snap.account).toBeNull(); // not registered yet
+    const steps = s.events.filter((e) => e.type === 'login-step').map((e) => (e as { step: string }).step);
+    expect(steps).toEqual(['connect-device', 'unlock', 'open-app', 'get-address', 'connect-server', 'confirm-login', 'authenticated']);
+    // The device showed the login challenge (printable ASCII: shown in full).
+    expect(s.device.displayLog.at(-1)!.screens[2]).toBe('Message');
+
+    await expect(s.core.register({ name: '', email: 'x', country: 'DE', currency: 'EUR' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    const account = await s.core.register({ name: 'Zoë Exchange GmbH', email: 'treasury@zoe.example', country: 'DE', currency: 'EUR', phone: '+49 30 1234567' });
+    expect(account).toMatchObject({ isVerified: false, iban: null, currency: 'EUR', phone: '+49301234567' });
+    const address = snap.address!;
+    await s.server.backOffice.admin({ command: 'verify', address });
+    expect((await s.core.refreshAccount()).iban).toMatch(/^GB/);
+
+    await s.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '5000.00', reference: 'Funding' });
+    await waitFor(async () => (await s.core.getSnapshot()).balances[0]?.amount === '5000.00');
+    const dep = s.events.find((e) => e.type === 'transaction') as Extract<AppEvent, { type: 'transaction' }>;
+    expect(dep.live).toBe(true);
+    expect(dep.tx).toMatchObject({ direction: 'in', counterparty: IBAN, counterpartyKind: 'iban', amount: '5000.00', signedAmount: '5000.00', reference: 'Funding', verified: true });
+    expect(s.notifications).toEqual([`Deposit received: 5000.00 EUR from ${IBAN}`]);
+
+    // Internal transfer, confirmed on the device with exactly the text the review showed.
+    const { id: bob, client: bobClient } = await newCustomer(s.server.url);
+    const review = await s.core.prepareTransfer({ destination: bob.address, currency: 'eur', amount: '1250.5', reference: 'Invoice 7' });
+    expect(review).toMatchObject({ destination: bob.address, destinationKind: 'address', currency: 'EUR', amount: '1250.50', deviceShowsHash: false });
+    expect(review.confirmationText).toBe(`CCC transfer 1250.50 EUR to ${bob.address} id ${review.requestId}`);
+    expect(review.deviceScreens).toContain(review.confirmationText);
+    const outcome = await s.core.confirmTransfer(review.requestId);
+    expect(outcome).toMatchObject({ status: 'sent', tx: { direction: 'out', amount: '1250.50', signedAmount: '-1250.50', counterparty: bob.address, reference: 'Invoice 7' } });
+    expect(s.device.displayLog.at(-1)!.screens).toEqual(review.deviceScreens);
+    expect((await bobClient.next((m) => m.msg === 'transfer')).data.amount).toBe('1250.50');
+    await expect(s.core.confirmTransfer(review.requestId)).rejects.toMatchObject({ code: 'UNKNOWN_REVIEW' });
+
+    // IBAN payout: pending, then complete, updated in place.
+    const r2 = await s.core.prepareTransfer({ destination: 'FR76 3000 6000 0112 3456 7890 189', currency: 'EUR', amount: '100' });
+    expect(r2.destination).toBe('FR7630006000011234567890189');
+    const o2 = await s.core.confirmTransfer(r2.requestId);
+    expect(o2).toMatchObject({ status: 'sent', tx: { status: 'pending' } });
+    const txid = (o2 as { tx: { txid: number } }).tx.txid;
+    await s.server.backOffice.admin({ command: 'settle', txid, outcome: 'complete' });
+    await waitFor(async () => (await s.core.getTransactions()).find((t) => t.txid === txid)?.status === 'complete');
+    expect((await s.core.getTransactions()).filter((t) => t.txid === txid)).toHaveLength(1);
+    await waitFor(async () => (await s.core.getSnapshot()).balances[0]?.amount === '3649.50');
+    expect(s.server.backOffice.ledger.checkInvariants()).toEqual([]);
+    await bobClient.close();
+  });
+
+  it('a transfer rejected on the device sends nothing', async () => {
+    const s = await setup();
+    const address = await registeredAndFunded(s);
+    const { id: bob, client: bobClient } = await newCustomer(s.server.url);
+    const review = await s.core.prepareTransfer({ destination: bob.address, currency: 'EUR', amount: '10' });
+    s.device.configure({ behaviour: 'reject' });
+    expect(await s.core.confirmTransfer(review.requestId)).toEqual({ status: 'rejected-on-device' });
+    // Nothing reached the server: no transfer from this account at all.
+    const rows = s.server.backOffice.ledger.db.prepare('SELECT COUNT(*) AS n FROM transfers WHERE sender = ?').get(address) as { n: bigint };
+    expect(rows.n).toBe(0n);
+    expect(s.device.apduLog.some((a) => a.startsWith('e110'))).toBe(true); // the device was asked
+    await new Promise((r) => setTimeout(r, 100));
+    expect(bobClient.unconsumed().filter((m) => m.msg === 'transfer')).toHaveLength(0);
+    expect((await s.core.getSnapshot()).balances[0].amount).toBe('5000.00');
+    await bobClient.close();
+  });
+
+  it('validates transfer drafts before asking the device', async () => {
+    const s = await setup();
+    const address = await registeredAndFunded(s);
+    const apdus = s.device.apduLog.length;
+    await expect(s.core.prepareTransfer({ destination: address, currency: 'EUR', amount: '1' })).rejects.toMatchObject({ code: 'SELF_TRANSFER' });
+    await expect(s.core.prepareTransfer({ destination: 'DE89370400440532013001', currency: 'EUR', amount: '1' })).rejects.toMatchObject({ code: 'INVALID_IBAN' });
+    await expect(s.core.prepareTransfer({ destination: 'hello', currency: 'EUR', amount: '1' })).rejects.toMatchObject({ code: 'INVALID_DESTINATION' });
+    await expect(s.core.prepareTransfer({ destination: IBAN, currency: 'EUR', amount: '1.001' })).rejects.toMatchObject({ code: 'INVALID_AMOUNT' });
+    await expect(s.core.prepareTransfer({ destination: IBAN, currency: 'XXX', amount: '1' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    await expect(s.core.prepareTransfer({ destination: newIdentity('p2pkh', 'testnet').address, currency: 'EUR', amount: '1' })).rejects.toMatchObject({ code: 'INVALID_DESTINATION' });
+    expect(s.device.displayLog.filter((d) => d.screens.some((x) => x.startsWith('CCC transfer')))).toHaveLength(0);
+    expect(s.device.apduLog.length).toBeGreaterThanOrEqual(apdus);
+  });
+
+  it('device failures at login are typed and worded', async () => {
+    const s = await setup();
+    s.device.configure({ behaviour: 'locked' });
+    await expect(s.core.login(SANDBOX_PROFILE_ID)).rejects.toMatchObject({ code: 'LOCKED', message: expect.stringMatching(/PIN/) });
+    expect((await s.core.getSnapshot()).lastError).toMatchObject({ code: 'LOCKED' });
+    s.device.configure({ behaviour: 'approve', appName: 'BOLOS' });
+    await expect(s.core.login(SANDBOX_PROFILE_ID)).rejects.toMatchObject({ code: 'WRONG_APP', message: expect.stringMatching(/dashboard/) });
+    s.device.configure({ appName: 'Bitcoin', behaviour: 'reject' });
+    await expect(s.core.login(SANDBOX_PROFILE_ID)).rejects.toMatchObject({ code: 'USER_REJECTED' });
+    s.device.configure({ behaviour: 'approve' });
+    expect((await s.core.login(SANDBOX_PROFILE_ID)).connection).toBe('online');
+  });
+});
+
+describe('security and resilience', () => {
+  it('a forged deposit (signed by another key) is refused, alerted, and changes nothing', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.close());
+    const proxy = await WsProxy.start(server.url);
+    cleanups.push(() => proxy.close());
+    const s = await setup({ server, endpoint: () => proxy.url });
+    const address = await registeredAndFunded(s, '100.00');
+    const before = await s.core.getTransactions();
+    const forger = newIdentity();
+    const data = { txid: 999, timestamp: Date.now(), sender: IBAN, destination: address, currency: 'EUR', amount: '1000000.00' };
+    const { canonical, signed } = signData(data, forger.privateKey);
+    proxy.inject(`{"msg":"transfer","data":${canonical},"signed":"${signed}"}`);
+    proxy.inject({ msg: 'transfer', data: { ...data, txid: 1000 } }); // unsigned
+    proxy.inject({ msg: 'balance', data: { EUR: '1000000.00' }, signed }); // a balance signed by the forger
+    await waitFor(async () => (await s.core.getSnapshot()).alerts.length === 3);
+    const snap = await s.core.getSnapshot();
+    expect(snap.alerts.map((a) => a.kind).sort()).toEqual(['bad-signature', 'bad-signature', 'missing-signature']);
+    expect(snap.alerts.find((a) => a.raw.includes('"txid":999'))!.summary).toMatch(/1000000.00 EUR/);
+    expect(snap.balances).toEqual([{ currency: 'EUR', amount: '100.00', preferred: true }]);
+    expect(await s.core.getTransactions()).toEqual(before);
+    expect(s.notifications.filter((n) => n.includes('1000000'))).toEqual([]);
+    await s.core.dismissAlert(snap.alerts[0].id);
+    expect((await s.core.getSnapshot()).alerts).toHaveLength(2);
+  });
+
+  it('a connection cut between sending a transfer and its answer still ends in exactly one transfer', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.close());
+    const proxy = await WsProxy.start(server.url);
+    cleanups.push(() => proxy.close());
+    const s = await setup({ server, endpoint: () => proxy.url });
+    const address = await registeredAndFunded(s, '100.00');
+    const { id: bob, client: bobClient } = await newCustomer(server.url);
+    let cut = false;
+    proxy.onClientFrame = (text) => {
+      if (!cut && JSON.parse(text).op === 'transfer') {
+        cut = true;
+        return 'drop-connection';
+      }
+    };
+    const review = await s.core.prepareTransfer({ destination: bob.address, currency: 'EUR', amount: '30' });
+    const outcome = await s.core.confirmTransfer(review.requestId);
+    expect(cut).toBe(true);
+    expect(outcome).toMatchObject({ status: 'sent', tx: { amount: '30.00' } });
+    const n = server.backOffice.ledger.db.prepare('SELECT COUNT(*) AS n FROM transfers WHERE sender = ?').get(address) as { n: bigint };
+    expect(n.n).toBe(1n);
+    await waitFor(async () => (await s.core.getSnapshot()).balances[0]?.amount === '70.00');
+    // The device was asked to sign a second login challenge (re-auth), but only one transfer confirmation.
+    expect(s.device.displayLog.filter((d) => d.screens.some((x) => x.startsWith('CCC transfer')))).toHaveLength(1);
+    const bobSees = await bobClient.history();
+    expect(bobSees.transfers).toHaveLength(1);
+    await bobClient.close();
+  });
+
+  it('a deposit made while the server (and the app) was down is filled in exactly once after reconnecting', async () => {
+    const dataDir = tempDir();
+    let server = await startServer({ port: 0, dataDir, rules: testRules() });
+    const port = server.gateway.port;
+    const s = await setup({ server });
+    cleanups.push(() => server.close());
+    const address = await registeredAndFunded(s, '100.00');
+    await server.close();
+    await waitFor(async () => (await s.core.getSnapshot()).connection === 'reconnecting');
+    // The operator books a deposit while everything is down (the admin command opens the ledger directly).
+    const { runAdmin } = await import('../../src/server/backoffice/admin');
+    const dep = await runAdmin(dataDir, { command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '42.00' });
+    expect(dep).toMatchObject({ ok: true, via: 'direct' });
+    server = await startServer({ port, dataDir, rules: testRules() });
+    await waitFor(async () => (await s.core.getSnapshot()).connection === 'online');
+    await waitFor(async () => (await s.core.getTransactions()).some((t) => t.amount === '42.00'));
+    await waitFor(async () => (await s.core.getSnapshot()).balances[0]?.amount === '142.00');
+    const rows = await s.core.getTransactions();
+    expect(rows.map((t) => t.amount)).toEqual(['100.00', '42.00']);
+    const replayed = s.events.filter((e) => e.type === 'transaction' && e.tx.amount === '42.00');
+    expect(replayed).toHaveLength(1);
+  });
+});
+
+describe('settings', () => {
+  it('saves profiles, refuses invalid ones, and never overwrites an unreadable settings file', async () => {
+    const dataDir = tempDir('ccc-settings-');
+    const core = new AppCore({ dataDir, chooseSavePath: async () => null });
+    cleanups.push(() => core.close());
+    const trusted = newIdentity().address;
+    const p = await core.saveProfile({ name: 'Production', endpoint: 'wss://api.cryptocapital.co:8080', trustedAddress: trusted, transport: 'usb', network: 'mainnet', addressKind: 'p2wpkh', derivationPath: "84'/0'/0'/0/0" });
+    expect((await core.listProfiles()).profiles).toEqual([p]);
+    await expect(core.saveProfile({ ...p, id: undefined, trustedAddress: 'nope' })).rejects.toMatchObject({ code: 'PROFILE_INVALID' });
+    await expect(core.saveProfile({ ...p, id: undefined, derivationPath: "44'/0'/45341'/0/0" })).rejects.toMatchObject({ code: 'PROFILE_INVALID', message: expect.stringMatching(/BitID/) });
+    await expect(core.saveProfile({ ...p, id: undefined, endpoint: 'http://x' })).rejects.toMatchObject({ code: 'PROFILE_INVALID' });
+    // The virtual device is refused for a remote endpoint at login.
+    const remote = await core.saveProfile({ ...p, id: undefined, name: 'Remote virtual', transport: 'virtual' });
+    await expect(core.login(remote.id)).rejects.toMatchObject({ code: 'NO_DEVICE', message: expect.stringMatching(/this machine/) });
+
+    const file = path.join(dataDir, 'settings.json');
+    fs.writeFileSync(file, '{ "version": 1, "profiles": [ garbage');
+    const fresh = new AppCore({ dataDir, chooseSavePath: async () => null });
+    await expect(fresh.listProfiles()).rejects.toMatchObject({ code: 'SETTINGS_UNREADABLE', message: expect.stringMatching(/left untouched/) });
+    await expect(fresh.saveProfile({ ...p, id: undefined })).rejects.toBeInstanceOf(AppError);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{ "version": 1, "profiles": [ garbage');
+    fs.writeFileSync(file, JSON.stringify({ version: 1, profiles: [{ id: 'x' }], activeProfileId: null, lastSeen: {} }));
+    const fresh2 = new AppCore({ dataDir, chooseSavePath: async () => null });
+    await expect(fresh2.listProfiles()).rejects.toMatchObject({ code: 'SETTINGS_INVALID' });
+  });
+});
+
+describe('statement export through the core', () => {
+  it('writes the CSV where the user chose, and honours a cancelled dialog', async () => {
+    const s = await setup();
+    await registeredAndFunded(s, '250.00');
+    const r = await s.core.exportStatement({ currency: 'EUR', status: 'all' });
+    expect(r).toMatchObject({ saved: true, rows: 1 });
+    const text = fs.readFileSync((r as { path: string }).path, 'utf8');
+    expect(text.startsWith('\uFEFFDate (UTC),')).toBe(true);
+    expect(text).toContain(',250.00,,250.00,250.00,complete,');
+  });
+});
+
+// TestClient import kept for helpers used in other suites.
+void TestClient;
