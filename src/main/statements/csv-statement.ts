@@ -18,12 +18,16 @@ export function neutralise(text: string | undefined | null): string {
 }
 
 /** ISO 8601 local time with its offset in the given IANA zone, e.g. 2026-11-24T23:15:00+01:00. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 export function localIso(ms: number, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, p.value]),
-  );
+  // Building a DateTimeFormat is costly; statements format up to millions of dates in one zone.
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(timeZone, fmt);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of fmt.formatToParts(new Date(ms))) parts[p.type] = p.value;
   const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
   const offsetMin = Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
   const sign = offsetMin < 0 ? '-' : '+';

@@ -1,0 +1,112 @@
+// The app core's heavy paths: replaying 100,000 signed transfers (each verified against the
+// trusted back-office key before it is applied) and exporting 1,000,000 rows to CSV in bounded
+// memory. Sizes scale with BENCH_SCALE.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { CccClient } from '../src/main/session/ccc-client';
+import { AccountView } from '../src/main/session/account-view';
+import { writeStatement } from '../src/main/statements/csv-statement';
+import { addressFromPublicKey } from '../src/shared/bitcoin-address';
+import { signData, signMessage, verifySignedData } from '../src/shared/message-signature';
+import { formatAmount } from '../src/shared/money';
+import type { TxRow } from '../src/shared/app-api';
+import { round, scale } from './stats';
+
+function key() {
+  const privateKey = secp256k1.utils.randomPrivateKey();
+  return { privateKey, address: addressFromPublicKey(secp256k1.getPublicKey(privateKey, true), 'p2pkh') };
+}
+
+export async function benchHistoryReplay(count = scale(100_000)) {
+  const backOffice = key();
+  const me = key();
+  // Sign the history once up front, as the back office stores it (signing is not what we measure).
+  const s0 = performance.now();
+  const frames: string[] = [];
+  const datas: unknown[] = [];
+  for (let i = 1; i <= count; i++) {
+    const data = { txid: i, timestamp: 1_700_000_000_000 + i, sender: 'DE89370400440532013000', destination: me.address, currency: 'USD', amount: formatAmount(BigInt(100 + (i % 9000)), 'USD') };
+    const { canonical, signed } = signData(data, backOffice.privateKey);
+    frames.push(`{"msg":"transfer","nonce":2,"data":${canonical},"signed":"${signed}"}`);
+    datas.push(JSON.parse(canonical));
+  }
+  const signingSeconds = (performance.now() - s0) / 1000;
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((r) => wss.once('listening', r));
+  wss.on('connection', (ws) => {
+    ws.send('{"msg":"challenge","data":"bench"}');
+    ws.on('message', (raw) => {
+      const op = JSON.parse(raw.toString());
+      if (op.op === 'auth') ws.send(`{"msg":"auth","nonce":${op.nonce},"data":"User Authenticated"}`);
+      if (op.op === 'history') {
+        for (const f of frames) ws.send(f.replace('"nonce":2', `"nonce":${op.nonce}`));
+        ws.send(`{"msg":"history","nonce":${op.nonce},"data":{"count":${frames.length}}}`);
+      }
+    });
+  });
+  const client = new CccClient({ endpoint: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, trustedAddress: backOffice.address, address: me.address, signChallenge: async (c) => signMessage(c, me.privateKey), reconnect: false });
+  await client.connect();
+  const view = new AccountView(me.address);
+  const t0 = performance.now();
+  let n = 0;
+  for await (const t of client.history()) {
+    view.applyTransfer(t);
+    n++;
+  }
+  const replaySeconds = (performance.now() - t0) / 1000;
+  await client.close();
+  await new Promise((r) => wss.close(() => r(undefined)));
+  // The verification cost alone, on the same messages.
+  const v0 = performance.now();
+  for (let i = 0; i < datas.length; i++) verifySignedData(datas[i], JSON.parse(frames[i]).signed, backOffice.address);
+  const verifySeconds = (performance.now() - v0) / 1000;
+  if (n !== count || view.size !== count) throw new Error(`replayed ${n}, applied ${view.size}, expected ${count}`);
+  return {
+    messages: count,
+    messagesPerSecond: round(count / replaySeconds),
+    replaySeconds: round(replaySeconds, 2),
+    verificationShareOfTime: round(verifySeconds / replaySeconds, 2),
+    verificationsPerSecond: round(count / verifySeconds),
+    setupSigningSeconds: round(signingSeconds, 1),
+  };
+}
+
+export async function benchCsvExport(count = scale(1_000_000)) {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-bench-csv-')), 'statement.csv');
+  function* rows(): Generator<TxRow> {
+    for (let i = 1; i <= count; i++) {
+      const out = i % 3 === 0;
+      const amount = formatAmount(BigInt(100 + (i % 5000)), 'EUR');
+      yield { txid: i, timestamp: 1_700_000_000_000 + i * 1000, direction: out ? 'out' : 'in', counterparty: out ? 'FR7630006000011234567890189' : 'DE89370400440532013000', counterpartyKind: 'iban', currency: 'EUR', amount, signedAmount: out ? `-${amount}` : amount, status: 'complete', reference: i % 7 === 0 ? `=cmd|' /C calc'!A${i}` : `Invoice ${i}`, verified: true };
+    }
+  }
+  global.gc?.();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const t0 = performance.now();
+  const { rows: written } = await writeStatement(rows(), file, { timeZone: 'Europe/Zurich' });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const size = fs.statSync(file).size;
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  return { rows: written, rowsPerSecond: round(written / seconds), seconds: round(seconds, 2), fileMiB: round(size / 2 ** 20, 1), peakRssMiB: round(peak / 2 ** 20, 1), rssGrowthMiB: round((peak - base) / 2 ** 20, 1) };
+}
+
+export async function benchClient(opts: { print?: boolean } = {}) {
+  const replay = await benchHistoryReplay();
+  if (opts.print) console.log(`history replay: ${replay.messagesPerSecond} messages/s verified and applied (${replay.messages} messages), verification ${Math.round(replay.verificationShareOfTime * 100)}% of the time`);
+  const csv = await benchCsvExport();
+  if (opts.print) console.log(`CSV export: ${csv.rowsPerSecond} rows/s (${csv.rows} rows, ${csv.fileMiB} MiB), peak RSS ${csv.peakRssMiB} MiB (+${csv.rssGrowthMiB} MiB)`);
+  return { replay, csv };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  console.log(JSON.stringify(await benchClient({ print: true }), null, 2));
+}

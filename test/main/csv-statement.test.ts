@@ -1,0 +1,87 @@
+// CSV statements checked cell by cell: RFC 4180 quoting, BOM, CRLF, ISO 8601 dates with the local
+// zone, signed amount plus debit/credit, running balance per currency, formula-injection payloads
+// neutralised, non-ASCII text intact, and filters that keep the running balance right.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { localIso, neutralise, statementColumns, writeStatement } from '../../src/main/statements/csv-statement';
+import type { TxRow } from '../../src/shared/app-api';
+import { tempDir } from '../helpers/server';
+
+const t0 = Date.UTC(2026, 10, 24, 9, 30, 0);
+function row(p: Partial<TxRow> & Pick<TxRow, 'txid' | 'direction' | 'amount' | 'currency'>): TxRow {
+  const signed = p.direction === 'out' ? `-${p.amount}` : p.amount;
+  return { timestamp: t0 + p.txid * 3_600_000, counterparty: 'DE89370400440532013000', counterpartyKind: 'iban', signedAmount: signed, status: 'complete', verified: true, ...p };
+}
+
+const rows: TxRow[] = [
+  row({ txid: 1, direction: 'in', amount: '1000.00', currency: 'EUR', reference: '=HYPERLINK("http://evil.example","click")' }),
+  row({ txid: 2, direction: 'out', amount: '250.50', currency: 'EUR', counterparty: 'bc1qh0q7g23e6pdye3sh2ttfvwmld8gfhvnmmfxuck', counterpartyKind: 'address', reference: '+1 555 0100' }),
+  row({ txid: 3, direction: 'in', amount: '5000', currency: 'JPY', reference: '-2+3' }),
+  row({ txid: 4, direction: 'out', amount: '100.00', currency: 'EUR', status: 'failed', message: '@SUM(A1:A9) account closed' }),
+  row({ txid: 5, direction: 'out', amount: '49.50', currency: 'EUR', status: 'pending', reference: '\tTab leading' }),
+  row({ txid: 6, direction: 'in', amount: '1.00', currency: 'EUR', reference: '\rCR leading, "quoted", and a comma' }),
+  row({ txid: 7, direction: 'in', amount: '12.00', currency: 'EUR', reference: 'Zahlung für Müller & Søn — 東京 ✓' }),
+];
+
+async function exportCsv(opts: Parameters<typeof writeStatement>[2] = {}) {
+  const file = path.join(tempDir('ccc-csv-'), 'statement.csv');
+  const result = await writeStatement(rows, file, { timeZone: 'Europe/Zurich', ...opts });
+  const bytes = fs.readFileSync(file);
+  const text = bytes.toString('utf8');
+  const records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false }) as string[][];
+  return { result, bytes, text, header: records[0], data: records.slice(1) };
+}
+
+describe('CSV statement', () => {
+  it('is UTF-8 with BOM, CRLF line ends, and RFC 4180 quoting', async () => {
+    const { bytes, text, header, result } = await exportCsv();
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(text.split('\r\n').length).toBe(rows.length + 2); // header + rows + final empty
+    expect(text.replace(/\r\n/g, '').includes('\n')).toBe(false);
+    expect(header).toEqual(statementColumns('Europe/Zurich'));
+    expect(result.rows).toBe(rows.length);
+    expect(text).toContain('"\'\rCR leading, ""quoted"", and a comma"');
+  });
+
+  it('has the right value in every cell', async () => {
+    const { data } = await exportCsv();
+    expect(data[0]).toEqual(['2026-11-24T10:30:00.000Z', '2026-11-24T11:30:00+01:00', '1', 'credit', 'DE89370400440532013000', `'=HYPERLINK("http://evil.example","click")`, 'EUR', '1000.00', '', '1000.00', '1000.00', 'complete', '']);
+    expect(data[1]).toEqual(['2026-11-24T11:30:00.000Z', '2026-11-24T12:30:00+01:00', '2', 'debit', 'bc1qh0q7g23e6pdye3sh2ttfvwmld8gfhvnmmfxuck', "'+1 555 0100", 'EUR', '-250.50', '250.50', '', '749.50', 'complete', '']);
+    expect(data[2]).toEqual(['2026-11-24T12:30:00.000Z', '2026-11-24T13:30:00+01:00', '3', 'credit', 'DE89370400440532013000', "'-2+3", 'JPY', '5000', '', '5000', '5000', 'complete', '']);
+    // A failed payout does not move the running balance; its reason is neutralised.
+    expect(data[3]).toEqual(['2026-11-24T13:30:00.000Z', '2026-11-24T14:30:00+01:00', '4', 'debit', 'DE89370400440532013000', '', 'EUR', '-100.00', '100.00', '', '749.50', 'failed', "'@SUM(A1:A9) account closed"]);
+    // A pending payout reserves the funds.
+    expect(data[4]).toEqual(['2026-11-24T14:30:00.000Z', '2026-11-24T15:30:00+01:00', '5', 'debit', 'DE89370400440532013000', "'\tTab leading", 'EUR', '-49.50', '49.50', '', '700.00', 'pending', '']);
+    expect(data[5][5]).toBe(`'\rCR leading, "quoted", and a comma`);
+    expect(data[6][5]).toBe('Zahlung für Müller & Søn — 東京 ✓');
+    expect(data[6][10]).toBe('713.00');
+    // Negative amounts are written from validated decimals: never neutralised into text.
+    for (const r of data) expect(r[7]).toMatch(/^-?\d+(\.\d+)?$/);
+  });
+
+  it('filters by date range, currency and status without losing the running balance', async () => {
+    const { data } = await exportCsv({ from: t0 + 2 * 3_600_000, to: t0 + 6 * 3_600_000, currency: 'EUR' });
+    expect(data.map((r) => r[2])).toEqual(['2', '4', '5']);
+    expect(data[0][10]).toBe('749.50');
+    const failed = await exportCsv({ status: 'failed' });
+    expect(failed.data.map((r) => r[2])).toEqual(['4']);
+    const none = await exportCsv({ currency: 'USD' });
+    expect(none.data).toEqual([]);
+    expect(none.result.rows).toBe(0);
+  });
+
+  it('neutralises exactly the OWASP trigger characters', () => {
+    for (const t of ['=1+2', '+1', '-1', '@x', '\tx', '\rx']) expect(neutralise(t)).toBe(`'${t}`);
+    for (const t of ['1+2', 'Invoice -1', ' =x', 'Müller']) expect(neutralise(t)).toBe(t);
+    expect(neutralise(undefined)).toBe('');
+  });
+
+  it('states local times with their offset, DST included', () => {
+    expect(localIso(Date.UTC(2026, 6, 1, 12, 0, 0), 'Europe/Zurich')).toBe('2026-07-01T14:00:00+02:00');
+    expect(localIso(Date.UTC(2026, 0, 1, 12, 0, 0), 'America/Panama')).toBe('2026-01-01T07:00:00-05:00');
+    expect(localIso(Date.UTC(2026, 0, 1, 12, 0, 0), 'UTC')).toBe('2026-01-01T12:00:00Z');
+    expect(localIso(Date.UTC(2026, 0, 1, 12, 0, 0), 'Asia/Kolkata')).toBe('2026-01-01T17:30:00+05:30');
+  });
+});
