@@ -185,6 +185,17 @@ export interface TreasuryApi {
 
   exportStatement(options: StatementOptions): Promise<StatementResult>;
   dismissAlert(id: string): Promise<void>;
+
+  /** The sandbox's virtual Ledger (null unless the active profile uses the virtual device on this machine). */
+  getVirtualDevice(): Promise<VirtualDeviceSettings | null>;
+  /** Flip the virtual Ledger's behaviour (approve / reject / locked, which app is open) to try every device state. */
+  configureVirtualDevice(settings: Partial<VirtualDeviceSettings>): Promise<VirtualDeviceSettings>;
+}
+
+export interface VirtualDeviceSettings {
+  behaviour: 'approve' | 'reject' | 'locked';
+  appName: string;
+  appVersion: string;
 }
 
 /** Method names, shared by main (ipcMain.handle), preload and the dev bridge: nothing else crosses the boundary. */
@@ -205,6 +216,8 @@ export const TREASURY_METHODS = [
   'cancelTransfer',
   'exportStatement',
   'dismissAlert',
+  'getVirtualDevice',
+  'configureVirtualDevice',
 ] as const satisfies readonly (keyof TreasuryApi)[];
 
 export type TreasuryMethod = (typeof TREASURY_METHODS)[number];

@@ -17,6 +17,7 @@ import type {
   TransferReview,
   TreasuryBridge,
   TxRow,
+  VirtualDeviceSettings,
 } from '../../shared/app-api';
 import type { AccountData, TransferData } from '../../shared/protocol';
 import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, SetinfoParams } from '../../shared/protocol';
@@ -31,7 +32,7 @@ import { writeStatement } from '../statements/csv-statement';
 import { Signer } from '../device/signer';
 import { DeviceError, describeDeviceError } from '../device/errors';
 import { createTransportOpener } from '../device/transports';
-import { SimulatedLedger } from '../device/simulated-device';
+import { SimulatedLedger, virtualDeviceAllowed } from '../device/simulated-device';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
 export class AppError extends Error {
@@ -313,7 +314,8 @@ export class AppCore implements TreasuryBridge {
     const client = this.requireClient();
     const view = this.view!;
     const from = initial ? null : view.gapFillFrom(view.lastTxid ?? this.settings.lastSeen(this.profile!.id, view.address));
-    for await (const t of client.history(from === null ? undefined : { sinceTransaction: from })) this.applyTransfer(t, !initial);
+    // The initial load is fetched by the renderer in one go (getTransactions); only a gap fill emits per row.
+    for await (const t of client.history(from === null ? undefined : { sinceTransaction: from })) this.applyTransfer(t, false, !initial);
     this.persistLastSeen();
   }
 
@@ -328,12 +330,12 @@ export class AppCore implements TreasuryBridge {
     }
   }
 
-  private applyTransfer(t: TransferData, live: boolean): TxRow | null {
+  private applyTransfer(t: TransferData, live: boolean, emit = true): TxRow | null {
     const view = this.view;
     if (!view) return null;
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
-    this.emit({ type: 'transaction', tx: row, live });
+    if (emit) this.emit({ type: 'transaction', tx: row, live });
     if (live && change === 'new' && row.direction === 'in') {
       this.opts.notify?.('Deposit received', `${row.amount} ${row.currency} from ${row.counterparty}`);
     }
@@ -526,6 +528,24 @@ export class AppCore implements TreasuryBridge {
   async dismissAlert(id: string): Promise<void> {
     this.alerts = this.alerts.filter((a) => a.id !== id);
     this.changed();
+  }
+
+  async getVirtualDevice(): Promise<VirtualDeviceSettings | null> {
+    const p = this.profile ?? this.sandboxProfile();
+    if (!p || p.transport !== 'virtual' || !virtualDeviceAllowed(p.endpoint)) return null;
+    const d = this.virtualDevice().settings;
+    return { behaviour: d.behaviour ?? 'approve', appName: d.appName ?? 'Bitcoin', appVersion: d.appVersion ?? '2.4.6' };
+  }
+
+  async configureVirtualDevice(settings: Partial<VirtualDeviceSettings>): Promise<VirtualDeviceSettings> {
+    if (!(await this.getVirtualDevice())) throw new AppError('NO_VIRTUAL_DEVICE', 'The virtual device exists only for a sandbox profile on this machine.');
+    const allowed: Partial<VirtualDeviceSettings> = {};
+    if (settings.behaviour && ['approve', 'reject', 'locked'].includes(settings.behaviour)) allowed.behaviour = settings.behaviour;
+    if (typeof settings.appName === 'string' && settings.appName.length <= 32) allowed.appName = settings.appName;
+    if (typeof settings.appVersion === 'string' && /^\d+\.\d+\.\d+$/.test(settings.appVersion)) allowed.appVersion = settings.appVersion;
+    this.virtualDevice().configure(allowed);
+    if (this.signer) void this.signer.status();
+    return (await this.getVirtualDevice())!;
   }
 
   /** For tests and the dev bridge: the live client (e.g. to simulate a dropped connection). */

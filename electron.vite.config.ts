@@ -1,0 +1,21 @@
+// electron-vite: main (the thin Electron shell + the app core), preload (the typed bridge) and
+// renderer (React). Native modules stay external; the server (and better-sqlite3) is never
+// imported by the main bundle — the sandbox server runs as its own Node process.
+import { resolve } from 'node:path';
+import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { rendererConfig } from './vite.renderer.config';
+
+export default defineConfig({
+  main: {
+    plugins: [externalizeDepsPlugin()],
+    build: {
+      outDir: resolve(__dirname, 'out/main'),
+      rollupOptions: { input: resolve(__dirname, 'src/main/index.ts'), external: ['better-sqlite3'] },
+    },
+  },
+  preload: {
+    plugins: [externalizeDepsPlugin()],
+    build: { outDir: resolve(__dirname, 'out/preload'), rollupOptions: { input: resolve(__dirname, 'src/preload/index.ts') } },
+  },
+  renderer: rendererConfig,
+});

@@ -1,0 +1,30 @@
+// The only door between renderer and main: one invoke channel carrying a method name from the
+// shared list, from our own window's own page — anything else is refused.
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { TREASURY_EVENT_CHANNEL, TREASURY_INVOKE_CHANNEL, TREASURY_METHODS, type TreasuryBridge, type TreasuryMethod } from '../../shared/app-api';
+import { RENDERER_ENTRY } from './window';
+
+export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow): boolean {
+  const frameUrl = event.senderFrame?.url ?? '';
+  return event.sender === win.webContents && frameUrl.split('#')[0] === pathToFileURL(RENDERER_ENTRY).href;
+}
+
+export function registerIpc(core: TreasuryBridge, win: BrowserWindow): void {
+  ipcMain.handle(TREASURY_INVOKE_CHANNEL, async (event, method: unknown, args: unknown) => {
+    if (!isTrustedSender(event, win)) return { ok: false, error: { code: 'FORBIDDEN', message: 'untrusted sender' } };
+    if (typeof method !== 'string' || !(TREASURY_METHODS as readonly string[]).includes(method) || !Array.isArray(args)) {
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `no such method ${String(method)}` } };
+    }
+    try {
+      const fn = core[method as TreasuryMethod] as (...a: unknown[]) => Promise<unknown>;
+      return { ok: true, value: (await fn.apply(core, args)) ?? null };
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      return { ok: false, error: { code: err.code ?? 'UNKNOWN', message: err.message } };
+    }
+  });
+  core.onEvent((event) => {
+    if (!win.isDestroyed()) win.webContents.send(TREASURY_EVENT_CHANNEL, event);
+  });
+}

@@ -1,0 +1,190 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppSnapshot, TxRow } from '../../shared/app-api';
+import { treasury } from './treasury';
+import { ConnectScreen } from './screens/Connect';
+import { RegisterScreen } from './screens/Register';
+import { Dashboard } from './screens/Dashboard';
+import { HistoryScreen } from './screens/History';
+import { TransferScreen } from './screens/Transfer';
+import { AccountScreen } from './screens/Account';
+import { StatementsScreen } from './screens/Statements';
+import { AlertsBanner } from './components/Alerts';
+import { Toasts, type Toast } from './components/Toasts';
+import { displayAmount, shortId } from './format';
+
+export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
+type Theme = 'light' | 'dark';
+
+const NAV: { id: Screen; label: string; key: string }[] = [
+  { id: 'dashboard', label: 'Dashboard', key: '1' },
+  { id: 'history', label: 'History', key: '2' },
+  { id: 'transfer', label: 'Transfer', key: '3' },
+  { id: 'account', label: 'Account', key: '4' },
+  { id: 'statements', label: 'Statements', key: '5' },
+];
+
+function useTheme(): [Theme, () => void] {
+  const initial = (): Theme => (localStorage.getItem('ccc-theme') as Theme | null) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+  const [theme, setTheme] = useState<Theme>(initial);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    // Lets tooling (the screenshot script) switch the theme the same way the button does.
+    const onSet = (e: Event) => setTheme((e as CustomEvent<Theme>).detail);
+    window.addEventListener('ccc-set-theme', onSet);
+    return () => window.removeEventListener('ccc-set-theme', onSet);
+  }, []);
+  const toggle = useCallback(() => {
+    setTheme((t) => {
+      const next = t === 'dark' ? 'light' : 'dark';
+      localStorage.setItem('ccc-theme', next);
+      return next;
+    });
+  }, []);
+  return [theme, toggle];
+}
+
+/** Transactions by txid; live events are batched into one render per frame. */
+function useTransactions(snap: AppSnapshot | null) {
+  const byId = useRef(new Map<number, TxRow>());
+  const [rows, setRows] = useState<TxRow[]>([]);
+  const frame = useRef(0);
+  const flush = useCallback(() => {
+    frame.current = 0;
+    setRows([...byId.current.values()].sort((a, b) => a.txid - b.txid));
+  }, []);
+  const upsert = useCallback(
+    (tx: TxRow) => {
+      byId.current.set(tx.txid, tx);
+      if (!frame.current) frame.current = requestAnimationFrame(flush);
+    },
+    [flush],
+  );
+  const loaded = snap?.address && snap.account ? `${snap.address}` : null;
+  useEffect(() => {
+    byId.current = new Map();
+    setRows([]);
+    if (!loaded) return;
+    void treasury.getTransactions().then((all) => {
+      for (const t of all) byId.current.set(t.txid, t);
+      flush();
+    });
+  }, [loaded, flush]);
+  return { rows, upsert };
+}
+
+export function App() {
+  const [snap, setSnap] = useState<AppSnapshot | null>(null);
+  const [screen, setScreen] = useState<Screen>('dashboard');
+  const [theme, toggleTheme] = useTheme();
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const { rows, upsert } = useTransactions(snap);
+
+  const toast = useCallback((t: Omit<Toast, 'id'>) => {
+    const id = Math.random().toString(36).slice(2);
+    setToasts((all) => [...all, { ...t, id }]);
+    setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 6000);
+  }, []);
+
+  useEffect(() => {
+    void treasury.getSnapshot().then(setSnap);
+    return treasury.onEvent((e) => {
+      if (e.type === 'snapshot') setSnap(e.snapshot);
+      if (e.type === 'transaction') {
+        upsert(e.tx);
+        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${shortId(e.tx.counterparty, 10, 6)}` });
+      }
+      if (e.type === 'alert') toast({ kind: 'danger', title: 'Security alert', body: e.alert.summary });
+    });
+  }, [upsert, toast]);
+
+  useEffect(() => {
+    const onKey = (ev: KeyboardEvent) => {
+      if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      const item = NAV.find((n) => n.key === ev.key);
+      if (item) {
+        ev.preventDefault();
+        setScreen(item.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const loggedIn = !!snap && !!snap.address && snap.loginStep === 'authenticated' && snap.connection !== 'idle';
+  if (!snap) return <div className="splash">Starting…</div>;
+  if (!loggedIn) {
+    return (
+      <>
+        <ConnectScreen snap={snap} theme={theme} onToggleTheme={toggleTheme} />
+        <Toasts toasts={toasts} />
+      </>
+    );
+  }
+
+  const registered = !!snap.account;
+  const content = !registered ? (
+    <RegisterScreen snap={snap} />
+  ) : screen === 'dashboard' ? (
+    <Dashboard snap={snap} rows={rows} onNavigate={setScreen} />
+  ) : screen === 'history' ? (
+    <HistoryScreen rows={rows} />
+  ) : screen === 'transfer' ? (
+    <TransferScreen snap={snap} rows={rows} />
+  ) : screen === 'account' ? (
+    <AccountScreen snap={snap} />
+  ) : (
+    <StatementsScreen snap={snap} rows={rows} />
+  );
+
+  return (
+    <div className="shell">
+      <aside className="sidebar" aria-label="Main navigation">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden>
+            C
+          </span>
+          <div>
+            <div className="brand-name">CCC Treasury</div>
+            <div className="brand-sub">{snap.profileId === 'sandbox' ? 'Sandbox' : 'Crypto Capital'}</div>
+          </div>
+        </div>
+        <nav>
+          {NAV.map((n) => (
+            <button key={n.id} className={`nav-item ${screen === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => setScreen(n.id)} aria-current={screen === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
+              {n.label}
+              <kbd>Alt {n.key}</kbd>
+            </button>
+          ))}
+        </nav>
+        <div className="sidebar-foot">
+          <div className="who" title={snap.address ?? ''}>
+            <span className="label">Signing address</span>
+            <code>{shortId(snap.address ?? '', 10, 8)}</code>
+          </div>
+          <div className="status-row">
+            <span className={`pill conn-${snap.connection}`} data-testid="connection">
+              {snap.connection === 'online' ? 'Online' : snap.connection === 'reconnecting' ? 'Reconnecting…' : snap.connection}
+            </span>
+            <span className={`pill device-${snap.device.state}`}>{snap.device.state === 'ready' ? 'Ledger ready' : snap.device.state === 'awaiting-confirmation' ? 'Check your Ledger' : `Ledger: ${snap.device.state}`}</span>
+          </div>
+          <div className="foot-actions">
+            <button className="ghost" onClick={toggleTheme} aria-label="Toggle light or dark theme">
+              {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+            </button>
+            <button className="ghost" onClick={() => void treasury.logout()}>
+              Log out
+            </button>
+          </div>
+        </div>
+      </aside>
+      <main className="content">
+        <AlertsBanner alerts={snap.alerts} />
+        {snap.lastError && snap.connection !== 'online' && <div className="banner warn">{snap.lastError.message}</div>}
+        {content}
+      </main>
+      <Toasts toasts={toasts} />
+    </div>
+  );
+}

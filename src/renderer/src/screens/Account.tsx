@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import type { AppSnapshot } from '../../../shared/app-api';
+import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
+import { EmailSchema, PhoneSchema } from '../../../shared/protocol';
+import { formatIban } from '../../../shared/iban';
+import { treasury, errorOf } from '../treasury';
+import { COUNTRY_OPTIONS, countryName } from '../countries';
+
+type Fields = { email: string; address: string; phone: string; country: string; currency: string };
+
+export function AccountScreen({ snap }: { snap: AppSnapshot }) {
+  const a = snap.account!;
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const defaults = { email: a.email, address: a.address ?? '', phone: a.phone ?? '', country: a.country, currency: a.currency };
+  const { register, handleSubmit, watch, formState, reset } = useForm<Fields>({ mode: 'onChange', defaultValues: defaults });
+  const country = watch('country');
+  const submit = handleSubmit(async (v) => {
+    setError(null);
+    setSaved(false);
+    const changes: Partial<Fields> = {};
+    for (const k of Object.keys(v) as (keyof Fields)[]) if (v[k] !== defaults[k]) changes[k] = v[k];
+    if (Object.keys(changes).length === 0) return;
+    try {
+      const next = await treasury.updateAccount(changes);
+      reset({ email: next.email, address: next.address ?? '', phone: next.phone ?? '', country: next.country, currency: next.currency });
+      setSaved(true);
+    } catch (e) {
+      setError(errorOf(e).message);
+    }
+  });
+  return (
+    <div className="page narrow">
+      <h1>Account</h1>
+      <section className="card">
+        <dl className="summary">
+          <dt>Holder</dt>
+          <dd>{a.name}</dd>
+          <dt>Verification</dt>
+          <dd>{a.isVerified ? <span className="badge complete">verified</span> : <span className="badge pending">pending</span>}</dd>
+          <dt>IBAN</dt>
+          <dd>{a.iban ? <code>{formatIban(a.iban)}</code> : <span className="muted">assigned once verified</span>}</dd>
+          <dt>Signing address</dt>
+          <dd>
+            <code>{snap.address}</code>
+          </dd>
+        </dl>
+      </section>
+      <form className="form card" onSubmit={(e) => void submit(e)} noValidate data-testid="account-form">
+        <h2>Contact details</h2>
+        <label>
+          Email
+          <input type="email" {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || 'a valid email address' })} />
+          <span className="field-error">{formState.errors.email?.message}</span>
+        </label>
+        <label>
+          Street address
+          <input {...register('address')} />
+        </label>
+        <label>
+          Phone
+          <input {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || 'international format, e.g. +507 123 1234' })} />
+          <span className="field-error">{formState.errors.phone?.message}</span>
+        </label>
+        <div className="grid2">
+          <label>
+            Country of residence
+            <select {...register('country')}>
+              {COUNTRY_OPTIONS.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name} ({c.code})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Preferred currency
+            <select {...register('currency')}>
+              {SUPPORTED_CURRENCIES.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {country !== a.country && (
+          <div className="banner warn" data-testid="reverify-warning">
+            <strong>Changing your country of residence requires re-verification.</strong> Moving from {countryName(a.country)} to {countryName(country)} clears your verification: you will not be able to send until Crypto Capital has verified you again.
+          </div>
+        )}
+        {error && <div className="banner danger">{error}</div>}
+        {saved && !formState.isDirty && <div className="banner success">Saved.</div>}
+        <div className="actions">
+          <button className="primary" disabled={!formState.isDirty || !formState.isValid || formState.isSubmitting}>
+            Save changes
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import type { AppSnapshot, TxRow } from '../../../shared/app-api';
+import type { Screen } from '../App';
+import { Amount } from '../components/Amount';
+import { formatDateTime, shortId } from '../format';
+import { formatIban } from '../../../shared/iban';
+
+export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; onNavigate: (s: Screen) => void }) {
+  const account = snap.account!;
+  const pending = rows.filter((r) => r.status === 'pending');
+  const latest = rows.slice(-8).reverse();
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>{account.name}</h1>
+          <p className="muted">
+            {account.isVerified ? (
+              <>
+                Verified · IBAN <code data-testid="iban">{formatIban(account.iban ?? '')}</code>
+              </>
+            ) : (
+              'Verification pending'
+            )}
+          </p>
+        </div>
+        <button className="primary" onClick={() => onNavigate('transfer')} disabled={!account.isVerified}>
+          New transfer
+        </button>
+      </div>
+      {!account.isVerified && (
+        <div className="banner info" data-testid="kyc-pending">
+          <strong>KYC verification pending.</strong> You can receive deposits now. Sending is possible once Crypto Capital has verified your identity and assigned your IBAN.
+        </div>
+      )}
+      <section className="balances" aria-label="Balances" data-testid="balances">
+        {snap.balances.map((b) => (
+          <div key={b.currency} className={`balance-card ${b.preferred ? 'preferred' : ''}`} data-currency={b.currency}>
+            <div className="balance-cur">
+              {b.currency}
+              {b.preferred && <span className="tag">preferred</span>}
+            </div>
+            <div className="balance-amount">
+              <Amount value={b.amount} />
+            </div>
+            <div className="muted small">available</div>
+          </div>
+        ))}
+      </section>
+      <div className="two-col">
+        <section className="card">
+          <h2>Pending IBAN payouts</h2>
+          {pending.length === 0 ? (
+            <p className="muted">None in progress.</p>
+          ) : (
+            <table className="table compact">
+              <tbody>
+                {pending.map((r) => (
+                  <tr key={r.txid}>
+                    <td>
+                      <span className="nowrap">{formatIban(r.counterparty)}</span>
+                      <div className="muted small">
+                        {formatDateTime(r.timestamp)}
+                        {r.reference && ` · ${r.reference}`}
+                      </div>
+                    </td>
+                    <td className="num">
+                      <Amount value={r.amount} currency={r.currency} />
+                    </td>
+                    <td>
+                      <span className="badge pending">pending</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section className="card">
+          <div className="card-head">
+            <h2>Latest activity</h2>
+            <button className="link" onClick={() => onNavigate('history')}>
+              All history →
+            </button>
+          </div>
+          {latest.length === 0 ? (
+            <p className="muted">No transactions yet. Deposits to your IBAN appear here as they arrive.</p>
+          ) : (
+            <table className="table compact" data-testid="latest-activity">
+              <tbody>
+                {latest.map((r) => (
+                  <tr key={r.txid}>
+                    <td className="nowrap">{formatDateTime(r.timestamp)}</td>
+                    <td title={r.counterparty}>
+                      {r.direction === 'in' ? 'From ' : 'To '}
+                      {r.counterpartyKind === 'iban' ? formatIban(r.counterparty) : shortId(r.counterparty, 10, 6)}
+                      {r.reference && <div className="muted small">{r.reference}</div>}
+                    </td>
+                    <td className="num">
+                      <Amount value={r.signedAmount} currency={r.currency} signed />
+                    </td>
+                    <td>
+                      <span className={`badge ${r.status}`}>{r.status}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

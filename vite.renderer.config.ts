@@ -1,0 +1,18 @@
+// The renderer's Vite config, shared by electron-vite (the Electron app) and by the Chromium
+// dev bridge and its tests (plain `vite build`), so both run exactly the same bundle.
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import type { UserConfig } from 'vite';
+
+export const rendererConfig: UserConfig = {
+  root: resolve(__dirname, 'src/renderer'),
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: resolve(__dirname, 'out/renderer'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 2000,
+  },
+};
+
+export default rendererConfig;
