@@ -112,6 +112,14 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Verification happens outside the app (KYC on the website): look again now and then while it is pending.
+  const unverified = !!snap?.account && !snap.account.isVerified && snap.connection === 'online';
+  useEffect(() => {
+    if (!unverified) return;
+    const t = setInterval(() => void treasury.refreshAccount().catch(() => undefined), 30_000);
+    return () => clearInterval(t);
+  }, [unverified]);
+
   const loggedIn = !!snap && !!snap.address && snap.loginStep === 'authenticated' && snap.connection !== 'idle';
   if (!snap) return <div className="splash">Starting…</div>;
   if (!loggedIn) {
@@ -150,7 +158,7 @@ export function App() {
             <div className="brand-sub">{snap.profileId === 'sandbox' ? 'Sandbox' : 'Crypto Capital'}</div>
           </div>
         </div>
-        <nav>
+        <nav aria-label="Screens">
           {NAV.map((n) => (
             <button key={n.id} className={`nav-item ${screen === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => setScreen(n.id)} aria-current={screen === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
               {n.label}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { AppSnapshot } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
@@ -10,6 +10,10 @@ import { COUNTRY_OPTIONS, countryName } from '../countries';
 type Fields = { email: string; address: string; phone: string; country: string; currency: string };
 
 export function AccountScreen({ snap }: { snap: AppSnapshot }) {
+  useEffect(() => {
+    // The account may have been verified (or changed) outside the app since we last looked.
+    void treasury.refreshAccount().catch(() => undefined);
+  }, []);
   const a = snap.account!;
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -91,7 +95,7 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
         {error && <div className="banner danger">{error}</div>}
         {saved && !formState.isDirty && <div className="banner success">Saved.</div>}
         <div className="actions">
-          <button className="primary" disabled={!formState.isDirty || !formState.isValid || formState.isSubmitting}>
+          <button className="primary" disabled={!formState.isDirty || Object.keys(formState.errors).length > 0 || formState.isSubmitting}>
             Save changes
           </button>
         </div>

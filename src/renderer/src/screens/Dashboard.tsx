@@ -1,10 +1,16 @@
+import { useEffect } from 'react';
 import type { AppSnapshot, TxRow } from '../../../shared/app-api';
 import type { Screen } from '../App';
 import { Amount } from '../components/Amount';
+import { treasury } from '../treasury';
 import { formatDateTime, shortId } from '../format';
 import { formatIban } from '../../../shared/iban';
 
 export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; onNavigate: (s: Screen) => void }) {
+  useEffect(() => {
+    // The account may have been verified (or changed) outside the app since we last looked.
+    void treasury.refreshAccount().catch(() => undefined);
+  }, []);
   const account = snap.account!;
   const pending = rows.filter((r) => r.status === 'pending');
   const latest = rows.slice(-8).reverse();

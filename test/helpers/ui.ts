@@ -1,0 +1,61 @@
+// A real app in a real browser: a ccc-server, a WebSocket proxy in front of it (to inject forged
+// frames), the app core with the virtual Ledger behind the dev bridge, and Debian's Chromium.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestServer, tempDir, testRules } from './server';
+import { WsProxy } from './ws-proxy';
+import { runAppInBrowser, type BrowserApp } from '../../src/devbridge/run-app-in-browser';
+import type { ServerProcess } from '../../src/server/serve';
+import type { Rules } from '../../src/server/backoffice/config';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'];
+
+export interface Ui {
+  server: ServerProcess;
+  proxy: WsProxy;
+  app: BrowserApp;
+  browser: Browser;
+  page: Page;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function startUi(opts: { rules?: Rules } = {}): Promise<Ui> {
+  const server = await startTestServer({ rules: opts.rules ?? testRules() });
+  const proxy = await WsProxy.start(server.url);
+  const app = await runAppInBrowser({ endpoint: proxy.url, trustedAddress: server.backofficeAddress, dataDir: tempDir('ccc-ui-app-'), exportDir: tempDir('ccc-ui-export-') });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(15_000);
+  await page.goto(app.bridge.url);
+  return {
+    server,
+    proxy,
+    app,
+    browser,
+    page,
+    pageErrors,
+    close: async () => {
+      await browser.close();
+      await app.close();
+      await proxy.close();
+      await server.close();
+    },
+  };
+}
+
+/** Logs in through the UI and registers the account; returns the signing address. */
+export async function loginAndRegister(ui: Ui, currency = 'EUR'): Promise<string> {
+  const { page } = ui;
+  await page.getByTestId('connect').click();
+  await page.getByTestId('register-form').waitFor();
+  await page.getByLabel('Full legal name').fill('Müller & Søn Trading GmbH');
+  await page.getByLabel('Email').fill('treasury@mueller.example');
+  await page.getByLabel('Country of residence').selectOption('DE');
+  await page.getByLabel('Preferred currency').selectOption(currency);
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.getByTestId('kyc-pending').waitFor();
+  return (await ui.app.core.getSnapshot()).address!;
+}

@@ -1,0 +1,216 @@
+// Every flow of the desktop app, as a person would use it: Debian's Chromium runs the real
+// renderer against the real main-process core (dev bridge), a real ccc-server and the simulated
+// Ledger. Nothing here is mocked.
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { loginAndRegister, startUi, type Ui } from '../helpers/ui';
+import type { Page } from 'playwright-core';
+
+/** Clicks a screen in the sidebar. */
+const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
+import { newCustomer, testRules } from '../helpers/server';
+import { signData } from '../../src/shared/message-signature';
+
+const IBAN = 'DE89370400440532013000';
+let ui: Ui | null = null;
+afterEach(async () => {
+  if (ui) {
+    expect(ui.pageErrors).toEqual([]);
+    await ui.close();
+    ui = null;
+  }
+});
+
+async function verifiedAndFunded(u: Ui, amount = '5000.00') {
+  const address = await loginAndRegister(u);
+  await u.server.backOffice.admin({ command: 'verify', address });
+  await u.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount });
+  await u.page.getByTestId('balances').getByText(amount.replace(/\B(?=(\d{3})+(?!\d))/, ',')).waitFor();
+  await go(u.page, 'Account');
+  await go(u.page, 'Dashboard');
+  return address;
+}
+
+describe('the app in Chromium', () => {
+  it('log in (after a locked device), register with validation, and see a deposit arrive live', async () => {
+    ui = await startUi();
+    const { page, app, server } = ui;
+    // The device is locked: the step fails in plain words, nothing else happens.
+    app.device.configure({ behaviour: 'locked' });
+    await page.getByTestId('connect').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toMatch(/Your Ledger is locked\. Enter your PIN/);
+    await expect(page.locator('.step.failed').textContent()).resolves.toMatch(/Unlock it/);
+    // The virtual device panel of the sandbox can unlock it.
+    await page.getByRole('radio', { name: 'Approves' }).click();
+    await page.getByTestId('connect').click();
+    await page.getByTestId('register-form').waitFor();
+    // Field validation as typed.
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel(/Phone/).fill('12');
+    await page.getByLabel('Full legal name').click();
+    await expect.poll(() => page.getByTestId('register-form').textContent()).toMatch(/a valid email address/);
+    await expect(page.getByTestId('register-form').textContent()).resolves.toMatch(/international format/);
+    await page.getByLabel(/Phone/).fill('+49 30 1234 5678');
+    await page.getByLabel('Full legal name').fill('Müller & Søn Trading GmbH');
+    await page.getByLabel('Email').fill('treasury@mueller.example');
+    await page.getByLabel('Country of residence').selectOption('DE');
+    await page.getByLabel('Preferred currency').selectOption('EUR');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByTestId('kyc-pending').waitFor();
+    const address = (await app.core.getSnapshot()).address!;
+    expect((await server.backOffice.admin({ command: 'verify', address })).ok).toBe(true);
+    await go(page, 'Account');
+    await expect.poll(() => page.locator('.summary').first().textContent()).toMatch(/verified/);
+    await go(page, 'Dashboard');
+    await page.getByTestId('iban').waitFor();
+    // A deposit arrives live: balance, toast and activity update without a reload.
+    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '12500.75', reference: 'Seed funding' });
+    await page.getByTestId('balances').getByText('12,500.75').waitFor();
+    await page.getByText('Deposit received').waitFor();
+    await expect(page.getByTestId('latest-activity').textContent()).resolves.toMatch(/Seed funding/);
+  });
+
+  it('transfer approved on the device: the review shows exactly what the device shows', async () => {
+    ui = await startUi();
+    const { page, app, server } = ui;
+    await verifiedAndFunded(ui);
+    const { id: bob, client: bobClient } = await newCustomer(server.url);
+    await page.getByRole('button', { name: 'New transfer' }).click();
+    await page.locator('input[name=destination]').fill(bob.address);
+    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/CCC account address/);
+    await page.locator('input[name=amount]').fill('1250.5');
+    await page.locator('input[name=reference]').fill('Invoice 42');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByTestId('transfer-review').waitFor();
+    const shown = await page.getByTestId('device-screens').textContent();
+    expect(shown).toMatch(new RegExp(`CCC transfer 1250\\.50 EUR to ${bob.address} id [0-9a-f]{24}`));
+    await page.getByTestId('confirm-on-ledger').click();
+    await page.locator('[data-testid=transfer-result][data-status=complete]').waitFor();
+    // What the device displayed is what the app showed.
+    const onDevice = app.device.displayLog.at(-1)!.screens.join('');
+    expect(shown!.replace(/\s/g, '')).toBe(onDevice.replace(/\s/g, ''));
+    expect((await bobClient.next((m) => m.msg === 'transfer')).data).toMatchObject({ amount: '1250.50', reference: 'Invoice 42' });
+    await go(page, 'Dashboard');
+    await page.getByTestId('balances').getByText('3,749.50').waitFor();
+    await bobClient.close();
+  });
+
+  it('transfer rejected on the device: a calm outcome and nothing sent', async () => {
+    ui = await startUi();
+    const { page, app, server } = ui;
+    const address = await verifiedAndFunded(ui);
+    const { id: bob, client: bobClient } = await newCustomer(server.url);
+    await page.getByRole('button', { name: 'New transfer' }).click();
+    await page.locator('input[name=destination]').fill(bob.address);
+    await page.locator('input[name=amount]').fill('10');
+    await page.getByRole('button', { name: 'Review' }).click();
+    app.device.configure({ behaviour: 'reject' });
+    await page.getByTestId('confirm-on-ledger').click();
+    await page.locator('[data-testid=transfer-result][data-status=rejected]').waitFor();
+    await expect(page.getByTestId('transfer-result').textContent()).resolves.toMatch(/nothing was sent/);
+    const n = server.backOffice.ledger.db.prepare('SELECT COUNT(*) AS n FROM transfers WHERE sender = ?').get(address) as { n: bigint };
+    expect(n.n).toBe(0n);
+    expect(bobClient.unconsumed().filter((m) => m.msg === 'transfer')).toEqual([]);
+    await bobClient.close();
+  });
+
+  it('an IBAN payout is tracked from pending to complete on the result page', async () => {
+    ui = await startUi({ rules: testRules({ rails: { settleDelayMs: 800 } }) });
+    const { page } = ui;
+    await verifiedAndFunded(ui);
+    await page.getByRole('button', { name: 'New transfer' }).click();
+    await page.locator('input[name=destination]').fill('FR76 3000 6000 0112 3456 7890 189');
+    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/IBAN · FR/);
+    await page.locator('input[name=amount]').fill('100');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByTestId('confirm-on-ledger').click();
+    await page.locator('[data-testid=transfer-result][data-status=pending]').waitFor();
+    await page.locator('[data-testid=transfer-result][data-status=complete]').waitFor({ timeout: 10_000 });
+    await expect(page.getByTestId('transfer-result').textContent()).resolves.toMatch(/The payout completed/);
+  });
+
+  it('invalid input is refused as typed and never reaches the device', async () => {
+    ui = await startUi();
+    const { page, app } = ui;
+    await verifiedAndFunded(ui);
+    await page.getByRole('button', { name: 'New transfer' }).click();
+    await page.locator('input[name=destination]').fill('DE89 3704 0044 0532 0130 01');
+    await page.locator('input[name=amount]').fill('1.001');
+    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/mod-97/);
+    await expect(page.getByTestId('transfer-form').textContent()).resolves.toMatch(/more precise/);
+    await expect(page.getByRole('button', { name: 'Review' }).isDisabled()).resolves.toBe(true);
+    expect(app.device.displayLog.filter((d) => d.screens.some((s) => s.startsWith('CCC transfer')))).toEqual([]);
+  });
+
+  it('exports a statement and the file has the right rows', async () => {
+    ui = await startUi();
+    const { page } = ui;
+    await verifiedAndFunded(ui, '777.00');
+    await go(page, 'Statements');
+    await page.getByTestId('export').click();
+    await page.getByTestId('statement-result').waitFor();
+    const file = (await page.getByTestId('statement-result').locator('code').textContent())!;
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const rows = parse(text.slice(1)) as string[][];
+    expect(rows).toHaveLength(2);
+    expect(rows[1].slice(3, 12)).toEqual(['credit', IBAN, '', 'EUR', '777.00', '', '777.00', '777.00', 'complete']);
+  });
+
+  it('a forged notification raises a prominent alert and never changes a balance', async () => {
+    ui = await startUi();
+    const { page, proxy } = ui;
+    const address = await verifiedAndFunded(ui, '100.00');
+    const { canonical, signed } = signData({ txid: 4242, timestamp: Date.now(), sender: IBAN, destination: address, currency: 'EUR', amount: '900000.00' }, secp256k1.utils.randomPrivateKey());
+    proxy.inject(`{"msg":"transfer","data":${canonical},"signed":"${signed}"}`);
+    await page.getByTestId('security-alerts').waitFor();
+    await expect(page.getByTestId('security-alerts').textContent()).resolves.toMatch(/Forged signature.*900000\.00 EUR/);
+    await expect(page.getByTestId('balances').textContent()).resolves.toMatch(/100\.00/);
+    await expect(page.getByTestId('balances').textContent()).resolves.not.toMatch(/900,000/);
+    await go(page, 'History');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 1 transactions');
+  });
+
+  it('history: live rows, filters, sorting and the verified mark', async () => {
+    ui = await startUi();
+    const { page, server } = ui;
+    const address = await verifiedAndFunded(ui, '1.00');
+    for (const [amount, ref] of [
+      ['20.00', 'Alpha'],
+      ['300.00', 'Bravo'],
+    ]) {
+      await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount, reference: ref });
+    }
+    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'USD', amount: '5.00', reference: 'Charlie' });
+    await go(page, 'History');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('4 of 4 transactions');
+    await expect(page.locator('.vbody .verified').count()).resolves.toBe(4);
+    await page.getByPlaceholder(/Counterparty, reference/).fill('bravo');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 4 transactions');
+    await page.getByPlaceholder(/Counterparty, reference/).fill('');
+    await page.getByLabel('Currency').selectOption('USD');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 4 transactions');
+    await page.getByLabel('Currency').selectOption('');
+    // Sort by amount, ascending: the smallest EUR amount first among EUR rows.
+    await page.getByRole('button', { name: /^Amount/ }).click();
+    const firstTxid = await page.locator('.vbody .vtr').first().getAttribute('data-txid');
+    expect(firstTxid).not.toBeNull();
+    // A live deposit appears without reloading.
+    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '4.00', reference: 'Delta' });
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('5 of 5 transactions');
+  });
+
+  it('account: a country change warns about re-verification and clears it on save', async () => {
+    ui = await startUi();
+    const { page } = ui;
+    await verifiedAndFunded(ui, '1.00');
+    await go(page, 'Account');
+    await page.getByLabel('Country of residence').selectOption('PA');
+    await page.getByTestId('reverify-warning').waitFor();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.locator('.summary').first().textContent()).toMatch(/pending/);
+    expect((await ui.app.core.getSnapshot()).account).toMatchObject({ country: 'PA', isVerified: false });
+  });
+});
