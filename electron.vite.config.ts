@@ -10,12 +10,14 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: resolve(__dirname, 'out/main'),
-      rollupOptions: { input: resolve(__dirname, 'src/main/index.ts'), external: ['better-sqlite3'] },
+      // CommonJS (.cjs, since package.json says "type": "module"): __dirname works and natives load plainly.
+      rollupOptions: { input: resolve(__dirname, 'src/main/index.ts'), external: ['better-sqlite3'], output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
   },
   preload: {
     plugins: [externalizeDepsPlugin()],
-    build: { outDir: resolve(__dirname, 'out/preload'), rollupOptions: { input: resolve(__dirname, 'src/preload/index.ts') } },
+    // A sandboxed preload must be CommonJS.
+    build: { outDir: resolve(__dirname, 'out/preload'), rollupOptions: { input: resolve(__dirname, 'src/preload/index.ts'), output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
   },
   renderer: rendererConfig,
 });

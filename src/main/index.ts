@@ -10,6 +10,8 @@ const endpoint = process.env.CCC_SANDBOX_ENDPOINT;
 const trustedAddress = process.env.CCC_SANDBOX_TRUSTED;
 const sandbox = endpoint && trustedAddress ? { endpoint, trustedAddress } : undefined;
 
+// Tests give each run its own profile directory.
+if (process.env.CCC_USER_DATA) app.setPath('userData', process.env.CCC_USER_DATA);
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 

@@ -1,6 +1,6 @@
 // The one application window, locked down: context isolation, sandbox, no Node in the renderer,
 // a strict CSP, no navigation, no new windows, no webviews, every permission request denied.
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, session } from 'electron';
 import path from 'node:path';
 import { RENDERER_CSP } from './security';
 
@@ -16,11 +16,8 @@ export function hardenApp(): void {
     contents.on('will-navigate', (event) => event.preventDefault());
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      // Only https links (e.g. documentation) go to the system browser; nothing opens inside the app.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    // The app has no external links: nothing opens, neither inside the app nor outside.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 }
 
@@ -34,7 +31,7 @@ export function createMainWindow(): BrowserWindow {
     show: false,
     backgroundColor: '#0f1419',
     webPreferences: {
-      preload: path.join(__dirname, '../preload/index.js'),
+      preload: path.join(__dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -46,6 +43,8 @@ export function createMainWindow(): BrowserWindow {
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click must not open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
