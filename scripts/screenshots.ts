@@ -170,7 +170,7 @@ async function main() {
       await page.getByTestId('connect').click();
       await page.getByTestId('history-count').or(page.getByTestId('balances')).waitFor({ timeout: 300_000 });
       await page.getByRole('button', { name: /^History/ }).click();
-      await page.getByTestId('history-table').waitFor();
+      await page.getByTestId('history-count').getByText(/^[\d,]{6,} of/).waitFor({ timeout: 300_000 });
       await page.waitForTimeout(500);
       await both(page, '16-history-100k');
       await page.locator('.vbody').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));

@@ -105,6 +105,8 @@ export interface AppSnapshot {
   /** undefined: not known yet; null: the address has no account (register). */
   account: AccountData | null | undefined;
   balances: BalanceRow[];
+  /** The initial history replay has completed (the renderer fetches getTransactions then). */
+  historyLoaded: boolean;
   alerts: SecurityAlert[];
   device: DeviceStatus;
   lastError: { code: string; message: string } | null;

@@ -48,7 +48,7 @@ describe.skipIf(!binary.path)(`Electron shell${binary.path ? '' : ` (skipped: ${
     expect(exposed).toEqual({ treasury: 'object', require: 'undefined', process: 'undefined' });
     const prefs = await app.evaluate(({ BrowserWindow }) => {
       const w = BrowserWindow.getAllWindows()[0];
-      const p = w.webContents.getLastWebPreferences();
+      const p = (w.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null }).getLastWebPreferences();
       return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
     });
     expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });

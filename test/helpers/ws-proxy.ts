@@ -12,6 +12,8 @@ export class WsProxy {
   readonly links: ProxyLink[] = [];
   /** Called for every client→server frame; return 'drop-connection' to cut the link after forwarding it. */
   onClientFrame: (text: string, link: ProxyLink) => void | 'drop-connection' = () => undefined;
+  /** Paces server→client frames (ms between frames), as a slow network would. */
+  serverFrameDelayMs = 0;
   private constructor(
     private readonly wss: WebSocketServer,
     readonly url: string,
@@ -27,7 +29,17 @@ export class WsProxy {
       proxy.links.push(link);
       const queued: string[] = [];
       upstream.on('open', () => queued.splice(0).forEach((q) => upstream.send(q)));
-      upstream.on('message', (d) => client.readyState === client.OPEN && client.send(d.toString()));
+      let paced = Promise.resolve();
+      upstream.on('message', (d) => {
+        const text = d.toString();
+        if (proxy.serverFrameDelayMs <= 0) {
+          if (client.readyState === client.OPEN) client.send(text);
+          return;
+        }
+        paced = paced.then(() => new Promise((r) => setTimeout(r, proxy.serverFrameDelayMs))).then(() => {
+          if (client.readyState === client.OPEN) client.send(text);
+        });
+      });
       upstream.on('close', () => client.terminate());
       upstream.on('error', () => client.terminate());
       client.on('message', (d) => {

@@ -202,6 +202,21 @@ describe('the app in Chromium', () => {
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('5 of 5 transactions');
   });
 
+  it('a returning user sees the whole history after logging in again (replayed and verified)', async () => {
+    ui = await startUi();
+    const { page, server } = ui;
+    const address = await verifiedAndFunded(ui, '1.00');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    // Enough history that its replay (each message verified) takes a while: the list must not be fetched too early.
+    await Promise.all(Array.from({ length: 300 }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1.00', reference: `Batch ${i}` })));
+    ui.proxy.serverFrameDelayMs = 3; // the replay trickles in over about a second, as over a real network
+    await page.getByTestId('connect').click();
+    await go(page, 'History');
+    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('301 of 301 transactions');
+    await go(page, 'Dashboard');
+    await page.getByTestId('balances').getByText('301.00').waitFor();
+  });
+
   it('account: a country change warns about re-verification and clears it on save', async () => {
     ui = await startUi();
     const { page } = ui;

@@ -71,6 +71,7 @@ export class AppCore implements TreasuryBridge {
   private client: CccClient | null = null;
   private view: AccountView | null = null;
   private account: AccountData | null | undefined = undefined;
+  private historyLoaded = false;
   private alerts: SecurityAlert[] = [];
   private loginStep: LoginStep | null = null;
   private device: DeviceStatus = { state: 'disconnected' };
@@ -106,6 +107,7 @@ export class AppCore implements TreasuryBridge {
       address: this.view?.address ?? null,
       account: this.account,
       balances: this.view?.balanceRows() ?? [],
+      historyLoaded: this.historyLoaded,
       alerts: [...this.alerts],
       device: this.device,
       lastError: this.lastError,
@@ -317,6 +319,10 @@ export class AppCore implements TreasuryBridge {
     // The initial load is fetched by the renderer in one go (getTransactions); only a gap fill emits per row.
     for await (const t of client.history(from === null ? undefined : { sinceTransaction: from })) this.applyTransfer(t, false, !initial);
     this.persistLastSeen();
+    if (initial) {
+      this.historyLoaded = true;
+      this.changed();
+    }
   }
 
   private persistLastSeen(): void {
@@ -371,6 +377,7 @@ export class AppCore implements TreasuryBridge {
     this.signer = null;
     this.view = null;
     this.account = undefined;
+    this.historyLoaded = false;
     this.loginStep = null;
     this.reviews.clear();
     this.changed();
@@ -398,6 +405,7 @@ export class AppCore implements TreasuryBridge {
     if (!parsed.success) throw new AppError('INVALID_PARAMS', describeIssues(parsed.error));
     const account = await this.call(() => this.requireClient().register(parsed.data));
     this.account = account;
+    this.historyLoaded = true; // a new account has no history
     this.view!.preferred = account.currency;
     await this.refreshBalances();
     return account;

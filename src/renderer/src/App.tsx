@@ -61,7 +61,8 @@ function useTransactions(snap: AppSnapshot | null) {
     },
     [flush],
   );
-  const loaded = snap?.address && snap.account ? `${snap.address}` : null;
+  // Fetch the whole list once the initial replay is complete (and again after a re-login).
+  const loaded = snap?.address && snap.account && snap.historyLoaded ? `${snap.address}` : null;
   useEffect(() => {
     byId.current = new Map();
     setRows([]);
@@ -137,7 +138,7 @@ export function App() {
   ) : screen === 'dashboard' ? (
     <Dashboard snap={snap} rows={rows} onNavigate={setScreen} />
   ) : screen === 'history' ? (
-    <HistoryScreen rows={rows} />
+    <HistoryScreen rows={rows} loading={!snap.historyLoaded} />
   ) : screen === 'transfer' ? (
     <TransferScreen snap={snap} rows={rows} />
   ) : screen === 'account' ? (

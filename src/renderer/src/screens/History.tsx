@@ -69,7 +69,7 @@ const columns = [
   col.accessor('verified', { header: 'Signature', cell: () => <span className="verified" title="The back office’s signature over this transaction verified">✓ verified</span>, size: 84, enableSorting: false }),
 ];
 
-export function HistoryScreen({ rows }: { rows: TxRow[] }) {
+export function HistoryScreen({ rows, loading = false }: { rows: TxRow[]; loading?: boolean }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [currency, setCurrency] = useState('');
@@ -121,7 +121,7 @@ export function HistoryScreen({ rows }: { rows: TxRow[] }) {
       <div className="page-head">
         <h1>History</h1>
         <span className="muted" data-testid="history-count">
-          {filtered.length.toLocaleString('en-US')} of {rows.length.toLocaleString('en-US')} transactions
+          {loading ? 'Loading and verifying history…' : `${filtered.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} transactions`}
         </span>
       </div>
       <div className="filters" role="search">
@@ -184,7 +184,7 @@ export function HistoryScreen({ rows }: { rows: TxRow[] }) {
           ))}
         </div>
         <div className="vbody" ref={scroller} onScroll={onScroll} role="rowgroup" tabIndex={0} aria-label="Transactions">
-          {tableRows.length === 0 && <div className="empty">No transactions match these filters.</div>}
+          {tableRows.length === 0 && <div className="empty">{loading ? 'Replaying your history from the server; every message’s signature is checked…' : rows.length === 0 ? 'No transactions yet.' : 'No transactions match these filters.'}</div>}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => {
               const row = tableRows[v.index];
