@@ -3,6 +3,7 @@
 // and operations fail at once; operations in flight when it drops are rejected (never retried
 // here: the gateway answers BACKEND_UNAVAILABLE and the client decides, with its requestId).
 import WebSocket from 'ws';
+import { closeWebSocket } from '../shared/ws-close';
 import type { AdminCommand, BackOfficePort, LinkClientFrame, LinkServerFrame, Notification, OpOutcome, OpRequest, OutboundMessage } from './contract';
 import type { ApiErrorData } from '../shared/errors';
 import { linkMac, LINK_MAX_FRAME_BYTES } from './backoffice/link-server';
@@ -144,12 +145,6 @@ export class LinkClient implements BackOfficePort {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    const ws = this.ws;
-    if (ws && ws.readyState !== ws.CLOSED) {
-      await new Promise<void>((resolve) => {
-        ws.once('close', () => resolve());
-        ws.close();
-      });
-    }
+    await closeWebSocket(this.ws);
   }
 }

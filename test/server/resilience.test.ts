@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { newCustomer, runCli, spawnCli, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
-import { startRemoteGateway } from '../../src/server/serve';
+import { startBackOffice, startRemoteGateway } from '../../src/server/serve';
 import { verifySignedData } from '../../src/shared/message-signature';
 import { Ledger } from '../../src/server/backoffice/ledger';
 
@@ -81,6 +81,34 @@ describe('split processes', () => {
     const ledger = new Ledger(path.join(dataDir, 'ledger.sqlite'));
     expect(ledger.balance(address, 'EUR').balance).toBe(1500n);
     ledger.close();
+  });
+});
+
+describe('several gateways, one back office', () => {
+  it('routes a transfer between customers on different gateways to both sides', async () => {
+    const dataDir = tempDir();
+    const bo = await startBackOffice({ dataDir, rules: testRules() });
+    const secret = fs.readFileSync(path.join(dataDir, 'link-secret'), 'utf8').trim();
+    const gw1 = await startRemoteGateway({ backofficeUrl: bo.link.url, secret, port: 0 });
+    const gw2 = await startRemoteGateway({ backofficeUrl: bo.link.url, secret, port: 0 });
+    try {
+      const a = await newCustomer(gw1.gateway.url);
+      const b = await newCustomer(gw2.gateway.url);
+      const a2 = await TestClient.connect(gw2.gateway.url); // the sender, also logged in on the other gateway
+      await a2.login(a.id);
+      await bo.backOffice.admin({ command: 'verify', address: a.id.address });
+      await bo.backOffice.admin({ command: 'deposit', to: a.id.address, from: IBAN, currency: 'USD', amount: '10' });
+      await a.client.next((m) => m.msg === 'transfer');
+      await a2.next((m) => m.msg === 'transfer');
+      const sent = await a.client.op('transfer', { destination: b.id.address, currency: 'USD', amount: '4' });
+      expect((await b.client.next((m) => m.msg === 'transfer')).raw).toBe(sent.raw.replace(/,"nonce":\d+/, ''));
+      expect((await a2.next((m) => m.msg === 'transfer' && m.data.txid === sent.data.txid)).data).toEqual(sent.data);
+      await Promise.all([a.client.close(), b.client.close(), a2.close()]);
+    } finally {
+      await gw1.close();
+      await gw2.close();
+      await bo.close();
+    }
   });
 });
 

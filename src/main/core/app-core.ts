@@ -31,7 +31,7 @@ import { SettingsStore } from '../settings/settings-store';
 import { writeStatement } from '../statements/csv-statement';
 import { Signer } from '../device/signer';
 import { DeviceError, describeDeviceError } from '../device/errors';
-import { createTransportOpener } from '../device/transports';
+import { createTransportOpener, watchUsbDevices } from '../device/transports';
 import { SimulatedLedger, virtualDeviceAllowed } from '../device/simulated-device';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
@@ -78,6 +78,7 @@ export class AppCore implements TreasuryBridge {
   private lastError: { code: string; message: string } | null = null;
   private readonly reviews = new Map<string, TransferReview>();
   private simulated: SimulatedLedger | undefined;
+  private stopUsbWatch: (() => void) | null = null;
 
   constructor(private readonly opts: AppCoreOptions) {
     this.settings = new SettingsStore(opts.dataDir);
@@ -224,6 +225,10 @@ export class AppCore implements TreasuryBridge {
       this.deviceFailure(e);
     }
     this.signer = signer;
+    if (profile.transport === 'usb') {
+      // Plug/unplug: look at the device again so the UI follows it.
+      void watchUsbDevices(() => void this.signer?.status()).then((stop) => (this.stopUsbWatch = stop));
+    }
     signer.onStatusChange((s) => {
       this.device = s;
       this.emit({ type: 'device', status: s });
@@ -373,6 +378,8 @@ export class AppCore implements TreasuryBridge {
     const client = this.client;
     this.client = null;
     await client?.close();
+    this.stopUsbWatch?.();
+    this.stopUsbWatch = null;
     await this.signer?.close();
     this.signer = null;
     this.view = null;

@@ -12,6 +12,7 @@
 import { EventEmitter } from 'node:events';
 import crypto from 'node:crypto';
 import WebSocket from 'ws';
+import { closeWebSocket } from '../../shared/ws-close';
 import { verifySignedData } from '../../shared/message-signature';
 import type { AccountData, BalanceData, Nonce, OpInput, TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
@@ -365,15 +366,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   async close(): Promise<void> {
     this.closedByUser = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    const ws = this.ws;
-    if (ws && ws.readyState !== ws.CLOSED) {
-      await new Promise<void>((resolve) => {
-        ws.once('close', () => resolve());
-        ws.close();
-      });
-    } else {
-      this.setState('offline');
-    }
+    if (!(await closeWebSocket(this.ws))) this.setState('offline');
   }
 }
 

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, type UseFormRegister } from 'react-hook-form';
 import type { AppSnapshot } from '../../../shared/app-api';
-import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
 import { EmailSchema, PhoneSchema } from '../../../shared/protocol';
 import { formatIban } from '../../../shared/iban';
 import { treasury, errorOf } from '../treasury';
-import { COUNTRY_OPTIONS, countryName } from '../countries';
+import { countryName } from '../countries';
+import { CountryCurrencyFields } from '../components/CountryCurrencyFields';
 
 type Fields = { email: string; address: string; phone: string; country: string; currency: string };
 
@@ -67,26 +67,7 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
           <input {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || 'international format, e.g. +507 123 1234' })} />
           <span className="field-error">{formState.errors.phone?.message}</span>
         </label>
-        <div className="grid2">
-          <label>
-            Country of residence
-            <select {...register('country')}>
-              {COUNTRY_OPTIONS.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name} ({c.code})
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Preferred currency
-            <select {...register('currency')}>
-              {SUPPORTED_CURRENCIES.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <CountryCurrencyFields register={register as unknown as UseFormRegister<{ country: string; currency: string }>} />
         {country !== a.country && (
           <div className="banner warn" data-testid="reverify-warning">
             <strong>Changing your country of residence requires re-verification.</strong> Moving from {countryName(a.country)} to {countryName(country)} clears your verification: you will not be able to send until Crypto Capital has verified you again.

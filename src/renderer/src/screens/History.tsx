@@ -44,13 +44,19 @@ function CopyTxid({ txid }: { txid: number }) {
 }
 
 const columns = [
-  col.accessor('timestamp', { header: 'Date', cell: (c) => <span className="nowrap">{formatDateTime(c.getValue())}</span>, size: 150 }),
-  col.accessor('txid', { header: 'Txid', cell: (c) => <CopyTxid txid={c.getValue()} />, size: 86 }),
+  col.accessor('timestamp', {
+    header: 'Date',
+    cell: (c) => <span className="nowrap">{formatDateTime(c.getValue())}</span>,
+    size: 150,
+    // Many transactions share a millisecond: the txid keeps their real order.
+    sortingFn: (a, b) => a.original.timestamp - b.original.timestamp || a.original.txid - b.original.txid,
+  }),
+  col.accessor('txid', { header: 'Txid', cell: (c) => <CopyTxid txid={c.getValue()} />, size: 104 }),
   col.accessor('direction', { header: 'Direction', cell: (c) => (c.getValue() === 'in' ? 'Received' : 'Sent'), size: 92 }),
   col.accessor('counterparty', {
     header: 'Counterparty',
     cell: (c) => <span title={c.getValue()}>{c.row.original.counterpartyKind === 'iban' ? formatIban(c.getValue()) : shortId(c.getValue(), 12, 8)}</span>,
-    size: 170,
+    size: 160,
     enableSorting: false,
   }),
   col.accessor('reference', { header: 'Reference', cell: (c) => <span className="ellipsis" title={c.getValue() ?? ''}>{c.getValue() ?? ''}</span>, size: 120, enableSorting: false }),
@@ -66,7 +72,7 @@ const columns = [
     },
   }),
   col.accessor('status', { header: 'Status', cell: (c) => <span className={`badge ${c.getValue()}`} title={c.row.original.message}>{c.getValue()}</span>, size: 100 }),
-  col.accessor('verified', { header: 'Signature', cell: () => <span className="verified" title="The back office’s signature over this transaction verified">✓ verified</span>, size: 84, enableSorting: false }),
+  col.accessor('verified', { header: 'Signed', cell: () => <span className="verified" title="The back office’s signature over this transaction verified">✓ verified</span>, size: 84, enableSorting: false }),
 ];
 
 export function HistoryScreen({ rows, loading = false }: { rows: TxRow[]; loading?: boolean }) {

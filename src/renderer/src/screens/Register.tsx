@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, type UseFormRegister } from 'react-hook-form';
 import type { AppSnapshot } from '../../../shared/app-api';
-import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
 import { EmailSchema, PhoneSchema } from '../../../shared/protocol';
 import { treasury, errorOf } from '../treasury';
-import { COUNTRY_OPTIONS } from '../countries';
+import { CountryCurrencyFields } from '../components/CountryCurrencyFields';
 
 type Fields = { name: string; email: string; country: string; currency: string; address: string; phone: string };
 
@@ -37,28 +36,7 @@ export function RegisterScreen({ snap }: { snap: AppSnapshot }) {
           <input type="email" {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || 'a valid email address' })} />
           <span className="field-error">{e.email?.message}</span>
         </label>
-        <div className="grid2">
-          <label>
-            Country of residence
-            <select {...register('country', { required: 'choose a country' })}>
-              <option value="">Choose…</option>
-              {COUNTRY_OPTIONS.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name} ({c.code})
-                </option>
-              ))}
-            </select>
-            <span className="field-error">{e.country?.message}</span>
-          </label>
-          <label>
-            Preferred currency
-            <select {...register('currency')}>
-              {SUPPORTED_CURRENCIES.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <CountryCurrencyFields register={register as unknown as UseFormRegister<{ country: string; currency: string }>} countryError={e.country?.message} placeholder />
         <label>
           <span>
             Street address <span className="muted">(optional)</span>

@@ -1,0 +1,31 @@
+import type { UseFormRegister } from 'react-hook-form';
+import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
+import { COUNTRY_OPTIONS } from '../countries';
+
+/** Country of residence (ISO 3166-1) and preferred currency (the supported ISO 4217 set), side by side. */
+export function CountryCurrencyFields({ register, countryError, placeholder = false }: { register: UseFormRegister<{ country: string; currency: string }>; countryError?: string; placeholder?: boolean }) {
+  return (
+    <div className="grid2">
+      <label>
+        Country of residence
+        <select {...register('country', { required: 'choose a country' })}>
+          {placeholder && <option value="">Choose…</option>}
+          {COUNTRY_OPTIONS.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name} ({c.code})
+            </option>
+          ))}
+        </select>
+        <span className="field-error">{countryError}</span>
+      </label>
+      <label>
+        Preferred currency
+        <select {...register('currency')}>
+          {SUPPORTED_CURRENCIES.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
