@@ -105,6 +105,24 @@ describe('framing and session errors', () => {
   });
 });
 
+describe('heartbeats', () => {
+  it('drops a peer that stops answering pings, keeps one that answers', async () => {
+    const hb = await startTestServer({ heartbeatMs: 100 });
+    try {
+      const silent = new WebSocket(hb.url, { autoPong: false }); // never answers pings
+      const closed = new Promise<number>((r) => silent.once('close', (code) => r(code)));
+      const alive = await TestClient.connect(hb.url);
+      expect(await closed).toBe(1006); // terminated by the gateway, no closing handshake
+      expect(silent.readyState).toBe(WebSocket.CLOSED);
+      expect(alive.closed).toBe(false);
+      expect((await alive.op('balance')).data.code).toBe('NOT_AUTHENTICATED');
+      await alive.close();
+    } finally {
+      await hb.close();
+    }
+  });
+});
+
 describe('account and transfer errors change nothing', () => {
   it('covers every business error code', async () => {
     const { id, client } = await newCustomer(server.url, { register: false });
@@ -196,5 +214,3 @@ describe('coverage of the error catalogue', () => {
   });
 });
 
-// Keep the ws import used for type-only environments.
-void WebSocket;

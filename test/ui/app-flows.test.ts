@@ -217,6 +217,30 @@ describe('the app in Chromium', () => {
     await page.getByTestId('balances').getByText('301.00').waitFor();
   });
 
+  it('history keeps the row you are looking at in place when live rows arrive', async () => {
+    ui = await startUi();
+    const { page, server } = ui;
+    const address = await verifiedAndFunded(ui, '1.00');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: `${i + 2}.00` })));
+    await go(page, 'History');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('201 of 201 transactions');
+    // Scroll into the list (newest first), note the first fully visible row.
+    await page.locator('.vbody').evaluate((el) => (el.scrollTop = 44 * 50));
+    await page.waitForTimeout(200);
+    const topRow = () => page.locator('.vbody').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const row = document.elementFromPoint(box.left + 40, box.top + 22)?.closest('[data-txid]');
+      return row?.getAttribute('data-txid') ?? null;
+    });
+    const before = await topRow();
+    expect(before).not.toBeNull();
+    // Three live deposits land above it.
+    for (let i = 0; i < 3; i++) await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '9.99' });
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('204 of 204 transactions');
+    await page.waitForTimeout(200);
+    expect(await topRow()).toBe(before);
+  });
+
   it('account: a country change warns about re-verification and clears it on save', async () => {
     ui = await startUi();
     const { page } = ui;
