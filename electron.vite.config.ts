@@ -1,7 +1,10 @@
 // electron-vite: main (the thin Electron shell + the app core), preload (the typed bridge) and
 // renderer (React). Native modules stay external; the server (and better-sqlite3) is never
 // imported by the main bundle — the sandbox server runs as its own Node process.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import { rendererConfig } from './vite.renderer.config';
 
@@ -9,15 +12,15 @@ export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
     build: {
-      outDir: resolve(__dirname, 'out/main'),
-      // CommonJS (.cjs, since package.json says "type": "module"): __dirname works and natives load plainly.
-      rollupOptions: { input: resolve(__dirname, 'src/main/index.ts'), external: ['better-sqlite3'], output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+      outDir: resolve(here, 'out/main'),
+      // CommonJS (.cjs, since package.json says "type": "module"): here works and natives load plainly.
+      rollupOptions: { input: resolve(here, 'src/main/index.ts'), external: ['better-sqlite3'], output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
   },
   preload: {
     plugins: [externalizeDepsPlugin()],
     // A sandboxed preload must be CommonJS.
-    build: { outDir: resolve(__dirname, 'out/preload'), rollupOptions: { input: resolve(__dirname, 'src/preload/index.ts'), output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
+    build: { outDir: resolve(here, 'out/preload'), rollupOptions: { input: resolve(here, 'src/preload/index.ts'), output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
   },
   renderer: rendererConfig,
 });

@@ -1,15 +1,18 @@
 // The renderer's Vite config, shared by electron-vite (the Electron app) and by the Chromium
 // dev bridge and its tests (plain `vite build`), so both run exactly the same bundle.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
 import react from '@vitejs/plugin-react';
 import type { UserConfig } from 'vite';
 
 export const rendererConfig: UserConfig = {
-  root: resolve(__dirname, 'src/renderer'),
+  root: resolve(here, 'src/renderer'),
   base: './',
   plugins: [react()],
   build: {
-    outDir: resolve(__dirname, 'out/renderer'),
+    outDir: resolve(here, 'out/renderer'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
   },
