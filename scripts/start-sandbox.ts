@@ -38,8 +38,10 @@ function electronBinary(): string | null {
   let p = tryPath();
   if (!p && process.env.CCC_NO_ELECTRON_DOWNLOAD !== '1') {
     console.log('Electron binary missing: trying to download it (node node_modules/electron/install.js)…');
-    spawnSync(process.execPath, [path.join(root, 'node_modules/electron/install.js')], { stdio: 'inherit', timeout: 180_000 });
+    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/electron/install.js')], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: 180_000 });
     p = tryPath();
+    // The installer's stack trace says nothing a user can act on; its first line names the cause.
+    if (!p && r.stderr) console.log(`  download failed: ${r.stderr.trim().split('\n')[0]}`);
   }
   return p;
 }
