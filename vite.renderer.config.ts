@@ -14,6 +14,8 @@ export const rendererConfig: UserConfig = {
   build: {
     outDir: resolve(here, 'out/renderer'),
     emptyOutDir: true,
+    // electron-vite leaves the renderer unminified by default (1.2 MB); plain vite minifies. Same bundle either way.
+    minify: true,
     chunkSizeWarningLimit: 2000,
   },
 };
