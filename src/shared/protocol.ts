@@ -182,5 +182,12 @@ export type ServerMessage =
   | { msg: 'history'; nonce?: Nonce; data: HistoryEndData }
   | { msg: 'error'; nonce?: Nonce; data: { code: string; message: string; details?: unknown } };
 
+/** A verified signed message as the app keeps it: its data and the back office's signature over the
+ * RFC 8785 canonical JSON of that data — enough for anyone to re-check it later (statements, caches). */
+export interface SignedRecord<T> {
+  data: T;
+  signed: string;
+}
+
 /** Messages whose `data` carries the back office's signature. */
 export const SIGNED_MESSAGES = ['transfer', 'balance'] as const;

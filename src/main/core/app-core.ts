@@ -19,7 +19,7 @@ import type {
   TxRow,
   VirtualDeviceSettings,
 } from '../../shared/app-api';
-import type { AccountData, TransferData } from '../../shared/protocol';
+import type { AccountData, SignedRecord, TransferData } from '../../shared/protocol';
 import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, SetinfoParams } from '../../shared/protocol';
 import { parseAmount, formatAmount } from '../../shared/money';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
@@ -341,7 +341,7 @@ export class AppCore implements TreasuryBridge {
     }
   }
 
-  private applyTransfer(t: TransferData, live: boolean, emit = true): TxRow | null {
+  private applyTransfer(t: SignedRecord<TransferData>, live: boolean, emit = true): TxRow | null {
     const view = this.view;
     if (!view) return null;
     const { row, change } = view.applyTransfer(t);
@@ -353,7 +353,7 @@ export class AppCore implements TreasuryBridge {
     return row;
   }
 
-  private async onTransfer(t: TransferData, live: boolean): Promise<void> {
+  private async onTransfer(t: SignedRecord<TransferData>, live: boolean): Promise<void> {
     this.applyTransfer(t, live);
     this.persistLastSeen();
     await this.refreshBalances().catch(() => undefined);

@@ -1,7 +1,8 @@
 // The app's in-memory view of one account: balances from signed balance messages and
 // transactions deduplicated by txid, seen from this account's side. A pending IBAN payout is
-// updated in place by its follow-ups. Only verified messages ever reach this view.
-import type { BalanceData, TransferData } from '../../shared/protocol';
+// updated in place by its follow-ups. Only verified messages ever reach this view; each row keeps
+// the signed message it was built from (its evidence), so statements and caches can carry proof.
+import type { BalanceData, SignedRecord, TransferData } from '../../shared/protocol';
 import type { BalanceRow, TxRow } from '../../shared/app-api';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseWireAmount } from '../../shared/money';
@@ -11,12 +12,20 @@ export type ApplyResult = { row: TxRow; change: 'new' | 'updated' | 'duplicate' 
 
 export class AccountView {
   private readonly txs = new Map<number, TxRow>();
+  /** The signed message behind each row's current state. */
+  private readonly evidenceByTxid = new Map<number, SignedRecord<TransferData>>();
   private readonly balances = new Map<CurrencyCode, bigint>();
   preferred: CurrencyCode | null = null;
 
   constructor(readonly address: string) {}
 
-  applyTransfer(d: TransferData): ApplyResult {
+  /** Whether a transfer concerns this account (a verified message for another account must never be applied). */
+  concerns(d: TransferData): boolean {
+    return d.sender === this.address || d.destination === this.address;
+  }
+
+  applyTransfer(record: SignedRecord<TransferData>): ApplyResult {
+    const d = record.data;
     if (d.sender !== this.address && d.destination !== this.address) throw new Error(`transfer ${d.txid} does not concern ${this.address}`);
     const direction = d.sender === this.address ? 'out' : 'in';
     const counterparty = direction === 'out' ? d.destination : d.sender;
@@ -43,6 +52,7 @@ export class AccountView {
       if (prior.status !== 'pending') return { row: prior, change: 'duplicate' };
     }
     this.txs.set(d.txid, row);
+    this.evidenceByTxid.set(d.txid, record);
     return { row, change: prior ? 'updated' : 'new' };
   }
 
@@ -62,6 +72,16 @@ export class AccountView {
 
   rows(): TxRow[] {
     return [...this.txs.values()].sort((a, b) => a.txid - b.txid);
+  }
+
+  /** The signed message behind a row's current state. */
+  evidence(txid: number): SignedRecord<TransferData> | undefined {
+    return this.evidenceByTxid.get(txid);
+  }
+
+  /** Every row's signed message, in txid order. */
+  signedRecords(): SignedRecord<TransferData>[] {
+    return [...this.evidenceByTxid.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
   }
 
   get size(): number {

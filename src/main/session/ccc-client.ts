@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import WebSocket from 'ws';
 import { closeWebSocket } from '../../shared/ws-close';
 import { verifySignedData } from '../../shared/message-signature';
-import type { AccountData, BalanceData, Nonce, OpInput, TransferData } from '../../shared/protocol';
+import type { AccountData, BalanceData, Nonce, OpInput, SignedRecord, TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
 import { parseWireAmount } from '../../shared/money';
 import { isSupportedCurrency } from '../../shared/currencies';
@@ -65,8 +65,8 @@ type Pending = {
 
 export interface CccClientEvents {
   state: [ConnectionState];
-  /** A verified transfer notification (not an answer to one of our requests). */
-  transfer: [TransferData];
+  /** A verified transfer notification (not an answer to one of our requests), with its signature. */
+  transfer: [SignedRecord<TransferData>];
   alert: [SecurityAlert];
   /** After every successful (re)authentication. */
   authenticated: [{ reconnect: boolean }];
@@ -80,7 +80,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   private nonce = 0;
   private readonly pending = new Map<Nonce, Pending>();
   /** Transfers sent whose answer has not arrived; resent after reconnecting. */
-  private readonly inflightTransfers = new Map<string, { transfer: SignedTransfer; resolve: (t: TransferData) => void; reject: (e: Error) => void; attempts: number }>();
+  private readonly inflightTransfers = new Map<string, { transfer: SignedTransfer; resolve: (t: SignedRecord<TransferData>) => void; reject: (e: Error) => void; attempts: number }>();
   private closedByUser = false;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -214,7 +214,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       return;
     }
     if (frame.msg === 'transfer') {
-      this.emit('transfer', frame.data as TransferData);
+      this.emit('transfer', { data: frame.data as TransferData, signed: frame.signed! });
       return;
     }
     if (frame.msg === 'error') return; // an error for a request we gave up on
@@ -280,8 +280,8 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   }
 
   /** Replays history as a stream of verified transfers; ends on the closing `history` message. */
-  async *history(params?: OpInput['history']): AsyncGenerator<TransferData, number> {
-    const queue: TransferData[] = [];
+  async *history(params?: OpInput['history']): AsyncGenerator<SignedRecord<TransferData>, number> {
+    const queue: SignedRecord<TransferData>[] = [];
     let wake: (() => void) | null = null;
     let finished: { count: number } | Error | null = null;
     const done = this.request(
@@ -289,7 +289,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       params && Object.keys(params).length ? params : undefined,
       (f) => {
         if (f.msg === 'transfer') {
-          queue.push(f.data as TransferData);
+          queue.push({ data: f.data as TransferData, signed: f.signed! });
           wake?.();
           return false;
         }
@@ -322,7 +322,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
    * Sends a device-confirmed transfer. If the connection drops before the answer, it is resent with
    * the same requestId after reconnecting (the server answers a retry with the original result).
    */
-  sendTransfer(t: SignedTransfer): Promise<TransferData> {
+  sendTransfer(t: SignedTransfer): Promise<SignedRecord<TransferData>> {
     if (!t.confirmation || !t.requestId) return Promise.reject(new ClientError('REFUSED', 'a transfer needs a device confirmation and a requestId'));
     return new Promise((resolve, reject) => {
       this.inflightTransfers.set(t.requestId, { transfer: t, resolve, reject, attempts: 0 });
@@ -339,7 +339,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     this.request('transfer', params, undefined, 0).then(
       (f) => {
         this.inflightTransfers.delete(requestId);
-        if (f.msg === 'transfer') entry.resolve(f.data as TransferData);
+        if (f.msg === 'transfer') entry.resolve({ data: f.data as TransferData, signed: f.signed! });
         else entry.reject(new ClientError('UNEXPECTED', `expected transfer, got ${f.msg}`));
       },
       (e: ClientError) => {
