@@ -39,7 +39,7 @@ describe.each(cases)('$app $version ($protocol protocol)', ({ app, version, netw
     expect(verifyMessageSignature(message, expected, sig)).toBe(true);
     expect(verifyMessageSignature('tampered', expected, sig)).toBe(false);
     // A message longer than one 64-byte chunk exercises the merkle proofs (new) and chunking (legacy).
-    const long = confirmationText({ amount: '1250000.00', currency: 'USD', destination: 'DE89370400440532013000', requestId: 'a'.repeat(64) }) + ' '.repeat(100);
+    const long = confirmationText({ amount: '1250000.00', currency: 'USD', destination: 'DE89370400440532013000', requestId: 'a'.repeat(64), server: '1NkkoufVkuQG2WSeRdaWYaGJ85es3ajxKQ' }) + ' '.repeat(100);
     expect(verifyMessageSignature(long, expected, compact(await btc.signMessage(path, Buffer.from(long).toString('hex'))))).toBe(true);
     // The protocol hw-app-btc chose is the one this app version speaks.
     const usedNew = dev.apduLog.some((a) => a.startsWith('e1'));
@@ -65,7 +65,7 @@ describe('display rules', () => {
     await btc.signMessage("84'/0'/0'/0/0", Buffer.from(message, 'utf8').toString('hex'));
     return dev.displayLog.at(-1)!;
   };
-  const text = confirmationText({ amount: '10.00', currency: 'EUR', destination: 'DE89370400440532013000', requestId: 'req-12345678' });
+  const text = confirmationText({ amount: '10.00', currency: 'EUR', destination: 'DE89370400440532013000', requestId: 'req-12345678', server: '1NkkoufVkuQG2WSeRdaWYaGJ85es3ajxKQ' });
   it('2.4.6 shows the confirmation text in full', async () => {
     expect((await sign('2.4.6', text)).screens).toEqual(['Sign message', "Path: m/84'/0'/0'/0/0", 'Message', text, 'Sign message?']);
   });

@@ -19,12 +19,26 @@ export class WsProxy {
     readonly url: string,
   ) {}
 
+  /** Where connections are relayed to (set before the first client connects). */
+  target = '';
+
+  /** A proxy already relaying to `target`. */
   static async start(target: string): Promise<WsProxy> {
+    const proxy = await WsProxy.listen();
+    proxy.target = target;
+    return proxy;
+  }
+
+  /**
+   * A proxy whose URL is known before its target: a legitimate front (a TLS terminator, a load
+   * balancer) is the server's public URL, so the server must be started with `publicUrl: proxy.url`.
+   */
+  static async listen(): Promise<WsProxy> {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => wss.once('listening', r));
     const proxy = new WsProxy(wss, `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
     wss.on('connection', (client) => {
-      const upstream = new WebSocket(target);
+      const upstream = new WebSocket(proxy.target);
       const link = { client, upstream };
       proxy.links.push(link);
       const queued: string[] = [];

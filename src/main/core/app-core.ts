@@ -24,7 +24,7 @@ import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, Setinf
 import { parseAmount, formatAmount } from '../../shared/money';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { checkIban, looksLikeIban } from '../../shared/iban';
-import { confirmationText } from '../../shared/confirmation';
+import { confirmationText, isConfirmableReference, policyText } from '../../shared/confirmation';
 import { CccClient, ClientError } from '../session/ccc-client';
 import { AccountView } from '../session/account-view';
 import { SettingsStore } from '../settings/settings-store';
@@ -258,9 +258,11 @@ export class AppCore implements TreasuryBridge {
       endpoint: profile.endpoint,
       trustedAddress: profile.trustedAddress,
       address,
+      certificateSha256: profile.certificateSha256,
+      // CccClient calls this only with a login text it checked names this profile's host, once per connection.
       signChallenge: (challenge) => {
         this.step('confirm-login');
-        return signer.signMessage(challenge);
+        return signer.signMessage(challenge, 'login');
       },
       requestTimeoutMs: this.opts.client?.requestTimeoutMs,
       backoff: this.opts.client?.backoff,
@@ -288,10 +290,42 @@ export class AppCore implements TreasuryBridge {
       const err = e as ClientError;
       this.fail(err.code ?? 'CONNECTION_FAILED', err.message);
     }
-    this.step('authenticated');
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
+    await this.protectAccount();
+    this.step('authenticated');
     return this.snapshot();
+  }
+
+  /**
+   * Switches on the account's own policy that every transfer needs a device confirmation (a request
+   * the device confirms), so a stolen session or a relayed login can never move money. Done once per
+   * account; if the user declines on the device, the app says the account is not protected and asks
+   * again at the next login.
+   */
+  private async protectAccount(): Promise<void> {
+    const account = this.account;
+    const client = this.client;
+    const signer = this.signer;
+    const profile = this.profile;
+    if (!account || !client || !signer || !profile || !this.view || account.deviceConfirmation?.byAccount) return;
+    this.step('protect-account');
+    const requestId = crypto.randomBytes(12).toString('hex');
+    const text = policyText({ account: this.view.address, requireConfirmation: true, requestId, server: profile.trustedAddress });
+    try {
+      const confirmation = await signer.signMessage(text, 'policy');
+      this.account = await client.setPolicy({ requireConfirmation: true, requestId, confirmation });
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? 'UNKNOWN';
+      this.lastError = {
+        code: 'ACCOUNT_NOT_PROTECTED',
+        message:
+          code === 'USER_REJECTED'
+            ? 'Your account does not yet require a Ledger confirmation for every transfer (declined on the device). You will be asked again at the next login.'
+            : `Your account does not yet require a Ledger confirmation for every transfer: ${(e as Error).message}. You will be asked again at the next login.`,
+      };
+    }
+    this.changed();
   }
 
   private async loadAccount(initial: boolean): Promise<void> {
@@ -343,7 +377,7 @@ export class AppCore implements TreasuryBridge {
 
   private applyTransfer(t: SignedRecord<TransferData>, live: boolean, emit = true): TxRow | null {
     const view = this.view;
-    if (!view) return null;
+    if (!view || !view.concerns(t.data)) return null; // CccClient already refused and alerted; never throw here
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
     if (emit) this.emit({ type: 'transaction', tx: row, live });
@@ -415,7 +449,9 @@ export class AppCore implements TreasuryBridge {
     this.historyLoaded = true; // a new account has no history
     this.view!.preferred = account.currency;
     await this.refreshBalances();
-    return account;
+    await this.protectAccount();
+    if (this.loginStep === 'protect-account') this.step('authenticated');
+    return this.account;
   }
 
   async refreshAccount(): Promise<AccountData> {
@@ -453,6 +489,10 @@ export class AppCore implements TreasuryBridge {
     if (draft.reference && draft.reference.trim()) {
       const r = ReferenceSchema.safeParse(draft.reference);
       if (!r.success) throw new AppError('INVALID_PARAMS', `reference: ${describeIssues(r.error)}`);
+      // The device must show the reference as typed: no accents or symbols it cannot display.
+      if (!isConfirmableReference(r.data)) {
+        throw new AppError('REFERENCE_NOT_ASCII', 'The reference can only use plain letters A–Z, digits, spaces and punctuation, so that your Ledger can show it exactly (no accents or symbols).');
+      }
       reference = r.data;
     }
     const raw = String(draft.destination ?? '').trim();
@@ -472,7 +512,7 @@ export class AppCore implements TreasuryBridge {
     }
     const requestId = crypto.randomBytes(12).toString('hex');
     const canonicalAmount = formatAmount(amount.minor, currency.data);
-    const text = confirmationText({ amount: canonicalAmount, currency: currency.data, destination, requestId });
+    const text = confirmationText({ amount: canonicalAmount, currency: currency.data, destination, reference, requestId, server: profile.trustedAddress });
     let screens: { screens: string[]; showsText: boolean };
     try {
       screens = await signer.screensFor(text);
@@ -507,7 +547,7 @@ export class AppCore implements TreasuryBridge {
     if (!signer || !client) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
     let confirmation: string;
     try {
-      confirmation = await signer.signMessage(review.confirmationText);
+      confirmation = await signer.signMessage(review.confirmationText, 'transfer');
     } catch (e) {
       const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', (e as Error).message);
       if (err.code === 'USER_REJECTED') {
