@@ -79,7 +79,7 @@ export function isDeviceDisplayable(message: string): boolean {
   return message.length > 0 && message.length <= CONFIRMATION_MAX_BYTES && /^[\x20-\x7e]+$/.test(message);
 }
 
-/** What the device shows instead of the text when it cannot display it: SHA-256 of the UTF-8 bytes, upper-case hex. */
-export function deviceMessageHash(message: string): string {
-  return bytesToHex(sha256(new TextEncoder().encode(message))).toUpperCase();
+/** What the device shows instead of the text when it cannot display it: SHA-256 of the message bytes (UTF-8 for a string), upper-case hex. */
+export function deviceMessageHash(message: string | Uint8Array): string {
+  return bytesToHex(sha256(typeof message === 'string' ? new TextEncoder().encode(message) : message)).toUpperCase();
 }
