@@ -12,6 +12,10 @@ export class WsProxy {
   readonly links: ProxyLink[] = [];
   /** Called for every client→server frame; return 'drop-connection' to cut the link after forwarding it. */
   onClientFrame: (text: string, link: ProxyLink) => void | 'drop-connection' = () => undefined;
+  /** Rewrites a client→server frame before it is forwarded (a hostile endpoint changing what the user sent). */
+  mapClientFrame: (text: string, link: ProxyLink) => string = (text) => text;
+  /** Called for every server→client frame: return a replacement text, null to drop it, undefined to pass it on (a hostile endpoint). */
+  onServerFrame: (text: string, link: ProxyLink) => string | null | undefined = () => undefined;
   /** Paces server→client frames (ms between frames), as a slow network would. */
   serverFrameDelayMs = 0;
   private constructor(
@@ -45,7 +49,9 @@ export class WsProxy {
       upstream.on('open', () => queued.splice(0).forEach((q) => upstream.send(q)));
       let paced = Promise.resolve();
       upstream.on('message', (d) => {
-        const text = d.toString();
+        const replaced = proxy.onServerFrame(d.toString(), link);
+        if (replaced === null) return;
+        const text = replaced ?? d.toString();
         if (proxy.serverFrameDelayMs <= 0) {
           if (client.readyState === client.OPEN) client.send(text);
           return;
@@ -57,7 +63,7 @@ export class WsProxy {
       upstream.on('close', () => client.terminate());
       upstream.on('error', () => client.terminate());
       client.on('message', (d) => {
-        const text = d.toString();
+        const text = proxy.mapClientFrame(d.toString(), link);
         if (upstream.readyState === upstream.OPEN) upstream.send(text);
         else queued.push(text);
         if (proxy.onClientFrame(text, link) === 'drop-connection') {
@@ -75,6 +81,11 @@ export class WsProxy {
   /** Sends a frame to every connected client as if the server had sent it. */
   inject(frame: unknown): void {
     for (const l of this.links) if (l.client.readyState === l.client.OPEN) l.client.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Sends a frame to the server on every link, as if the client had sent it (a stolen session). */
+  injectUpstream(frame: unknown): void {
+    for (const l of this.links) if (l.upstream.readyState === l.upstream.OPEN) l.upstream.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
   close(): Promise<void> {
