@@ -232,6 +232,7 @@ export class AppCore implements TreasuryBridge {
     signer.onStatusChange((s) => {
       this.device = s;
       this.emit({ type: 'device', status: s });
+      this.changed(); // the screens read the snapshot: "waiting on the device" must show while it waits
     });
 
     this.step('connect-device');
@@ -292,7 +293,7 @@ export class AppCore implements TreasuryBridge {
     }
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
-    await this.protectAccount();
+    await this.protectAccount(true);
     this.step('authenticated');
     return this.snapshot();
   }
@@ -303,13 +304,13 @@ export class AppCore implements TreasuryBridge {
    * account; if the user declines on the device, the app says the account is not protected and asks
    * again at the next login.
    */
-  private async protectAccount(): Promise<void> {
+  private async protectAccount(duringLogin: boolean): Promise<void> {
     const account = this.account;
     const client = this.client;
     const signer = this.signer;
     const profile = this.profile;
     if (!account || !client || !signer || !profile || !this.view || account.deviceConfirmation?.byAccount) return;
-    this.step('protect-account');
+    if (duringLogin) this.step('protect-account');
     const requestId = crypto.randomBytes(12).toString('hex');
     const text = policyText({ account: this.view.address, requireConfirmation: true, requestId, server: profile.trustedAddress });
     try {
@@ -449,8 +450,7 @@ export class AppCore implements TreasuryBridge {
     this.historyLoaded = true; // a new account has no history
     this.view!.preferred = account.currency;
     await this.refreshBalances();
-    await this.protectAccount();
-    if (this.loginStep === 'protect-account') this.step('authenticated');
+    await this.protectAccount(false); // the app shell shows this step (App.tsx) while the device waits
     return this.account;
   }
 

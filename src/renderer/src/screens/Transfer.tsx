@@ -181,7 +181,7 @@ export function TransferScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[
             {step.review.deviceShowsHash ? (
               <p className="muted small">This Bitcoin app version shows only the SHA-256 of the confirmation text. Check that the hash on the device matches the one above before approving.</p>
             ) : (
-              <p className="muted small">Check that amount, currency and destination on the device are exactly these before approving. Nothing is sent unless you approve on the device.</p>
+              <p className="muted small">Check that amount, currency, destination and reference on the device are exactly these before approving. The id and server at the end tie your approval to this one transfer at this server ({snap.profileId === 'sandbox' ? 'the sandbox' : 'the server you chose'}): it cannot be reused for another. Nothing is sent unless you approve on the device.</p>
             )}
           </div>
           {step.name === 'review' ? (
