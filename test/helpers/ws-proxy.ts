@@ -10,21 +10,29 @@ export interface ProxyLink {
 
 export class WsProxy {
   readonly links: ProxyLink[] = [];
-  /** Called for every client→server frame; return 'drop-connection' to cut the link after forwarding it. */
-  onClientFrame: (text: string, link: ProxyLink) => void | 'drop-connection' = () => undefined;
+  /**
+   * Called for every client→server frame; return 'drop-connection' to cut the link after forwarding
+   * it, 'lose-and-drop' to cut it without forwarding (the frame is lost).
+   */
+  onClientFrame: (text: string, link: ProxyLink) => void | 'drop-connection' | 'lose-and-drop' = () => undefined;
+  /** While true, new connections are cut at once (the server looks unreachable). */
+  refuseConnections = false;
   /** Paces server→client frames (ms between frames), as a slow network would. */
   serverFrameDelayMs = 0;
   private constructor(
     private readonly wss: WebSocketServer,
     readonly url: string,
+    /** Where new connections go (change it to follow a restarted server). */
+    public target: string,
   ) {}
 
   static async start(target: string): Promise<WsProxy> {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => wss.once('listening', r));
-    const proxy = new WsProxy(wss, `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    const proxy = new WsProxy(wss, `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, target);
     wss.on('connection', (client) => {
-      const upstream = new WebSocket(target);
+      if (proxy.refuseConnections) return client.terminate();
+      const upstream = new WebSocket(proxy.target);
       const link = { client, upstream };
       proxy.links.push(link);
       const queued: string[] = [];
@@ -44,9 +52,15 @@ export class WsProxy {
       upstream.on('error', () => client.terminate());
       client.on('message', (d) => {
         const text = d.toString();
+        const verdict = proxy.onClientFrame(text, link);
+        if (verdict === 'lose-and-drop') {
+          client.terminate();
+          upstream.terminate();
+          return;
+        }
         if (upstream.readyState === upstream.OPEN) upstream.send(text);
         else queued.push(text);
-        if (proxy.onClientFrame(text, link) === 'drop-connection') {
+        if (verdict === 'drop-connection') {
           // Cut the client side at once: the server still performs the operation, its answer is lost.
           client.terminate();
           setTimeout(() => upstream.close(), 200);
