@@ -47,11 +47,15 @@ describe('history is streamed in pages, paced by its reader', () => {
     let asked = 0;
     const flow = { more: () => ((asked += 1), new Promise<boolean>((r) => (release = r))) };
     const done = s.backOffice.execute({ ref: 't:1', account: id.address, op: 'history', params: {} }, (m) => emitted.push(m.msg), flow);
-    await waitFor(() => asked === 1, 'the first page');
+    await waitFor(() => asked === 1, 'the reader to be asked');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(emitted).toHaveLength(0); // nothing is read before the reader is ready
+    release(true);
+    await waitFor(() => asked === 2, 'the first page');
     await new Promise((r) => setTimeout(r, 100));
     expect(emitted).toHaveLength(HISTORY_PAGE_ROWS); // nothing more until the reader asks
     release(true);
-    await waitFor(() => asked === 2, 'the second page');
+    await waitFor(() => asked === 3, 'the second page');
     expect(emitted).toHaveLength(2 * HISTORY_PAGE_ROWS);
     const ops = s.backOffice.stats.operations;
     release(false); // the reader left
@@ -81,18 +85,36 @@ describe('history is streamed in pages, paced by its reader', () => {
     await client.close();
   });
 
-  it('a reader that never reads is closed (4009) once its unsent output passes the cap; its replays stop; others are served', async () => {
-    const s = await server({ output: { maxBufferedBytes: 256 * 1024, resumeBelowBytes: 32 * 1024 } });
+  it('history replays run one at a time per connection; too many waiting are refused; others are served meanwhile', async () => {
+    const s = await server();
     const hostile = await customerWithDeposits(s, HISTORY_PAGE_ROWS * 3);
     const other = await newCustomer(s.url);
     socketOf(hostile.client).pause();
-    const sessions = s.gateway.sessionCount();
     for (let i = 0; i < 40; i++) hostile.client.send({ op: 'history', nonce: i });
-    await waitFor(() => s.gateway.sessionCount() === sessions - 1, 'the slow reader to be closed');
-    const ops = s.backOffice.stats.operations;
     await new Promise((r) => setTimeout(r, 300));
-    expect(s.backOffice.stats.operations).toBe(ops); // no replay keeps reading the ledger for nobody
     expect((await other.client.op('balance')).data).toEqual({ USD: '0.00' });
+    socketOf(hostile.client).resume();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => hostile.client.next((m) => m.nonce === i && m.msg !== 'transfer', 30_000)));
+    const codes = answers.map((m) => (m.msg === 'error' ? m.data.code : m.msg));
+    expect(codes.filter((c) => c === 'history').length).toBe(9); // one running + 8 waiting
+    expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBe(31);
+    await Promise.all([hostile.client.close(), other.client.close()]);
+  });
+
+  it('a connection that does not read is closed (4009) once its unsent output passes the cap; others are served', async () => {
+    const s = await server({ output: { maxBufferedBytes: 256 * 1024 }, rateLimit: { perSecond: 1e6, burst: 1e6 } });
+    const hostile = await newCustomer(s.url, { name: 'N'.repeat(200) });
+    expect((await hostile.client.op('setinfo', { address: 'A'.repeat(300) })).msg).toBe('account');
+    const other = await newCustomer(s.url);
+    socketOf(hostile.client).pause();
+    const sessions = s.gateway.sessionCount();
+    // ~750-byte answers, far more than the kernel's socket buffers and the cap hold.
+    for (let i = 0; i < 40_000 && s.gateway.sessionCount() === sessions; i++) {
+      hostile.client.send({ op: 'getinfo', nonce: i });
+      if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 5));
+    }
+    await waitFor(() => s.gateway.sessionCount() === sessions - 1, 'the non-reader to be closed');
+    expect((await other.client.op('getinfo')).msg).toBe('account');
     await other.client.close();
   });
 });

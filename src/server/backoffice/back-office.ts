@@ -272,6 +272,8 @@ export class BackOffice implements BackOfficePort {
     let window: HistoryWindow | null = null;
     let count = 0;
     for (;;) {
+      // Before every page, the first too: a reader still busy with earlier output waits.
+      if (flow && !(await flow.more())) return ok; // the reader is gone: stop reading the ledger
       if (this.closed) throw new Error('back office closed');
       const r = await this.enqueue(() => {
         if (window === null) {
@@ -288,7 +290,6 @@ export class BackOffice implements BackOfficePort {
       for (const m of r.messages) emit(m);
       count += r.messages.length;
       if (r.messages.length < HISTORY_PAGE_ROWS) break;
-      if (flow && !(await flow.more())) return ok; // the reader is gone: stop reading the ledger
     }
     emit(this.historyEnd(req, count));
     return ok;

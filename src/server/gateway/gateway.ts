@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { isStateChanging, OutcomeUnknownError, type BackOfficePort, type BackOfficeOp, type Notification, type OutboundMessage, type RecoveredOutcome } from '../contract';
 import { CLOSE_CODES, closeConnection, OutputLimiter, type OutputLimitOptions } from './output-limits';
 import { OutcomeRecovery } from './outcome-recovery';
+import { StreamQueue } from './stream-queue';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { verifyMessageSignature } from '../../shared/message-signature';
@@ -65,6 +66,8 @@ interface Session {
   inFlight: Set<string>;
   /** Frames received beyond the rate limit since the last one within it. */
   excess: number;
+  /** History replays of this connection, one at a time. */
+  streams: StreamQueue;
 }
 
 /** Builds a frame around `data`, which is already JSON text (signed data stays byte-for-byte canonical). */
@@ -193,24 +196,29 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const p = PARAM_SCHEMAS[env.op].safeParse(env.params ?? {});
     if (!p.success) return sendError(s, 'INVALID_PARAMS', nonce, describeIssues(p.error));
     if (!backOffice.isAvailable()) return sendError(s, 'BACKEND_UNAVAILABLE', nonce);
-    const ref = `${refPrefix}:${++counter}`;
     const op: BackOfficeOp = env.op;
-    s.inFlight.add(ref);
-    backOffice
-      .execute({ ref, account: s.address, op, params: p.data as never }, (m) => sendMessage(s, m, nonce), { more: () => output.whenDrained(s.ws) })
-      .then(
-        (outcome) => {
-          if (!outcome.ok) sendError(s, outcome.error.code, nonce, outcome.error.message);
-        },
-        // Sent, then the link dropped: never guess "not performed"; learn the outcome.
-        (e) => (e instanceof OutcomeUnknownError && isStateChanging(op) ? recovery.recover(ref).then((r) => answerRecovered(s, r, nonce)) : sendError(s, 'BACKEND_UNAVAILABLE', nonce)),
-      )
-      .finally(() => s.inFlight.delete(ref));
+    const address = s.address;
+    const run = () => {
+      const ref = `${refPrefix}:${++counter}`;
+      s.inFlight.add(ref);
+      return backOffice
+        .execute({ ref, account: address, op, params: p.data as never }, (m) => sendMessage(s, m, nonce), { more: () => output.whenDrained(s.ws) })
+        .then(
+          (outcome) => {
+            if (!outcome.ok) sendError(s, outcome.error.code, nonce, outcome.error.message);
+          },
+          // Sent, then the link dropped: never guess "not performed"; learn the outcome.
+          (e) => (e instanceof OutcomeUnknownError && isStateChanging(op) ? recovery.recover(ref).then((r) => answerRecovered(s, r, nonce)) : sendError(s, 'BACKEND_UNAVAILABLE', nonce)),
+        )
+        .finally(() => s.inFlight.delete(ref));
+    };
+    if (op !== 'history') return void run();
+    if (!s.streams.run(run)) sendError(s, 'RATE_LIMITED', nonce, 'too many history replays waiting on this connection; read the ones in progress first');
   };
 
   wss.on('connection', (ws) => {
     if (sessions.size >= maxConnections) return closeConnection(ws, CLOSE_CODES.tooManyConnections, 'too many connections; try again later');
-    const s: Session = { ws, challenge: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set(), excess: 0 };
+    const s: Session = { ws, challenge: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
     sessions.set(ws, s);
     const authTimer = setTimeout(() => {
       if (!s.address) closeConnection(ws, CLOSE_CODES.authTimeout, 'not authenticated before the challenge expired');
@@ -227,6 +235,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       clearTimeout(authTimer);
+      s.streams.clear();
       sessions.delete(ws);
       if (s.address) {
         const set = byAccount.get(s.address);
