@@ -168,6 +168,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const onFrame = (s: Session, raw: Buffer, isBinary: boolean) => {
     // Every frame counts against the rate limit, malformed ones too; a peer that keeps sending far
     // beyond it after RATE_LIMITED answers is closed.
+    if (s.ws.readyState !== s.ws.OPEN) return; // being closed: nothing more is answered
     const allowed = takeToken(s);
     if (allowed) s.excess = 0;
     else if (++s.excess > rate.burst) return closeConnection(s.ws, CLOSE_CODES.flooding, 'rate limit exceeded repeatedly');
@@ -217,7 +218,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 
   wss.on('connection', (ws) => {
-    if (sessions.size >= maxConnections) return closeConnection(ws, CLOSE_CODES.tooManyConnections, 'too many connections; try again later');
+    if (sessions.size >= maxConnections) {
+      ws.on('error', () => ws.terminate());
+      return closeConnection(ws, CLOSE_CODES.tooManyConnections, 'too many connections; try again later');
+    }
     const s: Session = { ws, challenge: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
     sessions.set(ws, s);
     const authTimer = setTimeout(() => {

@@ -31,8 +31,8 @@ const CLOSE_GRACE_MS = 1000;
 
 /** Closes with `code`, and cuts the socket if the peer does not complete the close handshake soon. */
 export function closeConnection(ws: WebSocket, code: number, reason: string): void {
-  if (ws.readyState === ws.CLOSED) return;
-  if (ws.readyState === ws.OPEN) ws.close(code, reason);
+  if (ws.readyState !== ws.OPEN) return; // closing already
+  ws.close(code, reason);
   setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
 }
 
