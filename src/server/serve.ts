@@ -43,7 +43,7 @@ export interface ServerProcess extends BackOfficeProcess {
 
 /** `ccc-server serve`: everything in one process. */
 export async function startServer(
-  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'authTimeoutMs' | 'maxConnections' | 'output' | 'outcomeRecoveryMs'>>,
+  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'authTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress' | 'output' | 'outcomeRecoveryMs'>>,
 ): Promise<ServerProcess> {
   const bo = await startBackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
   const gateway = await startGateway({ ...opts, backOffice: bo.backOffice });

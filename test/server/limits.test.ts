@@ -132,6 +132,16 @@ describe('connections are bounded', () => {
     await Promise.all([b.close(), d.close()]);
   });
 
+  it('past maxConnectionsPerAddress a new connection from that address is closed with 1013', async () => {
+    const s = await server({ maxConnectionsPerAddress: 1 });
+    const a = await TestClient.connect(s.url);
+    const b = new WebSocket(s.url);
+    const reason = new Promise<string>((resolve) => b.once('close', (_code, r) => resolve(r.toString())));
+    expect(await closeCode(b)).toBe(1013);
+    expect(await reason).toMatch(/from this address/);
+    await a.close();
+  });
+
   it('a connection that does not authenticate before its challenge expires is closed with 4010; an authenticated one stays', async () => {
     const s = await server({ authTimeoutMs: 300 });
     const idle = await TestClient.connect(s.url);

@@ -10,6 +10,7 @@ import { isStateChanging, OutcomeUnknownError, type BackOfficePort, type BackOff
 import { CLOSE_CODES, closeConnection, OutputLimiter, type OutputLimitOptions } from './output-limits';
 import { OutcomeRecovery } from './outcome-recovery';
 import { StreamQueue } from './stream-queue';
+import { ConnectionAdmission } from './admission';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { verifyMessageSignature } from '../../shared/message-signature';
@@ -37,8 +38,9 @@ export interface GatewayOptions {
   rateLimit?: { perSecond: number; burst: number };
   heartbeatMs?: number;
   maxFrameBytes?: number;
-  /** Most connections held at once; more are closed at once with 1013. */
+  /** Most connections held at once, in total and per remote address; more are closed at once with 1013. */
   maxConnections?: number;
+  maxConnectionsPerAddress?: number;
   /** A connection not authenticated within this time is closed (4010); defaults to challengeTtlMs. */
   authTimeoutMs?: number;
   /** Cap on each connection's unsent output, and when a paused history stream resumes. */
@@ -83,7 +85,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const maxAuthFailures = opts.maxAuthFailures ?? 5;
   const rate = opts.rateLimit ?? { perSecond: 200, burst: 400 };
   const maxFrame = opts.maxFrameBytes ?? MAX_FRAME_BYTES;
-  const maxConnections = opts.maxConnections ?? 10_000;
+  const admission = new ConnectionAdmission(opts.maxConnections ?? 10_000, opts.maxConnectionsPerAddress ?? 256);
   const authTimeoutMs = opts.authTimeoutMs ?? challengeTtlMs;
   const output = new OutputLimiter(opts.output);
   const recovery = new OutcomeRecovery(backOffice, { boundMs: opts.outcomeRecoveryMs });
@@ -217,10 +219,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (!s.streams.run(run)) sendError(s, 'RATE_LIMITED', nonce, 'too many history replays waiting on this connection; read the ones in progress first');
   };
 
-  wss.on('connection', (ws) => {
-    if (sessions.size >= maxConnections) {
+  wss.on('connection', (ws, req) => {
+    const remote = req.socket.remoteAddress ?? '?';
+    const refused = admission.admit(remote);
+    if (refused) {
       ws.on('error', () => ws.terminate());
-      return closeConnection(ws, CLOSE_CODES.tooManyConnections, 'too many connections; try again later');
+      return closeConnection(ws, CLOSE_CODES.tooManyConnections, refused);
     }
     const s: Session = { ws, challenge: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
     sessions.set(ws, s);
@@ -238,6 +242,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
+      admission.release(remote);
       clearTimeout(authTimer);
       s.streams.clear();
       sessions.delete(ws);
