@@ -43,7 +43,9 @@ export interface ServerProcess extends BackOfficeProcess {
 
 /** `ccc-server serve`: everything in one process. */
 export async function startServer(
-  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'publicUrl' | 'tls'>>,
+  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<
+    Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'authTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress' | 'output' | 'outcomeRecoveryMs' | 'publicUrl' | 'tls'>
+  >,
 ): Promise<ServerProcess> {
   const bo = await startBackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
   const gateway = await startGateway({ ...opts, backOffice: bo.backOffice });
@@ -62,11 +64,24 @@ export async function startServer(
 
 /** `ccc-server gateway --backoffice URL`: a gateway in front of a remote back office. */
 export async function startRemoteGateway(
-  opts: { backofficeUrl: string; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number } & Partial<Pick<GatewayOptions, 'publicUrl' | 'tls'>>,
+  opts: { backofficeUrl: string; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number } & Partial<
+    Pick<GatewayOptions, 'outcomeRecoveryMs' | 'output' | 'maxConnections' | 'authTimeoutMs' | 'publicUrl' | 'tls'>
+  >,
 ): Promise<{ gateway: Gateway; link: LinkClient; close(): Promise<void> }> {
   const link = new LinkClient({ url: opts.backofficeUrl, secret: opts.secret, role: 'gateway', reconnect: true });
   if (opts.waitMs !== 0) await link.ready(opts.waitMs ?? 10_000).catch(() => undefined); // start anyway; it reconnects by itself
-  const gateway = await startGateway({ backOffice: link, port: opts.port, host: opts.host, network: opts.network, publicUrl: opts.publicUrl, tls: opts.tls });
+  const gateway = await startGateway({
+    backOffice: link,
+    port: opts.port,
+    host: opts.host,
+    network: opts.network,
+    outcomeRecoveryMs: opts.outcomeRecoveryMs,
+    output: opts.output,
+    maxConnections: opts.maxConnections,
+    authTimeoutMs: opts.authTimeoutMs,
+    publicUrl: opts.publicUrl,
+    tls: opts.tls,
+  });
   return {
     gateway,
     link,

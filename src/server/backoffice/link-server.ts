@@ -1,6 +1,8 @@
 // The internal link: the back office's side. Gateways and admin tools connect over a WebSocket
 // (loopback by default), prove they hold the link secret with an HMAC of a fresh challenge, then
-// send operations. Notifications are broadcast to every connected gateway.
+// send operations. Notifications are broadcast to every connected gateway. A history replay is
+// paced by its gateway: after each page the back office sends `page` and waits for `more`
+// (go: false, or the link closing, stops it). Gateways whose link dropped ask `recover`.
 import crypto from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +14,8 @@ export interface LinkServer {
   url: string;
   close(): Promise<void>;
 }
+
+const isRef = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 100;
 
 export function linkMac(secret: string, nonce: string): string {
   return crypto.createHmac('sha256', secret).update(nonce).digest('hex');
@@ -36,9 +40,21 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
     let role: 'gateway' | 'admin' | null = null;
     const helloTimer = setTimeout(() => ws.close(4001, 'authentication timeout'), 10_000);
     send(ws, { t: 'challenge', nonce });
+    // Streamed answers waiting for their gateway's `more`.
+    const waiting = new Map<string, (go: boolean) => void>();
+    const flowOf = (ref: string) => ({
+      more: () =>
+        new Promise<boolean>((resolve) => {
+          if (ws.readyState !== ws.OPEN) return resolve(false);
+          waiting.set(ref, resolve);
+          send(ws, { t: 'page', ref });
+        }),
+    });
     ws.on('close', () => {
       clearTimeout(helloTimer);
       gateways.delete(ws);
+      for (const resolve of waiting.values()) resolve(false);
+      waiting.clear();
     });
     ws.on('error', () => ws.terminate());
     ws.on('message', (raw) => {
@@ -63,10 +79,24 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
         send(ws, { t: 'welcome', backofficeAddress: backOffice.address });
         return;
       }
-      if (frame.t === 'op' && role === 'gateway' && typeof frame.ref === 'string' && typeof frame.account === 'string') {
+      if (frame.t === 'more' && role === 'gateway') {
+        const resolve = waiting.get(frame.ref);
+        waiting.delete(frame.ref);
+        resolve?.(frame.go === true);
+        return;
+      }
+      if (frame.t === 'recover' && role === 'gateway' && typeof frame.id === 'string' && Array.isArray(frame.refs) && frame.refs.length <= 10_000 && frame.refs.every(isRef)) {
+        const id = frame.id;
+        backOffice.recoverOutcomes(frame.refs).then(
+          (results) => send(ws, { t: 'recovered', id, results }),
+          () => ws.close(1011, 'back office closing'),
+        );
+        return;
+      }
+      if (frame.t === 'op' && role === 'gateway' && isRef(frame.ref) && typeof frame.account === 'string') {
         const ref = frame.ref;
         backOffice
-          .execute({ ref, account: frame.account, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }))
+          .execute({ ref, account: frame.account, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }), flowOf(ref))
           .then(
             (outcome) => send(ws, { t: 'end', ref, outcome }),
             () => send(ws, { t: 'end', ref, outcome: { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The back office is shutting down; the operation was not performed.' } } }),
