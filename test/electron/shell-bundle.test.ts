@@ -1,0 +1,410 @@
+// The BUILT Electron shell, executed. test/global-setup.ts runs `electron-vite build` (what `npm run build`
+// runs); this file loads out/main/index.cjs and out/preload/index.cjs in Node with `require('electron')`
+// answered by a recording stand-in of Electron's API (electron-standin.ts) — the Electron binary cannot be
+// downloaded here. Everything else is real: the bundle's own code and dependencies, AppCore, a real
+// ccc-server, the virtual Ledger over APDUs, settings files on disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import Module, { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStandIn, FakeEvent, FakeSession, FakeWebContents, useStandIn, type StandIn } from './electron-standin';
+import { startTestServer, tempDir } from '../helpers/server';
+import { TREASURY_EVENT_CHANNEL, TREASURY_INVOKE_CHANNEL, TREASURY_METHODS } from '../../src/shared/app-api';
+import { RENDERER_CSP } from '../../src/main/electron/security';
+import type { ServerProcess } from '../../src/server/serve';
+
+const root = path.resolve(__dirname, '../..');
+const MAIN = path.join(root, 'out/main/index.cjs');
+const PRELOAD = path.join(root, 'out/preload/index.cjs');
+const RENDERER = path.join(root, 'out/renderer/index.html');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+const IBAN = 'DE89370400440532013000';
+const nodeRequire = createRequire(import.meta.url);
+
+/** Loads a bundle afresh, noting every module file it pulls in and every native addon it opens. */
+function load(file: string): { modules: string[]; natives: string[] } {
+  delete nodeRequire.cache[file];
+  const before = new Set(Object.keys(nodeRequire.cache));
+  const natives: string[] = [];
+  const ext = (Module as unknown as { _extensions: Record<string, (m: unknown, f: string) => void> })._extensions;
+  const loadNode = ext['.node'];
+  ext['.node'] = (m, f) => {
+    natives.push(f);
+    loadNode(m, f);
+  };
+  try {
+    nodeRequire(file);
+  } finally {
+    ext['.node'] = loadNode;
+  }
+  return { modules: Object.keys(nodeRequire.cache).filter((k) => !before.has(k)), natives };
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const unhandled: unknown[] = [];
+const onUnhandled = (e: unknown) => unhandled.push(e);
+
+describe('the built main bundle (out/main/index.cjs) under a stand-in of Electron', () => {
+  let server: ServerProcess;
+  let userData: string;
+  let s: StandIn;
+  let loaded: { modules: string[]; natives: string[] };
+
+  const win = () => s.rec.windows[0];
+  const trusted = () => ({ sender: win().webContents, senderFrame: { url: pathToFileURL(RENDERER).href, parent: null } });
+  const handler = () => s.rec.ipcHandlers.get(TREASURY_INVOKE_CHANNEL)!;
+  async function call<T = any>(method: string, args: unknown[] = [], event: unknown = trusted()): Promise<T> {
+    const r = (await handler()(event, method, args)) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+    if (!r.ok) throw Object.assign(new Error(r.error!.message), { code: r.error!.code });
+    return r.value as T;
+  }
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    server = await startTestServer();
+    userData = tempDir('ccc-shell-');
+    process.env.CCC_USER_DATA = userData;
+    process.env.CCC_SANDBOX_ENDPOINT = server.url;
+    process.env.CCC_SANDBOX_TRUSTED = server.backofficeAddress;
+    delete process.env.CCC_UPDATE_CONFIG;
+    // Electron sets process.resourcesPath (the packaged app's resources folder); electron-updater reads it.
+    (process as { resourcesPath?: string }).resourcesPath = tempDir('ccc-resources-');
+    s = createStandIn({ userData: '/nonexistent-default-userdata', appPath: root, version: VERSION, isPackaged: true, gotLock: true, platform: 'linux' });
+    useStandIn(s);
+    loaded = load(MAIN);
+  });
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await server?.close();
+  });
+
+  it('loads with every module it needs, no native addon at start, and nothing of the server', () => {
+    expect(fs.existsSync(MAIN)).toBe(true);
+    const deps = loaded.modules.map((m) => path.relative(root, m));
+    expect(deps.some((d) => d.startsWith('node_modules/electron-window-state/'))).toBe(true);
+    expect(deps.some((d) => d.startsWith('node_modules/electron-updater/'))).toBe(true);
+    // USB (node-hid, usb) is opened on demand only; the server's SQLite driver never.
+    expect(loaded.natives).toEqual([]);
+    expect(deps.filter((d) => /better-sqlite3|node-hid|[/\\]usb[/\\]|src[/\\]server/.test(d))).toEqual([]);
+    const source = fs.readFileSync(MAIN, 'utf8');
+    expect(source).not.toMatch(/require\("better-sqlite3"\)|src\/server\//);
+    // What the bundle loads later (the USB and Speculos transports) resolves too.
+    const later = [...source.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(later).toContain('@ledgerhq/hw-transport-node-hid');
+    const fromBundle = createRequire(MAIN);
+    for (const m of later) expect(() => fromBundle.resolve(m), m).not.toThrow();
+  });
+
+  it('before ready: the renderer sandbox is enabled, userData is set, the single-instance lock is taken', () => {
+    expect(s.rec.calls).toEqual(['app.setPath:userData', 'app.enableSandbox', 'app.requestSingleInstanceLock', 'app.whenReady']);
+    expect(s.app.getPath('userData')).toBe(userData);
+    expect(s.app.listenerCount('second-instance')).toBe(1);
+    expect(s.rec.windows).toHaveLength(0);
+  });
+
+  it('on ready: one window with the hardened webPreferences, loading our renderer file', async () => {
+    s.ready();
+    await waitFor(() => s.rec.appMenu !== null, 'the application menu');
+    expect(s.rec.windows).toHaveLength(1);
+    const o = win().options;
+    expect(o.webPreferences).toEqual({
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
+    expect(fs.existsSync(o.webPreferences.preload)).toBe(true);
+    expect(win().loaded).toBe(RENDERER);
+    expect(fs.existsSync(RENDERER)).toBe(true);
+    expect(o).toMatchObject({ show: false, title: 'CCC Treasury', minWidth: 960, minHeight: 640, width: 1280, height: 820 });
+    // Shown when ready, not before (no white flash).
+    expect(win().visible).toBe(false);
+    win().emit('ready-to-show');
+    expect(win().visible).toBe(true);
+  });
+
+  it('every session denies permissions and gets the CSP header; every web contents refuses navigation, redirects, webviews and new windows', () => {
+    const later = s.session.fromPartition('persist:later');
+    for (const ses of [s.defaultSession, later] as FakeSession[]) {
+      for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'hid', 'usb', 'serial', 'openExternal']) {
+        let granted: boolean | undefined;
+        ses.permissionRequest!({}, permission, (g: boolean) => (granted = g), {});
+        expect(granted, `${ses.name}: ${permission}`).toBe(false);
+        expect(ses.permissionCheck!({}, permission, 'file://', {})).toBe(false);
+      }
+      expect(ses.devicePermission!({ deviceType: 'hid' })).toBe(false);
+      let answer: any;
+      ses.headersReceived!({ url: pathToFileURL(RENDERER).href, responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': ["default-src *"] } }, (r: unknown) => (answer = r));
+      expect(answer.responseHeaders['Content-Security-Policy']).toEqual([RENDERER_CSP]);
+      expect(answer.responseHeaders['X-Other']).toEqual(['1']);
+      expect(RENDERER_CSP).toContain("default-src 'none'");
+      expect(RENDERER_CSP).toContain("connect-src 'none'");
+    }
+    // The window's own contents, and any contents created later (a devtools or a stray frame).
+    const extra = new FakeWebContents();
+    s.app.emit('web-contents-created', new FakeEvent(), extra);
+    for (const wc of [win().webContents, extra]) {
+      for (const ev of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+        const e = new FakeEvent();
+        wc.emit(ev, e, 'https://evil.example/');
+        expect(e.defaultPrevented, ev).toBe(true);
+      }
+      expect(wc.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+      expect(wc.windowOpenHandler!({ url: pathToFileURL(RENDERER).href })).toEqual({ action: 'deny' });
+    }
+  });
+
+  it('one IPC handler, which refuses any sender that is not our window’s own renderer page', async () => {
+    expect([...s.rec.ipcHandlers.keys()]).toEqual([TREASURY_INVOKE_CHANNEL]);
+    const page = pathToFileURL(RENDERER).href;
+    const refused = [
+      { sender: win().webContents, senderFrame: { url: 'https://evil.example/', parent: null } },
+      { sender: win().webContents, senderFrame: { url: pathToFileURL(path.join(root, 'out/renderer/other.html')).href, parent: null } },
+      { sender: win().webContents, senderFrame: { url: 'file:///tmp/index.html', parent: null } },
+      { sender: win().webContents, senderFrame: { url: page, parent: { url: page } } },
+      { sender: win().webContents, senderFrame: null },
+      { sender: new FakeWebContents(), senderFrame: { url: page, parent: null } },
+    ];
+    for (const event of refused) {
+      expect(await handler()(event, 'listProfiles', [])).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'untrusted sender' } });
+    }
+    for (const [method, args] of [['constructor', []], ['__proto__', []], ['close', []], ['listProfiles', 'x']] as const) {
+      expect(await handler()(trusted(), method, args)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    }
+    // The page itself (with a #route) is served.
+    const ok = (await handler()({ ...trusted(), senderFrame: { url: `${page}#/history`, parent: null } }, 'listProfiles', [])) as any;
+    expect(ok).toMatchObject({ ok: true, value: { activeId: 'sandbox', profiles: [{ id: 'sandbox', trustedAddress: server.backofficeAddress }] } });
+  });
+
+  it('a packaged build’s menu: our own, standard Edit roles, no reload or developer tools, About with the version and back-office key', async () => {
+    const roles: string[] = [];
+    const items: any[] = [];
+    const walk = (t: any[]) => {
+      for (const i of t) {
+        items.push(i);
+        if (i.role) roles.push(i.role);
+        if (Array.isArray(i.submenu)) walk(i.submenu);
+      }
+    };
+    walk(s.rec.appMenu!.template);
+    expect(roles).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'quit']));
+    for (const r of ['reload', 'forceReload', 'toggleDevTools']) expect(roles).not.toContain(r);
+    expect(items.find((i) => i.id === 'check-for-updates')).toBeUndefined(); // no feed configured
+    items.find((i) => i.id === 'about').click();
+    await waitFor(() => s.rec.messageBoxes.length > 0, 'the About box');
+    const about = s.rec.messageBoxes.at(-1)!;
+    expect(about.message).toBe(`CCC Treasury ${VERSION}`);
+    expect(about.detail).toContain(`Back-office key: ${server.backofficeAddress}`);
+    expect(about.detail).toContain('Updates: off');
+  });
+
+  it('logs in through the IPC door; events reach the window; deposits and settled payouts notify only when the window is not focused', async () => {
+    const snap = await call('login', ['sandbox']);
+    expect(snap).toMatchObject({ connection: 'online', profileId: 'sandbox' });
+    expect(win().webContents.sent.some((m) => m.channel === TREASURY_EVENT_CHANNEL && (m.args[0] as { type: string }).type === 'snapshot')).toBe(true);
+    // Badge: nothing awaits the user.
+    expect(s.rec.badgeCounts.length).toBeGreaterThan(0);
+    expect(new Set(s.rec.badgeCounts)).toEqual(new Set([0]));
+
+    await call('register', [{ name: 'Zoë Exchange GmbH', email: 'treasury@zoe.example', country: 'DE', currency: 'EUR' }]);
+    const address = snap.address as string;
+    await server.backOffice.admin({ command: 'verify', address });
+
+    // The user is looking at the app: a toast in the window, no desktop notification.
+    win().focused = true;
+    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '700.00' });
+    await waitFor(async () => (await call('getSnapshot')).balances[0]?.amount === '700.00', 'the first deposit');
+    expect(s.rec.notifications).toEqual([]);
+
+    // Elsewhere: the next deposit raises one.
+    win().focused = false;
+    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '300.00' });
+    await waitFor(() => s.rec.notifications.length === 1, 'the deposit notification');
+    expect(s.rec.notifications[0]).toMatchObject({ options: { title: 'Deposit received', body: `300.00 EUR from ${IBAN}` }, shown: true });
+
+    // A payout settling, while minimised.
+    const review = await call('prepareTransfer', [{ destination: 'FR76 3000 6000 0112 3456 7890 189', currency: 'EUR', amount: '100' }]);
+    const outcome = await call('confirmTransfer', [review.requestId]);
+    expect(outcome).toMatchObject({ status: 'sent', tx: { status: 'pending' } });
+    win().focused = true;
+    win().minimized = true;
+    await server.backOffice.admin({ command: 'settle', txid: outcome.tx.txid, outcome: 'complete' });
+    await waitFor(() => s.rec.notifications.length === 2, 'the payout notification');
+    expect(s.rec.notifications[1].options).toEqual({ title: 'Payout completed', body: '100.00 EUR to FR7630006000011234567890189' });
+
+    // Clicking a notification brings the window back.
+    win().actions.length = 0;
+    s.rec.notifications[1].emitter.emit('click');
+    expect(win().actions).toEqual(['restore', 'show', 'focus']);
+  });
+
+  it('a second launch focuses the running window', () => {
+    win().minimized = true;
+    win().focused = false;
+    win().actions.length = 0;
+    s.app.emit('second-instance', new FakeEvent(), ['ccc-treasury'], root);
+    expect(win().actions).toEqual(['restore', 'show', 'focus']);
+    expect(win().focused).toBe(true);
+  });
+
+  it('closing the window saves its size and position, closes the session and quits', async () => {
+    win().bounds = { x: 120, y: 60, width: 1400, height: 900 };
+    win().userCloses();
+    await waitFor(() => s.rec.calls.includes('app.quit'), 'app.quit');
+    const state = JSON.parse(fs.readFileSync(path.join(userData, 'window-state.json'), 'utf8'));
+    expect(state).toMatchObject({ x: 120, y: 60, width: 1400, height: 900 });
+    expect(unhandled).toEqual([]);
+    expect(s.rec.missing).toEqual([]);
+  });
+
+  it('the next launch opens the window where it was left', async () => {
+    const next = createStandIn({ userData: '/nonexistent', appPath: root, version: VERSION, isPackaged: true, gotLock: true });
+    useStandIn(next);
+    s = next;
+    load(MAIN);
+    next.ready();
+    await waitFor(() => next.rec.appMenu !== null, 'the application menu');
+    expect(next.rec.windows[0].options).toMatchObject({ x: 120, y: 60, width: 1400, height: 900 });
+    next.rec.windows[0].userCloses();
+    await waitFor(() => next.rec.calls.includes('app.quit'), 'app.quit');
+    expect(next.rec.missing).toEqual([]);
+  });
+
+  it('a second instance hands over to the first and quits without opening anything', async () => {
+    const second = createStandIn({ userData: '/nonexistent', appPath: root, version: VERSION, isPackaged: true, gotLock: false });
+    useStandIn(second);
+    s = second;
+    load(MAIN);
+    second.ready();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(second.rec.calls).toEqual(['app.setPath:userData', 'app.enableSandbox', 'app.requestSingleInstanceLock', 'app.quit']);
+    expect(second.rec.windows).toHaveLength(0);
+    expect(second.rec.ipcHandlers.size).toBe(0);
+  });
+
+  it('with an update feed configured: a menu item, and nothing is downloaded or installed unless the user says so', async () => {
+    const cfg = path.join(tempDir('ccc-update-'), 'update.json');
+    fs.writeFileSync(cfg, JSON.stringify({ url: 'https://updates.corp.example/ccc-treasury/', checkOnStart: false }));
+    process.env.CCC_UPDATE_CONFIG = cfg;
+    // Development run (unpackaged): the only case where CCC_UPDATE_CONFIG is read.
+    const dev = createStandIn({ userData: '/nonexistent', appPath: root, version: VERSION, isPackaged: false, gotLock: true });
+    useStandIn(dev);
+    s = dev;
+    try {
+      load(MAIN);
+      dev.ready();
+      await waitFor(() => dev.rec.appMenu !== null, 'the application menu');
+    } finally {
+      delete process.env.CCC_UPDATE_CONFIG;
+    }
+    const items: any[] = [];
+    const walk = (t: any[]) => t.forEach((i) => (items.push(i), Array.isArray(i.submenu) && walk(i.submenu)));
+    walk(dev.rec.appMenu!.template);
+    expect(items.find((i) => i.id === 'check-for-updates')).toBeDefined();
+    // Unpackaged: developer tools are there.
+    expect(items.map((i) => i.role)).toContain('toggleDevTools');
+
+    // The updater our bundle configured (the same electron-updater module instance).
+    const { autoUpdater } = nodeRequire(nodeRequire.resolve('electron-updater', { paths: [path.dirname(MAIN)] })) as typeof import('electron-updater');
+    expect({ autoDownload: autoUpdater.autoDownload, autoInstallOnAppQuit: autoUpdater.autoInstallOnAppQuit, allowDowngrade: autoUpdater.allowDowngrade, allowPrerelease: autoUpdater.allowPrerelease }).toEqual({
+      autoDownload: false,
+      autoInstallOnAppQuit: false,
+      allowDowngrade: false,
+      allowPrerelease: false,
+    });
+    const provider = (await (autoUpdater as unknown as { clientPromise: Promise<{ baseUrl: URL; channel: string }> }).clientPromise) as unknown as { baseUrl: URL; channel: string };
+    expect(provider.baseUrl.href).toBe('https://updates.corp.example/ccc-treasury/');
+    // electron-updater reads latest.yml on Windows, latest-mac.yml on macOS, latest-linux.yml on Linux.
+    expect(provider.channel).toBe({ win32: 'latest', darwin: 'latest-mac' }[process.platform as string] ?? 'latest-linux');
+
+    const actions: string[] = [];
+    autoUpdater.downloadUpdate = async () => (actions.push('download'), []);
+    autoUpdater.quitAndInstall = () => void actions.push('install');
+
+    // Offered: the user sees the version; the default answer ("Not now") downloads nothing.
+    const boxes = dev.rec.messageBoxes.length;
+    autoUpdater.emit('update-available', { version: '9.9.9', releaseDate: '2026-12-01T00:00:00Z', releaseNotes: '<p>Faster</p>', files: [], path: '', sha512: '' });
+    await waitFor(() => dev.rec.messageBoxes.length === boxes + 1, 'the offer');
+    expect(dev.rec.messageBoxes.at(-1)).toMatchObject({ message: 'CCC Treasury 9.9.9 is available (released 2026-12-01).', buttons: ['Download', 'Not now'], defaultId: 1, cancelId: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(actions).toEqual([]);
+
+    // The user chooses Download.
+    dev.answerNextMessageBox(0);
+    autoUpdater.emit('update-available', { version: '9.9.9', releaseDate: '2026-12-01T00:00:00Z', files: [], path: '', sha512: '' });
+    await waitFor(() => actions.length === 1, 'the download');
+    expect(actions).toEqual(['download']);
+
+    // Downloaded and verified: "Later" installs nothing now, only when the user quits.
+    autoUpdater.emit('update-downloaded', { version: '9.9.9', releaseDate: '2026-12-01T00:00:00Z', files: [], path: '', sha512: '', downloadedFile: '/tmp/x' });
+    await waitFor(() => dev.rec.messageBoxes.length === boxes + 3, 'the ready dialog');
+    expect(dev.rec.messageBoxes.at(-1)).toMatchObject({ message: 'CCC Treasury 9.9.9 is downloaded and verified.', buttons: ['Restart and install', 'Later'] });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(actions).toEqual(['download']);
+    expect(autoUpdater.autoInstallOnAppQuit).toBe(true);
+    // "Restart and install" installs.
+    dev.answerNextMessageBox(0);
+    autoUpdater.emit('update-downloaded', { version: '9.9.9', releaseDate: '2026-12-01T00:00:00Z', files: [], path: '', sha512: '', downloadedFile: '/tmp/x' });
+    await waitFor(() => actions.length === 2, 'the install');
+    expect(actions).toEqual(['download', 'install']);
+
+    dev.rec.windows[0].userCloses();
+    await waitFor(() => dev.rec.calls.includes('app.quit'), 'app.quit');
+    expect(dev.rec.missing).toEqual([]);
+    expect(unhandled).toEqual([]);
+  });
+});
+
+describe('the built preload bundle (out/preload/index.cjs)', () => {
+  it('requires nothing but electron (a sandboxed preload cannot) and exposes exactly window.treasury with the shared method list', async () => {
+    const source = fs.readFileSync(PRELOAD, 'utf8');
+    expect([...source.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual(['electron']);
+
+    const s = createStandIn({ userData: '/nonexistent', appPath: root, version: VERSION, isPackaged: true, gotLock: true });
+    useStandIn(s);
+    const answers: Record<string, unknown> = {
+      listProfiles: { ok: true, value: { profiles: [], activeId: null } },
+      login: { ok: false, error: { code: 'NO_DEVICE', message: 'Connect your Ledger.' } },
+    };
+    s.ipcRenderer.invokeImpl = async (_channel: string, method: string) => answers[method] ?? { ok: true, value: null };
+    load(PRELOAD);
+
+    expect(s.rec.exposed.map((e) => e.name)).toEqual(['treasury']);
+    const api = s.rec.exposed[0].api as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    expect(Object.keys(api).sort()).toEqual([...TREASURY_METHODS, 'onEvent'].sort());
+    for (const k of Object.keys(api)) expect(typeof api[k]).toBe('function');
+
+    expect(await api.listProfiles()).toEqual({ profiles: [], activeId: null });
+    await expect(api.login('sandbox')).rejects.toMatchObject({ message: 'Connect your Ledger.', code: 'NO_DEVICE' });
+    expect(s.rec.invocations).toEqual([
+      { channel: TREASURY_INVOKE_CHANNEL, args: ['listProfiles', []] },
+      { channel: TREASURY_INVOKE_CHANNEL, args: ['login', ['sandbox']] },
+    ]);
+
+    const seen: unknown[] = [];
+    const off = (api.onEvent as unknown as (l: (e: unknown) => void) => () => void)((e) => seen.push(e));
+    s.ipcRenderer.emit(TREASURY_EVENT_CHANNEL, {}, { type: 'device', status: { state: 'locked' } });
+    off();
+    s.ipcRenderer.emit(TREASURY_EVENT_CHANNEL, {}, { type: 'device', status: { state: 'disconnected' } });
+    expect(seen).toEqual([{ type: 'device', status: { state: 'locked' } }]);
+    expect(s.ipcRenderer.listenerCount(TREASURY_EVENT_CHANNEL)).toBe(0);
+    expect(s.rec.missing).toEqual([]);
+  });
+});
