@@ -2,7 +2,7 @@
 // a strict CSP, no navigation, no new windows, no webviews, every permission request denied —
 // for every session and every web contents the app ever creates, not only the first ones.
 // Its size and position are remembered between launches (electron-window-state).
-import { app, BrowserWindow, nativeImage, session, type Session, type WebPreferences } from 'electron';
+import { app, BrowserWindow, nativeImage, session, type Session } from 'electron';
 import windowStateKeeper from 'electron-window-state';
 import path from 'node:path';
 import { RENDERER_CSP } from './security';
@@ -10,24 +10,6 @@ import { badgeDescription } from './attention';
 
 export const RENDERER_ENTRY = path.join(__dirname, '../renderer/index.html');
 export const PRELOAD_ENTRY = path.join(__dirname, '../preload/index.cjs');
-
-/** The renderer's preferences: nothing of Node, nothing remote, nothing that could open another page. */
-export const HARDENED_WEB_PREFERENCES: Readonly<WebPreferences> = Object.freeze({
-  preload: PRELOAD_ENTRY,
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  experimentalFeatures: false,
-  navigateOnDragDrop: false,
-  spellcheck: false,
-  // Middle-click must not open links in new windows.
-  disableBlinkFeatures: 'Auxclick',
-});
 
 export function hardenSession(ses: Session): void {
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -63,7 +45,23 @@ export function createMainWindow(): BrowserWindow {
     title: 'CCC Treasury',
     show: false,
     backgroundColor: '#0f1419',
-    webPreferences: { ...HARDENED_WEB_PREFERENCES },
+    // Written out here (not spread from a constant) so that electronegativity can read every value.
+    webPreferences: {
+      preload: PRELOAD_ENTRY,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // Middle-click must not open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   state.manage(win);
   win.once('ready-to-show', () => win.show());
