@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStandIn, FakeEvent, FakeSession, FakeWebContents, useStandIn, type StandIn } from './electron-standin';
 import { startTestServer, tempDir } from '../helpers/server';
+import { WsProxy } from '../helpers/ws-proxy';
 import { TREASURY_EVENT_CHANNEL, TREASURY_INVOKE_CHANNEL, TREASURY_METHODS } from '../../src/shared/app-api';
 import { RENDERER_CSP } from '../../src/main/electron/security';
 import type { ServerProcess } from '../../src/server/serve';
@@ -54,6 +55,7 @@ const onUnhandled = (e: unknown) => unhandled.push(e);
 
 describe('the built main bundle (out/main/index.cjs) under a stand-in of Electron', () => {
   let server: ServerProcess;
+  let proxy: WsProxy;
   let userData: string;
   let s: StandIn;
   let loaded: { modules: string[]; natives: string[] };
@@ -70,9 +72,11 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
     server = await startTestServer();
+    // A proxy on the wire, to inject a forged notification.
+    proxy = await WsProxy.start(server.url);
     userData = tempDir('ccc-shell-');
     process.env.CCC_USER_DATA = userData;
-    process.env.CCC_SANDBOX_ENDPOINT = server.url;
+    process.env.CCC_SANDBOX_ENDPOINT = proxy.url;
     process.env.CCC_SANDBOX_TRUSTED = server.backofficeAddress;
     delete process.env.CCC_UPDATE_CONFIG;
     // Electron sets process.resourcesPath (the packaged app's resources folder); electron-updater reads it.
@@ -83,6 +87,7 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
   });
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
+    await proxy?.close();
     await server?.close();
   });
 
@@ -253,6 +258,18 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
     win().actions.length = 0;
     s.rec.notifications[1].emitter.emit('click');
     expect(win().actions).toEqual(['restore', 'show', 'focus']);
+  });
+
+  it('a forged notification is an item awaiting the user: counted on the badge until dismissed, never notified', async () => {
+    const notified = s.rec.notifications.length;
+    const address = (await call('getSnapshot')).address as string;
+    proxy.inject({ msg: 'transfer', data: { txid: 9999, timestamp: Date.now(), sender: IBAN, destination: address, currency: 'EUR', amount: '1000000.00' } });
+    await waitFor(() => s.rec.badgeCounts.at(-1) === 1, 'the badge at 1');
+    const [alert] = (await call('getSnapshot')).alerts;
+    expect(alert).toMatchObject({ kind: 'missing-signature' });
+    await call('dismissAlert', [alert.id]);
+    await waitFor(() => s.rec.badgeCounts.at(-1) === 0, 'the badge back at 0');
+    expect(s.rec.notifications.length).toBe(notified);
   });
 
   it('a second launch focuses the running window', () => {
