@@ -33,7 +33,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  hardenApp();
+  hardenApp({ packaged: app.isPackaged });
   const window = createMainWindow();
   win = window;
   const core = new AppCore({

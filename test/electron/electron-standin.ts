@@ -26,6 +26,14 @@ export class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(h: Handler): void {
     this.windowOpenHandler = h;
   }
+  devToolsOpen = false;
+  openDevTools(): void {
+    this.devToolsOpen = true;
+    this.emit('devtools-opened');
+  }
+  closeDevTools(): void {
+    this.devToolsOpen = false;
+  }
   send(channel: string, ...args: unknown[]): void {
     this.sent.push({ channel, args });
   }

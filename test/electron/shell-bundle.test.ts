@@ -173,6 +173,9 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
       }
       expect(wc.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
       expect(wc.windowOpenHandler!({ url: pathToFileURL(RENDERER).href })).toEqual({ action: 'deny' });
+      // Packaged: developer tools close as soon as anything opens them.
+      wc.openDevTools();
+      expect(wc.devToolsOpen).toBe(false);
     }
   });
 
@@ -335,8 +338,10 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
     const walk = (t: any[]) => t.forEach((i) => (items.push(i), Array.isArray(i.submenu) && walk(i.submenu)));
     walk(dev.rec.appMenu!.template);
     expect(items.find((i) => i.id === 'check-for-updates')).toBeDefined();
-    // Unpackaged: developer tools are there.
+    // Unpackaged: developer tools are there, and stay open.
     expect(items.map((i) => i.role)).toContain('toggleDevTools');
+    dev.rec.windows[0].webContents.openDevTools();
+    expect(dev.rec.windows[0].webContents.devToolsOpen).toBe(true);
 
     // The updater our bundle configured (the same electron-updater module instance).
     const { autoUpdater } = nodeRequire(nodeRequire.resolve('electron-updater', { paths: [path.dirname(MAIN)] })) as typeof import('electron-updater');

@@ -21,10 +21,12 @@ export function hardenSession(ses: Session): void {
   });
 }
 
-export function hardenApp(): void {
+export function hardenApp(opts: { packaged: boolean }): void {
   hardenSession(session.defaultSession);
   app.on('session-created', (ses) => hardenSession(ses));
   app.on('web-contents-created', (_e, contents) => {
+    // A packaged build has no developer tools, whatever opened them (a shortcut, a command-line switch).
+    if (opts.packaged) contents.on('devtools-opened', () => contents.closeDevTools());
     contents.on('will-navigate', (event) => event.preventDefault());
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
