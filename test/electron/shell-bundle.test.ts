@@ -307,6 +307,20 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
     expect(next.rec.missing).toEqual([]);
   });
 
+  it('a position left on a display that is gone falls back to the primary display', async () => {
+    fs.writeFileSync(path.join(userData, 'window-state.json'), JSON.stringify({ x: 2500, y: 100, width: 1400, height: 900, isMaximized: false, isFullScreen: false, displayBounds: { x: 1920, y: 0, width: 1920, height: 1080 } }));
+    const next = createStandIn({ userData: '/nonexistent', appPath: root, version: VERSION, isPackaged: true, gotLock: true });
+    useStandIn(next);
+    s = next;
+    load(MAIN);
+    next.ready();
+    await waitFor(() => next.rec.appMenu !== null, 'the application menu');
+    // The stand-in has one 1920×1080 display at 0,0.
+    expect(next.rec.windows[0].options).toMatchObject({ x: 0, y: 0, width: 1280, height: 820 });
+    next.rec.windows[0].userCloses();
+    await waitFor(() => next.rec.calls.includes('app.quit'), 'app.quit');
+  });
+
   it('a second instance hands over to the first and quits without opening anything', async () => {
     const second = createStandIn({ userData: '/nonexistent', appPath: root, version: VERSION, isPackaged: true, gotLock: false });
     useStandIn(second);
