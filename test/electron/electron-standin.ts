@@ -4,6 +4,7 @@
 // framework, never of our own code: every call is recorded, and any Electron API the shell touches that
 // is not listed here is recorded as missing (and fails the test) instead of passing silently.
 import { EventEmitter } from 'node:events';
+import http from 'node:http';
 import Module from 'node:module';
 import path from 'node:path';
 
@@ -88,6 +89,8 @@ export interface Recorder {
   badgeCounts: number[];
   exposed: { name: string; api: Record<string, unknown> }[];
   invocations: { channel: string; args: unknown[] }[];
+  /** URLs fetched through net.request (electron-updater's HTTP client). */
+  netRequests: string[];
 }
 
 export type FakeBrowserWindowType = InstanceType<ReturnType<typeof createStandIn>['BrowserWindow']>;
@@ -106,6 +109,7 @@ export function createStandIn(opts: StandInOptions) {
     badgeCounts: [],
     exposed: [],
     invocations: [],
+    netRequests: [],
   };
   const paths: Record<string, string> = { userData: opts.userData };
   let readyResolve!: () => void;
@@ -322,6 +326,18 @@ export function createStandIn(opts: StandInOptions) {
     nativeImage: {
       createFromDataURL: (url: string) => ({ dataURL: url, isEmpty: () => false }),
     },
+    // Electron's net.request has the shape of Node's http.request; here it is Node's, for this machine only.
+    net: {
+      request(options: http.RequestOptions & { session?: unknown; redirect?: string }) {
+        const { session: _session, redirect: _redirect, ...rest } = options;
+        const url = `${rest.protocol}//${rest.hostname}:${rest.port}${rest.path}`;
+        rec.netRequests.push(url);
+        if (rest.protocol !== 'http:' || rest.hostname !== '127.0.0.1') throw new Error(`stand-in net.request: only http://127.0.0.1 is reachable, not ${url}`);
+        return http.request(rest);
+      },
+    },
+    // Electron's own (Squirrel) autoUpdater: electron-updater emits 'before-quit-for-update' on it.
+    autoUpdater: new EventEmitter(),
     contextBridge: {
       exposeInMainWorld(name: string, api: Record<string, unknown>) {
         rec.exposed.push({ name, api });

@@ -3,7 +3,10 @@
 // answered by a recording stand-in of Electron's API (electron-standin.ts) — the Electron binary cannot be
 // downloaded here. Everything else is real: the bundle's own code and dependencies, AppCore, a real
 // ccc-server, the virtual Ledger over APDUs, settings files on disk.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Module, { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -333,78 +336,111 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
     expect(second.rec.ipcHandlers.size).toBe(0);
   });
 
-  it('with an update feed configured: a menu item, and nothing is downloaded or installed unless the user says so', async () => {
-    const cfg = path.join(tempDir('ccc-update-'), 'update.json');
-    fs.writeFileSync(cfg, JSON.stringify({ url: 'https://updates.corp.example/ccc-treasury/', checkOnStart: false }));
-    process.env.CCC_UPDATE_CONFIG = cfg;
-    // Development run (unpackaged): the only case where CCC_UPDATE_CONFIG is read.
+  // Linux: electron-updater's AppImage updater (latest-linux.yml); the other platforms' updaters need their OS.
+  it.skipIf(process.platform !== 'linux')('with an update feed configured: the real electron-updater reads the feed, the user decides, a tampered download is refused', async () => {
+    // The company's feed: latest-linux.yml and the AppImage it describes (a harmless script here).
+    const genuine = Buffer.from('#!/bin/sh\nexit 0\n# CCC Treasury 9.9.9\n');
+    const tampered = Buffer.from('#!/bin/sh\nexit 0\n# CCC Treasury 9.9.9 with something extra\n');
+    let served = tampered;
+    const sha512 = createHash('sha512').update(genuine).digest('base64');
+    const yml = [
+      'version: 9.9.9',
+      'files:',
+      '  - url: CCC-Treasury-9.9.9.AppImage',
+      `    sha512: ${sha512}`,
+      `    size: ${genuine.length}`,
+      'path: CCC-Treasury-9.9.9.AppImage',
+      `sha512: ${sha512}`,
+      "releaseDate: '2026-12-01T00:00:00.000Z'",
+      'releaseNotes: <p>Faster history</p>',
+      '',
+    ].join('\n');
+    const feed = http.createServer((req, res) => {
+      const p = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (p === '/feed/latest-linux.yml') res.writeHead(200, { 'content-type': 'text/yaml' }).end(yml);
+      else if (p === '/feed/CCC-Treasury-9.9.9.AppImage') res.writeHead(200, { 'content-length': served.length }).end(served);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => feed.listen(0, '127.0.0.1', r));
+    const port = (feed.address() as AddressInfo).port;
+    const dir = tempDir('ccc-update-');
+    const cfg = path.join(dir, 'update.json');
+    fs.writeFileSync(cfg, JSON.stringify({ url: `http://127.0.0.1:${port}/feed/` }));
+    // The installed AppImage (electron-updater replaces it) and the updater's cache.
+    const installed = path.join(dir, 'CCC-Treasury.AppImage');
+    fs.writeFileSync(installed, '#!/bin/sh\nexit 0\n# CCC Treasury 0.1.0\n', { mode: 0o755 });
+    const saved = { CCC_UPDATE_CONFIG: process.env.CCC_UPDATE_CONFIG, APPIMAGE: process.env.APPIMAGE, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+    Object.assign(process.env, { CCC_UPDATE_CONFIG: cfg, APPIMAGE: installed, XDG_CACHE_HOME: path.join(dir, 'cache') });
+
+    // A development run (unpackaged): the only case where CCC_UPDATE_CONFIG is read.
     const dev = createStandIn({ userData: '/nonexistent', appPath: root, version: VERSION, isPackaged: false, gotLock: true });
     useStandIn(dev);
     s = dev;
+    const { autoUpdater } = nodeRequire(nodeRequire.resolve('electron-updater', { paths: [path.dirname(MAIN)] })) as typeof import('electron-updater');
+    const log: string[] = [];
+    autoUpdater.logger = { info: (m: unknown) => log.push(String(m)), warn: (m: unknown) => log.push(String(m)), error: (m: unknown) => log.push(String(m)), debug: () => undefined };
+    const boxes = () => dev.rec.messageBoxes.map((b) => b.message);
     try {
       load(MAIN);
       dev.ready();
       await waitFor(() => dev.rec.appMenu !== null, 'the application menu');
+      const items: any[] = [];
+      const walk = (t: any[]) => t.forEach((i) => (items.push(i), Array.isArray(i.submenu) && walk(i.submenu)));
+      walk(dev.rec.appMenu!.template);
+      const checkForUpdates = () => items.find((i) => i.id === 'check-for-updates').click();
+      // Unpackaged: developer tools are there, and stay open.
+      expect(items.map((i) => i.role)).toContain('toggleDevTools');
+      dev.rec.windows[0].webContents.openDevTools();
+      expect(dev.rec.windows[0].webContents.devToolsOpen).toBe(true);
+      expect({ autoDownload: autoUpdater.autoDownload, autoInstallOnAppQuit: autoUpdater.autoInstallOnAppQuit, allowDowngrade: autoUpdater.allowDowngrade, allowPrerelease: autoUpdater.allowPrerelease }).toEqual({
+        autoDownload: false,
+        autoInstallOnAppQuit: false,
+        allowDowngrade: false,
+        allowPrerelease: false,
+      });
+
+      // At start: the offer names the version; the default answer ("Not now") downloads nothing.
+      await waitFor(() => boxes().length === 1, 'the offer');
+      expect(dev.rec.messageBoxes[0]).toMatchObject({ message: 'CCC Treasury 9.9.9 is available (released 2026-12-01).', buttons: ['Download', 'Not now'], defaultId: 1, cancelId: 1 });
+      expect(dev.rec.messageBoxes[0].detail).toContain(`You have ${VERSION}.`);
+      expect(dev.rec.messageBoxes[0].detail).toContain('Faster history');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(dev.rec.netRequests.map((u) => new URL(u).pathname)).toEqual(['/feed/latest-linux.yml']);
+
+      // From the menu, Download: the server hands out a file whose sha512 is not the feed's — refused, shown, not installed.
+      dev.answerNextMessageBox(0);
+      checkForUpdates();
+      await waitFor(() => boxes().length === 3, 'the download failure');
+      expect(dev.rec.messageBoxes[2]).toMatchObject({ message: 'The update could not be checked or verified. Nothing was installed.' });
+      expect(dev.rec.messageBoxes[2].detail).toMatch(/sha512 checksum mismatch/);
+      expect(dev.rec.netRequests.some((u) => u.endsWith('/feed/CCC-Treasury-9.9.9.AppImage'))).toBe(true);
+      expect(fs.readFileSync(installed, 'utf8')).toContain('0.1.0');
+
+      // The genuine file: downloaded, verified, then the user picks the moment; "Later" installs nothing now.
+      served = genuine;
+      dev.answerNextMessageBox(0);
+      checkForUpdates();
+      await waitFor(() => boxes().length === 5, 'the ready dialog');
+      expect(dev.rec.messageBoxes[4]).toMatchObject({ message: 'CCC Treasury 9.9.9 is downloaded and verified.', buttons: ['Restart and install', 'Later'], defaultId: 1 });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(fs.readFileSync(installed, 'utf8')).toContain('0.1.0');
+      expect(autoUpdater.autoInstallOnAppQuit).toBe(true);
+      expect(dev.rec.calls).not.toContain('app.quit');
+
+      // Again, and "Restart and install": the verified file replaces the installed one and the app quits.
+      dev.answerNextMessageBox(0, 0);
+      checkForUpdates();
+      await waitFor(() => dev.rec.calls.includes('app.quit'), 'the restart');
+      expect(fs.readFileSync(installed)).toEqual(genuine);
+      expect(dev.rec.missing).toEqual([]);
+      expect(unhandled).toEqual([]);
     } finally {
-      delete process.env.CCC_UPDATE_CONFIG;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await new Promise((r) => feed.close(r));
     }
-    const items: any[] = [];
-    const walk = (t: any[]) => t.forEach((i) => (items.push(i), Array.isArray(i.submenu) && walk(i.submenu)));
-    walk(dev.rec.appMenu!.template);
-    expect(items.find((i) => i.id === 'check-for-updates')).toBeDefined();
-    // Unpackaged: developer tools are there, and stay open.
-    expect(items.map((i) => i.role)).toContain('toggleDevTools');
-    dev.rec.windows[0].webContents.openDevTools();
-    expect(dev.rec.windows[0].webContents.devToolsOpen).toBe(true);
-
-    // The updater our bundle configured (the same electron-updater module instance).
-    const { autoUpdater } = nodeRequire(nodeRequire.resolve('electron-updater', { paths: [path.dirname(MAIN)] })) as typeof import('electron-updater');
-    expect({ autoDownload: autoUpdater.autoDownload, autoInstallOnAppQuit: autoUpdater.autoInstallOnAppQuit, allowDowngrade: autoUpdater.allowDowngrade, allowPrerelease: autoUpdater.allowPrerelease }).toEqual({
-      autoDownload: false,
-      autoInstallOnAppQuit: false,
-      allowDowngrade: false,
-      allowPrerelease: false,
-    });
-    const provider = (await (autoUpdater as unknown as { clientPromise: Promise<{ baseUrl: URL; channel: string }> }).clientPromise) as unknown as { baseUrl: URL; channel: string };
-    expect(provider.baseUrl.href).toBe('https://updates.corp.example/ccc-treasury/');
-    // electron-updater reads latest.yml on Windows, latest-mac.yml on macOS, latest-linux.yml on Linux.
-    expect(provider.channel).toBe({ win32: 'latest', darwin: 'latest-mac' }[process.platform as string] ?? 'latest-linux');
-
-    const actions: string[] = [];
-    autoUpdater.downloadUpdate = async () => (actions.push('download'), []);
-    autoUpdater.quitAndInstall = () => void actions.push('install');
-
-    // Offered: the user sees the version; the default answer ("Not now") downloads nothing.
-    const boxes = dev.rec.messageBoxes.length;
-    autoUpdater.emit('update-available', { version: '9.9.9', releaseDate: '2026-12-01T00:00:00Z', releaseNotes: '<p>Faster</p>', files: [], path: '', sha512: '' });
-    await waitFor(() => dev.rec.messageBoxes.length === boxes + 1, 'the offer');
-    expect(dev.rec.messageBoxes.at(-1)).toMatchObject({ message: 'CCC Treasury 9.9.9 is available (released 2026-12-01).', buttons: ['Download', 'Not now'], defaultId: 1, cancelId: 1 });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(actions).toEqual([]);
-
-    // The user chooses Download.
-    dev.answerNextMessageBox(0);
-    autoUpdater.emit('update-available', { version: '9.9.9', releaseDate: '2026-12-01T00:00:00Z', files: [], path: '', sha512: '' });
-    await waitFor(() => actions.length === 1, 'the download');
-    expect(actions).toEqual(['download']);
-
-    // Downloaded and verified: "Later" installs nothing now, only when the user quits.
-    autoUpdater.emit('update-downloaded', { version: '9.9.9', releaseDate: '2026-12-01T00:00:00Z', files: [], path: '', sha512: '', downloadedFile: '/tmp/x' });
-    await waitFor(() => dev.rec.messageBoxes.length === boxes + 3, 'the ready dialog');
-    expect(dev.rec.messageBoxes.at(-1)).toMatchObject({ message: 'CCC Treasury 9.9.9 is downloaded and verified.', buttons: ['Restart and install', 'Later'] });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(actions).toEqual(['download']);
-    expect(autoUpdater.autoInstallOnAppQuit).toBe(true);
-    // "Restart and install" installs.
-    dev.answerNextMessageBox(0);
-    autoUpdater.emit('update-downloaded', { version: '9.9.9', releaseDate: '2026-12-01T00:00:00Z', files: [], path: '', sha512: '', downloadedFile: '/tmp/x' });
-    await waitFor(() => actions.length === 2, 'the install');
-    expect(actions).toEqual(['download', 'install']);
-
-    dev.rec.windows[0].userCloses();
-    await waitFor(() => dev.rec.calls.includes('app.quit'), 'app.quit');
-    expect(dev.rec.missing).toEqual([]);
-    expect(unhandled).toEqual([]);
   });
 });
 

@@ -19,12 +19,16 @@ export function setupUpdates(config: UpdateConfig, getWindow: () => BrowserWindo
   updater.autoInstallOnAppQuit = false;
   updater.allowPrerelease = false;
   updater.disableWebInstaller = true;
+  // A development run (CCC_UPDATE_CONFIG) reads dev-app-update.yml beside package.json where a packaged app
+  // reads resources/app-update.yml (the updater's cache folder; on Windows the pinned publisher).
+  updater.forceDevUpdateConfig = !app.isPackaged;
   updater.setFeedURL({ provider: 'generic', url: config.url, channel: config.channel });
   // setFeedURL's channel turns downgrades on; an older version is never offered.
   updater.allowDowngrade = false;
 
   let interactive = false;
   let busy = false;
+  let downloading = false;
   const show = async (d: UpdateDialog): Promise<number> => {
     const win = getWindow();
     const opts = { type: 'info' as const, title: d.title, message: d.message, detail: d.detail, buttons: d.buttons, defaultId: d.defaultId, cancelId: d.cancelId, noLink: true };
@@ -39,7 +43,16 @@ export function setupUpdates(config: UpdateConfig, getWindow: () => BrowserWindo
         void show(updateErrorDialog('This build names no code-signing publisher, so a download could not be verified. Ask IT for a signed installer.'));
         return;
       }
-      void updater.downloadUpdate().catch(() => undefined);
+      // The user asked for this download: a failure (a checksum or a signature that does not match) is always shown.
+      downloading = true;
+      getWindow()?.setProgressBar(0);
+      updater
+        .downloadUpdate()
+        .catch((e: Error) => {
+          getWindow()?.setProgressBar(-1);
+          void show(updateErrorDialog(e.message));
+        })
+        .finally(() => (downloading = false));
     });
   });
   updater.on('update-not-available', () => {
@@ -55,7 +68,7 @@ export function setupUpdates(config: UpdateConfig, getWindow: () => BrowserWindo
     });
   });
   updater.on('error', (err: Error) => {
-    getWindow()?.setProgressBar(-1);
+    if (downloading) return; // shown once, by the download's own failure above
     if (interactive) void show(updateErrorDialog(err.message));
     else console.warn(`[updates] ${err.message.split('\n')[0]}`);
   });
