@@ -36,8 +36,12 @@ export function setupUpdates(config: UpdateConfig, getWindow: () => BrowserWindo
     return r.response;
   };
 
+  let offering = false;
   updater.on('update-available', (info: UpdateInfo) => {
+    if (offering || downloading) return; // one question at a time
+    offering = true;
     void show(offerDialog(appName, app.getVersion(), info)).then((choice) => {
+      offering = false;
       if (choice !== 0) return;
       if (process.platform === 'win32' && !windowsPublisherPinned(readAppUpdateYml())) {
         void show(updateErrorDialog('This build names no code-signing publisher, so a download could not be verified. Ask IT for a signed installer.'));
