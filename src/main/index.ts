@@ -19,8 +19,9 @@ const sandbox = endpoint && trustedAddress ? { endpoint, trustedAddress } : unde
 
 // Tests give each run its own profile directory.
 if (process.env.CCC_USER_DATA) app.setPath('userData', process.env.CCC_USER_DATA);
-app.setName(APP_NAME);
 app.enableSandbox();
+// Windows shows a notification only for the AppUserModelID of the Start-menu shortcut (electron-builder's appId).
+if (process.platform === 'win32') app.setAppUserModelId('co.cryptocapital.treasury');
 
 let win: BrowserWindow | null = null;
 
@@ -59,7 +60,7 @@ function start(): void {
 
   const updateConfig = readUpdateConfig();
   if (updateConfig.state === 'invalid') console.warn(`[updates] off: ${updateConfig.source}: ${updateConfig.message}`);
-  const updates: Updates | null = updateConfig.state === 'on' ? setupUpdates(updateConfig.config, () => win) : null;
+  const updates: Updates | null = updateConfig.state === 'on' ? setupUpdates(APP_NAME, updateConfig.config, () => win) : null;
 
   const showAbout = async () => {
     const { profiles, activeId } = await core.listProfiles().catch(() => ({ profiles: [], activeId: null }));

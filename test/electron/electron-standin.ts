@@ -144,6 +144,9 @@ export function createStandIn(opts: StandInOptions) {
     setName(n: string) {
       name = n;
     }
+    setAppUserModelId(id: string) {
+      rec.calls.push(`app.setAppUserModelId:${id}`);
+    }
     enableSandbox() {
       rec.calls.push('app.enableSandbox');
     }

@@ -12,8 +12,7 @@ export interface Updates {
   checkNow(): Promise<void>;
 }
 
-export function setupUpdates(config: UpdateConfig, getWindow: () => BrowserWindow | null): Updates {
-  const appName = app.getName();
+export function setupUpdates(appName: string, config: UpdateConfig, getWindow: () => BrowserWindow | null): Updates {
   const updater = autoUpdater;
   updater.autoDownload = false;
   updater.autoInstallOnAppQuit = false;
