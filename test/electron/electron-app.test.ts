@@ -60,6 +60,24 @@ describe.skipIf(!binary.path)(`Electron shell${binary.path ? '' : ` (skipped: ${
     await win.getByTestId('register-form').waitFor({ timeout: 30_000 });
   });
 
+  it('installs our own menu: Edit roles for copy and paste, and About', async () => {
+    const menu = await app.evaluate(({ Menu }) => {
+      const roles: string[] = [];
+      const ids: string[] = [];
+      const walk = (items: Electron.MenuItem[]) => {
+        for (const i of items) {
+          if (i.role) roles.push(String(i.role).toLowerCase());
+          if (i.id) ids.push(i.id);
+          if (i.submenu) walk(i.submenu.items);
+        }
+      };
+      walk(Menu.getApplicationMenu()?.items ?? []);
+      return { roles, ids };
+    });
+    expect(menu.roles).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectall']));
+    expect(menu.ids).toContain('about');
+  });
+
   it('refuses navigation and new windows', async () => {
     const win = await app.firstWindow();
     const before = win.url();

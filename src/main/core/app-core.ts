@@ -385,6 +385,10 @@ export class AppCore implements TreasuryBridge {
     if (live && change === 'new' && row.direction === 'in') {
       this.opts.notify?.('Deposit received', `${row.amount} ${row.currency} from ${row.counterparty}`);
     }
+    // An IBAN payout settling (pending → complete / failed) is news too (the shell decides whether to show it).
+    if (live && change === 'updated' && row.direction === 'out' && row.status !== 'pending') {
+      this.opts.notify?.(row.status === 'complete' ? 'Payout completed' : 'Payout failed', `${row.amount} ${row.currency} to ${row.counterparty}${row.message ? ` — ${row.message}` : ''}`);
+    }
     return row;
   }
 
