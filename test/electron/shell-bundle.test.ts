@@ -74,9 +74,10 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
-    server = await startTestServer();
-    // A proxy on the wire, to inject a forged notification.
-    proxy = await WsProxy.start(server.url);
+    // A proxy on the wire, to inject a forged notification: it is the server's public front (its host is in the login text).
+    proxy = await WsProxy.listen();
+    server = await startTestServer({ publicUrl: proxy.url });
+    proxy.target = server.url;
     userData = tempDir('ccc-shell-');
     process.env.CCC_USER_DATA = userData;
     process.env.CCC_SANDBOX_ENDPOINT = proxy.url;
