@@ -188,7 +188,7 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
     const me = ids[w % accountsN];
     const client = new ChaosClient(me, urls, rand);
     let seq = 0;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline || !killerDone) {
       const to = ids[(w + 1 + rand(accountsN - 1)) % accountsN];
       const t: Logical = { reference: `chaos w${w} #${++seq}`, from: me.address, to: to.address, amount: `${1 + rand(400)}.${String(rand(100)).padStart(2, '0')}`, answers: [] };
       if (rand(10) < 6) t.requestId = `chaos-${firstSeed}-${w}-${seq}`;
@@ -217,10 +217,14 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
     client.close();
   };
 
+  // With alternating victims, each kind is killed at least once however slow the machine is (a
+  // restart can take seconds on a loaded machine); the workers keep going until the killer is done.
+  let killerDone = false;
+  const mustKillBoth = () => !!opts.alternateVictims && (kills.backoffice === 0 || kills.gateway === 0);
   const killer = async () => {
-    while (Date.now() < deadline - 1500) {
+    while (Date.now() < deadline - 1500 || mustKillBoth()) {
       await sleep(killEveryMs / 2 + rand(killEveryMs));
-      if (Date.now() >= deadline - 1500) break;
+      if (Date.now() >= deadline - 1500 && !mustKillBoth()) break;
       // Mostly SIGKILL (a crash); sometimes SIGTERM (an operator's restart: queued operations
       // still commit while the links are already closed).
       const signal = rand(3) === 0 ? 'SIGTERM' : 'SIGKILL';
@@ -244,7 +248,7 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
   };
 
   try {
-    await Promise.all([killer(), ...Array.from({ length: workersN }, (_, w) => worker(w))]);
+    await Promise.all([killer().finally(() => (killerDone = true)), ...Array.from({ length: workersN }, (_, w) => worker(w))]);
   } finally {
     for (const g of gateways) await g.proc?.stop();
     await bo.stop();
