@@ -266,7 +266,7 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
     expect(win().actions).toEqual(['restore', 'show', 'focus']);
   });
 
-  it('a statement export asks the native save dialog, for the file's own type; cancelling saves nothing', async () => {
+  it('a statement export asks the native save dialog, for the file’s own type; cancelling saves nothing', async () => {
     expect(await call('exportStatement', [{}])).toEqual({ saved: false });
     const [parent, options] = s.rec.saveDialogs.at(-1) as [unknown, { defaultPath: string; filters: { extensions: string[] }[] }];
     expect(parent).toBe(win());
