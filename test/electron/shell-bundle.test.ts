@@ -486,5 +486,7 @@ describe('the built preload bundle (out/preload/index.cjs)', () => {
     expect(seen).toEqual([{ type: 'device', status: { state: 'locked' } }]);
     expect(s.ipcRenderer.listenerCount(TREASURY_EVENT_CHANNEL)).toBe(0);
     expect(s.rec.missing).toEqual([]);
+    // Only what a sandboxed preload has.
+    expect([...s.rec.accessed].sort()).toEqual(['contextBridge', 'ipcRenderer']);
   });
 });
