@@ -41,7 +41,10 @@ function start(): void {
     dataDir: app.getPath('userData'),
     sandbox,
     chooseSavePath: async (defaultName) => {
-      const r = await dialog.showSaveDialog(window, { defaultPath: defaultName, filters: [{ name: 'CSV statement', extensions: ['csv'] }] });
+      // Statements are .csv, .xml (camt.053) or .pdf, receipts .pdf: offer the file's own type.
+      const ext = defaultName.split('.').pop() ?? 'csv';
+      const kind: Record<string, string> = { csv: 'CSV statement', xml: 'ISO 20022 camt.053 statement', pdf: 'PDF document' };
+      const r = await dialog.showSaveDialog(window, { defaultPath: defaultName, filters: [{ name: kind[ext] ?? ext, extensions: [ext] }] });
       return r.canceled || !r.filePath ? null : r.filePath;
     },
     // Deposits and settled payouts: a desktop notification only for someone who is not looking at the app.

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { startTestServer, tempDir } from '../helpers/server';
@@ -26,9 +25,8 @@ describe.skipIf(!binary.path)(`Electron shell${binary.path ? '' : ` (skipped: ${
   let server: ServerProcess;
   let app: ElectronApplication;
   beforeAll(async () => {
+    // out/ is built once by test/global-setup.ts (rebuilding here would race the browser tests reading out/renderer).
     const root = path.resolve(__dirname, '../..');
-    const build = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('electron-vite build failed');
     server = await startTestServer();
     app = await _electron.launch({
       executablePath: binary.path!,

@@ -91,6 +91,8 @@ export interface Recorder {
   invocations: { channel: string; args: unknown[] }[];
   /** URLs fetched through net.request (electron-updater's HTTP client). */
   netRequests: string[];
+  /** Which members of `electron` were read. */
+  accessed: Set<string>;
 }
 
 export type FakeBrowserWindowType = InstanceType<ReturnType<typeof createStandIn>['BrowserWindow']>;
@@ -110,6 +112,7 @@ export function createStandIn(opts: StandInOptions) {
     exposed: [],
     invocations: [],
     netRequests: [],
+    accessed: new Set(),
   };
   const paths: Record<string, string> = { userData: opts.userData };
   let readyResolve!: () => void;
@@ -353,6 +356,7 @@ export function createStandIn(opts: StandInOptions) {
   const module = new Proxy(electron, {
     get(target, prop) {
       if (typeof prop === 'symbol' || prop === '__esModule' || prop === 'default' || prop === 'then') return undefined;
+      rec.accessed.add(prop);
       if (prop in target) return target[prop];
       rec.missing.push(prop);
       return undefined;

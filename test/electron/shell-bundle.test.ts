@@ -267,6 +267,14 @@ describe('the built main bundle (out/main/index.cjs) under a stand-in of Electro
     expect(win().actions).toEqual(['restore', 'show', 'focus']);
   });
 
+  it('a statement export asks the native save dialog, for the file’s own type; cancelling saves nothing', async () => {
+    expect(await call('exportStatement', [{}])).toEqual({ saved: false });
+    const [parent, options] = s.rec.saveDialogs.at(-1) as [unknown, { defaultPath: string; filters: { extensions: string[] }[] }];
+    expect(parent).toBe(win());
+    const ext = options.defaultPath.split('.').pop();
+    expect(options.filters).toEqual([expect.objectContaining({ extensions: [ext] })]);
+  });
+
   it('a forged notification is an item awaiting the user: counted on the badge until dismissed, never notified', async () => {
     const notified = s.rec.notifications.length;
     const address = (await call('getSnapshot')).address as string;
@@ -479,5 +487,7 @@ describe('the built preload bundle (out/preload/index.cjs)', () => {
     expect(seen).toEqual([{ type: 'device', status: { state: 'locked' } }]);
     expect(s.ipcRenderer.listenerCount(TREASURY_EVENT_CHANNEL)).toBe(0);
     expect(s.rec.missing).toEqual([]);
+    // Only what a sandboxed preload has.
+    expect([...s.rec.accessed].sort()).toEqual(['contextBridge', 'ipcRenderer']);
   });
 });
