@@ -2,6 +2,7 @@
 // sessions and validates input; the back office is the only holder of data. The same
 // interface is served in-process (`ccc-server serve`) and over the internal link
 // (`ccc-server backoffice` + `ccc-server gateway --backoffice URL`).
+import crypto from 'node:crypto';
 import type { ApiErrorData } from '../shared/errors';
 import type { Nonce, OperationName, OpParams, ServerMessage } from '../shared/protocol';
 
@@ -117,3 +118,11 @@ export type LinkServerFrame =
   | { t: 'notify'; notification: Notification }
   | { t: 'page'; ref: string }
   | { t: 'recovered'; id: string; results: RecoveredOutcome[] };
+
+/** Largest frame on the internal link. */
+export const LINK_MAX_FRAME_BYTES = 1024 * 1024;
+
+/** The link's proof of the shared secret: hex HMAC-SHA256(secret, challenge nonce). */
+export function linkMac(secret: string, nonce: string): string {
+  return crypto.createHmac('sha256', secret).update(nonce).digest('hex');
+}

@@ -6,9 +6,8 @@
 // for `more` from the gateway's flow.
 import WebSocket from 'ws';
 import { closeWebSocket } from '../shared/ws-close';
-import { OutcomeUnknownError, type AdminCommand, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from './contract';
+import { linkMac, LINK_MAX_FRAME_BYTES, OutcomeUnknownError, type AdminCommand, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from './contract';
 import type { ApiErrorData } from '../shared/errors';
-import { linkMac, LINK_MAX_FRAME_BYTES } from './backoffice/link-server';
 
 type Pending =
   | { kind: 'op'; emit: (m: OutboundMessage) => void; flow?: OpFlow; resolve: (o: OpOutcome) => void; reject: (e: Error) => void }

@@ -6,9 +6,8 @@
 import crypto from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
-import type { BackOfficePort, LinkClientFrame, LinkServerFrame } from '../contract';
+import { linkMac, LINK_MAX_FRAME_BYTES, type BackOfficePort, type LinkClientFrame, type LinkServerFrame } from '../contract';
 
-export const LINK_MAX_FRAME_BYTES = 1024 * 1024;
 
 export interface LinkServer {
   url: string;
@@ -17,9 +16,6 @@ export interface LinkServer {
 
 const isRef = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 100;
 
-export function linkMac(secret: string, nonce: string): string {
-  return crypto.createHmac('sha256', secret).update(nonce).digest('hex');
-}
 
 export async function startLinkServer(backOffice: BackOfficePort & { address: string }, opts: { secret: string; host?: string; port?: number }): Promise<LinkServer> {
   const wss = new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload: LINK_MAX_FRAME_BYTES });
