@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import path from 'node:path';
 import { startBackOffice, startRemoteGateway, startServer, readSecretFile, readTlsFiles } from './serve';
 import { runAdmin } from './backoffice/admin';
+import { backupLedger } from './backoffice/backup';
 import { loadOrCreateKey, requireServerDataDir } from './backoffice/data-dir';
 import { parseAdminCommand } from './backoffice/admin-command';
 import { ApiError } from '../shared/errors';
@@ -153,6 +154,16 @@ admin
     if (outcome !== 'complete' && outcome !== 'failed') throw new Error('outcome must be complete or failed');
     // The txid stays text here: the back office parses it exactly (BigInt), never through Number.
     return runAndPrint({ command: 'settle', txid, outcome, reason: o.reason });
+  });
+
+admin
+  .command('backup <file>')
+  .description('write an online, consistent copy of the ledger (SQLite backup API; safe while the back office runs)')
+  .action(async (file: string) => {
+    const o = admin.opts() as { data: string; json?: boolean };
+    const r = await backupLedger(o.data, file);
+    if (o.json) console.log(JSON.stringify(r));
+    else for (const [k, v] of Object.entries(r)) console.log(`${k}: ${v}`);
   });
 
 admin

@@ -8,6 +8,7 @@ import { loadOrCreateLinkSecret, removeRuntimeInfo, writeRuntimeInfo } from './b
 import type { Rules } from './backoffice/config';
 import { startGateway, type Gateway, type GatewayOptions } from './gateway/gateway';
 import { LinkClient } from './link-client';
+import { Monitoring } from './monitoring';
 import type { BitcoinNetwork } from '../shared/bitcoin-address';
 
 export interface BackOfficeProcess {
@@ -18,7 +19,7 @@ export interface BackOfficeProcess {
 
 export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean; network?: BitcoinNetwork; linkHost?: string; linkPort?: number; rules?: Rules }): Promise<BackOfficeProcess> {
   const backOffice = new BackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
-  const link = await startLinkServer(backOffice, { secret: loadOrCreateLinkSecret(backOffice.dataDir), host: opts.linkHost, port: opts.linkPort });
+  const link = await startLinkServer(backOffice, { secret: loadOrCreateLinkSecret(backOffice.dataDir), host: opts.linkHost, port: opts.linkPort, monitoring: backOfficeMonitoring(backOffice) });
   writeRuntimeInfo(backOffice.dataDir, { pid: process.pid, linkUrl: link.url, startedAt: new Date().toISOString() });
   let closed = false;
   return {
@@ -32,6 +33,16 @@ export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean
       await backOffice.close();
     },
   };
+}
+
+/** The back office's health and figures, served on its link port (src/server/monitoring.ts). */
+function backOfficeMonitoring(backOffice: BackOffice): Monitoring {
+  const m = new Monitoring('backoffice', { problems: () => (backOffice.isAvailable() ? [] : ['the back office is closed']) });
+  m.gauge('ccc_backoffice_committed_transactions', 'Group-commit transactions since start (use rate()).', () => backOffice.stats.commits);
+  m.gauge('ccc_backoffice_committed_operations', 'Operations committed since start (use rate()).', () => backOffice.stats.operations);
+  m.gauge('ccc_backoffice_queue_depth', 'Operations waiting for the next group commit.', () => backOffice.queueDepth());
+  m.gauge('ccc_backoffice_pending_payouts', 'IBAN payouts pending settlement.', () => (backOffice.isAvailable() ? backOffice.ledger.pendingPayoutCount() : 0));
+  return m;
 }
 
 export interface ServerProcess extends BackOfficeProcess {

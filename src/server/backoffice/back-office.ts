@@ -79,6 +79,11 @@ export class BackOffice implements BackOfficePort {
   /** Figures for benchmarks: transactions committed and operations in them. */
   readonly stats = { commits: 0, operations: 0 };
 
+  /** Operations waiting for the next group commit. */
+  queueDepth(): number {
+    return this.queue.length;
+  }
+
   constructor(opts: BackOfficeOptions) {
     this.dataDir = path.resolve(opts.dataDir);
     ensureDataDir(this.dataDir);

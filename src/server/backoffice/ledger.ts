@@ -322,6 +322,10 @@ export class Ledger {
     return this.stmt.transfer.get(BigInt(txid)) as TransferRow | undefined;
   }
 
+  pendingPayoutCount(): number {
+    return Number((this.db.prepare(`SELECT COUNT(*) AS n FROM transfers WHERE status = 'pending'`).get() as { n: bigint }).n);
+  }
+
   pendingPayouts(): TransferRow[] {
     return this.stmt.pending.all() as TransferRow[];
   }

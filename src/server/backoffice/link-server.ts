@@ -4,7 +4,9 @@
 // paced by its gateway: after each page the back office sends `page` and waits for `more`
 // (go: false, or the link closing, stops it). Gateways whose link dropped ask `recover`.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { upgradeRequired, type Monitoring } from '../monitoring';
 import type { AddressInfo } from 'node:net';
 import { linkMac, LINK_MAX_FRAME_BYTES, type BackOfficePort, type LinkClientFrame, type LinkServerFrame } from '../contract';
 
@@ -17,13 +19,19 @@ export interface LinkServer {
 const isRef = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 100;
 
 
-export async function startLinkServer(backOffice: BackOfficePort & { address: string }, opts: { secret: string; host?: string; port?: number }): Promise<LinkServer> {
-  const wss = new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload: LINK_MAX_FRAME_BYTES });
+export async function startLinkServer(
+  backOffice: BackOfficePort & { address: string },
+  opts: { secret: string; host?: string; port?: number; /** /healthz, /readyz, /metrics on the link port */ monitoring?: Monitoring },
+): Promise<LinkServer> {
+  const server = http.createServer((req, res) => opts.monitoring?.handle(req, res) || upgradeRequired(res));
+  const wss = new WebSocketServer({ server, maxPayload: LINK_MAX_FRAME_BYTES });
   await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
+    server.once('listening', resolve);
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   });
   const gateways = new Set<WebSocket>();
+  opts.monitoring?.gauge('ccc_backoffice_gateways_connected', 'Gateways connected over the internal link.', () => gateways.size);
   const send = (ws: WebSocket, frame: LinkServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
@@ -111,7 +119,7 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
     });
   });
 
-  const { port } = wss.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
   const host = opts.host ?? '127.0.0.1';
   return {
     url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -119,7 +127,8 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
       new Promise<void>((resolve) => {
         unsubscribe();
         for (const ws of wss.clients) ws.terminate();
-        wss.close(() => resolve());
+        server.closeAllConnections();
+        wss.close(() => server.close(() => resolve()));
       }),
   };
 }

@@ -4,7 +4,9 @@
 // operation is passed to the back office; its notifications are routed to every session of the
 // addressed account.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
+import { Monitoring, upgradeRequired } from '../monitoring';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { endpointHost, loginText } from '../../shared/login-text';
@@ -104,17 +106,24 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   // Oversized frames up to 1 MiB get a FRAME_TOO_LARGE error; beyond that ws closes the connection (1009).
   const maxPayload = Math.max(1024 * 1024, maxFrame);
-  const tlsServer = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }) : null;
-  const wss = tlsServer ? new WebSocketServer({ server: tlsServer, maxPayload }) : new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload });
+  // One HTTP(S) server: WebSocket upgrades, plus /healthz, /readyz and /metrics for the operator.
+  const monitoring = new Monitoring('gateway', { problems: () => (backOffice.isAvailable() ? [] : ['the link to the back office is down']) });
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }) : http.createServer();
+  server.on('request', (req, res) => monitoring.handle(req, res) || upgradeRequired(res));
+  const wss = new WebSocketServer({ server, maxPayload });
   await new Promise<void>((resolve, reject) => {
-    const target = tlsServer ?? wss;
-    target.once('listening', resolve);
-    target.once('error', reject);
-    tlsServer?.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+    server.once('listening', resolve);
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   });
-  const { port } = (tlsServer ?? wss).address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
   const host = opts.host ?? '127.0.0.1';
-  const url = `${tlsServer ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${opts.tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const opsTotal = monitoring.counter('ccc_gateway_operations_total', 'Operations answered, by operation and outcome (ok or the error code).', ['op', 'outcome']);
+  const opSeconds = monitoring.histogram('ccc_gateway_operation_seconds', 'Time from an operation to its last answer, by operation.', ['op']);
+  monitoring.gauge('ccc_gateway_connections', 'Open WebSocket connections.', () => wss.clients.size);
+  monitoring.gauge('ccc_gateway_authenticated_sessions', 'Authenticated sessions.', () => [...byAccount.values()].reduce((n, set) => n + set.size, 0));
+  monitoring.gauge('ccc_gateway_backoffice_link_up', '1 when the link to the back office is up.', () => (backOffice.isAvailable() ? 1 : 0));
   const publicHost = endpointHost(opts.publicUrl ?? url);
   const byAccount = new Map<string, Set<Session>>();
   const sessions = new Map<WebSocket, Session>();
@@ -225,14 +234,23 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const run = () => {
       const ref = `${refPrefix}:${++counter}`;
       s.inFlight.add(ref);
+      const endTimer = opSeconds.startTimer({ op });
+      const counted = (outcome: string) => {
+        endTimer();
+        opsTotal.inc({ op, outcome });
+      };
       return backOffice
         .execute({ ref, account: address, op, params: p.data as never, nonce: nonce ?? null, session: s.session ?? undefined }, (m) => sendMessage(s, m, nonce), { more: () => output.whenDrained(s.ws) })
         .then(
           (outcome) => {
+            counted(outcome.ok ? 'ok' : outcome.error.code);
             if (!outcome.ok) sendError(s, outcome.error.code, nonce, outcome.error.message);
           },
           // Sent, then the link dropped: never guess "not performed"; learn the outcome.
-          (e) => (e instanceof OutcomeUnknownError && isStateChanging(op) ? recovery.recover(ref).then((r) => answerRecovered(s, r, nonce)) : sendError(s, 'BACKEND_UNAVAILABLE', nonce)),
+          (e) => {
+            counted('link-lost');
+            return e instanceof OutcomeUnknownError && isStateChanging(op) ? recovery.recover(ref).then((r) => answerRecovered(s, r, nonce)) : sendError(s, 'BACKEND_UNAVAILABLE', nonce);
+          },
         )
         .finally(() => s.inFlight.delete(ref));
     };
@@ -300,7 +318,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         unsubscribe();
         recovery.close();
         for (const ws of wss.clients) ws.terminate();
-        wss.close(() => (tlsServer ? tlsServer.close(() => resolve()) : resolve()));
+        server.closeAllConnections();
+        wss.close(() => server.close(() => resolve()));
       }),
   };
 }
