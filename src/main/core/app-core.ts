@@ -607,11 +607,6 @@ export class AppCore implements TreasuryBridge {
     return (await this.getVirtualDevice())!;
   }
 
-  /** For tests and the dev bridge: the live client (e.g. to simulate a dropped connection). */
-  get session(): CccClient | null {
-    return this.client;
-  }
-
   async close(): Promise<void> {
     await this.logout();
   }

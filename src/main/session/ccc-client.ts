@@ -474,16 +474,6 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     for (const id of this.inflightTransfers.keys()) this.trySend(id);
   }
 
-  /** Transfers sent whose result is not known yet. */
-  get unconfirmedTransfers(): number {
-    return this.inflightTransfers.size;
-  }
-
-  /** Drops the connection as a network failure would (tests, and "reconnect now"). */
-  dropConnection(): void {
-    this.ws?.terminate();
-  }
-
   async close(): Promise<void> {
     this.closedByUser = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
