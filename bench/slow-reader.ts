@@ -146,7 +146,9 @@ export async function benchSlowReader(opts: { print?: boolean; seconds?: number;
       historyRowsPerHostileOp: rows,
     };
     if (opts.print) {
-      console.log(`slow reader: other users' balance p99 ${result.baseline.p99Ms} ms alone, ${result.withHostileSlowReader.p99Ms} ms with one hostile slow reader (${rows}-row history ops; closed for not reading ${result.withHostileSlowReader.closedByServer}×)`);
+      console.log(
+        `slow reader: other users' balance p50/p99 ${result.baseline.p50Ms}/${result.baseline.p99Ms} ms alone, ${result.withHostileSlowReader.p50Ms}/${result.withHostileSlowReader.p99Ms} ms with one hostile slow reader (${rows}-row history ops; closed for not reading ${result.withHostileSlowReader.closedByServer}×)`,
+      );
       console.log(`slow reader: server RSS ${rssBefore} MiB before, peak ${rssPeak} MiB with the hostile, ${rssAfter} MiB after`);
       console.log(`burst: balance p99 ${result.balanceDuringTransferBurst.p99Ms} ms while ${senders.length} clients sent ${transfers} transfers`);
     }
