@@ -26,7 +26,7 @@ describe('ccc-server admin', () => {
     await new BackOffice({ dataDir }).close(); // a real, stopped server's data
     const big = await runCli(['admin', '--data', dataDir, 'settle', '99999999999999999999', 'complete']);
     expect(big.code).toBe(1);
-    expect(big.stderr).toMatch(/^error: INVALID_PARAMS: txid: txid must be an integer from 1 to 9223372036854775807/);
+    expect(big.stderr).toMatch(/^error: INVALID_PARAMS: txid: must be an integer from 1 to 9223372036854775807/);
     const ansi = await runCli(['admin', '--data', dataDir, 'deposit', '--to', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', '--from', 'DE89370400440532013000', '--currency', 'USD', '--amount', '1', '--reference', '\u001b[2Jpaid']);
     expect(ansi.code).toBe(1);
     expect(ansi.stderr).toMatch(/INVALID_PARAMS: reference: must not contain control characters \(U\+001B\)/);
