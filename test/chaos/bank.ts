@@ -183,13 +183,14 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
     log(`seed ${firstSeed}; ${accountsN} accounts, ${workersN} workers, ${gatewaysN} gateways, ${seconds} s`);
 
     const deadline = Date.now() + seconds * 1000;
+    let killerDone = false;
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
     const worker = async (w: number) => {
       const me = ids[w % accountsN];
       const client = new ChaosClient(me, urls, rand);
       let seq = 0;
-      while (Date.now() < deadline) {
+      while (Date.now() < deadline || !killerDone) {
         const to = ids[(w + 1 + rand(accountsN - 1)) % accountsN];
         const t: Logical = { reference: `chaos w${w} #${++seq}`, from: me.address, to: to.address, amount: `${1 + rand(400)}.${String(rand(100)).padStart(2, '0')}`, answers: [] };
         if (rand(10) < 6) t.requestId = `chaos-${firstSeed}-${w}-${seq}`;
@@ -218,10 +219,13 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
       client.close();
     };
 
+    // With alternateVictims, at least one kill of each kind happens even on a slow machine (the
+    // workload goes on until the killer is done).
+    const moreKills = () => Date.now() < deadline - 1500 || (opts.alternateVictims === true && (kills.backoffice === 0 || kills.gateway === 0));
     const killer = async () => {
-      while (Date.now() < deadline - 1500) {
+      while (moreKills()) {
         await sleep(killEveryMs / 2 + rand(killEveryMs));
-        if (Date.now() >= deadline - 1500) break;
+        if (!moreKills()) break;
         // Mostly SIGKILL (a crash); sometimes SIGTERM (an operator's restart: queued operations
         // still commit while the links are already closed).
         const signal = rand(3) === 0 ? 'SIGTERM' : 'SIGKILL';
@@ -242,6 +246,8 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
           log(`gateway :${g.port} stopped (${signal}) and restarted (${kills.gateway})`);
         }
       }
+      await sleep(1000); // the workload runs on against the restarted processes
+      killerDone = true;
     };
 
     await Promise.all([killer(), ...Array.from({ length: workersN }, (_, w) => worker(w))]);
