@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { newCustomer, spawnCli, tempDir, testRules, type Identity, type TestClient } from '../test/helpers/server';
+import { newCustomer, spawnCli, tempDir, TestClient, testRules, type Identity } from '../test/helpers/server';
 import { LinkClient } from '../src/server/link-client';
 import { percentile, round, scale } from './stats';
 
@@ -116,6 +116,15 @@ export async function benchSlowReader(opts: { print?: boolean; seconds?: number;
     await new Promise((r) => setTimeout(r, 1500));
     const rssAfter = rssMiB(pid);
 
+    // The same history read by a client that reads: the paged replay end to end.
+    const reader = await TestClient.connect(srv.lines.ws);
+    await reader.login(hostileId);
+    const r0 = performance.now();
+    const replay = await reader.history();
+    const replayMs = performance.now() - r0;
+    if (replay.transfers.length !== rows) throw new Error(`replayed ${replay.transfers.length} of ${rows}`);
+    await reader.close();
+
     // `balance` while every other user sends transfers flat out (signing on the event loop).
     const senders = users.slice(1);
     for (const u of senders) {
@@ -144,10 +153,14 @@ export async function benchSlowReader(opts: { print?: boolean; seconds?: number;
       serverRssMiB: { before: rssBefore, peakWithHostile: rssPeak, after: rssAfter },
       balanceDuringTransferBurst: { transfers, p50Ms: round(percentile(duringBurst, 50), 2), p99Ms: round(percentile(duringBurst, 99), 2) },
       historyRowsPerHostileOp: rows,
+      historyReplay: { rows, ms: round(replayMs), rowsPerSecond: round(rows / (replayMs / 1000)) },
     };
     if (opts.print) {
-      console.log(`slow reader: other users' balance p99 ${result.baseline.p99Ms} ms alone, ${result.withHostileSlowReader.p99Ms} ms with one hostile slow reader (${rows}-row history ops; closed for not reading ${result.withHostileSlowReader.closedByServer}×)`);
+      console.log(
+        `slow reader: other users' balance p50/p99 ${result.baseline.p50Ms}/${result.baseline.p99Ms} ms alone, ${result.withHostileSlowReader.p50Ms}/${result.withHostileSlowReader.p99Ms} ms with one hostile slow reader (${rows}-row history ops; closed for not reading ${result.withHostileSlowReader.closedByServer}×)`,
+      );
       console.log(`slow reader: server RSS ${rssBefore} MiB before, peak ${rssPeak} MiB with the hostile, ${rssAfter} MiB after`);
+      console.log(`history: a reading client replays ${rows} signed transfers in ${result.historyReplay.ms} ms (${result.historyReplay.rowsPerSecond} rows/s, paged)`);
       console.log(`burst: balance p99 ${result.balanceDuringTransferBurst.p99Ms} ms while ${senders.length} clients sent ${transfers} transfers`);
     }
     return result;

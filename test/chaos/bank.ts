@@ -144,6 +144,11 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
   const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), Math.floor(seed / 2 ** 15) % n);
   const log = (s: string) => opts.print && console.log(`chaos: ${s}`);
 
+  const kills = { backoffice: 0, gateway: 0 };
+  const DEPOSIT = 1000n;
+  const logical: Logical[] = [];
+  let outcomeUnknownAnswers = 0;
+  const ids = Array.from({ length: accountsN }, () => newIdentity());
   const dataDir = tempDir('ccc-chaos-');
   fs.writeFileSync(path.join(dataDir, 'compliance.json'), JSON.stringify(testRules({ limits: {} })));
   type Proc = Awaited<ReturnType<typeof spawnCli>>;
@@ -153,102 +158,99 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
   const secretFile = path.join(dataDir, 'link-secret');
   const gwArgs = (port: string) => ['gateway', '--backoffice', linkUrl, '--link-secret-file', secretFile, '--port', port];
   const gateways: { proc: Proc | null; port: string }[] = [];
-  for (let i = 0; i < gatewaysN; i++) {
-    const proc = await spawnCli(gwArgs('0'), 'ws');
-    gateways.push({ proc, port: new URL(proc.lines.ws).port });
-  }
-  const urls = () => gateways.map((g) => `ws://127.0.0.1:${g.port}`);
-  const kills = { backoffice: 0, gateway: 0 };
-
-  // Accounts: registered over the API, verified and funded by the operator (through the link).
-  const ids = Array.from({ length: accountsN }, () => newIdentity());
-  const DEPOSIT = 1000n;
-  for (const id of ids) {
-    const c = new ChaosClient(id, urls, rand);
-    if (!(await c.connect())) throw new Error('chaos setup: could not connect');
-    const r = await c.op('register', { name: 'Chaos Bank Ltd', email: 'ops@example.com', country: 'PA', currency: 'USD' }, 10_000);
-    if (r?.msg !== 'register') throw new Error(`chaos setup: register failed: ${JSON.stringify(r)}`);
-    c.close();
-    for (const cmd of [
-      { command: 'verify', address: id.address },
-      { command: 'deposit', to: id.address, from: 'DE89370400440532013000', currency: 'USD', amount: DEPOSIT.toString() },
-    ] as const) {
-      const a = await runAdmin(dataDir, cmd);
-      if (!a.ok) throw new Error(`chaos setup: ${cmd.command} failed: ${a.error.code}`);
-    }
-  }
-  log(`seed ${firstSeed}; ${accountsN} accounts, ${workersN} workers, ${gatewaysN} gateways, ${seconds} s`);
-
-  const logical: Logical[] = [];
-  let outcomeUnknownAnswers = 0;
-  const deadline = Date.now() + seconds * 1000;
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-  const worker = async (w: number) => {
-    const me = ids[w % accountsN];
-    const client = new ChaosClient(me, urls, rand);
-    let seq = 0;
-    while (Date.now() < deadline || !killerDone) {
-      const to = ids[(w + 1 + rand(accountsN - 1)) % accountsN];
-      const t: Logical = { reference: `chaos w${w} #${++seq}`, from: me.address, to: to.address, amount: `${1 + rand(400)}.${String(rand(100)).padStart(2, '0')}`, answers: [] };
-      if (rand(10) < 6) t.requestId = `chaos-${firstSeed}-${w}-${seq}`;
-      logical.push(t);
-      // Attempts: retry when the answer says "not performed", or (with a requestId only) when unknown.
-      for (let attempt = 0; attempt < 8; attempt++) {
-        if (!client.connected && !(await client.connect())) {
-          await sleep(100 + rand(200));
-          continue;
-        }
-        const m = await client.op('transfer', { destination: t.to, currency: 'USD', amount: t.amount, reference: t.reference, ...(t.requestId ? { requestId: t.requestId } : {}) }, 45_000);
-        let a: Answer;
-        if (m === null) a = { kind: 'unknown', why: 'no answer (connection lost)' };
-        else if (m.msg === 'transfer') a = { kind: 'ok', txid: m.data.txid, amount: m.data.amount };
-        else if (m.msg === 'error' && m.data.code === 'OUTCOME_UNKNOWN') {
-          outcomeUnknownAnswers += 1;
-          a = { kind: 'unknown', why: 'OUTCOME_UNKNOWN' };
-        } else if (m.msg === 'error' && (NOT_PERFORMED.has(m.data.code) || REFUSALS.has(m.data.code))) a = { kind: 'refused', code: m.data.code };
-        else throw new Error(`chaos: unexpected answer ${JSON.stringify(m)}`);
-        t.answers.push(a);
-        if (a.kind === 'ok' || (a.kind === 'refused' && REFUSALS.has(a.code))) break;
-        if (a.kind === 'unknown' && !t.requestId) break; // without requestId: never resend blindly
-        await sleep(50 + rand(150));
-      }
-    }
-    client.close();
-  };
-
-  // With alternating victims, each kind is killed at least once however slow the machine is (a
-  // restart can take seconds on a loaded machine); the workers keep going until the killer is done.
-  let killerDone = false;
-  const mustKillBoth = () => !!opts.alternateVictims && (kills.backoffice === 0 || kills.gateway === 0);
-  const killer = async () => {
-    while (Date.now() < deadline - 1500 || mustKillBoth()) {
-      await sleep(killEveryMs / 2 + rand(killEveryMs));
-      if (Date.now() >= deadline - 1500 && !mustKillBoth()) break;
-      // Mostly SIGKILL (a crash); sometimes SIGTERM (an operator's restart: queued operations
-      // still commit while the links are already closed).
-      const signal = rand(3) === 0 ? 'SIGTERM' : 'SIGKILL';
-      const victimIsBackOffice = opts.alternateVictims ? kills.backoffice <= kills.gateway : rand(2) === 0;
-      if (victimIsBackOffice) {
-        await bo.stop(signal);
-        kills.backoffice += 1;
-        await sleep(rand(500));
-        bo = await spawnCli(['backoffice', '--data', dataDir, '--link-port', linkPort]);
-        log(`back office stopped (${signal}) and restarted (${kills.backoffice})`);
-      } else {
-        const g = gateways[rand(gateways.length)];
-        await g.proc?.stop(signal);
-        g.proc = null;
-        kills.gateway += 1;
-        await sleep(rand(500));
-        g.proc = await spawnCli(gwArgs(g.port), 'ws');
-        log(`gateway :${g.port} stopped (${signal}) and restarted (${kills.gateway})`);
-      }
-    }
-  };
-
   try {
-    await Promise.all([killer().finally(() => (killerDone = true)), ...Array.from({ length: workersN }, (_, w) => worker(w))]);
+    for (let i = 0; i < gatewaysN; i++) {
+      const proc = await spawnCli(gwArgs('0'), 'ws');
+      gateways.push({ proc, port: new URL(proc.lines.ws).port });
+    }
+    const urls = () => gateways.map((g) => `ws://127.0.0.1:${g.port}`);
+
+    // Accounts: registered over the API, verified and funded by the operator (through the link).
+    for (const id of ids) {
+      const c = new ChaosClient(id, urls, rand);
+      if (!(await c.connect())) throw new Error('chaos setup: could not connect');
+      const r = await c.op('register', { name: 'Chaos Bank Ltd', email: 'ops@example.com', country: 'PA', currency: 'USD' }, 10_000);
+      if (r?.msg !== 'register') throw new Error(`chaos setup: register failed: ${JSON.stringify(r)}`);
+      c.close();
+      for (const cmd of [
+        { command: 'verify', address: id.address },
+        { command: 'deposit', to: id.address, from: 'DE89370400440532013000', currency: 'USD', amount: DEPOSIT.toString() },
+      ] as const) {
+        const a = await runAdmin(dataDir, cmd);
+        if (!a.ok) throw new Error(`chaos setup: ${cmd.command} failed: ${a.error.code}`);
+      }
+    }
+    log(`seed ${firstSeed}; ${accountsN} accounts, ${workersN} workers, ${gatewaysN} gateways, ${seconds} s`);
+
+    const deadline = Date.now() + seconds * 1000;
+    let killerDone = false;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    const worker = async (w: number) => {
+      const me = ids[w % accountsN];
+      const client = new ChaosClient(me, urls, rand);
+      let seq = 0;
+      while (Date.now() < deadline || !killerDone) {
+        const to = ids[(w + 1 + rand(accountsN - 1)) % accountsN];
+        const t: Logical = { reference: `chaos w${w} #${++seq}`, from: me.address, to: to.address, amount: `${1 + rand(400)}.${String(rand(100)).padStart(2, '0')}`, answers: [] };
+        if (rand(10) < 6) t.requestId = `chaos-${firstSeed}-${w}-${seq}`;
+        logical.push(t);
+        // Attempts: retry when the answer says "not performed", or (with a requestId only) when unknown.
+        for (let attempt = 0; attempt < 8; attempt++) {
+          if (!client.connected && !(await client.connect())) {
+            await sleep(100 + rand(200));
+            continue;
+          }
+          const m = await client.op('transfer', { destination: t.to, currency: 'USD', amount: t.amount, reference: t.reference, ...(t.requestId ? { requestId: t.requestId } : {}) }, 45_000);
+          let a: Answer;
+          if (m === null) a = { kind: 'unknown', why: 'no answer (connection lost)' };
+          else if (m.msg === 'transfer') a = { kind: 'ok', txid: m.data.txid, amount: m.data.amount };
+          else if (m.msg === 'error' && m.data.code === 'OUTCOME_UNKNOWN') {
+            outcomeUnknownAnswers += 1;
+            a = { kind: 'unknown', why: 'OUTCOME_UNKNOWN' };
+          } else if (m.msg === 'error' && (NOT_PERFORMED.has(m.data.code) || REFUSALS.has(m.data.code))) a = { kind: 'refused', code: m.data.code };
+          else throw new Error(`chaos: unexpected answer ${JSON.stringify(m)}`);
+          t.answers.push(a);
+          if (a.kind === 'ok' || (a.kind === 'refused' && REFUSALS.has(a.code))) break;
+          if (a.kind === 'unknown' && !t.requestId) break; // without requestId: never resend blindly
+          await sleep(50 + rand(150));
+        }
+      }
+      client.close();
+    };
+
+    // With alternateVictims, at least one kill of each kind happens even on a slow machine (the
+    // workload goes on until the killer is done).
+    const moreKills = () => Date.now() < deadline - 1500 || (opts.alternateVictims === true && (kills.backoffice === 0 || kills.gateway === 0));
+    const killer = async () => {
+      while (moreKills()) {
+        await sleep(killEveryMs / 2 + rand(killEveryMs));
+        if (!moreKills()) break;
+        // Mostly SIGKILL (a crash); sometimes SIGTERM (an operator's restart: queued operations
+        // still commit while the links are already closed).
+        const signal = rand(3) === 0 ? 'SIGTERM' : 'SIGKILL';
+        const victimIsBackOffice = opts.alternateVictims ? kills.backoffice <= kills.gateway : rand(2) === 0;
+        if (victimIsBackOffice) {
+          await bo.stop(signal);
+          kills.backoffice += 1;
+          await sleep(rand(500));
+          bo = await spawnCli(['backoffice', '--data', dataDir, '--link-port', linkPort]);
+          log(`back office stopped (${signal}) and restarted (${kills.backoffice})`);
+        } else {
+          const g = gateways[rand(gateways.length)];
+          await g.proc?.stop(signal);
+          g.proc = null;
+          kills.gateway += 1;
+          await sleep(rand(500));
+          g.proc = await spawnCli(gwArgs(g.port), 'ws');
+          log(`gateway :${g.port} stopped (${signal}) and restarted (${kills.gateway})`);
+        }
+      }
+      await sleep(1000); // the workload runs on against the restarted processes
+      killerDone = true;
+    };
+
+    await Promise.all([killer(), ...Array.from({ length: workersN }, (_, w) => worker(w))]);
   } finally {
     for (const g of gateways) await g.proc?.stop();
     await bo.stop();

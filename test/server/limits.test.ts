@@ -143,12 +143,12 @@ describe('connections are bounded', () => {
   });
 
   it('a connection that does not authenticate before its challenge expires is closed with 4010; an authenticated one stays', async () => {
-    const s = await server({ authTimeoutMs: 300 });
+    const s = await server({ authTimeoutMs: 1500 }); // room for a loaded machine to log in the other one
     const idle = await TestClient.connect(s.url);
     const code = closeCode(idle.ws);
     const { client } = await newCustomer(s.url);
     expect(await code).toBe(4010);
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 500));
     expect(client.closed).toBe(false);
     expect((await client.op('getinfo')).msg).toBe('account');
     await client.close();

@@ -15,7 +15,7 @@ export const TxidSchema = z
   .transform((v, ctx) => {
     const text = typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : typeof v === 'bigint' ? v.toString() : '';
     if (/^[1-9][0-9]*$/.test(text) && BigInt(text) <= MAX_TXID) return BigInt(text);
-    ctx.addIssue({ code: 'custom', message: `txid must be an integer from 1 to ${MAX_TXID} (got ${typeof v === 'string' ? JSON.stringify(v) : String(v)})` });
+    ctx.addIssue({ code: 'custom', message: `must be an integer from 1 to ${MAX_TXID} (got ${typeof v === 'string' ? JSON.stringify(v) : String(v)})` });
     return z.NEVER;
   });
 

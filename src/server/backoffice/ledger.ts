@@ -205,8 +205,13 @@ export class Ledger {
       ),
       rejection: db.prepare('INSERT INTO compliance_rejections (at, account, txid, rule, reason, request) VALUES (?, ?, ?, ?, ?, ?)'),
       pending: db.prepare(`SELECT * FROM transfers WHERE status = 'pending' ORDER BY txid`),
+      // Two index range scans, each stopping after @n rows (an OR would collect every remaining row of
+      // the account and sort it, for every page).
       historyPage: db.prepare(
-        `SELECT * FROM transfers WHERE (sender = @a OR destination = @a) AND ${VISIBLE} AND txid > @after AND txid <= @upto AND timestamp >= @since ORDER BY txid LIMIT @n`,
+        `SELECT * FROM (SELECT * FROM transfers WHERE sender = @a AND ${VISIBLE} AND txid > @after AND txid <= @upto AND timestamp >= @since ORDER BY txid LIMIT @n)
+         UNION ALL
+         SELECT * FROM (SELECT * FROM transfers WHERE destination = @a AND sender <> @a AND ${VISIBLE} AND txid > @after AND txid <= @upto AND timestamp >= @since ORDER BY txid LIMIT @n)
+         ORDER BY txid LIMIT @n`,
       ),
       meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -334,28 +339,19 @@ export class Ledger {
     return (this.stmt.outgoingSince.get(sender, currency, since) as { total: bigint }).total;
   }
 
-  history(address: string, f: HistoryFilter): TransferRow[] {
-    const mine = `(sender = @a OR destination = @a) AND ${VISIBLE}`;
-    if (f.limit !== undefined) {
-      return this.db.prepare(`SELECT * FROM (SELECT * FROM transfers WHERE ${mine} ORDER BY txid DESC LIMIT @n) ORDER BY txid`).all({ a: address, n: f.limit }) as TransferRow[];
-    }
-    if (f.sinceTransaction !== undefined) {
-      return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND txid >= @t ORDER BY txid`).all({ a: address, t: f.sinceTransaction }) as TransferRow[];
-    }
-    if (f.sinceTime !== undefined) {
-      return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND timestamp >= @t ORDER BY txid`).all({ a: address, t: f.sinceTime }) as TransferRow[];
-    }
-    return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} ORDER BY txid`).all({ a: address }) as TransferRow[];
-  }
-
   /** The fixed window of a paged history replay: rows after `after`, up to `upto`, at or after `sinceTime`. */
   historyWindow(address: string, f: HistoryFilter): HistoryWindow {
     const upto = (this.db.prepare('SELECT COALESCE(MAX(txid), 0) AS m FROM transfers').get() as { m: bigint }).m;
     const w: HistoryWindow = { after: 0n, upto, sinceTime: 0 };
     if (f.limit !== undefined) {
       const nth = this.db
-        .prepare(`SELECT txid FROM transfers WHERE (sender = @a OR destination = @a) AND ${VISIBLE} AND txid <= @upto ORDER BY txid DESC LIMIT 1 OFFSET @skip`)
-        .get({ a: address, upto, skip: f.limit - 1 }) as { txid: bigint } | undefined;
+        .prepare(
+          `SELECT txid FROM (SELECT txid FROM transfers WHERE sender = @a AND ${VISIBLE} AND txid <= @upto ORDER BY txid DESC LIMIT @n)
+           UNION ALL
+           SELECT txid FROM (SELECT txid FROM transfers WHERE destination = @a AND sender <> @a AND ${VISIBLE} AND txid <= @upto ORDER BY txid DESC LIMIT @n)
+           ORDER BY txid DESC LIMIT 1 OFFSET @skip`,
+        )
+        .get({ a: address, upto, n: f.limit, skip: f.limit - 1 }) as { txid: bigint } | undefined;
       if (nth) w.after = nth.txid - 1n;
     } else if (f.sinceTransaction !== undefined) w.after = BigInt(f.sinceTransaction) - 1n;
     else if (f.sinceTime !== undefined) w.sinceTime = f.sinceTime;
@@ -365,15 +361,6 @@ export class Ledger {
   /** The next page of a history window, oldest first (the caller advances `after`). */
   historyPage(address: string, w: HistoryWindow, rows: number): TransferRow[] {
     return this.stmt.historyPage.all({ a: address, after: w.after, upto: w.upto, since: w.sinceTime, n: rows }) as TransferRow[];
-  }
-
-  /** Iterates history lazily (a replay of 100,000 rows must not build one array). */
-  iterateHistory(address: string, f: HistoryFilter): IterableIterator<TransferRow> {
-    const mine = `(sender = @a OR destination = @a) AND ${VISIBLE}`;
-    if (f.limit !== undefined) return this.history(address, f)[Symbol.iterator]();
-    if (f.sinceTransaction !== undefined) return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND txid >= @t ORDER BY txid`).iterate({ a: address, t: f.sinceTransaction }) as IterableIterator<TransferRow>;
-    if (f.sinceTime !== undefined) return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND timestamp >= @t ORDER BY txid`).iterate({ a: address, t: f.sinceTime }) as IterableIterator<TransferRow>;
-    return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} ORDER BY txid`).iterate({ a: address }) as IterableIterator<TransferRow>;
   }
 
   // ---- idempotency & compliance records ------------------------------------------------------

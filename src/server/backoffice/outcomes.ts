@@ -7,8 +7,9 @@
 import type Database from 'better-sqlite3';
 import type { OpOutcome, OutboundMessage, RecoveredOutcome } from '../contract';
 
-/** How long outcomes are kept: far longer than any gateway's recovery bound (outcomeRecoveryMs). */
-export const OUTCOME_RETENTION_MS = 60 * 60_000;
+/** How long outcomes are kept: far longer than any gateway's recovery bound (outcomeRecoveryMs, 30 s), and short
+ * enough that the table stays small under sustained load (pruned every minute). */
+export const OUTCOME_RETENTION_MS = 10 * 60_000;
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS op_outcomes (
   ref TEXT PRIMARY KEY,

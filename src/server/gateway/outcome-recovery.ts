@@ -60,12 +60,12 @@ export class OutcomeRecovery {
     if (this.timer || this.waiting.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.tick();
+      this.tick();
     }, delay);
   }
 
-  private async tick(): Promise<void> {
-    if (this.asking) return;
+  private tick(): void {
+    // Deadlines are kept even while a question is pending (a back office that never answers).
     const now = Date.now();
     for (const [ref, w] of this.waiting) {
       if (w.deadline <= now) {
@@ -73,20 +73,24 @@ export class OutcomeRecovery {
         w.resolve(null);
       }
     }
-    if (this.waiting.size > 0 && this.backOffice.isAvailable()) {
-      const refs = [...this.waiting.keys()].slice(0, this.batch);
+    if (!this.asking && this.waiting.size > 0 && this.backOffice.isAvailable()) {
       this.asking = true;
-      try {
-        for (const r of await this.backOffice.recoverOutcomes(refs)) {
-          const w = this.waiting.get(r.ref);
-          this.waiting.delete(r.ref);
-          w?.resolve(r);
-        }
-      } catch {
-        // The link dropped again: try on the next tick.
-      } finally {
-        this.asking = false;
-      }
+      this.backOffice
+        .recoverOutcomes([...this.waiting.keys()].slice(0, this.batch))
+        .then(
+          (results) => {
+            for (const r of results) {
+              const w = this.waiting.get(r.ref);
+              this.waiting.delete(r.ref);
+              w?.resolve(r);
+            }
+          },
+          () => undefined, // the link dropped again: ask on a later tick
+        )
+        .finally(() => {
+          this.asking = false;
+          this.schedule(0);
+        });
     }
     this.schedule(this.retryMs);
   }
