@@ -189,7 +189,7 @@ describe('durability', () => {
       const c = await TestClient.connect(server.url);
       await c.login(id);
       for (let i = 0; i < 50; i++) {
-        if (server.backOffice.ledger.transfer(p.data.txid)?.status === 'complete') break;
+        if (server.backOffice.ledger.findTransfer(p.data.txid)?.status === 'complete') break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const h = await c.history({ sinceTransaction: p.data.txid });

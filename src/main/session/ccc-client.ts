@@ -24,6 +24,7 @@ import { bindingProblem, type AnswerBinding } from '../../shared/answer-binding'
 import { checkLoginText } from '../../shared/login-text';
 import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
 import { closeWebSocket } from '../../shared/ws-close';
+import { backoffDelay } from '../../shared/backoff';
 import { verifySignedData } from '../../shared/message-signature';
 import type { AccountData, BalanceData, HistoryEndData, Nonce, OpInput, SignedRecord, TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
@@ -227,8 +228,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     this.setState('reconnecting');
     const initial = this.opts.backoff?.initialMs ?? 500;
     const max = this.opts.backoff?.maxMs ?? 30_000;
-    // Exponential backoff with full jitter: many clients of a restarted server do not return in lockstep.
-    const delay = Math.min(max, initial * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    const delay = backoffDelay(this.attempt++, { initialMs: initial, maxMs: max });
     this.retryTimer = setTimeout(() => {
       this.open(true).catch((e: Error) => {
         this.emit('reconnectError', e);
