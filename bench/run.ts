@@ -10,6 +10,7 @@ const parts: { file: string; fn: string; title: string }[] = [
   { file: 'server.ts', fn: 'benchServer', title: 'Server end to end over WebSocket' },
   { file: 'slow-reader.ts', fn: 'benchSlowReader', title: 'Server under one hostile slow reader; balance during a transfer burst' },
   { file: 'client.ts', fn: 'benchClient', title: 'App core: history replay and CSV export' },
+  { file: 'statements.ts', fn: 'benchStatements', title: 'Statements: 100,000 entries in every format, and ccc-verify-statement' },
 ];
 
 const here = path.dirname(new URL(import.meta.url).pathname);
