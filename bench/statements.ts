@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { addressFromPublicKey } from '../src/shared/bitcoin-address';
-import { signData } from '../src/shared/message-signature';
+import { signData } from '../src/shared/node/message-signature';
 import { formatAmount } from '../src/shared/money';
 import type { TxRow } from '../src/shared/app-api';
 import type { CurrencyCode } from '../src/shared/currencies';

@@ -6,7 +6,7 @@
 // for `more` from the gateway's flow.
 import WebSocket from 'ws';
 import { backoffDelay } from '../shared/backoff';
-import { closeWebSocket } from '../shared/ws-close';
+import { closeWebSocket } from '../shared/node/ws-close';
 import { linkMac, LINK_MAX_FRAME_BYTES, OutcomeUnknownError, type AdminCommand, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from './contract';
 import type { ApiErrorData } from '../shared/errors';
 

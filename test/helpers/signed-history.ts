@@ -2,7 +2,7 @@
 // transfer data, applied through the real AccountView, with deposits, internal transfers both ways,
 // complete / pending / failed IBAN payouts, two currencies plus JPY (no decimals).
 import { AccountView } from '../../src/main/session/account-view';
-import { signData } from '../../src/shared/message-signature';
+import { signData } from '../../src/shared/node/message-signature';
 import type { TransferData } from '../../src/shared/protocol';
 import { buildStatement, type Statement } from '../../src/main/statements/statement-model';
 import type { StatementOptions } from '../../src/shared/app-api';

@@ -8,7 +8,7 @@ import { AppCore, AppError, SANDBOX_PROFILE_ID } from '../../src/main/core/app-c
 import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { newCustomer, newIdentity, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
 import { WsProxy } from '../helpers/ws-proxy';
-import { signData } from '../../src/shared/message-signature';
+import { signData } from '../../src/shared/node/message-signature';
 import type { AppEvent } from '../../src/shared/app-api';
 import type { ServerProcess } from '../../src/server/serve';
 import { startServer } from '../../src/server/serve';

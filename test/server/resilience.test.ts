@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { newCustomer, runCli, spawnCli, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
 import { startBackOffice, startRemoteGateway } from '../../src/server/serve';
-import { verifySignedData } from '../../src/shared/message-signature';
+import { verifySignedData } from '../../src/shared/node/message-signature';
 import { Ledger } from '../../src/server/backoffice/ledger';
 
 const IBAN = 'DE89370400440532013000';

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 /** Clicks a screen in the sidebar. */
 const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 import { newCustomer, testRules } from '../helpers/server';
-import { signData } from '../../src/shared/message-signature';
+import { signData } from '../../src/shared/node/message-signature';
 
 const IBAN = 'DE89370400440532013000';
 let ui: Ui | null = null;

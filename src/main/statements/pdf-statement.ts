@@ -14,7 +14,7 @@ import PDFDocument from 'pdfkit';
 import { formatAmount, groupThousands } from '../../shared/money';
 import { formatIban } from '../../shared/iban';
 import { canonicalJson } from '../../shared/canonical-json';
-import { verifySignedData } from '../../shared/message-signature';
+import { verifySignedData } from '../../shared/node/message-signature';
 import type { CurrencyCode } from '../../shared/currencies';
 import type { SignedRecord, TransferData } from '../../shared/protocol';
 import { assertReconciles, type Statement, type StatementEntry, type StatementHolder } from './statement-model';

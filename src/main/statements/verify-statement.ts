@@ -9,7 +9,7 @@ import readline from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { SaxesParser } from 'saxes';
 import type { SignedRecord, TransferData, TransferStatus } from '../../shared/protocol';
-import { verifySignedData } from '../../shared/message-signature';
+import { verifySignedData } from '../../shared/node/message-signature';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseWireAmount } from '../../shared/money';
 import { effectOf } from './statement-model';

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { ErrorCode } from '../../shared/errors';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { loginText } from '../../shared/login-text';
-import { verifyMessageSignature } from '../../shared/message-signature';
+import { verifyMessageSignature } from '../../shared/node/message-signature';
 import { AuthParams, describeIssues } from '../../shared/protocol';
 import type { Session } from './session';
 
