@@ -9,6 +9,7 @@ import { writeCsvStatement } from './csv-statement';
 import { writeCamt053Statement } from './camt053-statement';
 import { writePdfStatement } from './pdf-statement';
 import { writeSignaturesFile } from './signatures-file';
+import { describeIssues } from '../../shared/protocol';
 
 export const FORMAT_EXTENSION: Record<StatementFormat, string> = { csv: 'csv', camt053: 'xml', pdf: 'pdf' };
 
@@ -30,7 +31,7 @@ export type ValidStatementRequest = z.infer<typeof StatementRequestSchema>;
 export function parseStatementRequest(input: unknown): { ok: true; value: ValidStatementRequest & StatementRequest } | { ok: false; message: string } {
   const r = StatementRequestSchema.safeParse(input ?? {});
   if (r.success) return { ok: true, value: r.data as ValidStatementRequest & StatementRequest };
-  return { ok: false, message: r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') };
+  return { ok: false, message: describeIssues(r.error) };
 }
 
 /** Writes the statement in `format` to `file` and its `.signatures.jsonl` beside it. */
