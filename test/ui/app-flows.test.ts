@@ -138,8 +138,8 @@ describe('the app in Chromium', () => {
     await page.getByRole('button', { name: 'New transfer' }).click();
     await page.locator('input[name=destination]').fill('DE89 3704 0044 0532 0130 01');
     await page.locator('input[name=amount]').fill('1.001');
-    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/mod-97/);
-    await expect(page.getByTestId('transfer-form').textContent()).resolves.toMatch(/more precise/);
+    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/probably mistyped/);
+    await expect(page.getByTestId('transfer-form').textContent()).resolves.toMatch(/at most 2 decimals/);
     await expect(page.getByRole('button', { name: 'Review' }).isDisabled()).resolves.toBe(true);
     expect(app.device.displayLog.filter((d) => d.screens.some((s) => s.startsWith('CCC transfer')))).toEqual([]);
   });

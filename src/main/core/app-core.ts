@@ -16,12 +16,13 @@ import type {
   TransferOutcome,
   TransferReview,
   TreasuryBridge,
+  TxDetail,
   TxRow,
   VirtualDeviceSettings,
 } from '../../shared/app-api';
 import type { AccountData, SignedRecord, TransferData } from '../../shared/protocol';
 import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, SetinfoParams } from '../../shared/protocol';
-import { parseAmount, formatAmount } from '../../shared/money';
+import { parseAmount, formatAmount, parseWireAmount } from '../../shared/money';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { checkIban, looksLikeIban } from '../../shared/iban';
 import { confirmationText } from '../../shared/confirmation';
@@ -33,6 +34,11 @@ import { Signer } from '../device/signer';
 import { DeviceError, describeDeviceError } from '../device/errors';
 import { createTransportOpener, watchUsbDevices } from '../device/transports';
 import { SimulatedLedger, virtualDeviceAllowed } from '../device/simulated-device';
+import { TransferTracker, TransferStateError } from './transfer-tracker';
+import { IdleLock } from './idle-lock';
+import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
+import { verifyMessageSignature } from '../../shared/message-signature';
+import canonicalize from 'canonicalize';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
 export class AppError extends Error {
@@ -59,7 +65,12 @@ export interface AppCoreOptions {
   notify?: (title: string, body: string) => void;
   /** Client tuning (tests). */
   client?: { requestTimeoutMs?: number; backoff?: { initialMs?: number; maxMs?: number } };
+  /** Lock after this long without input (default 10 minutes; 0 = never). */
+  idleLockMs?: number;
 }
+
+/** How long the sandbox's "slow" virtual user takes to press the buttons. */
+const SLOW_DEVICE_MS = 6_000;
 
 export const SANDBOX_PROFILE_ID = 'sandbox';
 
@@ -76,13 +87,22 @@ export class AppCore implements TreasuryBridge {
   private loginStep: LoginStep | null = null;
   private device: DeviceStatus = { state: 'disconnected' };
   private lastError: { code: string; message: string } | null = null;
-  private readonly reviews = new Map<string, TransferReview>();
+  private readonly transfer = new TransferTracker(() => this.changed());
+  /** While a signature is asked, the device's truthful state is "waiting for you", whatever a probe says. */
+  private deviceAwaiting: DeviceStatus | null = null;
+  private readonly idle: IdleLock;
   private simulated: SimulatedLedger | undefined;
   private stopUsbWatch: (() => void) | null = null;
 
   constructor(private readonly opts: AppCoreOptions) {
     this.settings = new SettingsStore(opts.dataDir);
     this.simulated = opts.simulatedDevice;
+    this.idle = new IdleLock(opts.idleLockMs ?? 10 * 60_000, () => {
+      // Never lock in the middle of money in motion; the timer is restarted when it is done.
+      if (this.transfer.busy || !this.client) return false;
+      this.changed();
+      return true;
+    });
   }
 
   // ---- events ----------------------------------------------------------------------------------
@@ -101,17 +121,21 @@ export class AppCore implements TreasuryBridge {
   }
 
   private snapshot(): AppSnapshot {
+    const locked = this.idle.locked && !!this.client;
     return {
       profileId: this.profile?.id ?? null,
       connection: this.client?.state ?? 'idle',
       loginStep: this.loginStep,
       address: this.view?.address ?? null,
-      account: this.account,
-      balances: this.view?.balanceRows() ?? [],
-      historyLoaded: this.historyLoaded,
-      alerts: [...this.alerts],
-      device: this.device,
+      // Locked: nothing about the account leaves the core until the device unlocks it again.
+      account: locked ? undefined : this.account,
+      balances: locked ? [] : (this.view?.balanceRows() ?? []),
+      historyLoaded: locked ? false : this.historyLoaded,
+      alerts: locked ? [] : [...this.alerts],
+      device: this.deviceAwaiting ?? this.device,
       lastError: this.lastError,
+      transfer: locked ? null : this.transfer.current,
+      locked,
     };
   }
 
@@ -204,12 +228,29 @@ export class AppCore implements TreasuryBridge {
     throw new AppError(code, message);
   }
 
-  private deviceFailure(e: unknown): never {
+  private deviceFailure(e: unknown, doing: 'login' | 'transfer' = 'login'): never {
     const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', (e as Error).message);
     const words = describeDeviceError(err.code);
-    this.device = { state: 'error', code: err.code, message: `${err.message}. ${words.action}` };
+    // A rejected login must not say "Nothing was sent" (that is the transfer's wording).
+    const message = err.code === 'USER_REJECTED' ? deviceWords(err.code, doing) : `${err.message}. ${words.action}`;
+    this.device = { state: 'error', code: err.code, message };
     this.emit({ type: 'device', status: this.device });
-    return this.fail(err.code, `${err.message}. ${words.action}`);
+    return this.fail(err.code, message);
+  }
+
+  /** Asks the device to sign; while it waits, the app says so everywhere (the sidebar too). */
+  private async signOnDevice(signer: Signer, text: string, action: 'login' | 'transfer'): Promise<string> {
+    try {
+      return await signer.signMessage(text, (screens) => {
+        this.deviceAwaiting = { state: 'awaiting-confirmation', action, screens };
+        this.emit({ type: 'device', status: this.deviceAwaiting });
+        this.changed();
+      });
+    } finally {
+      this.deviceAwaiting = null;
+      this.emit({ type: 'device', status: this.device });
+      this.changed();
+    }
   }
 
   /** Logs in like Ledger Live walks a device action: connect → unlock → open app → address → server → confirm on device. */
@@ -231,7 +272,7 @@ export class AppCore implements TreasuryBridge {
     }
     signer.onStatusChange((s) => {
       this.device = s;
-      this.emit({ type: 'device', status: s });
+      this.emit({ type: 'device', status: this.deviceAwaiting ?? s });
     });
 
     this.step('connect-device');
@@ -260,7 +301,7 @@ export class AppCore implements TreasuryBridge {
       address,
       signChallenge: (challenge) => {
         this.step('confirm-login');
-        return signer.signMessage(challenge);
+        return this.signOnDevice(signer, challenge, 'login');
       },
       requestTimeoutMs: this.opts.client?.requestTimeoutMs,
       backoff: this.opts.client?.backoff,
@@ -277,7 +318,8 @@ export class AppCore implements TreasuryBridge {
       if (reconnect) void this.afterReconnect();
     });
     client.on('reconnectError', (e) => {
-      this.lastError = { code: (e as DeviceError).code ?? 'RECONNECT_FAILED', message: `Reconnecting failed: ${e.message}. Retrying…` };
+      const code = (e as DeviceError).code ?? 'RECONNECT_FAILED';
+      this.lastError = { code, message: `${plainWords(code, e.message)} Retrying…` };
       this.changed();
     });
     try {
@@ -286,9 +328,10 @@ export class AppCore implements TreasuryBridge {
       this.client = null;
       if (e instanceof DeviceError) this.deviceFailure(e);
       const err = e as ClientError;
-      this.fail(err.code ?? 'CONNECTION_FAILED', err.message);
+      this.fail(err.code ?? 'CONNECTION_FAILED', plainWords(err.code ?? 'CONNECTION_FAILED', err.message));
     }
     this.step('authenticated');
+    this.idle.start();
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
     return this.snapshot();
@@ -346,7 +389,8 @@ export class AppCore implements TreasuryBridge {
     if (!view) return null;
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
-    if (emit) this.emit({ type: 'transaction', tx: row, live });
+    this.transfer.txUpdated(row);
+    if (emit && !this.idle.locked) this.emit({ type: 'transaction', tx: row, live });
     if (live && change === 'new' && row.direction === 'in') {
       this.opts.notify?.('Deposit received', `${row.amount} ${row.currency} from ${row.counterparty}`);
     }
@@ -357,6 +401,8 @@ export class AppCore implements TreasuryBridge {
     this.applyTransfer(t, live);
     this.persistLastSeen();
     await this.refreshBalances().catch(() => undefined);
+    // Something happened to the account outside the app: its KYC state may have changed too.
+    if (this.account && !this.account.isVerified) await this.refreshAccount().catch(() => undefined);
   }
 
   private async afterReconnect(): Promise<void> {
@@ -386,7 +432,11 @@ export class AppCore implements TreasuryBridge {
     this.account = undefined;
     this.historyLoaded = false;
     this.loginStep = null;
-    this.reviews.clear();
+    this.alerts = [];
+    this.lastError = null;
+    this.transfer.clear();
+    this.deviceAwaiting = null;
+    this.idle.stop();
     this.changed();
   }
 
@@ -436,12 +486,48 @@ export class AppCore implements TreasuryBridge {
   }
 
   async getTransactions(): Promise<TxRow[]> {
+    if (this.idle.locked) return [];
     return this.view?.rows() ?? [];
   }
 
   // ---- transfers -------------------------------------------------------------------------------------
 
+  /**
+   * Checks everything the server would refuse before the device is ever asked (logged in, online,
+   * verified, a valid amount the available balance covers), then builds the review. A refused draft
+   * stays in the tracker with its fields and the reason.
+   */
   async prepareTransfer(draft: TransferDraft): Promise<TransferReview> {
+    this.requireUnlocked();
+    if (this.transfer.busy) throw new AppError('TRANSFER_STATE', plainWords('TRANSFER_STATE'));
+    try {
+      const review = await this.buildReview(this.precheckTransfer(draft));
+      this.transfer.review(draft, review);
+      return review;
+    } catch (e) {
+      const err = e instanceof AppError ? e : new AppError((e as { code?: string }).code ?? 'UNKNOWN', (e as Error).message);
+      const words = err.code === 'INVALID_IBAN' ? `${plainWords('INVALID_IBAN')} (${err.message.replace(/^Invalid IBAN: /, '').replace(/\.$/, '')})` : err.message;
+      if (this.client) this.transfer.refuseDraft(draft, { code: err.code, message: words });
+      throw new AppError(err.code, words);
+    }
+  }
+
+  /** The checks that need no device: session, connection, KYC, amount and available funds. */
+  private precheckTransfer(draft: TransferDraft): TransferDraft {
+    if (!this.client || !this.view) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    if (this.client.state !== 'online') throw new AppError('OFFLINE', plainWords('OFFLINE'));
+    if (this.account && !this.account.isVerified) throw new AppError('NOT_VERIFIED', plainWords('NOT_VERIFIED'));
+    const currency = CurrencySchema.safeParse(draft?.currency);
+    if (!currency.success) return draft; // buildReview explains
+    const amount = parseTypedAmount(String(draft.amount ?? ''), currency.data);
+    if (!amount.ok) throw new AppError('INVALID_AMOUNT', amount.message);
+    // The server's balance answers what is available (balance minus holds of pending payouts).
+    const available = this.view.balanceRows().find((b) => b.currency === currency.data)?.amount ?? formatAmount(0n, currency.data);
+    if (parseWireAmount(available, currency.data) < amount.minor) throw new AppError('INSUFFICIENT_FUNDS', insufficientFundsWords(amount.canonical, available, currency.data));
+    return { ...draft, amount: amount.canonical };
+  }
+
+  private async buildReview(draft: TransferDraft): Promise<TransferReview> {
     const signer = this.signer;
     const profile = this.profile;
     if (!signer || !profile || !this.client || !this.view) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
@@ -490,43 +576,144 @@ export class AppCore implements TreasuryBridge {
       deviceScreens: screens.screens,
       deviceShowsHash: !screens.showsText,
     };
-    this.reviews.set(requestId, review);
     return review;
   }
 
   async cancelTransfer(requestId: string): Promise<void> {
-    this.reviews.delete(requestId);
+    if (!this.transfer.reviewFor(requestId, ['review', 'awaiting-device', 'rejected', 'failed'])) return;
+    this.trackerCall(() => this.transfer.cancel());
+  }
+
+  async saveTransferDraft(draft: TransferDraft): Promise<void> {
+    this.requireUnlocked();
+    this.trackerCall(() => this.transfer.saveDraft(draft));
+  }
+
+  async editTransfer(): Promise<void> {
+    this.trackerCall(() => this.transfer.edit());
+  }
+
+  async dismissTransfer(): Promise<void> {
+    this.trackerCall(() => this.transfer.dismiss());
+  }
+
+  private trackerCall(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof TransferStateError) throw new AppError(e.code, e.message);
+      throw e;
+    }
   }
 
   /** Asks the device to sign the confirmation text; sends the transfer only after approval. */
   async confirmTransfer(requestId: string): Promise<TransferOutcome> {
-    const review = this.reviews.get(requestId);
-    if (!review) throw new AppError('UNKNOWN_REVIEW', 'This transfer was not prepared (or was already sent); start again.');
+    this.requireUnlocked();
+    const review = this.transfer.reviewFor(requestId);
+    if (!review) throw new AppError('UNKNOWN_REVIEW', plainWords('UNKNOWN_REVIEW'));
+    return this.askDeviceAndSend(review);
+  }
+
+  /** After a rejection or a device failure: ask again; after a send whose outcome is unknown: resend the same request. */
+  async retryTransfer(): Promise<TransferOutcome> {
+    this.requireUnlocked();
+    const t = this.transfer.current;
+    if (!t?.review || !((t.phase === 'rejected' || t.phase === 'failed') && t.canRetry)) throw new AppError('TRANSFER_STATE', 'There is no transfer to retry.');
+    if (t.phase === 'failed' && t.error?.where === 'send') {
+      this.trackerCall(() => this.transfer.resend());
+      return this.send(t.review, this.transfer.signature!);
+    }
+    return this.askDeviceAndSend(t.review);
+  }
+
+  private async askDeviceAndSend(review: TransferReview): Promise<TransferOutcome> {
     const signer = this.signer;
     const client = this.client;
-    if (!signer || !client) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
+    if (!signer || !client) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    // Never ask the device for what cannot be sent now.
+    if (client.state !== 'online') throw new AppError('OFFLINE', plainWords('OFFLINE'));
+    const attempt = this.transfer.awaitDevice();
     let confirmation: string;
     try {
-      confirmation = await signer.signMessage(review.confirmationText);
+      confirmation = await this.signOnDevice(signer, review.confirmationText, 'transfer');
     } catch (e) {
       const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', (e as Error).message);
+      if (!this.transfer.stillWanted(attempt)) return { status: 'failed', code: 'CANCELLED', message: 'Cancelled; nothing was sent.' };
       if (err.code === 'USER_REJECTED') {
-        this.reviews.delete(requestId);
+        this.transfer.rejectedOnDevice();
         return { status: 'rejected-on-device' };
       }
-      return { status: 'failed', code: err.code, message: `${describeDeviceError(err.code).title}. ${describeDeviceError(err.code).action}` };
+      const message = `${err.message}. ${describeDeviceError(err.code).action}`;
+      this.transfer.failed({ code: err.code, message }, 'device');
+      return { status: 'failed', code: err.code, message };
     }
-    this.reviews.delete(requestId);
+    // Cancelled while the device was asked (or logged out): the signature is thrown away, nothing is sent.
+    if (!this.transfer.stillWanted(attempt)) return { status: 'failed', code: 'CANCELLED', message: 'Cancelled; nothing was sent.' };
+    this.transfer.sending(confirmation);
+    return this.send(review, confirmation);
+  }
+
+  private async send(review: TransferReview, confirmation: string): Promise<TransferOutcome> {
+    const client = this.requireClient();
     try {
-      const data = await client.sendTransfer({ destination: review.destination, currency: review.currency, amount: review.amount, requestId, confirmation, reference: review.reference });
+      const data = await client.sendTransfer({ destination: review.destination, currency: review.currency, amount: review.amount, requestId: review.requestId, confirmation, reference: review.reference });
       const row = this.applyTransfer(data, true)!;
+      this.transfer.sent(row);
       this.persistLastSeen();
       await this.refreshBalances().catch(() => undefined);
       return { status: 'sent', tx: row };
     } catch (e) {
       const err = e as ClientError;
-      return { status: 'failed', code: err.code ?? 'UNKNOWN', message: err.message };
+      const code = err.code ?? 'UNKNOWN';
+      const message = plainWords(code, err.message);
+      if (this.client === client) this.transfer.failed({ code, message }, 'send');
+      return { status: 'failed', code, message };
     }
+  }
+
+  // ---- transaction detail, idle lock ------------------------------------------------------------------
+
+  async getTransactionDetail(txid: number): Promise<TxDetail> {
+    this.requireUnlocked();
+    const view = this.view;
+    const record = Number.isSafeInteger(txid) ? view?.evidence(txid) : undefined;
+    const tx = record ? view!.rows().find((r) => r.txid === txid) : undefined;
+    if (!record || !tx || !this.profile) throw new AppError('UNKNOWN_TRANSACTION', `No transaction #${txid} in this account's history.`);
+    return { tx, signedData: canonicalize(record.data) ?? '', signature: record.signed, verifiedBy: this.profile.trustedAddress };
+  }
+
+  async lock(): Promise<void> {
+    if (!this.client) return;
+    if (this.transfer.busy) throw new AppError('TRANSFER_STATE', 'A transfer is waiting on your Ledger or being sent; the app locks when it is done.');
+    this.idle.lockNow();
+    this.changed();
+  }
+
+  /** The device signs an unlock text naming this address and the time; the signature must be this address's. */
+  async unlock(): Promise<void> {
+    const signer = this.signer;
+    const address = this.view?.address;
+    if (!signer || !address) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    if (!this.idle.locked) return;
+    const text = `Unlock CCC Treasury for ${address} at ${new Date().toISOString()}`;
+    let signature: string;
+    try {
+      signature = await this.signOnDevice(signer, text, 'login');
+    } catch (e) {
+      const code = e instanceof DeviceError ? e.code : 'UNKNOWN';
+      throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, (e as Error).message));
+    }
+    if (!verifyMessageSignature(text, address, signature)) throw new AppError('UNLOCK_FAILED', 'The Ledger signed with a different key than the one logged in. The app stays locked.');
+    this.idle.unlock();
+    this.changed();
+  }
+
+  async reportActivity(): Promise<void> {
+    this.idle.activity();
+  }
+
+  private requireUnlocked(): void {
+    if (this.idle.locked && this.client) throw new AppError('LOCKED_APP', plainWords('LOCKED_APP'));
   }
 
   // ---- statements & alerts ----------------------------------------------------------------------------
@@ -549,15 +736,16 @@ export class AppCore implements TreasuryBridge {
     const p = this.profile ?? this.sandboxProfile();
     if (!p || p.transport !== 'virtual' || !virtualDeviceAllowed(p.endpoint)) return null;
     const d = this.virtualDevice().settings;
-    return { behaviour: d.behaviour ?? 'approve', appName: d.appName ?? 'Bitcoin', appVersion: d.appVersion ?? '2.4.6' };
+    return { behaviour: d.behaviour ?? 'approve', slow: (d.confirmDelayMs ?? 0) > 0, appName: d.appName ?? 'Bitcoin', appVersion: d.appVersion ?? '2.4.6' };
   }
 
   async configureVirtualDevice(settings: Partial<VirtualDeviceSettings>): Promise<VirtualDeviceSettings> {
     if (!(await this.getVirtualDevice())) throw new AppError('NO_VIRTUAL_DEVICE', 'The virtual device exists only for a sandbox profile on this machine.');
-    const allowed: Partial<VirtualDeviceSettings> = {};
+    const allowed: { behaviour?: VirtualDeviceSettings['behaviour']; appName?: string; appVersion?: string; confirmDelayMs?: number } = {};
     if (settings.behaviour && ['approve', 'reject', 'locked'].includes(settings.behaviour)) allowed.behaviour = settings.behaviour;
     if (typeof settings.appName === 'string' && settings.appName.length <= 32) allowed.appName = settings.appName;
     if (typeof settings.appVersion === 'string' && /^\d+\.\d+\.\d+$/.test(settings.appVersion)) allowed.appVersion = settings.appVersion;
+    if (typeof settings.slow === 'boolean') allowed.confirmDelayMs = settings.slow ? SLOW_DEVICE_MS : 0;
     this.virtualDevice().configure(allowed);
     if (this.signer) void this.signer.status();
     return (await this.getVirtualDevice())!;

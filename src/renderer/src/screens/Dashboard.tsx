@@ -6,7 +6,7 @@ import { treasury } from '../treasury';
 import { formatDateTime, shortId } from '../format';
 import { formatIban } from '../../../shared/iban';
 
-export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; onNavigate: (s: Screen) => void }) {
+export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; rowsLoading: boolean; onNavigate: (s: Screen) => void }) {
   useEffect(() => {
     // The account may have been verified (or changed) outside the app since we last looked.
     void treasury.refreshAccount().catch(() => undefined);
@@ -45,7 +45,7 @@ export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows:
               {b.currency}
               {b.preferred && <span className="tag">preferred</span>}
             </div>
-            <div className="balance-amount">
+            <div className="balance-amount" title={`${b.amount} ${b.currency}`}>
               <Amount value={b.amount} />
             </div>
             <div className="muted small">available</div>
@@ -55,7 +55,11 @@ export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows:
       <div className="two-col">
         <section className="card">
           <h2>Pending IBAN payouts</h2>
-          {pending.length === 0 ? (
+          {rowsLoading ? (
+            <p className="muted loading-note" data-testid="payouts-loading">
+              Loading and verifying your history…
+            </p>
+          ) : pending.length === 0 ? (
             <p className="muted">None in progress.</p>
           ) : (
             <table className="table compact">
@@ -88,7 +92,11 @@ export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows:
               All history →
             </button>
           </div>
-          {latest.length === 0 ? (
+          {rowsLoading ? (
+            <p className="muted loading-note" data-testid="activity-loading">
+              Loading and verifying your history…
+            </p>
+          ) : latest.length === 0 ? (
             <p className="muted">No transactions yet. Deposits to your IBAN appear here as they arrive.</p>
           ) : (
             <table className="table compact" data-testid="latest-activity">
