@@ -79,7 +79,7 @@ describe('the app in Chromium', () => {
     const { id: bob, client: bobClient } = await newCustomer(server.url);
     await page.getByRole('button', { name: 'New transfer' }).click();
     await page.locator('input[name=destination]').fill(bob.address);
-    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/CCC account address/);
+    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/A CCC account/);
     await page.locator('input[name=amount]').fill('1250.5');
     await page.locator('input[name=reference]').fill('Invoice 42');
     await page.getByRole('button', { name: 'Review' }).click();
@@ -109,7 +109,7 @@ describe('the app in Chromium', () => {
     app.device.configure({ behaviour: 'reject' });
     await page.getByTestId('confirm-on-ledger').click();
     await page.locator('[data-testid=transfer-result][data-status=rejected]').waitFor();
-    await expect(page.getByTestId('transfer-result').textContent()).resolves.toMatch(/nothing was sent/);
+    await expect(page.getByTestId('transfer-result').textContent()).resolves.toMatch(/Nothing was sent/);
     const n = server.backOffice.ledger.db.prepare('SELECT COUNT(*) AS n FROM transfers WHERE sender = ?').get(address) as { n: bigint };
     expect(n.n).toBe(0n);
     expect(bobClient.unconsumed().filter((m) => m.msg === 'transfer')).toEqual([]);
@@ -122,7 +122,7 @@ describe('the app in Chromium', () => {
     await verifiedAndFunded(ui);
     await page.getByRole('button', { name: 'New transfer' }).click();
     await page.locator('input[name=destination]').fill('FR76 3000 6000 0112 3456 7890 189');
-    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/IBAN · FR/);
+    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/IBAN, FR/);
     await page.locator('input[name=amount]').fill('100');
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByTestId('confirm-on-ledger').click();
@@ -186,10 +186,10 @@ describe('the app in Chromium', () => {
     await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'USD', amount: '5.00', reference: 'Charlie' });
     await go(page, 'History');
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('4 of 4 transactions');
-    await expect(page.locator('.vbody .verified').count()).resolves.toBe(4);
-    await page.getByPlaceholder(/Counterparty, reference/).fill('bravo');
+    await expect(page.locator('.vbody .verified-mark').count()).resolves.toBe(4);
+    await page.getByPlaceholder(/Counterparty, IBAN, reference/).fill('bravo');
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 4 transactions');
-    await page.getByPlaceholder(/Counterparty, reference/).fill('');
+    await page.getByPlaceholder(/Counterparty, IBAN, reference/).fill('');
     await page.getByLabel('Currency').selectOption('USD');
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 4 transactions');
     await page.getByLabel('Currency').selectOption('');

@@ -16,7 +16,8 @@ import { closeWebSocket } from '../../shared/ws-close';
 import { verifySignedData } from '../../shared/message-signature';
 import type { AccountData, BalanceData, Nonce, OpInput, SignedRecord, TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
-import { parseWireAmount } from '../../shared/money';
+import { groupThousands, parseWireAmount } from '../../shared/money';
+import { checkIban, formatIban } from '../../shared/iban';
 import { isSupportedCurrency } from '../../shared/currencies';
 
 export class ClientError extends Error {
@@ -395,5 +396,8 @@ function isTransferData(d: unknown): d is TransferData {
 
 function describeTransfer(d: unknown): string {
   const t = d as Partial<TransferData> | null;
-  return t && typeof t === 'object' && t.amount && t.currency ? `a transfer of ${String(t.amount)} ${String(t.currency)} from ${String(t.sender)}` : 'a transfer';
+  // Written as the screen writes money: grouped amount, IBAN in groups of four.
+  const who = (x: unknown) => (typeof x === 'string' && checkIban(x).ok ? formatIban(x) : String(x));
+  const amount = typeof t?.amount === 'string' && /^\d+(\.\d+)?$/.test(t.amount) ? groupThousands(t.amount) : String(t?.amount);
+  return t && typeof t === 'object' && t.amount && t.currency ? `a transfer of ${amount} ${String(t.currency)} from ${who(t.sender)}` : 'a transfer';
 }

@@ -15,6 +15,7 @@ import { LockScreen } from './components/LockScreen';
 import { VirtualDevicePanel } from './components/VirtualDevicePanel';
 import { deviceLabel } from './device-label';
 import { displayAmount, shortId } from './format';
+import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
 type Theme = 'light' | 'dark';
@@ -102,7 +103,7 @@ export function App() {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
         upsert(e.tx);
-        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${shortId(e.tx.counterparty, 10, 6)}` });
+        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty) : shortId(e.tx.counterparty, 10, 6)}` });
       }
       if (e.type === 'alert') toast({ kind: 'danger', title: 'Security alert', body: e.alert.summary });
     });

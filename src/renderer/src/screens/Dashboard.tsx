@@ -104,9 +104,11 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
                 {latest.map((r) => (
                   <tr key={r.txid}>
                     <td className="nowrap">{formatDateTime(r.timestamp)}</td>
-                    <td title={r.counterparty}>
-                      {r.direction === 'in' ? 'From ' : 'To '}
-                      {r.counterpartyKind === 'iban' ? formatIban(r.counterparty) : shortId(r.counterparty, 10, 6)}
+                    <td title={r.counterparty} className="cp-cell">
+                      <span className="nowrap">
+                        {r.direction === 'in' ? 'From ' : 'To '}
+                        {r.counterpartyKind === 'iban' ? formatIban(r.counterparty) : shortId(r.counterparty, 10, 6)}
+                      </span>
                       {r.reference && <div className="muted small">{r.reference}</div>}
                     </td>
                     <td className="num">

@@ -1,0 +1,88 @@
+// Search and sort keys for the history, computed once per row (rows are immutable objects; a new
+// state of a transaction is a new object). Search matches what the screen shows: grouped amounts
+// ("12,500"), spaced IBANs ("FR76 3000"), dates, #txid, words like "received" — and the raw forms.
+import type { TxRow } from '../../shared/app-api';
+import { parseWireAmount } from '../../shared/money';
+import { formatIban } from '../../shared/iban';
+import { displayAmount, formatDateTime } from './format';
+
+interface RowKeys {
+  text: string;
+  minor: bigint;
+}
+
+const cache = new WeakMap<TxRow, RowKeys>();
+
+function keys(r: TxRow): RowKeys {
+  let k = cache.get(r);
+  if (!k) {
+    const shown = r.counterpartyKind === 'iban' ? formatIban(r.counterparty) : r.counterparty;
+    const signed = displayAmount(r.signedAmount);
+    const text = [
+      formatDateTime(r.timestamp),
+      `#${r.txid}`,
+      r.direction === 'in' ? 'received from' : 'sent to',
+      shown,
+      r.counterparty,
+      r.reference ?? '',
+      r.amount,
+      displayAmount(r.amount),
+      r.signedAmount,
+      signed.startsWith('−') ? signed : `+${signed}`,
+      r.currency,
+      r.status,
+      r.message ?? '',
+    ]
+      .join('\u0001')
+      .toLowerCase();
+    k = { text, minor: parseWireAmount(r.signedAmount, r.currency) };
+    cache.set(r, k);
+  }
+  return k;
+}
+
+/** The query as the screen writes things: case, the typographic minus and runs of spaces do not matter. */
+export function normaliseQuery(q: string): string {
+  return q.trim().toLowerCase().replace(/\u2212/g, '−').replace(/\s+/g, ' ');
+}
+
+export function matchesText(r: TxRow, q: string): boolean {
+  if (!q) return true;
+  const text = keys(r).text;
+  if (text.includes(q)) return true;
+  // "-15" typed with a hyphen finds "−15,000.00"; "#" is optional before a txid.
+  const alt = q.replace(/^-/, '−');
+  if (alt !== q && text.includes(alt)) return true;
+  if (/^\d+$/.test(q)) return r.txid === Number(q);
+  return false;
+}
+
+export type SortKey = 'timestamp' | 'txid' | 'direction' | 'counterparty' | 'signedAmount' | 'status';
+
+/** Sorts a copy; amounts compare as integers within a currency, never through floats. */
+export function sortRows(rows: TxRow[], key: SortKey, desc: boolean): TxRow[] {
+  const dir = desc ? -1 : 1;
+  let cmp: (a: TxRow, b: TxRow) => number;
+  switch (key) {
+    case 'signedAmount':
+      cmp = (a, b) => {
+        if (a.currency !== b.currency) return a.currency < b.currency ? -1 : 1;
+        const x = keys(a).minor;
+        const y = keys(b).minor;
+        return x < y ? -1 : x > y ? 1 : a.txid - b.txid;
+      };
+      break;
+    case 'txid':
+      cmp = (a, b) => a.txid - b.txid;
+      break;
+    case 'direction':
+    case 'status':
+    case 'counterparty':
+      cmp = (a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : a.txid - b.txid);
+      break;
+    default:
+      // Many transactions share a millisecond: the txid keeps their real order.
+      cmp = (a, b) => a.timestamp - b.timestamp || a.txid - b.txid;
+  }
+  return [...rows].sort((a, b) => dir * cmp(a, b));
+}
