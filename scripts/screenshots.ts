@@ -39,8 +39,9 @@ async function both(page: Page, name: string) {
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(root, 'vite.renderer.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  const server = await startServer({ port: 0, dataDir: tempDir('ccc-shots-'), rules: testRules({ rails: { settleDelayMs: 0 } }) });
-  const proxy = await WsProxy.start(server.url);
+  const proxy = await WsProxy.listen();
+  const server = await startServer({ port: 0, dataDir: tempDir('ccc-shots-'), rules: testRules({ rails: { settleDelayMs: 0 } }), publicUrl: proxy.url });
+  proxy.target = server.url;
   const app = await runAppInBrowser({ endpoint: proxy.url, trustedAddress: server.backofficeAddress, dataDir: tempDir('ccc-shots-app-'), exportDir: tempDir('ccc-shots-export-') });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });

@@ -2,7 +2,7 @@
 // stable interface (README.md documents them).
 import { Command, Option } from 'commander';
 import path from 'node:path';
-import { startBackOffice, startRemoteGateway, startServer, readSecretFile } from './serve';
+import { startBackOffice, startRemoteGateway, startServer, readSecretFile, readTlsFiles } from './serve';
 import { runAdmin } from './backoffice/admin';
 import { loadOrCreateKey, ensureDataDir } from './backoffice/data-dir';
 import type { AdminCommand } from './contract';
@@ -13,6 +13,18 @@ program.name('ccc-server').description('The Crypto Capital End-User API server: 
 
 const portOption = () => new Option('--port <port>', 'WebSocket port (0 picks a free one)').default('8080');
 const netOf = (o: { testnet?: boolean }): BitcoinNetwork => (o.testnet ? 'testnet' : 'mainnet');
+/** Options of a public gateway: TLS, and the URL customers use (named in every login challenge). */
+const withGatewayOptions = (c: Command) =>
+  c
+    .option('--public-url <url>', 'the URL customers connect to, e.g. wss://api.example.com (default: this gateway\'s own URL); its host is named in every login challenge')
+    .option('--tls-cert <file>', 'serve wss:// with this certificate (PEM)')
+    .option('--tls-key <file>', 'the certificate\'s private key (PEM)');
+function publicUrlOf(o: { publicUrl?: string }): string | undefined {
+  if (o.publicUrl === undefined) return undefined;
+  const u = new URL(o.publicUrl);
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new Error(`--public-url must be a ws:// or wss:// URL, not ${o.publicUrl}`);
+  return o.publicUrl;
+}
 
 function onShutdown(close: () => Promise<void>): void {
   let stopping = false;
@@ -37,8 +49,7 @@ function port(text: string): number {
   return n;
 }
 
-program
-  .command('serve')
+withGatewayOptions(program.command('serve'))
   .description('run the back office and a public gateway in one process')
   .addOption(portOption())
   .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -46,7 +57,7 @@ program
   .option('--sandbox', 'sandbox: IBAN payouts settle within seconds')
   .option('--testnet', 'accept testnet addresses instead of mainnet')
   .action(async (o) => {
-    const server = await startServer({ dataDir: o.data, port: port(o.port), host: o.host, sandbox: !!o.sandbox, network: netOf(o) });
+    const server = await startServer({ dataDir: o.data, port: port(o.port), host: o.host, sandbox: !!o.sandbox, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey) });
     console.log(`ccc-server ${o.sandbox ? 'sandbox ' : ''}ready`);
     console.log(`ws: ${server.url}`);
     console.log(`backoffice-address: ${server.backofficeAddress}`);
@@ -72,8 +83,7 @@ program
     onShutdown(() => bo.close());
   });
 
-program
-  .command('gateway')
+withGatewayOptions(program.command('gateway'))
   .description('run a public gateway in front of a back office')
   .requiredOption('--backoffice <url>', 'the back office internal link URL (ws://…)')
   .option('--link-secret-file <file>', 'file holding the link secret (or set CCC_LINK_SECRET)')
@@ -83,7 +93,7 @@ program
   .action(async (o) => {
     const secret = o.linkSecretFile ? readSecretFile(o.linkSecretFile) : process.env.CCC_LINK_SECRET;
     if (!secret) throw new Error('give --link-secret-file or set CCC_LINK_SECRET');
-    const gw = await startRemoteGateway({ backofficeUrl: o.backoffice, secret, port: port(o.port), host: o.host, network: netOf(o) });
+    const gw = await startRemoteGateway({ backofficeUrl: o.backoffice, secret, port: port(o.port), host: o.host, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey) });
     console.log('ccc-server gateway ready');
     console.log(`ws: ${gw.gateway.url}`);
     console.log(`backoffice: ${o.backoffice} (${gw.link.isAvailable() ? 'connected' : 'not reachable yet; retrying'})`);

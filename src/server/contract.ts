@@ -3,7 +3,7 @@
 // interface is served in-process (`ccc-server serve`) and over the internal link
 // (`ccc-server backoffice` + `ccc-server gateway --backoffice URL`).
 import type { ApiErrorData } from '../shared/errors';
-import type { OperationName, OpParams, ServerMessage } from '../shared/protocol';
+import type { Nonce, OperationName, OpParams, ServerMessage } from '../shared/protocol';
 
 /** Operations the back office performs; `auth` never leaves the gateway. */
 export type BackOfficeOp = Exclude<OperationName, 'auth'>;
@@ -16,6 +16,10 @@ export interface OpRequest<K extends BackOfficeOp = BackOfficeOp> {
   op: K;
   /** Already validated by the gateway with the shared schemas (the back office re-validates). */
   params: OpParams[K];
+  /** The client's op nonce (null when it sent none): the answer's signed binding names it. */
+  nonce?: Nonce | null;
+  /** The nonce of the login challenge the session signed: answers are bound to this connection. */
+  session?: string;
 }
 
 /** A message ready to send, without a nonce (the gateway adds the op's nonce). */
@@ -24,6 +28,9 @@ export interface OutboundMessage {
   /** The JSON text of `data`; for signed messages this is exactly the RFC 8785 canonical text that was signed. */
   data: string;
   signed?: string;
+  /** Extension: the JSON text of the answer's binding, and the back office's signature over it with data. */
+  bind?: string;
+  bindSigned?: string;
 }
 
 export type OpOutcome = { ok: true } | { ok: false; error: ApiErrorData };
@@ -63,7 +70,7 @@ export interface BackOfficePort {
 // generated on first start in the data directory (file `link-secret`).
 export type LinkClientFrame =
   | { t: 'hello'; role: 'gateway' | 'admin'; gatewayId: string; mac: string }
-  | { t: 'op'; ref: string; account: string; op: BackOfficeOp; params: unknown }
+  | { t: 'op'; ref: string; account: string; op: BackOfficeOp; params: unknown; nonce?: Nonce | null; session?: string }
   | { t: 'admin'; ref: string; cmd: AdminCommand };
 
 export type LinkServerFrame =

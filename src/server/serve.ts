@@ -43,7 +43,7 @@ export interface ServerProcess extends BackOfficeProcess {
 
 /** `ccc-server serve`: everything in one process. */
 export async function startServer(
-  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs'>>,
+  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'publicUrl' | 'tls'>>,
 ): Promise<ServerProcess> {
   const bo = await startBackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
   const gateway = await startGateway({ ...opts, backOffice: bo.backOffice });
@@ -61,10 +61,12 @@ export async function startServer(
 }
 
 /** `ccc-server gateway --backoffice URL`: a gateway in front of a remote back office. */
-export async function startRemoteGateway(opts: { backofficeUrl: string; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number }): Promise<{ gateway: Gateway; link: LinkClient; close(): Promise<void> }> {
+export async function startRemoteGateway(
+  opts: { backofficeUrl: string; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number } & Partial<Pick<GatewayOptions, 'publicUrl' | 'tls'>>,
+): Promise<{ gateway: Gateway; link: LinkClient; close(): Promise<void> }> {
   const link = new LinkClient({ url: opts.backofficeUrl, secret: opts.secret, role: 'gateway', reconnect: true });
   if (opts.waitMs !== 0) await link.ready(opts.waitMs ?? 10_000).catch(() => undefined); // start anyway; it reconnects by itself
-  const gateway = await startGateway({ backOffice: link, port: opts.port, host: opts.host, network: opts.network });
+  const gateway = await startGateway({ backOffice: link, port: opts.port, host: opts.host, network: opts.network, publicUrl: opts.publicUrl, tls: opts.tls });
   return {
     gateway,
     link,
@@ -73,6 +75,13 @@ export async function startRemoteGateway(opts: { backofficeUrl: string; secret: 
       await link.close();
     },
   };
+}
+
+/** TLS options from the --tls-cert / --tls-key files (both or neither). */
+export function readTlsFiles(cert?: string, key?: string): { cert: Buffer; key: Buffer } | undefined {
+  if (!cert && !key) return undefined;
+  if (!cert || !key) throw new Error('give both --tls-cert and --tls-key');
+  return { cert: fs.readFileSync(path.resolve(cert)), key: fs.readFileSync(path.resolve(key)) };
 }
 
 export function readSecretFile(file: string): string {

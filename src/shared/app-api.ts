@@ -18,6 +18,8 @@ export interface Profile {
   endpoint: string;
   /** The back-office address whose signatures are trusted for this endpoint. */
   trustedAddress: string;
+  /** SHA-256 fingerprint of the server's TLS certificate (AA:BB:…); when set, only that certificate is accepted. */
+  certificateSha256?: string;
   transport: TransportKind;
   /** Speculos REST API port when transport is 'speculos' (default 5000). */
   speculosPort?: number;
@@ -49,11 +51,16 @@ export type DeviceStatus =
   | { state: 'locked' }
   | { state: 'wrong-app'; appName: string }
   | { state: 'ready'; appName: string; appVersion: string; /** the app shows message text (else only its hash) */ displaysText: boolean }
-  | { state: 'awaiting-confirmation'; action: 'login' | 'transfer'; /** what the device screen shows, in order */ screens: string[] }
+  | { state: 'awaiting-confirmation'; action: SigningPurpose; /** what the device screen shows, in order */ screens: string[] }
   | { state: 'error'; code: DeviceErrorCode; message: string };
 
-/** Steps of the login flow, shown the way Ledger Live does. */
-export type LoginStep = 'connect-device' | 'unlock' | 'open-app' | 'get-address' | 'connect-server' | 'confirm-login' | 'authenticated';
+/** Why the device is asked to sign: the app always says, the signer never guesses from the text. */
+/** What a signature is for ('unlock': the idle lock's local unlock text, never sent anywhere). */
+export type SigningPurpose = 'login' | 'transfer' | 'policy' | 'unlock';
+
+/** Steps of the login flow, shown the way Ledger Live does. `protect-account`: the device confirms the
+ * account's policy that every transfer needs a device confirmation (once per account). */
+export type LoginStep = 'connect-device' | 'unlock' | 'open-app' | 'get-address' | 'connect-server' | 'confirm-login' | 'protect-account' | 'authenticated';
 
 // ---- session --------------------------------------------------------------------------------
 
@@ -89,7 +96,10 @@ export interface TxRow {
 export interface SecurityAlert {
   id: string;
   time: number;
-  kind: 'bad-signature' | 'missing-signature' | 'unexpected-message';
+  /** bad/missing-signature: a signed message failed verification; misbound-answer: genuine but for another account,
+   * request or connection (or a replay that did not arrive whole); login-refused: a challenge the app would not sign;
+   * certificate-mismatch: the server's TLS certificate is not the pinned one. */
+  kind: 'bad-signature' | 'missing-signature' | 'unexpected-message' | 'misbound-answer' | 'login-refused' | 'certificate-mismatch';
   /** The message type that was refused, e.g. "transfer". */
   msg: string;
   summary: string;

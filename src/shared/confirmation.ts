@@ -1,11 +1,16 @@
-// The canonical confirmation text of a transfer: the one string the user's hardware wallet
-// signs to approve a transfer, and the server checks. One pure function, used by the app
-// (to ask the device) and by the server (to verify) so the two can never disagree.
+// The texts a user's hardware wallet signs to approve something: a transfer, or a change of the
+// account's confirmation policy. One pure function per text, used by the app (to ask the device)
+// and by the server (to rebuild the text from what it records and check the signature), so the
+// two can never disagree.
 //
-// The Ledger Bitcoin app (>= 2.2.2) shows a message in full only when it is at most 640 bytes
-// of printable ASCII (0x20-0x7E); otherwise it shows "Message hash" (SHA-256, upper-case hex).
-// The text is therefore kept to one short line of printable ASCII built only from validated,
-// ASCII-only fields (amount, currency, destination address or IBAN, request id).
+// A transfer text names everything the server records that the user decided: amount, currency,
+// destination, reference, request id, and the server (its back-office address), so a confirmation
+// cannot be replayed with another reference, another request or at another deployment.
+//
+// The Ledger Bitcoin app (>= 2.2.2) shows a message in full only when it is at most 640 bytes of
+// printable ASCII (0x20-0x7E); otherwise it shows "Message hash" (SHA-256, upper-case hex). The
+// texts are therefore one line of printable ASCII. A reference that is not printable ASCII cannot be
+// confirmed on a device: it is refused (ConfirmationTextError), never dropped or transliterated.
 import { sha256 } from '@noble/hashes/sha256';
 import { bytesToHex } from '@noble/hashes/utils';
 import type { CurrencyCode } from './currencies';
@@ -16,14 +21,56 @@ export interface ConfirmationFields {
   currency: CurrencyCode;
   /** Bitcoin address or IBAN in electronic format (no spaces). */
   destination: string;
+  /** The statement reference, if any (printable ASCII). */
+  reference?: string;
   requestId: string;
+  /** The server's identity: its back-office address (the key whose signatures the app trusts). */
+  server: string;
 }
 
 export const CONFIRMATION_MAX_BYTES = 640;
 
+export class ConfirmationTextError extends Error {
+  constructor(
+    readonly code: 'REFERENCE_NOT_ASCII' | 'TEXT_NOT_DISPLAYABLE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfirmationTextError';
+  }
+}
+
+/** Whether a reference can be part of a confirmation text (the device must show it as typed). */
+export function isConfirmableReference(reference: string): boolean {
+  return isDeviceDisplayable(reference);
+}
+
+/**
+ * `CCC transfer 1250.00 EUR to DE89370400440532013000 ref "Invoice 42" id <requestId> server <address>`
+ * (`no ref` when there is none; the reference is JSON-quoted so a quote inside it cannot end it early).
+ */
 export function confirmationText(f: ConfirmationFields): string {
-  const text = `CCC transfer ${f.amount} ${f.currency} to ${f.destination} id ${f.requestId}`;
-  if (!isDeviceDisplayable(text)) throw new Error('confirmation text would not be displayed in full on the device');
+  if (f.reference !== undefined && !isConfirmableReference(f.reference)) {
+    throw new ConfirmationTextError('REFERENCE_NOT_ASCII', 'a reference confirmed on the device must be plain ASCII letters, digits, spaces and punctuation (no accents or symbols)');
+  }
+  const ref = f.reference !== undefined ? `ref ${JSON.stringify(f.reference)}` : 'no ref';
+  return displayable(`CCC transfer ${f.amount} ${f.currency} to ${f.destination} ${ref} id ${f.requestId} server ${f.server}`);
+}
+
+export interface PolicyFields {
+  account: string;
+  requireConfirmation: boolean;
+  requestId: string;
+  server: string;
+}
+
+/** `CCC policy require device confirmation ON for <account> id <requestId> server <address>` (or OFF). */
+export function policyText(f: PolicyFields): string {
+  return displayable(`CCC policy require device confirmation ${f.requireConfirmation ? 'ON' : 'OFF'} for ${f.account} id ${f.requestId} server ${f.server}`);
+}
+
+function displayable(text: string): string {
+  if (!isDeviceDisplayable(text)) throw new ConfirmationTextError('TEXT_NOT_DISPLAYABLE', 'the confirmation text would not be displayed in full on the device');
   return text;
 }
 
@@ -32,7 +79,7 @@ export function isDeviceDisplayable(message: string): boolean {
   return message.length > 0 && message.length <= CONFIRMATION_MAX_BYTES && /^[\x20-\x7e]+$/.test(message);
 }
 
-/** What the device shows instead of the text when it cannot display it: SHA-256 in upper-case hex. */
-export function deviceMessageHash(message: string): string {
-  return bytesToHex(sha256(new TextEncoder().encode(message))).toUpperCase();
+/** What the device shows instead of the text when it cannot display it: SHA-256 of the message bytes (UTF-8 for a string), upper-case hex. */
+export function deviceMessageHash(message: string | Uint8Array): string {
+  return bytesToHex(sha256(typeof message === 'string' ? new TextEncoder().encode(message) : message)).toUpperCase();
 }

@@ -4,12 +4,13 @@
 import { z } from 'zod';
 import countries from 'i18n-iso-countries';
 import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './currencies';
+import type { AnswerBinding } from './answer-binding';
 
-export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer'] as const;
+export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
 /** Operations that need an authenticated session; `register` additionally needs no existing account. */
-export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer'];
+export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'];
 
 export const MAX_FRAME_BYTES = 16 * 1024;
 
@@ -110,6 +111,13 @@ export const TransferParams = z.strictObject({
   confirmation: z.string().min(1).max(200).optional(),
 });
 
+/** Extension: switch the account's device-confirmation policy, itself confirmed on the device (policyText). */
+export const SetpolicyParams = z.strictObject({
+  requireConfirmation: z.boolean(),
+  requestId: RequestIdSchema,
+  confirmation: z.string().min(1).max(200),
+});
+
 export const PARAM_SCHEMAS = {
   auth: AuthParams,
   register: RegisterParams,
@@ -118,6 +126,7 @@ export const PARAM_SCHEMAS = {
   balance: BalanceParams,
   history: HistoryParams,
   transfer: TransferParams,
+  setpolicy: SetpolicyParams,
 } as const;
 
 export type OpParams = { [K in OperationName]: z.infer<(typeof PARAM_SCHEMAS)[K]> };
@@ -165,21 +174,41 @@ export interface AccountData {
   currency: CurrencyCode;
   isVerified: boolean;
   iban: string | null;
+  /** Extension: whether transfers need a device confirmation, and who requires it. */
+  deviceConfirmation?: DeviceConfirmationPolicy;
+}
+
+export interface DeviceConfirmationPolicy {
+  /** Transfers without a valid device confirmation are refused. */
+  required: boolean;
+  /** The account switched it on (by a device-signed `setpolicy`). */
+  byAccount: boolean;
+  /** The operator requires it for every account. */
+  byServer: boolean;
 }
 
 /** Closing message of a history replay (extension). */
 export interface HistoryEndData {
   count: number;
+  /** SHA-256 (hex) of the replayed messages' `signed` values, each followed by "\n": with the signed
+   * binding of this message it proves the replay arrived whole and unaltered. */
+  digest?: string;
+}
+
+/** Extension beside the spec's fields of every answer to an operation (see answer-binding.ts). */
+export interface Bound {
+  bind?: AnswerBinding;
+  bindSigned?: string;
 }
 
 export type ServerMessage =
   | { msg: 'challenge'; data: string }
   | { msg: 'auth'; nonce?: Nonce; data: 'User Authenticated' }
-  | { msg: 'register'; nonce?: Nonce; data: AccountData }
-  | { msg: 'account'; nonce?: Nonce; data: AccountData }
-  | { msg: 'balance'; nonce?: Nonce; data: BalanceData; signed: string }
-  | { msg: 'transfer'; nonce?: Nonce; data: TransferData; signed: string }
-  | { msg: 'history'; nonce?: Nonce; data: HistoryEndData }
+  | ({ msg: 'register'; nonce?: Nonce; data: AccountData } & Bound)
+  | ({ msg: 'account'; nonce?: Nonce; data: AccountData } & Bound)
+  | ({ msg: 'balance'; nonce?: Nonce; data: BalanceData; signed: string } & Bound)
+  | ({ msg: 'transfer'; nonce?: Nonce; data: TransferData; signed: string } & Bound)
+  | ({ msg: 'history'; nonce?: Nonce; data: HistoryEndData } & Bound)
   | { msg: 'error'; nonce?: Nonce; data: { code: string; message: string; details?: unknown } };
 
 /** A verified signed message as the app keeps it: its data and the back office's signature over the

@@ -36,9 +36,9 @@ describe('Signer', () => {
     expect(await signer.status()).toEqual({ state: 'ready', appName: 'Bitcoin', appVersion: '2.4.6', displaysText: true });
     const address = await signer.getAddress();
     expect(address).toBe(device.addressAt("84'/0'/0'/0/0", 'p2wpkh', 'mainnet'));
-    const text = confirmationText({ amount: '5.00', currency: 'USD', destination: address, requestId: 'req-abcdefgh' });
+    const text = confirmationText({ amount: '5.00', currency: 'USD', destination: address, requestId: 'req-abcdefgh', server: '1NkkoufVkuQG2WSeRdaWYaGJ85es3ajxKQ' });
     let shown: string[] = [];
-    const sig = await signer.signMessage(text, (s) => (shown = s));
+    const sig = await signer.signMessage(text, 'transfer', (s) => (shown = s));
     expect(shown).toContain(text);
     expect(device.displayLog.at(-1)!.screens).toEqual(shown);
     expect(verifyMessageSignature(text, address, sig)).toBe(true);
@@ -50,7 +50,7 @@ describe('Signer', () => {
   ] as const)('works for %s at %s', async (addressKind, derivationPath) => {
     const { signer } = setup({}, { addressKind, derivationPath });
     const address = await signer.getAddress();
-    expect(verifyMessageSignature('challenge', address, await signer.signMessage('challenge'))).toBe(true);
+    expect(verifyMessageSignature('challenge', address, await signer.signMessage('challenge', 'login'))).toBe(true);
   });
 
   it('no device', async () => {
@@ -62,7 +62,7 @@ describe('Signer', () => {
   it('locked (0x5515) and security status not satisfied (0x6982)', async () => {
     const { signer } = setup({ behaviour: 'locked' });
     expect(await signer.status()).toEqual({ state: 'locked' });
-    expect(await codeOf(signer.signMessage('x'))).toBe('LOCKED');
+    expect(await codeOf(signer.signMessage('x', 'login'))).toBe('LOCKED');
     expect(toDeviceError(Object.assign(new Error('x'), { statusCode: 0x6982 })).code).toBe('LOCKED');
   });
 
@@ -80,7 +80,7 @@ describe('Signer', () => {
 
   it('user rejected on the device (0x6985)', async () => {
     const { device, signer } = setup({ behaviour: 'reject' });
-    expect(await codeOf(signer.signMessage('CCC transfer 1.00 USD to x id y'))).toBe('USER_REJECTED');
+    expect(await codeOf(signer.signMessage('CCC transfer 1.00 USD to x id y', 'transfer'))).toBe('USER_REJECTED');
     expect(device.displayLog.at(-1)!.outcome).toBe('rejected');
   });
 
@@ -88,7 +88,7 @@ describe('Signer', () => {
     const { device, signer } = setup();
     await signer.getAddress();
     device.configure({ unplugAfterApdus: 4 });
-    expect(await codeOf(signer.signMessage('a message long enough to need several exchanges with the device, yes'))).toBe('UNPLUGGED');
+    expect(await codeOf(signer.signMessage('a message long enough to need several exchanges with the device, yes', 'login'))).toBe('UNPLUGGED');
   });
 
   it('timeout: a device that never answers', async () => {
@@ -99,9 +99,9 @@ describe('Signer', () => {
   it('busy: a second request while the first waits on the device', async () => {
     const { signer } = setup({ confirmDelayMs: 300 }, { confirmTimeoutMs: 5000 });
     await signer.getAddress();
-    const first = signer.signMessage('first');
+    const first = signer.signMessage('first', 'login');
     await new Promise((r) => setTimeout(r, 50));
-    expect(await codeOf(signer.signMessage('second'))).toBe('BUSY');
+    expect(await codeOf(signer.signMessage('second', 'login'))).toBe('BUSY');
     expect(typeof (await first)).toBe('string');
     // The transport's own race guard is mapped too.
     const { TransportRaceCondition, DisconnectedDevice, LockedDeviceError } = await import('@ledgerhq/errors');

@@ -9,6 +9,8 @@ import { SimulatedLedger, SPECULOS_MNEMONIC, virtualDeviceAllowed } from '../../
 import { addressFromPublicKey, type AddressKind } from '../../src/shared/bitcoin-address';
 import { verifyMessageSignature } from '../../src/shared/message-signature';
 import { confirmationText, deviceMessageHash } from '../../src/shared/confirmation';
+import { createHash } from 'node:crypto';
+import { messageScreens } from '../../src/main/device/display';
 
 const Btc = ((BtcModule as unknown as { default?: unknown }).default ?? BtcModule) as typeof BtcModule;
 const master = HDKey.fromMasterSeed(mnemonicToSeedSync(SPECULOS_MNEMONIC));
@@ -39,7 +41,7 @@ describe.each(cases)('$app $version ($protocol protocol)', ({ app, version, netw
     expect(verifyMessageSignature(message, expected, sig)).toBe(true);
     expect(verifyMessageSignature('tampered', expected, sig)).toBe(false);
     // A message longer than one 64-byte chunk exercises the merkle proofs (new) and chunking (legacy).
-    const long = confirmationText({ amount: '1250000.00', currency: 'USD', destination: 'DE89370400440532013000', requestId: 'a'.repeat(64) }) + ' '.repeat(100);
+    const long = confirmationText({ amount: '1250000.00', currency: 'USD', destination: 'DE89370400440532013000', requestId: 'a'.repeat(64), server: '1NkkoufVkuQG2WSeRdaWYaGJ85es3ajxKQ' }) + ' '.repeat(100);
     expect(verifyMessageSignature(long, expected, compact(await btc.signMessage(path, Buffer.from(long).toString('hex'))))).toBe(true);
     // The protocol hw-app-btc chose is the one this app version speaks.
     const usedNew = dev.apduLog.some((a) => a.startsWith('e1'));
@@ -65,7 +67,7 @@ describe('display rules', () => {
     await btc.signMessage("84'/0'/0'/0/0", Buffer.from(message, 'utf8').toString('hex'));
     return dev.displayLog.at(-1)!;
   };
-  const text = confirmationText({ amount: '10.00', currency: 'EUR', destination: 'DE89370400440532013000', requestId: 'req-12345678' });
+  const text = confirmationText({ amount: '10.00', currency: 'EUR', destination: 'DE89370400440532013000', requestId: 'req-12345678', server: '1NkkoufVkuQG2WSeRdaWYaGJ85es3ajxKQ' });
   it('2.4.6 shows the confirmation text in full', async () => {
     expect((await sign('2.4.6', text)).screens).toEqual(['Sign message', "Path: m/84'/0'/0'/0/0", 'Message', text, 'Sign message?']);
   });
@@ -74,6 +76,18 @@ describe('display rules', () => {
     expect((await sign('2.0.6', text)).screens).toContain(deviceMessageHash(text));
     expect((await sign('2.4.6', text, 'Bitcoin Legacy')).screens).toContain('Message hash');
   });
+  it('the hash shown for non-ASCII text is SHA-256 of the UTF-8 bytes signed, on both protocols (regression: latin1 re-decoding)', async () => {
+    const message = 'Überweisung 1.250,00 € an Zoë';
+    const expected = createHash('sha256').update(Buffer.from(message, 'utf8')).digest('hex').toUpperCase();
+    for (const [app, version] of [['Bitcoin', '2.4.6'], ['Bitcoin Legacy', '2.1.3']] as const) {
+      const screens = (await sign(version, message, app)).screens;
+      expect(screens[2]).toBe('Message hash');
+      expect(screens[3]).toBe(expected);
+      // The app's prediction of the device screens agrees byte for byte.
+      expect(screens).toEqual(messageScreens(app, version, "84'/0'/0'/0/0", message));
+    }
+  });
+
   it('non-ASCII or long text is shown as a hash; LF only from 2.4.3', async () => {
     expect((await sign('2.4.6', 'Zürich')).screens[2]).toBe('Message hash');
     expect((await sign('2.4.6', 'x'.repeat(641))).screens[2]).toBe('Message hash');

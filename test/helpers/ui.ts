@@ -21,8 +21,10 @@ export interface Ui {
 }
 
 export async function startUi(opts: { rules?: Rules } = {}): Promise<Ui> {
-  const server = await startTestServer({ rules: opts.rules ?? testRules() });
-  const proxy = await WsProxy.start(server.url);
+  // The proxy is the server's public front (its host is named in the login text), so it can inject frames.
+  const proxy = await WsProxy.listen();
+  const server = await startTestServer({ rules: opts.rules ?? testRules(), publicUrl: proxy.url });
+  proxy.target = server.url;
   const app = await runAppInBrowser({ endpoint: proxy.url, trustedAddress: server.backofficeAddress, dataDir: tempDir('ccc-ui-app-'), exportDir: tempDir('ccc-ui-export-') });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });

@@ -12,6 +12,10 @@ export class WsProxy {
   readonly links: ProxyLink[] = [];
   /** Called for every client→server frame; return 'drop-connection' to cut the link after forwarding it. */
   onClientFrame: (text: string, link: ProxyLink) => void | 'drop-connection' = () => undefined;
+  /** Rewrites a client→server frame before it is forwarded (a hostile endpoint changing what the user sent). */
+  mapClientFrame: (text: string, link: ProxyLink) => string = (text) => text;
+  /** Called for every server→client frame: return a replacement text, null to drop it, undefined to pass it on (a hostile endpoint). */
+  onServerFrame: (text: string, link: ProxyLink) => string | null | undefined = () => undefined;
   /** Paces server→client frames (ms between frames), as a slow network would. */
   serverFrameDelayMs = 0;
   private constructor(
@@ -19,19 +23,35 @@ export class WsProxy {
     readonly url: string,
   ) {}
 
+  /** Where connections are relayed to (set before the first client connects). */
+  target = '';
+
+  /** A proxy already relaying to `target`. */
   static async start(target: string): Promise<WsProxy> {
+    const proxy = await WsProxy.listen();
+    proxy.target = target;
+    return proxy;
+  }
+
+  /**
+   * A proxy whose URL is known before its target: a legitimate front (a TLS terminator, a load
+   * balancer) is the server's public URL, so the server must be started with `publicUrl: proxy.url`.
+   */
+  static async listen(): Promise<WsProxy> {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((r) => wss.once('listening', r));
     const proxy = new WsProxy(wss, `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
     wss.on('connection', (client) => {
-      const upstream = new WebSocket(target);
+      const upstream = new WebSocket(proxy.target);
       const link = { client, upstream };
       proxy.links.push(link);
       const queued: string[] = [];
       upstream.on('open', () => queued.splice(0).forEach((q) => upstream.send(q)));
       let paced = Promise.resolve();
       upstream.on('message', (d) => {
-        const text = d.toString();
+        const replaced = proxy.onServerFrame(d.toString(), link);
+        if (replaced === null) return;
+        const text = replaced ?? d.toString();
         if (proxy.serverFrameDelayMs <= 0) {
           if (client.readyState === client.OPEN) client.send(text);
           return;
@@ -43,7 +63,7 @@ export class WsProxy {
       upstream.on('close', () => client.terminate());
       upstream.on('error', () => client.terminate());
       client.on('message', (d) => {
-        const text = d.toString();
+        const text = proxy.mapClientFrame(d.toString(), link);
         if (upstream.readyState === upstream.OPEN) upstream.send(text);
         else queued.push(text);
         if (proxy.onClientFrame(text, link) === 'drop-connection') {
@@ -61,6 +81,11 @@ export class WsProxy {
   /** Sends a frame to every connected client as if the server had sent it. */
   inject(frame: unknown): void {
     for (const l of this.links) if (l.client.readyState === l.client.OPEN) l.client.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Sends a frame to the server on every link, as if the client had sent it (a stolen session). */
+  injectUpstream(frame: unknown): void {
+    for (const l of this.links) if (l.upstream.readyState === l.upstream.OPEN) l.upstream.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
   close(): Promise<void> {

@@ -87,7 +87,7 @@ describe('AppCore session', () => {
     const { id: bob, client: bobClient } = await newCustomer(s.server.url);
     const review = await s.core.prepareTransfer({ destination: bob.address, currency: 'eur', amount: '1250.5', reference: 'Invoice 7' });
     expect(review).toMatchObject({ destination: bob.address, destinationKind: 'address', currency: 'EUR', amount: '1250.50', deviceShowsHash: false });
-    expect(review.confirmationText).toBe(`CCC transfer 1250.50 EUR to ${bob.address} id ${review.requestId}`);
+    expect(review.confirmationText).toBe(`CCC transfer 1250.50 EUR to ${bob.address} ref "Invoice 7" id ${review.requestId} server ${s.server.backofficeAddress}`);
     expect(review.deviceScreens).toContain(review.confirmationText);
     const outcome = await s.core.confirmTransfer(review.requestId);
     expect(outcome).toMatchObject({ status: 'sent', tx: { direction: 'out', amount: '1250.50', signedAmount: '-1250.50', counterparty: bob.address, reference: 'Invoice 7' } });
@@ -156,10 +156,11 @@ describe('AppCore session', () => {
 
 describe('security and resilience', () => {
   it('a forged deposit (signed by another key) is refused, alerted, and changes nothing', async () => {
-    const server = await startTestServer();
-    cleanups.push(() => server.close());
-    const proxy = await WsProxy.start(server.url);
+    const proxy = await WsProxy.listen();
     cleanups.push(() => proxy.close());
+    const server = await startTestServer({ publicUrl: proxy.url });
+    cleanups.push(() => server.close());
+    proxy.target = server.url;
     const s = await setup({ server, endpoint: () => proxy.url });
     const address = await registeredAndFunded(s, '100.00');
     const before = await s.core.getTransactions();
@@ -172,7 +173,7 @@ describe('security and resilience', () => {
     await waitFor(async () => (await s.core.getSnapshot()).alerts.length === 3);
     const snap = await s.core.getSnapshot();
     expect(snap.alerts.map((a) => a.kind).sort()).toEqual(['bad-signature', 'bad-signature', 'missing-signature']);
-    expect(snap.alerts.find((a) => a.raw.includes('"txid":999'))!.summary).toMatch(/1000000.00 EUR/);
+    expect(snap.alerts.find((a) => a.raw.includes('"txid":999'))!.summary).toMatch(/1,000,000.00 EUR/);
     expect(snap.balances).toEqual([{ currency: 'EUR', amount: '100.00', preferred: true }]);
     expect(await s.core.getTransactions()).toEqual(before);
     expect(s.notifications.filter((n) => n.includes('1000000'))).toEqual([]);
@@ -181,10 +182,11 @@ describe('security and resilience', () => {
   });
 
   it('a connection cut between sending a transfer and its answer still ends in exactly one transfer', async () => {
-    const server = await startTestServer();
-    cleanups.push(() => server.close());
-    const proxy = await WsProxy.start(server.url);
+    const proxy = await WsProxy.listen();
     cleanups.push(() => proxy.close());
+    const server = await startTestServer({ publicUrl: proxy.url });
+    cleanups.push(() => server.close());
+    proxy.target = server.url;
     const s = await setup({ server, endpoint: () => proxy.url });
     const address = await registeredAndFunded(s, '100.00');
     const { id: bob, client: bobClient } = await newCustomer(server.url);

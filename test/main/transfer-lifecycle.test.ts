@@ -21,13 +21,15 @@ afterEach(async () => {
 });
 
 async function setup(opts: { idleLockMs?: number; viaProxy?: boolean } = {}) {
-  const server: ServerProcess = await startTestServer();
-  cleanups.push(() => server.close());
   let proxy: WsProxy | null = null;
   if (opts.viaProxy) {
-    proxy = await WsProxy.start(server.url);
+    // The proxy is the server's public front (its host is named in the login text).
+    proxy = await WsProxy.listen();
     cleanups.push(() => proxy!.close());
   }
+  const server: ServerProcess = await startTestServer(proxy ? { publicUrl: proxy.url } : {});
+  cleanups.push(() => server.close());
+  if (proxy) proxy.target = server.url;
   const device = new SimulatedLedger();
   const core = new AppCore({
     dataDir: tempDir('ccc-app-'),

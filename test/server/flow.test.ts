@@ -22,7 +22,8 @@ describe('seed flow', () => {
     const id = newIdentity('p2wpkh');
     const alice = await TestClient.connect(server.url);
     const other = await TestClient.connect(server.url);
-    expect(alice.challenge).toMatch(/^[0-9a-f]{32}$/);
+    // A login text naming this server's host and a fresh nonce (issue 8): still an opaque string to a spec client.
+    expect(alice.challenge).toMatch(new RegExp(`^CCC login to ${new URL(server.url).host.replace(/\./g, '\\.')} nonce [0-9a-f]{32} at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`));
     expect(other.challenge).not.toBe(alice.challenge);
     await other.close();
 
@@ -34,7 +35,7 @@ describe('seed flow', () => {
     expect((await alice.op('getinfo')).data.code).toBe('NOT_REGISTERED');
     const reg = await alice.op('register', { name: 'Alice Exchange S.A.', email: 'treasury@alice.example', country: 'pa', currency: 'usd', address: '123 Main Street, Panama City', phone: '+507 123-1234' });
     expect(reg.msg).toBe('register');
-    expect(reg.data).toEqual({ name: 'Alice Exchange S.A.', email: 'treasury@alice.example', address: '123 Main Street, Panama City', phone: '+5071231234', country: 'PA', currency: 'USD', isVerified: false, iban: null });
+    expect(reg.data).toEqual({ name: 'Alice Exchange S.A.', email: 'treasury@alice.example', address: '123 Main Street, Panama City', phone: '+5071231234', country: 'PA', currency: 'USD', isVerified: false, iban: null, deviceConfirmation: { required: false, byAccount: false, byServer: false } });
 
     // Balance: preferred currency always, signed.
     const bal0 = await alice.op('balance');
@@ -103,7 +104,7 @@ describe('seed flow', () => {
     expect(h.transfers.every(verified)).toBe(true);
     expect(h.transfers[2].data.status).toBe('complete');
     expect(h.transfers[3].data).toMatchObject({ status: 'failed', message: 'Account closed' });
-    expect(h.end.data).toEqual({ count: 4 });
+    expect(h.end.data).toEqual({ count: 4, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(server.backOffice.ledger.checkInvariants()).toEqual([]);
     await Promise.all([alice.close(), bob.close()]);
   });
@@ -163,7 +164,7 @@ describe('history filters', () => {
     expect(ids(await client.history())).toEqual(txids);
     const last2 = await client.history({ limit: 2 });
     expect(ids(last2)).toEqual(txids.slice(3));
-    expect(last2.end.data).toEqual({ count: 2 });
+    expect(last2.end.data).toEqual({ count: 2, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(ids(await client.history({ sinceTransaction: txids[2] }))).toEqual(txids.slice(2));
     expect(ids(await client.history({ sinceTime: times[3] }))).toEqual(txids.slice(3));
     expect(ids(await client.history({ sinceTransaction: txids[4] + 1000 }))).toEqual([]);
@@ -208,16 +209,16 @@ describe('extensions', () => {
     await admin({ command: 'verify', address: id.address });
     await admin({ command: 'deposit', to: id.address, from: FROM_IBAN, currency: 'USD', amount: '100' });
     const requestId = 'confirm-0001';
-    const text = confirmationText({ amount: '12.00', currency: 'USD', destination: dest.address, requestId });
+    const text = confirmationText({ amount: '12.00', currency: 'USD', destination: dest.address, requestId, server: server.backofficeAddress });
     const good = await client.op('transfer', { destination: dest.address, currency: 'USD', amount: '12', requestId, confirmation: id.sign(text) });
     expect(good.msg).toBe('transfer');
     // Signed text for 12.00, but the request asks for 99.00: refused, nothing moves.
     const requestId2 = 'confirm-0002';
-    const text2 = confirmationText({ amount: '12.00', currency: 'USD', destination: dest.address, requestId: requestId2 });
+    const text2 = confirmationText({ amount: '12.00', currency: 'USD', destination: dest.address, requestId: requestId2, server: server.backofficeAddress });
     const bad = await client.op('transfer', { destination: dest.address, currency: 'USD', amount: '99', requestId: requestId2, confirmation: id.sign(text2) });
     expect(bad.data.code).toBe('CONFIRMATION_INVALID');
     // Signed by someone else.
-    const bad2 = await client.op('transfer', { destination: dest.address, currency: 'USD', amount: '12', requestId: 'confirm-0003', confirmation: newIdentity().sign(confirmationText({ amount: '12.00', currency: 'USD', destination: dest.address, requestId: 'confirm-0003' })) });
+    const bad2 = await client.op('transfer', { destination: dest.address, currency: 'USD', amount: '12', requestId: 'confirm-0003', confirmation: newIdentity().sign(confirmationText({ amount: '12.00', currency: 'USD', destination: dest.address, requestId: 'confirm-0003', server: server.backofficeAddress })) });
     expect(bad2.data.code).toBe('CONFIRMATION_INVALID');
     const noId = await client.op('transfer', { destination: dest.address, currency: 'USD', amount: '12', confirmation: id.sign(text) });
     expect(noId.data.code).toBe('INVALID_PARAMS');
@@ -233,7 +234,7 @@ describe('extensions', () => {
       await strict.backOffice.admin({ command: 'verify', address: id.address });
       await strict.backOffice.admin({ command: 'deposit', to: id.address, from: FROM_IBAN, currency: 'USD', amount: '10' });
       expect((await client.op('transfer', { destination: dest.address, currency: 'USD', amount: '1' })).data.code).toBe('CONFIRMATION_REQUIRED');
-      const text = confirmationText({ amount: '1.00', currency: 'USD', destination: dest.address, requestId: 'strict-0001' });
+      const text = confirmationText({ amount: '1.00', currency: 'USD', destination: dest.address, requestId: 'strict-0001', server: strict.backofficeAddress });
       expect((await client.op('transfer', { destination: dest.address, currency: 'USD', amount: '1', requestId: 'strict-0001', confirmation: id.sign(text) })).msg).toBe('transfer');
       await client.close();
     } finally {

@@ -3,7 +3,9 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { addressFromPublicKey, parseBitcoinAddress } from '../../src/shared/bitcoin-address';
 import { checkIban, formatIban, looksLikeIban } from '../../src/shared/iban';
 import { signData, signMessage, verifyMessageSignature, verifySignedData } from '../../src/shared/message-signature';
-import { confirmationText, deviceMessageHash, isDeviceDisplayable } from '../../src/shared/confirmation';
+import { confirmationText, ConfirmationTextError, deviceMessageHash, isDeviceDisplayable, policyText } from '../../src/shared/confirmation';
+import { checkLoginText, loginText, parseLoginText } from '../../src/shared/login-text';
+import { endpointProblem, normaliseFingerprint } from '../../src/shared/endpoint-policy';
 import { canonicalJson } from '../../src/shared/canonical-json';
 
 const priv = Uint8Array.from(Buffer.from('1e99423a4ed27608a15a2616a2b0e9e52ced330ac530edcc32c8ffc6a526aedd', 'hex'));
@@ -77,13 +79,70 @@ describe('message signatures', () => {
 });
 
 describe('confirmation text', () => {
-  it('is one short printable-ASCII line the device shows in full', () => {
-    const text = confirmationText({ amount: '1250.00', currency: 'USD', destination: 'DE89370400440532013000', requestId: 'req_0123456789' });
-    expect(text).toBe('CCC transfer 1250.00 USD to DE89370400440532013000 id req_0123456789');
+  const server = '1NkkoufVkuQG2WSeRdaWYaGJ85es3ajxKQ';
+  it('names every recorded field and the server, on one printable-ASCII line the device shows in full', () => {
+    const text = confirmationText({ amount: '1250.00', currency: 'USD', destination: 'DE89370400440532013000', requestId: 'req_0123456789', server });
+    expect(text).toBe(`CCC transfer 1250.00 USD to DE89370400440532013000 no ref id req_0123456789 server ${server}`);
+    const withRef = confirmationText({ amount: '1250.00', currency: 'USD', destination: 'DE89370400440532013000', reference: 'Invoice "42" \\ Q3', requestId: 'req_0123456789', server });
+    // JSON-quoted: a quote inside the reference cannot end it early and fake the fields after it.
+    expect(withRef).toBe(`CCC transfer 1250.00 USD to DE89370400440532013000 ref "Invoice \\"42\\" \\\\ Q3" id req_0123456789 server ${server}`);
     expect(isDeviceDisplayable(text)).toBe(true);
+    expect(isDeviceDisplayable(withRef)).toBe(true);
     expect(isDeviceDisplayable('naïve')).toBe(false);
     expect(isDeviceDisplayable('a\nb')).toBe(false);
     expect(deviceMessageHash('Hello world!')).toBe('C0535E4BE2B79FFD93291305436BF889314E4A3FAEC05ECFFCBB7DF31AD9E51A');
-    expect(() => confirmationText({ amount: '1', currency: 'USD', destination: 'Zürich', requestId: 'x' })).toThrow();
+    expect(() => confirmationText({ amount: '1', currency: 'USD', destination: 'Zürich', requestId: 'x', server })).toThrow();
+  });
+
+  it('refuses a reference the device cannot show as typed, rather than dropping it', () => {
+    for (const reference of ['Zahlung für März', 'Invoice\u202E42', 'tab\there']) {
+      expect(() => confirmationText({ amount: '1.00', currency: 'EUR', destination: 'DE89370400440532013000', reference, requestId: 'req_0123456789', server })).toThrow(ConfirmationTextError);
+    }
+  });
+
+  it('policy text says ON or OFF, for which account and server', () => {
+    expect(policyText({ account: 'bc1qexample', requireConfirmation: true, requestId: 'pol_0123456789', server })).toBe(`CCC policy require device confirmation ON for bc1qexample id pol_0123456789 server ${server}`);
+    expect(policyText({ account: 'bc1qexample', requireConfirmation: false, requestId: 'pol_0123456789', server })).toContain(' OFF for ');
+  });
+});
+
+describe('login text', () => {
+  const now = Date.parse('2026-11-26T12:00:00Z');
+  const nonce = '0123456789abcdef0123456789abcdef';
+  it('round-trips and names host, nonce and issue time on one displayable line', () => {
+    const text = loginText({ host: 'api.example.com:8443', nonce, issuedAt: now + 123 });
+    expect(text).toBe(`CCC login to api.example.com:8443 nonce ${nonce} at 2026-11-26T12:00:00Z`);
+    expect(isDeviceDisplayable(text)).toBe(true);
+    expect(parseLoginText(text)).toEqual({ host: 'api.example.com:8443', nonce, issuedAt: now });
+  });
+
+  it('is signed only for the host the profile connects to, fresh, and exactly in format', () => {
+    const text = loginText({ host: '127.0.0.1:8080', nonce, issuedAt: now });
+    expect(checkLoginText(text, 'ws://127.0.0.1:8080', now).ok).toBe(true);
+    expect(checkLoginText(loginText({ host: 'api.example.com', nonce, issuedAt: now }), 'wss://api.example.com', now).ok).toBe(true);
+    expect(checkLoginText(loginText({ host: 'api.example.com', nonce, issuedAt: now }), 'wss://API.Example.com:443/', now).ok).toBe(true);
+    const refusals: [unknown, string][] = [
+      [text, 'ws://127.0.0.1:8081'], // a relay on another port forwarding the real server's challenge
+      [loginText({ host: 'evil.example', nonce, issuedAt: now }), 'wss://api.example.com'],
+      ['CCC transfer 4000.00 USD to DE89370400440532013000 id phish0001', 'ws://127.0.0.1:8080'],
+      ['tlgczpu91rw6zuxr', 'ws://127.0.0.1:8080'], // an opaque spec challenge
+      [text + ' ', 'ws://127.0.0.1:8080'],
+      [text.replace(nonce, nonce.toUpperCase()), 'ws://127.0.0.1:8080'],
+      [loginText({ host: '127.0.0.1:8080', nonce, issuedAt: now - 11 * 60_000 }), 'ws://127.0.0.1:8080'],
+      [{ text }, 'ws://127.0.0.1:8080'],
+    ];
+    for (const [t, endpoint] of refusals) expect(checkLoginText(t, endpoint, now).ok, String(t)).toBe(false);
+  });
+});
+
+describe('endpoint policy', () => {
+  it('allows ws:// only to this computer; wss:// anywhere', () => {
+    for (const ok of ['ws://127.0.0.1:8080', 'ws://localhost:1', 'ws://[::1]:2', 'wss://api.example.com', 'wss://10.0.0.1:8443']) expect(endpointProblem(ok), ok).toBeNull();
+    for (const bad of ['ws://api.example.com', 'ws://10.0.0.1:8080', 'ws://127.0.0.1.evil.com', 'http://127.0.0.1', 'nonsense']) expect(endpointProblem(bad), bad).not.toBeNull();
+  });
+  it('normalises certificate fingerprints', () => {
+    const hex = 'ab'.repeat(32);
+    expect(normaliseFingerprint(hex)).toBe(Array(32).fill('AB').join(':'));
+    expect(normaliseFingerprint('AB:CD')).toBeNull();
   });
 });

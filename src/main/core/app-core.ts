@@ -10,6 +10,7 @@ import type {
   Profile,
   ProfileInput,
   SecurityAlert,
+  SigningPurpose,
   StatementOptions,
   StatementResult,
   TransferDraft,
@@ -25,7 +26,7 @@ import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, Setinf
 import { parseAmount, formatAmount, parseWireAmount } from '../../shared/money';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { checkIban, looksLikeIban } from '../../shared/iban';
-import { confirmationText } from '../../shared/confirmation';
+import { confirmationText, isConfirmableReference, policyText } from '../../shared/confirmation';
 import { CccClient, ClientError } from '../session/ccc-client';
 import { AccountView } from '../session/account-view';
 import { SettingsStore } from '../settings/settings-store';
@@ -239,9 +240,9 @@ export class AppCore implements TreasuryBridge {
   }
 
   /** Asks the device to sign; while it waits, the app says so everywhere (the sidebar too). */
-  private async signOnDevice(signer: Signer, text: string, action: 'login' | 'transfer'): Promise<string> {
+  private async signOnDevice(signer: Signer, text: string, action: SigningPurpose): Promise<string> {
     try {
-      return await signer.signMessage(text, (screens) => {
+      return await signer.signMessage(text, action, (screens) => {
         this.deviceAwaiting = { state: 'awaiting-confirmation', action, screens };
         this.emit({ type: 'device', status: this.deviceAwaiting });
         this.changed();
@@ -299,6 +300,8 @@ export class AppCore implements TreasuryBridge {
       endpoint: profile.endpoint,
       trustedAddress: profile.trustedAddress,
       address,
+      certificateSha256: profile.certificateSha256,
+      // CccClient calls this only with a login text it checked names this profile's host, once per connection.
       signChallenge: (challenge) => {
         this.step('confirm-login');
         return this.signOnDevice(signer, challenge, 'login');
@@ -330,11 +333,43 @@ export class AppCore implements TreasuryBridge {
       const err = e as ClientError;
       this.fail(err.code ?? 'CONNECTION_FAILED', plainWords(err.code ?? 'CONNECTION_FAILED', err.message));
     }
-    this.step('authenticated');
-    this.idle.start();
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
+    await this.protectAccount();
+    this.step('authenticated');
+    this.idle.start();
     return this.snapshot();
+  }
+
+  /**
+   * Switches on the account's own policy that every transfer needs a device confirmation (a request
+   * the device confirms), so a stolen session or a relayed login can never move money. Done once per
+   * account; if the user declines on the device, the app says the account is not protected and asks
+   * again at the next login.
+   */
+  private async protectAccount(): Promise<void> {
+    const account = this.account;
+    const client = this.client;
+    const signer = this.signer;
+    const profile = this.profile;
+    if (!account || !client || !signer || !profile || !this.view || account.deviceConfirmation?.byAccount) return;
+    this.step('protect-account');
+    const requestId = crypto.randomBytes(12).toString('hex');
+    const text = policyText({ account: this.view.address, requireConfirmation: true, requestId, server: profile.trustedAddress });
+    try {
+      const confirmation = await this.signOnDevice(signer, text, 'policy');
+      this.account = await client.setPolicy({ requireConfirmation: true, requestId, confirmation });
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? 'UNKNOWN';
+      this.lastError = {
+        code: 'ACCOUNT_NOT_PROTECTED',
+        message:
+          code === 'USER_REJECTED'
+            ? 'Your account does not yet require a Ledger confirmation for every transfer (declined on the device). You will be asked again at the next login.'
+            : `Your account does not yet require a Ledger confirmation for every transfer: ${(e as Error).message}. You will be asked again at the next login.`,
+      };
+    }
+    this.changed();
   }
 
   private async loadAccount(initial: boolean): Promise<void> {
@@ -386,7 +421,7 @@ export class AppCore implements TreasuryBridge {
 
   private applyTransfer(t: SignedRecord<TransferData>, live: boolean, emit = true): TxRow | null {
     const view = this.view;
-    if (!view) return null;
+    if (!view || !view.concerns(t.data)) return null; // CccClient already refused and alerted; never throw here
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
     this.transfer.txUpdated(row);
@@ -465,7 +500,9 @@ export class AppCore implements TreasuryBridge {
     this.historyLoaded = true; // a new account has no history
     this.view!.preferred = account.currency;
     await this.refreshBalances();
-    return account;
+    await this.protectAccount();
+    if (this.loginStep === 'protect-account') this.step('authenticated');
+    return this.account;
   }
 
   async refreshAccount(): Promise<AccountData> {
@@ -539,6 +576,10 @@ export class AppCore implements TreasuryBridge {
     if (draft.reference && draft.reference.trim()) {
       const r = ReferenceSchema.safeParse(draft.reference);
       if (!r.success) throw new AppError('INVALID_PARAMS', `reference: ${describeIssues(r.error)}`);
+      // The device must show the reference as typed: no accents or symbols it cannot display.
+      if (!isConfirmableReference(r.data)) {
+        throw new AppError('REFERENCE_NOT_ASCII', 'The reference can only use plain letters A–Z, digits, spaces and punctuation, so that your Ledger can show it exactly (no accents or symbols).');
+      }
       reference = r.data;
     }
     const raw = String(draft.destination ?? '').trim();
@@ -558,7 +599,7 @@ export class AppCore implements TreasuryBridge {
     }
     const requestId = crypto.randomBytes(12).toString('hex');
     const canonicalAmount = formatAmount(amount.minor, currency.data);
-    const text = confirmationText({ amount: canonicalAmount, currency: currency.data, destination, requestId });
+    const text = confirmationText({ amount: canonicalAmount, currency: currency.data, destination, reference, requestId, server: profile.trustedAddress });
     let screens: { screens: string[]; showsText: boolean };
     try {
       screens = await signer.screensFor(text);
@@ -698,7 +739,7 @@ export class AppCore implements TreasuryBridge {
     const text = `Unlock CCC Treasury for ${address} at ${new Date().toISOString()}`;
     let signature: string;
     try {
-      signature = await this.signOnDevice(signer, text, 'login');
+      signature = await this.signOnDevice(signer, text, 'unlock');
     } catch (e) {
       const code = e instanceof DeviceError ? e.code : 'UNKNOWN';
       throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, (e as Error).message));

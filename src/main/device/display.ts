@@ -17,15 +17,18 @@ export function usesLegacyProtocol(appName: string, appVersion: string): boolean
   return compareVersions(appVersion, '2.1.0') < 0;
 }
 
-export function showsMessageText(appName: string, appVersion: string, message: string): boolean {
+/** Whether the app shows the message itself. Decided on the bytes the device receives (UTF-8 for a string). */
+export function showsMessageText(appName: string, appVersion: string, message: string | Uint8Array): boolean {
   if (usesLegacyProtocol(appName, appVersion) || compareVersions(appVersion, '2.2.2') < 0) return false;
   const lfAllowed = compareVersions(appVersion, '2.4.3') >= 0;
-  const bytes = Buffer.byteLength(message, 'utf8');
-  return bytes > 0 && bytes <= 640 && (lfAllowed ? /^[\x20-\x7e\n]+$/ : /^[\x20-\x7e]+$/).test(message);
+  const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+  return bytes.length > 0 && bytes.length <= 640 && bytes.every((b) => (b >= 0x20 && b <= 0x7e) || (lfAllowed && b === 0x0a));
 }
 
-/** The screens of a message signature, in order. */
-export function messageScreens(appName: string, appVersion: string, path: string, message: string): string[] {
-  const body = showsMessageText(appName, appVersion, message) ? ['Message', message] : ['Message hash', deviceMessageHash(message)];
+/** The screens of a message signature, in order. The hash is over the very bytes signed, never a re-decoded string. */
+export function messageScreens(appName: string, appVersion: string, path: string, message: string | Uint8Array): string[] {
+  const body = showsMessageText(appName, appVersion, message)
+    ? ['Message', typeof message === 'string' ? message : Buffer.from(message).toString('ascii')]
+    : ['Message hash', deviceMessageHash(message)];
   return ['Sign message', `Path: m/${path.replace(/^m\//, '')}`, ...body, 'Sign message?'];
 }

@@ -6,7 +6,7 @@ import type TransportModule from '@ledgerhq/hw-transport';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { AddressKind, BitcoinNetwork } from '../../shared/bitcoin-address';
 import { addressFromPublicKey } from '../../shared/bitcoin-address';
-import type { DeviceStatus } from '../../shared/app-api';
+import type { DeviceStatus, SigningPurpose } from '../../shared/app-api';
 import { DeviceError, describeDeviceError, toDeviceError } from './errors';
 import { compareVersions, messageScreens, showsMessageText } from './display';
 
@@ -188,20 +188,20 @@ export class Signer {
   }
 
   /** Asks the device to sign; resolves with the base64 compact signature (header 31 + recovery). */
-  async signMessage(message: string, onScreens?: (screens: string[]) => void): Promise<string> {
+  async signMessage(message: string, purpose: SigningPurpose, onScreens?: (screens: string[]) => void): Promise<string> {
     if (this.signing) throw new DeviceError('BUSY');
     this.signing = true;
     try {
-      return await this.signNow(message, onScreens);
+      return await this.signNow(message, purpose, onScreens);
     } finally {
       this.signing = false;
     }
   }
 
-  private async signNow(message: string, onScreens?: (screens: string[]) => void): Promise<string> {
+  private async signNow(message: string, purpose: SigningPurpose, onScreens?: (screens: string[]) => void): Promise<string> {
     const { screens } = await this.screensFor(message);
     onScreens?.(screens);
-    this.emit({ state: 'awaiting-confirmation', action: message.startsWith('CCC transfer ') ? 'transfer' : 'login', screens });
+    this.emit({ state: 'awaiting-confirmation', action: purpose, screens });
     try {
       const r = await this.run((t) => this.btc(t).signMessage(this.path, Buffer.from(message, 'utf8').toString('hex')), this.opts.confirmTimeoutMs ?? 120_000);
       const sig = Buffer.concat([Buffer.from([r.v + 27 + 4]), Buffer.from(r.r.padStart(64, '0'), 'hex'), Buffer.from(r.s.padStart(64, '0'), 'hex')]);

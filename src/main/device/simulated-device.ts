@@ -404,8 +404,9 @@ export class SimulatedLedger {
 
   /** Shows the message, waits for the "user", and signs: 65 bytes (27 + 4 + recovery | r | s), or DER for the legacy app. */
   private approveAndSign(path: number[], message: Buffer, protocol: 'new' | 'legacy'): Buffer {
-    const text = message.toString('latin1');
-    const screens = messageScreens(this.options.appName, this.options.appVersion, formatPath(path), text);
+    // The device sees bytes: decide and hash on those bytes (decoding them as latin1 and re-encoding as
+    // UTF-8 would show a hash the real device never shows for non-ASCII text).
+    const screens = messageScreens(this.options.appName, this.options.appVersion, formatPath(path), message);
     const rejected = this.options.behaviour === 'reject';
     this.displayLog.push({ kind: 'message', screens, outcome: rejected ? 'rejected' : 'approved' });
     if (rejected) throw new StatusWord(0x6985);

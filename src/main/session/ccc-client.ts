@@ -4,17 +4,28 @@
 //
 // Nothing signed is trusted unverified: every `transfer` and `balance` message must carry a valid
 // signature by the endpoint's trusted back-office address over the RFC 8785 canonical JSON of its
-// data. A message that fails is never delivered to the app; it raises a security alert instead.
+// data, and every answer to an operation a signed binding to this account, this request and this
+// connection (shared/answer-binding.ts). A message that fails is never delivered to the app; it
+// raises a security alert instead.
+//
+// The device is asked to sign at login only a CCC login text naming the host of this endpoint
+// (shared/login-text.ts), and only once per connection. ws:// is refused except to this computer;
+// a profile may pin the server's TLS certificate.
 //
 // Transfers are special: the only way to send one is sendTransfer(), which requires the device's
 // confirmation signature, and a transfer whose answer was lost to a dropped connection is resent
 // with the same requestId after reconnecting, so it happens exactly once.
 import { EventEmitter } from 'node:events';
 import crypto from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
+import { bindingProblem, type AnswerBinding } from '../../shared/answer-binding';
+import { checkLoginText } from '../../shared/login-text';
+import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
 import { closeWebSocket } from '../../shared/ws-close';
 import { verifySignedData } from '../../shared/message-signature';
-import type { AccountData, BalanceData, Nonce, OpInput, SignedRecord, TransferData } from '../../shared/protocol';
+import type { AccountData, BalanceData, HistoryEndData, Nonce, OpInput, SignedRecord, TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
 import { groupThousands, parseWireAmount } from '../../shared/money';
 import { checkIban, formatIban } from '../../shared/iban';
@@ -35,8 +46,10 @@ export interface CccClientOptions {
   trustedAddress: string;
   /** The address whose key signs (the device's). */
   address: string;
-  /** Signs the login challenge (the device). */
+  /** Signs the login challenge (the device); called only with a login text checked for this endpoint. */
   signChallenge: (challenge: string) => Promise<string>;
+  /** SHA-256 fingerprint of the server's TLS certificate; when set, only that certificate is accepted. */
+  certificateSha256?: string;
   requestTimeoutMs?: number;
   /** Reconnect after an unexpected drop (default true). */
   reconnect?: boolean;
@@ -54,7 +67,10 @@ export interface SignedTransfer {
   confirmation: string;
 }
 
-type Frame = { msg: string; nonce?: Nonce; data: unknown; signed?: string };
+type Frame = { msg: string; nonce?: Nonce; data: unknown; signed?: string; bind?: unknown; bindSigned?: unknown };
+
+/** The message that answers each operation; every one of them carries a signed binding. */
+const ANSWER_MSG: Record<string, string> = { register: 'register', getinfo: 'account', setinfo: 'account', balance: 'balance', history: 'history', transfer: 'transfer', setpolicy: 'account' };
 type Pending = {
   op: string;
   resolve: (f: Frame) => void;
@@ -85,8 +101,14 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   private closedByUser = false;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** The nonce of the login text this connection signed: answers must be bound to it. */
+  private session: string | null = null;
+  /** The back office's time of the newest balance applied: an older one is refused. */
+  private lastBalanceAt = 0;
   /** Signature checks made on incoming messages and the time they took (read by the benchmark). */
   readonly verification = { count: 0, ms: 0 };
+  /** Security alerts raised for refused logins, misbound answers and certificate mismatches. */
+  securityAlerts = 0;
 
   constructor(private readonly opts: CccClientOptions) {
     super();
@@ -107,9 +129,16 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   private open(reconnect: boolean): Promise<void> {
     this.setState(reconnect ? 'reconnecting' : 'connecting');
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.opts.endpoint, { handshakeTimeout: 10_000, maxPayload: 64 * 1024 * 1024 });
+      const problem = endpointProblem(this.opts.endpoint);
+      if (problem) return reject(new ClientError('INSECURE_ENDPOINT', `${this.opts.endpoint} ${problem}`));
+      const pin = this.opts.certificateSha256 ? normaliseFingerprint(this.opts.certificateSha256) : null;
+      if (this.opts.certificateSha256 && !pin) return reject(new ClientError('INSECURE_ENDPOINT', 'the pinned certificate fingerprint is not a SHA-256 fingerprint'));
+      // With a pin, the pinned certificate replaces the CA check (self-signed servers); it is compared before any frame is read.
+      const ws = new WebSocket(this.opts.endpoint, { handshakeTimeout: 10_000, maxPayload: 64 * 1024 * 1024, ...(pin ? { rejectUnauthorized: false } : {}) });
       this.ws = ws;
+      this.session = null;
       let settled = false;
+      let challengeSeen = false;
       const fail = (e: Error) => {
         if (settled) return;
         settled = true;
@@ -119,6 +148,15 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         reject(e);
       };
       ws.on('error', (e) => fail(new ClientError('CONNECTION_FAILED', `cannot reach ${this.opts.endpoint}: ${e.message}`)));
+      if (pin) {
+        ws.on('upgrade', (res: IncomingMessage) => {
+          const presented = (res.socket as TLSSocket).getPeerCertificate?.()?.fingerprint256;
+          if (presented !== pin) {
+            this.alert('certificate-mismatch', 'connection', `The server presented a certificate that is not the pinned one (${presented ?? 'none'}); the connection was closed before anything was read or signed.`, '');
+            fail(new ClientError('CERTIFICATE_MISMATCH', `${this.opts.endpoint} presented a certificate other than the pinned one`));
+          }
+        });
+      }
       ws.on('close', () => {
         if (!settled) fail(new ClientError('CONNECTION_FAILED', `${this.opts.endpoint} closed the connection`));
         else this.onClose();
@@ -131,6 +169,19 @@ export class CccClient extends EventEmitter<CccClientEvents> {
           return this.alert('unexpected-message', '?', 'The server sent a frame that is not JSON; it was ignored.', raw.toString());
         }
         if (!settled && frame.msg === 'challenge') {
+          // One login signature per connection, only for a login text naming this endpoint's host.
+          if (challengeSeen) {
+            this.alert('login-refused', 'challenge', 'A second login challenge arrived on the same connection; it was not sent to the device.', raw.toString());
+            return;
+          }
+          challengeSeen = true;
+          const verdict = checkLoginText(frame.data, this.opts.endpoint, Date.now());
+          if (!verdict.ok) {
+            this.alert('login-refused', 'challenge', `Refused to log in: ${verdict.reason}.`, raw.toString());
+            fail(new ClientError('LOGIN_REFUSED', `Refused to log in: ${verdict.reason}.`));
+            return;
+          }
+          this.session = verdict.login.nonce;
           void this.authenticate(String(frame.data)).then(
             () => {
               settled = true;
@@ -205,9 +256,27 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw);
         return;
       }
+      if (frame.msg === 'transfer' && !this.concernsMe(frame.data as TransferData)) {
+        this.alert('misbound-answer', 'transfer', `Refused ${describeTransfer(frame.data)}: it is validly signed but concerns another account. Nothing was changed.`, raw);
+        const p = frame.nonce !== undefined ? this.pending.get(frame.nonce) : undefined;
+        if (p) this.settle(frame.nonce!, new ClientError('SECURITY', 'the server answered with another account’s transfer'));
+        return;
+      }
     }
     if (frame.nonce !== undefined && this.pending.has(frame.nonce)) {
       const p = this.pending.get(frame.nonce)!;
+      if (p.onMessage && frame.msg === 'transfer') {
+        p.onMessage(frame); // a replayed row; the closing message binds the whole replay
+        return;
+      }
+      if (frame.msg !== 'error' && p.op in ANSWER_MSG) {
+        const problem = this.answerProblem(p.op, frame);
+        if (problem) {
+          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem}. Nothing was changed.`, raw);
+          this.settle(frame.nonce, new ClientError('SECURITY', `the answer to ${p.op} was refused: ${problem}`));
+          return;
+        }
+      }
       if (p.onMessage && frame.msg !== 'error') {
         if (!p.onMessage(frame)) return; // more to come
       }
@@ -221,6 +290,24 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     if (frame.msg === 'error') return; // an error for a request we gave up on
   }
 
+  private concernsMe(t: TransferData): boolean {
+    return t.sender === this.opts.address || t.destination === this.opts.address;
+  }
+
+  /** Why an answer must not be applied: the wrong message, or a binding that is not for this account, request and connection. */
+  private answerProblem(op: string, frame: Frame): string | null {
+    const expected = ANSWER_MSG[op];
+    if (expected && frame.msg !== expected) return `a ${frame.msg} message is not an answer to ${op}`;
+    if (!this.session) return 'the connection is not authenticated';
+    const problem = bindingProblem(
+      frame,
+      { account: this.opts.address, msg: frame.msg, nonce: frame.nonce ?? null, session: this.session, notBefore: frame.msg === 'balance' ? this.lastBalanceAt : undefined },
+      this.opts.trustedAddress,
+    );
+    if (!problem && frame.msg === 'balance') this.lastBalanceAt = (frame.bind as AnswerBinding).at;
+    return problem;
+  }
+
   private settle(nonce: Nonce, result: Frame | Error): void {
     const p = this.pending.get(nonce);
     if (!p) return;
@@ -231,6 +318,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   }
 
   private alert(kind: SecurityAlert['kind'], msg: string, summary: string, raw: string): void {
+    if (kind === 'login-refused' || kind === 'misbound-answer' || kind === 'certificate-mismatch') this.securityAlerts++;
     this.emit('alert', { id: crypto.randomUUID(), time: Date.now(), kind, msg, summary, raw: raw.slice(0, 4096) });
   }
 
@@ -271,6 +359,11 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     return this.expect('setinfo', p, 'account');
   }
 
+  /** Extension: switch the account's device-confirmation policy; `confirmation` signs policyText(...). */
+  setPolicy(p: OpInput['setpolicy']): Promise<AccountData> {
+    return this.expect('setpolicy', p, 'account');
+  }
+
   async balance(currency?: string): Promise<BalanceData> {
     const data = await this.expect<BalanceData>('balance', currency ? { currency } : undefined, 'balance');
     for (const [cur, amount] of Object.entries(data)) {
@@ -285,11 +378,15 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     const queue: SignedRecord<TransferData>[] = [];
     let wake: (() => void) | null = null;
     let finished: { count: number } | Error | null = null;
+    const digest = crypto.createHash('sha256');
+    let rows = 0;
     const done = this.request(
       'history',
       params && Object.keys(params).length ? params : undefined,
       (f) => {
         if (f.msg === 'transfer') {
+          digest.update(`${f.signed}\n`);
+          rows++;
           queue.push({ data: f.data as TransferData, signed: f.signed! });
           wake?.();
           return false;
@@ -299,7 +396,12 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       0, // a long replay may take a while; the connection's liveness is the limit
     ).then(
       (f) => {
-        finished = f.data as { count: number };
+        // The closing message is bound to this request; its digest proves the replay arrived whole.
+        const end = f.data as HistoryEndData;
+        if (end.count !== rows || end.digest !== digest.digest('hex')) {
+          this.alert('misbound-answer', 'history', `Refused a history replay: the back office sent ${end.count} rows but ${rows} arrived, or they were altered on the way. Nothing was changed.`, JSON.stringify(f.data));
+          finished = new ClientError('SECURITY', 'the history replay did not arrive whole');
+        } else finished = end;
         wake?.();
       },
       (e: Error) => {
@@ -308,6 +410,8 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       },
     );
     for (;;) {
+      // Rows are applied as they arrive (each is verified and concerns this account); a replay that
+      // did not arrive whole fails at its end, so the caller knows its view may be incomplete.
       while (queue.length) yield queue.shift()!;
       if (finished) break;
       await new Promise<void>((r) => (wake = r));
@@ -340,8 +444,13 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     this.request('transfer', params, undefined, 0).then(
       (f) => {
         this.inflightTransfers.delete(requestId);
-        if (f.msg === 'transfer') entry.resolve({ data: f.data as TransferData, signed: f.signed! });
-        else entry.reject(new ClientError('UNEXPECTED', `expected transfer, got ${f.msg}`));
+        const mismatch = transferMismatch(f.data as TransferData, transfer, this.opts.address);
+        if (mismatch) {
+          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch}. Check the history before doing anything else.`, JSON.stringify(f.data));
+          entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch})`));
+          return;
+        }
+        entry.resolve({ data: f.data as TransferData, signed: f.signed! });
       },
       (e: ClientError) => {
         if (e.code === 'DISCONNECTED') return; // resent on reconnect
@@ -375,6 +484,15 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (!(await closeWebSocket(this.ws))) this.setState('offline');
   }
+}
+
+/** How a transfer answer differs from the transfer that was confirmed and sent, or null. */
+function transferMismatch(d: TransferData, sent: SignedTransfer, me: string): string | null {
+  if (d.sender !== me) return 'it was sent by another account';
+  if (d.destination !== sent.destination) return `its destination is ${d.destination}, not ${sent.destination}`;
+  if (d.currency !== sent.currency || d.amount !== sent.amount) return `it is for ${d.amount} ${d.currency}, not ${sent.amount} ${sent.currency}`;
+  if ((d.reference ?? undefined) !== (sent.reference ?? undefined)) return 'its reference differs';
+  return null;
 }
 
 function toClientError(data: unknown): ClientError {

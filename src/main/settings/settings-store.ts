@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Profile, ProfileInput } from '../../shared/app-api';
 import { parseBitcoinAddress } from '../../shared/bitcoin-address';
 import { checkDerivationPath } from '../device/signer';
+import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
 
 export class SettingsError extends Error {
   constructor(
@@ -23,7 +24,15 @@ export const ProfileSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9-]{1,40}$/),
     name: z.string().trim().min(1).max(60),
-    endpoint: z.string().url().refine((u) => /^wss?:\/\//.test(u), 'must be a ws:// or wss:// URL'),
+    endpoint: z.string().url().superRefine((u, ctx) => {
+      const problem = endpointProblem(u);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    /** SHA-256 fingerprint of the server's TLS certificate; when set, only that certificate is accepted. */
+    certificateSha256: z
+      .string()
+      .transform((s, ctx) => normaliseFingerprint(s) ?? (ctx.addIssue({ code: 'custom', message: 'must be a SHA-256 fingerprint: 64 hex digits, colons allowed' }), z.NEVER))
+      .optional(),
     trustedAddress: z.string(),
     transport: z.enum(['virtual', 'usb', 'speculos']),
     speculosPort: z.number().int().min(1).max(65535).optional(),

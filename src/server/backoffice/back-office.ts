@@ -13,8 +13,9 @@ import { formatAmount, parseAmount } from '../../shared/money';
 import { checkIban, looksLikeIban } from '../../shared/iban';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { canonicalJson } from '../../shared/canonical-json';
-import { confirmationText } from '../../shared/confirmation';
+import { confirmationText, ConfirmationTextError, policyText } from '../../shared/confirmation';
 import { signData, verifyMessageSignature } from '../../shared/message-signature';
+import { signBinding, type AnswerBinding } from '../../shared/answer-binding';
 import { composeIBAN } from 'ibantools';
 import { describeIssues, PARAM_SCHEMAS, type AccountData, type BalanceData, type OpParams, type TransferData } from '../../shared/protocol';
 import { CLEARING_OWNER, Ledger, type AccountRow, type TransferRow } from './ledger';
@@ -92,9 +93,21 @@ export class BackOffice implements BackOfficePort {
   execute(req: OpRequest, emit: (m: OutboundMessage) => void): Promise<OpOutcome> {
     if (this.closed) return Promise.reject(new Error('back office closed'));
     return this.enqueue(() => this.perform(req)).then((r) => {
-      for (const m of r.messages) emit(m);
+      for (const m of r.messages) emit(this.bindAnswer(req, m));
       return r.outcome;
     });
+  }
+
+  /**
+   * Adds the signed binding to an answer (see shared/answer-binding.ts): which account, message type,
+   * op nonce and connection it answers. Replayed history rows are not bound one by one (they are the
+   * same signed messages for everyone); the closing `history` message binds the whole replay by digest.
+   */
+  private bindAnswer(req: OpRequest, m: OutboundMessage): OutboundMessage {
+    if (m.msg === 'transfer' && req.op !== 'transfer') return m;
+    if (m.msg === 'error' || req.session === undefined) return m;
+    const bind: AnswerBinding = { account: req.account, msg: m.msg, nonce: req.nonce ?? null, session: req.session, at: this.now() };
+    return { ...m, bind: JSON.stringify(bind), bindSigned: signBinding(bind, JSON.parse(m.data), this.key.privateKey) };
   }
 
   async admin(cmd: AdminCommand): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorData }> {
@@ -185,7 +198,7 @@ export class BackOffice implements BackOfficePort {
       case 'register':
         return this.register(account, params as OpParams['register']);
       case 'getinfo':
-        return this.answer({ msg: 'account', data: JSON.stringify(accountData(this.requireAccount(account))) });
+        return this.answer(this.accountMessage('account', account));
       case 'setinfo':
         return this.setinfo(account, params as OpParams['setinfo']);
       case 'balance':
@@ -194,6 +207,8 @@ export class BackOffice implements BackOfficePort {
         return this.history(account, params as OpParams['history']);
       case 'transfer':
         return this.transfer(req.ref, account, params as OpParams['transfer']);
+      case 'setpolicy':
+        return this.setpolicy(account, params as OpParams['setpolicy']);
     }
   }
 
@@ -210,7 +225,29 @@ export class BackOffice implements BackOfficePort {
   private register(address: string, p: OpParams['register']): JobResult {
     if (this.ledger.account(address)) throw new ApiError('ALREADY_REGISTERED');
     this.ledger.register(address, p, this.now());
-    return this.answer({ msg: 'register', data: JSON.stringify(accountData(this.requireAccount(address))) });
+    return this.answer(this.accountMessage('register', address));
+  }
+
+  private accountMessage(msg: 'account' | 'register', address: string): OutboundMessage {
+    return { msg, data: JSON.stringify(accountData(this.requireAccount(address), this.rules.requireConfirmation)) };
+  }
+
+  /** Extension: the account switches its device-confirmation policy, confirmed on its device. */
+  private setpolicy(address: string, p: OpParams['setpolicy']): JobResult {
+    this.requireAccount(address);
+    const paramsHash = sha256(canonicalJson({ op: 'setpolicy', requireConfirmation: p.requireConfirmation }));
+    const prior = this.ledger.request(address, p.requestId);
+    if (prior) {
+      if (prior.params_hash !== paramsHash) throw new ApiError('IDEMPOTENCY_CONFLICT', `requestId ${p.requestId} was already used for another request`);
+      // A retry (or a replay of an old request): answered, never applied again.
+      return this.answer(this.accountMessage('account', address));
+    }
+    const text = policyText({ account: address, requireConfirmation: p.requireConfirmation, requestId: p.requestId, server: this.address });
+    if (!verifyMessageSignature(text, address, p.confirmation)) throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${address} of: ${text}`);
+    const now = this.now();
+    this.ledger.setConfirmationPolicy(address, p.requireConfirmation, now);
+    this.ledger.saveRequest(address, p.requestId, paramsHash, {}, now);
+    return this.answer(this.accountMessage('account', address));
   }
 
   private setinfo(address: string, p: OpParams['setinfo']): JobResult {
@@ -221,7 +258,7 @@ export class BackOffice implements BackOfficePort {
       { email: p.email, postal_address: p.address, phone: p.phone, country: p.country, currency: p.currency, verified: countryChanged ? 0 : undefined },
       this.now(),
     );
-    return this.answer({ msg: 'account', data: JSON.stringify(accountData(this.requireAccount(address))) });
+    return this.answer(this.accountMessage('account', address));
   }
 
   private balanceMessage(account: AccountRow, only?: CurrencyCode): OutboundMessage {
@@ -240,8 +277,13 @@ export class BackOffice implements BackOfficePort {
   private history(address: string, p: OpParams['history']): JobResult {
     this.requireAccount(address);
     const messages: OutboundMessage[] = [];
-    for (const row of this.ledger.iterateHistory(address, p)) messages.push(this.transferMessage(row));
-    messages.push({ msg: 'history', data: JSON.stringify({ count: messages.length }) });
+    const digest = crypto.createHash('sha256');
+    for (const row of this.ledger.iterateHistory(address, p)) {
+      const m = this.transferMessage(row);
+      digest.update(`${m.signed}\n`);
+      messages.push(m);
+    }
+    messages.push(historyEnd(messages.length, digest.digest('hex')));
     return this.answer(...messages);
   }
 
@@ -288,12 +330,19 @@ export class BackOffice implements BackOfficePort {
     }
     if (p.confirmation !== undefined) {
       if (!p.requestId) throw new ApiError('INVALID_PARAMS', 'confirmation requires a requestId (it is part of the confirmed text)');
-      const text = confirmationText({ amount: formatAmount(amount, p.currency), currency: p.currency, destination: dest.destination, requestId: p.requestId });
+      // Rebuilt from exactly what will be recorded: a confirmation covers every field the user decided.
+      let text: string;
+      try {
+        text = confirmationText({ amount: formatAmount(amount, p.currency), currency: p.currency, destination: dest.destination, reference: p.reference, requestId: p.requestId, server: this.address });
+      } catch (e) {
+        if (e instanceof ConfirmationTextError) throw new ApiError('CONFIRMATION_INVALID', e.message);
+        throw e;
+      }
       if (!verifyMessageSignature(text, sender, p.confirmation)) {
         throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${sender} of: ${text}`);
       }
-    } else if (this.rules.requireConfirmation) {
-      throw new ApiError('CONFIRMATION_REQUIRED');
+    } else if (this.rules.requireConfirmation || account.require_confirmation === 1n) {
+      throw new ApiError('CONFIRMATION_REQUIRED', this.rules.requireConfirmation ? undefined : 'This account requires a device confirmation signature on every transfer.');
     }
 
     const now = this.now();
@@ -431,7 +480,7 @@ export class BackOffice implements BackOfficePort {
         } else {
           this.ledger.updateAccount(cmd.address, { verified: 1 }, this.now());
         }
-        return this.answer({ msg: 'account', data: JSON.stringify(accountData(this.requireAccount(cmd.address))) });
+        return this.answer(this.accountMessage('account', cmd.address));
       }
       case 'deposit': {
         if (!isSupportedCurrency(cmd.currency)) throw new ApiError('UNSUPPORTED_CURRENCY', `${cmd.currency} is not supported`);
@@ -458,7 +507,13 @@ export class BackOffice implements BackOfficePort {
   }
 }
 
-export function accountData(a: AccountRow): AccountData {
+/** The closing message of a history replay: how many rows, and the digest of their signatures. */
+export function historyEnd(count: number, digest: string): OutboundMessage {
+  return { msg: 'history', data: JSON.stringify({ count, digest }) };
+}
+
+export function accountData(a: AccountRow, serverRequiresConfirmation: boolean): AccountData {
+  const byAccount = a.require_confirmation === 1n;
   return {
     name: a.name,
     email: a.email,
@@ -468,6 +523,7 @@ export function accountData(a: AccountRow): AccountData {
     currency: a.currency,
     isVerified: a.verified === 1n,
     iban: a.iban,
+    deviceConfirmation: { required: byAccount || serverRequiresConfirmation, byAccount, byServer: serverRequiresConfirmation },
   };
 }
 

@@ -39,6 +39,8 @@ export const SANDBOX_FAILING_IBAN = 'GB60BARC20000055779911';
 export function defaultRules(sandbox: boolean): Rules {
   const rules = RulesSchema.parse({});
   if (sandbox) {
+    // The sandbox shows the product as it should be used: no transfer without the device.
+    rules.requireConfirmation = true;
     rules.rails.settleDelayMs = 1500;
     rules.rails.failIbans = [SANDBOX_FAILING_IBAN];
   }

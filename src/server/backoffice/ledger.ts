@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS accounts (
   currency TEXT NOT NULL,
   verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
   iban TEXT UNIQUE,
+  require_confirmation INTEGER NOT NULL DEFAULT 0 CHECK (require_confirmation IN (0, 1)),
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
@@ -110,6 +111,8 @@ export interface AccountRow {
   currency: CurrencyCode;
   verified: bigint;
   iban: string | null;
+  /** The account's own policy: every transfer needs a device confirmation (set by a device-signed request). */
+  require_confirmation: bigint;
 }
 
 export type TransferKind = 'internal' | 'iban_out' | 'iban_in';
@@ -141,6 +144,14 @@ export type HistoryFilter = { limit?: number; sinceTransaction?: number; sinceTi
 /** Statuses a customer sees in history; NEW and rejected transfers never moved money. */
 const VISIBLE = `status IN ('complete', 'pending', 'failed')`;
 
+/** Columns added after a ledger file was first created (ledgers written by older versions are upgraded in place). */
+function migrate(db: Database.Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(accounts)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('require_confirmation')) {
+    db.exec('ALTER TABLE accounts ADD COLUMN require_confirmation INTEGER NOT NULL DEFAULT 0 CHECK (require_confirmation IN (0, 1))');
+  }
+}
+
 export class Ledger {
   readonly db: Database.Database;
   private readonly stmt;
@@ -153,6 +164,7 @@ export class Ledger {
     this.db.pragma('busy_timeout = 5000');
     this.db.defaultSafeIntegers(true);
     this.db.exec(SCHEMA);
+    migrate(this.db);
     const db = this.db;
     this.stmt = {
       account: db.prepare('SELECT * FROM accounts WHERE address = ?'),
@@ -203,6 +215,10 @@ export class Ledger {
     if (cols.length === 0) return;
     const set = cols.map(([k]) => `${k} = @${k}`).join(', ');
     this.db.prepare(`UPDATE accounts SET ${set}, updated_at = @now WHERE address = @address`).run({ ...Object.fromEntries(cols), now, address });
+  }
+
+  setConfirmationPolicy(address: string, required: boolean, now: number): void {
+    this.db.prepare('UPDATE accounts SET require_confirmation = ?, updated_at = ? WHERE address = ?').run(required ? 1 : 0, now, address);
   }
 
   setIban(address: string, iban: string, now: number): void {

@@ -66,7 +66,7 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
       if (frame.t === 'op' && role === 'gateway' && typeof frame.ref === 'string' && typeof frame.account === 'string') {
         const ref = frame.ref;
         backOffice
-          .execute({ ref, account: frame.account, op: frame.op, params: frame.params as never }, (message) => send(ws, { t: 'msg', ref, message }))
+          .execute({ ref, account: frame.account, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }))
           .then(
             (outcome) => send(ws, { t: 'end', ref, outcome }),
             () => send(ws, { t: 'end', ref, outcome: { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The back office is shutting down; the operation was not performed.' } } }),

@@ -4,8 +4,10 @@
 // operation is passed to the back office; its notifications are routed to every session of the
 // addressed account.
 import crypto from 'node:crypto';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { endpointHost, loginText } from '../../shared/login-text';
 import type { BackOfficePort, Notification, OutboundMessage } from '../contract';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
@@ -34,6 +36,10 @@ export interface GatewayOptions {
   rateLimit?: { perSecond: number; burst: number };
   heartbeatMs?: number;
   maxFrameBytes?: number;
+  /** The URL customers connect to (e.g. behind a TLS reverse proxy); its host is named in every login challenge. Default: this gateway's own URL. */
+  publicUrl?: string;
+  /** Serve TLS (wss://) with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface Gateway {
@@ -46,6 +52,9 @@ export interface Gateway {
 interface Session {
   ws: WebSocket;
   challenge: string | null;
+  /** The nonce inside the current challenge; once authenticated, the session's identity in signed answers. */
+  challengeNonce: string | null;
+  session: string | null;
   challengeAt: number;
   address: string | null;
   failures: number;
@@ -56,8 +65,8 @@ interface Session {
 }
 
 /** Builds a frame around `data`, which is already JSON text (signed data stays byte-for-byte canonical). */
-export function frame(msg: string, nonce: Nonce | undefined, dataJson: string, signed?: string): string {
-  return `{"msg":${JSON.stringify(msg)}${nonce !== undefined ? `,"nonce":${JSON.stringify(nonce)}` : ''},"data":${dataJson}${signed !== undefined ? `,"signed":${JSON.stringify(signed)}` : ''}}`;
+export function frame(msg: string, nonce: Nonce | undefined, dataJson: string, signed?: string, bind?: { json: string; signed: string }): string {
+  return `{"msg":${JSON.stringify(msg)}${nonce !== undefined ? `,"nonce":${JSON.stringify(nonce)}` : ''},"data":${dataJson}${signed !== undefined ? `,"signed":${JSON.stringify(signed)}` : ''}${bind ? `,"bind":${bind.json},"bindSigned":${JSON.stringify(bind.signed)}` : ''}}`;
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
@@ -71,23 +80,34 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let counter = 0;
 
   // Oversized frames up to 1 MiB get a FRAME_TOO_LARGE error; beyond that ws closes the connection (1009).
-  const wss = new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload: Math.max(1024 * 1024, maxFrame) });
+  const maxPayload = Math.max(1024 * 1024, maxFrame);
+  const tlsServer = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }) : null;
+  const wss = tlsServer ? new WebSocketServer({ server: tlsServer, maxPayload }) : new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload });
   await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
+    const target = tlsServer ?? wss;
+    target.once('listening', resolve);
+    target.once('error', reject);
+    tlsServer?.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   });
+  const { port } = (tlsServer ?? wss).address() as AddressInfo;
+  const host = opts.host ?? '127.0.0.1';
+  const url = `${tlsServer ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const publicHost = endpointHost(opts.publicUrl ?? url);
   const byAccount = new Map<string, Set<Session>>();
   const sessions = new Map<WebSocket, Session>();
 
   const send = (s: Session, text: string) => {
     if (s.ws.readyState === s.ws.OPEN) s.ws.send(text);
   };
-  const sendMessage = (s: Session, m: OutboundMessage, nonce?: Nonce) => send(s, frame(m.msg, nonce, m.data, m.signed));
+  const sendMessage = (s: Session, m: OutboundMessage, nonce?: Nonce) => send(s, frame(m.msg, nonce, m.data, m.signed, m.bind && m.bindSigned ? { json: m.bind, signed: m.bindSigned } : undefined));
   const sendError = (s: Session, code: ErrorCode, nonce?: Nonce, message?: string) =>
     send(s, frame('error', nonce, JSON.stringify({ code, message: message ?? ERROR_CODES[code] })));
   const newChallenge = (s: Session) => {
-    s.challenge = crypto.randomBytes(16).toString('hex');
+    // A login text naming this server's public host (shared/login-text.ts): the app signs it only
+    // for the host it connects to, so a relay cannot pass it on.
+    s.challengeNonce = crypto.randomBytes(16).toString('hex');
     s.challengeAt = Date.now();
+    s.challenge = loginText({ host: publicHost, nonce: s.challengeNonce, issuedAt: s.challengeAt });
     send(s, frame('challenge', undefined, JSON.stringify(s.challenge)));
   };
 
@@ -118,6 +138,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const valid = parsed !== null && parsed.network === network;
     if (valid && verifyMessageSignature(s.challenge, p.data.key, p.data.signature)) {
       s.challenge = null; // single use
+      s.session = s.challengeNonce;
       s.address = p.data.key;
       s.failures = 0;
       let set = byAccount.get(s.address);
@@ -165,7 +186,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const ref = `${gatewayId}:${++counter}`;
     s.inFlight.add(ref);
     backOffice
-      .execute({ ref, account: s.address, op: env.op, params: p.data as never }, (m) => sendMessage(s, m, nonce))
+      .execute({ ref, account: s.address, op: env.op, params: p.data as never, nonce: nonce ?? null, session: s.session ?? undefined }, (m) => sendMessage(s, m, nonce))
       .then(
         (outcome) => {
           if (!outcome.ok) sendError(s, outcome.error.code, nonce, outcome.error.message);
@@ -176,7 +197,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 
   wss.on('connection', (ws) => {
-    const s: Session = { ws, challenge: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set() };
+    const s: Session = { ws, challenge: null, challengeNonce: null, session: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set() };
     sessions.set(ws, s);
     ws.on('pong', () => (s.alive = true));
     ws.on('message', (raw, isBinary) => {
@@ -212,10 +233,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }, opts.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
-  const { port } = wss.address() as AddressInfo;
-  const host = opts.host ?? '127.0.0.1';
   return {
-    url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     sessionCount: () => wss.clients.size,
     close: () =>
@@ -223,7 +242,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         clearInterval(heartbeat);
         unsubscribe();
         for (const ws of wss.clients) ws.terminate();
-        wss.close(() => resolve());
+        wss.close(() => (tlsServer ? tlsServer.close(() => resolve()) : resolve()));
       }),
   };
 }

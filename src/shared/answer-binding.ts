@@ -1,0 +1,59 @@
+// What a signed answer is for. The spec's `signed` covers only `data`, so a validly signed
+// `balance` of one account could be replayed as the answer to another account's request (or an
+// old `transfer` as the answer to a new transfer op). Every answer the back office sends to an
+// operation therefore carries, BESIDE the spec's fields (whose shapes stay as the spec gives them):
+//
+//   "bind": {"account", "msg", "nonce", "session", "at"}   what the answer is for
+//   "bindSigned": signature by the back-office key of canonicalJson({"bind": bind, "data": data})
+//
+// `session` is the nonce of the login challenge this connection signed, so an answer can only be
+// applied on the connection that asked for it; `nonce` is the op's nonce; `at` the back office's
+// clock (ms), so the app can refuse an answer older than what it already has.
+import { canonicalJson } from './canonical-json';
+import { signMessage, verifyMessageSignature } from './message-signature';
+import type { Nonce } from './protocol';
+
+export interface AnswerBinding {
+  account: string;
+  msg: string;
+  nonce: Nonce | null;
+  session: string;
+  at: number;
+}
+
+function bindingText(bind: AnswerBinding, data: unknown): string {
+  return canonicalJson({ bind, data });
+}
+
+export function signBinding(bind: AnswerBinding, data: unknown, privateKey: Uint8Array): string {
+  return signMessage(bindingText(bind, data), privateKey);
+}
+
+export interface BindingExpectation {
+  account: string;
+  msg: string;
+  nonce: Nonce | null;
+  session: string;
+  /** The answer must not be older than this (back-office ms). */
+  notBefore?: number;
+}
+
+/** Why an answer's binding is not acceptable, or null when it is genuine and for this request. */
+export function bindingProblem(frame: { data: unknown; bind?: unknown; bindSigned?: unknown }, expected: BindingExpectation, trustedAddress: string): string | null {
+  const b = frame.bind as Partial<AnswerBinding> | undefined;
+  if (!b || typeof b !== 'object' || typeof frame.bindSigned !== 'string') return 'it does not say which request it answers (no signed binding)';
+  let text: string;
+  try {
+    text = bindingText(b as AnswerBinding, frame.data);
+  } catch {
+    return 'its binding is malformed';
+  }
+  if (!verifyMessageSignature(text, trustedAddress, frame.bindSigned)) return 'its binding is not signed by the back office';
+  if (b.account !== expected.account) return `it is for account ${String(b.account)}, not ${expected.account}`;
+  if (b.msg !== expected.msg) return `it is a ${String(b.msg)} answer, not a ${expected.msg}`;
+  if ((b.nonce ?? null) !== expected.nonce) return 'it answers another request';
+  if (b.session !== expected.session) return 'it was issued for another connection';
+  if (typeof b.at !== 'number' || !Number.isSafeInteger(b.at)) return 'its time is malformed';
+  if (expected.notBefore !== undefined && b.at < expected.notBefore) return 'it is older than what the app already has';
+  return null;
+}

@@ -1,0 +1,32 @@
+// Which server URLs the app may connect to. Plain ws:// carries the session (and the answers the
+// app trusts) in the clear, so it is allowed only to this machine (the sandbox, a local tunnel);
+// everything else must be wss://. A profile may also pin the server certificate's SHA-256
+// fingerprint, for servers with a self-signed or private-CA certificate.
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return LOOPBACK_HOSTS.has(h) || /^127(\.[0-9]{1,3}){3}$/.test(h);
+}
+
+/** Why the app must not connect to this URL, or null when it may. */
+export function endpointProblem(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  if (u.protocol === 'wss:') return null;
+  if (u.protocol !== 'ws:') return 'must be a wss:// URL (or ws:// to this computer)';
+  if (!isLoopbackHost(u.hostname)) return 'must use wss:// (TLS): plain ws:// is only allowed to this computer (localhost, 127.0.0.1, [::1])';
+  return null;
+}
+
+/** A SHA-256 certificate fingerprint as 32 colon-separated upper-case hex pairs (the form Node and browsers print). */
+export function normaliseFingerprint(text: string): string | null {
+  const hex = text.replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) return null;
+  return hex.match(/../g)!.join(':');
+}
