@@ -117,6 +117,10 @@ export interface AppSnapshot {
   balances: BalanceRow[];
   /** The initial history replay has completed (the renderer fetches getTransactions then). */
   historyLoaded: boolean;
+  /** Every row is verified. False while a locally cached history is checked after its newest page was shown (fetch again when it turns true). */
+  historyComplete: boolean;
+  /** Progress of that check. */
+  historyCheck: { checked: number; total: number } | null;
   alerts: SecurityAlert[];
   device: DeviceStatus;
   lastError: { code: string; message: string } | null;

@@ -36,6 +36,7 @@ import { DeviceError, describeDeviceError } from '../device/errors';
 import { createTransportOpener, watchUsbDevices } from '../device/transports';
 import { SimulatedLedger, virtualDeviceAllowed } from '../device/simulated-device';
 import { TransferTracker, TransferStateError } from './transfer-tracker';
+import { HistoryCache, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
 import { IdleLock } from './idle-lock';
 import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
 import { verifyMessageSignature } from '../../shared/message-signature';
@@ -68,6 +69,8 @@ export interface AppCoreOptions {
   client?: { requestTimeoutMs?: number; backoff?: { initialMs?: number; maxMs?: number } };
   /** Lock after this long without input (default 10 minutes; 0 = never). */
   idleLockMs?: number;
+  /** How many of the newest cached history rows are verified before the history is shown (default 500). */
+  historyFirstPage?: number;
 }
 
 /** How long the sandbox's "slow" virtual user takes to press the buttons. */
@@ -84,6 +87,10 @@ export class AppCore implements TreasuryBridge {
   private view: AccountView | null = null;
   private account: AccountData | null | undefined = undefined;
   private historyLoaded = false;
+  /** Every row of the history is verified (a cached history is checked after its newest page is shown). */
+  private historyComplete = false;
+  private historyCheck: { checked: number; total: number } | null = null;
+  private cache: HistoryCache | null = null;
   private alerts: SecurityAlert[] = [];
   private loginStep: LoginStep | null = null;
   private device: DeviceStatus = { state: 'disconnected' };
@@ -132,6 +139,8 @@ export class AppCore implements TreasuryBridge {
       account: locked ? undefined : this.account,
       balances: locked ? [] : (this.view?.balanceRows() ?? []),
       historyLoaded: locked ? false : this.historyLoaded,
+      historyComplete: locked ? false : this.historyComplete,
+      historyCheck: this.historyCheck,
       alerts: locked ? [] : [...this.alerts],
       device: this.deviceAwaiting ?? this.device,
       lastError: this.lastError,
@@ -394,17 +403,114 @@ export class AppCore implements TreasuryBridge {
     this.changed();
   }
 
-  /** Initial load: the whole history. After a reconnect: since the last seen txid (and any still-pending payout). */
+  /**
+   * Initial load: from the local cache when there is one (its newest page verified and shown at once,
+   * then only what is new fetched), else the whole history. After a reconnect: since the last seen txid
+   * (and any still-pending payout).
+   */
   private async fillHistory(initial: boolean): Promise<void> {
     const client = this.requireClient();
     const view = this.view!;
+    if (initial && this.profile) {
+      this.cache = new HistoryCache(this.opts.dataDir, { profileId: this.profile.id, address: view.address, trustedAddress: this.profile.trustedAddress });
+      if (await this.startFromCache(this.cache)) return;
+    }
     const from = initial ? null : view.gapFillFrom(view.lastTxid ?? this.settings.lastSeen(this.profile!.id, view.address));
     // The initial load is fetched by the renderer in one go (getTransactions); only a gap fill emits per row.
     for await (const t of client.history(from === null ? undefined : { sinceTransaction: from })) this.applyTransfer(t, false, !initial);
     this.persistLastSeen();
     if (initial) {
       this.historyLoaded = true;
+      this.historyComplete = true;
+      this.saveCache();
       this.changed();
+    }
+  }
+
+  /** Shows the cached history's newest page (verified) and what is new since; the rest is checked in the background. */
+  private async startFromCache(cache: HistoryCache): Promise<boolean> {
+    const client = this.requireClient();
+    const view = this.view!;
+    const profile = this.profile!;
+    const cached = cache.load();
+    if (!cached?.length) return false;
+    const page = this.opts.historyFirstPage ?? 500;
+    const first = cached.slice(-page);
+    if (!verifyRecords(first, profile.trustedAddress, view.address)) {
+      cache.discard();
+      return false;
+    }
+    for (const r of first) this.applyTransfer(r, false, false);
+    // Fetch from the newest cached row, or from the oldest one still pending (its settlement may be new).
+    let from = cached[cached.length - 1].data.txid;
+    for (const r of cached) if (r.data.status === 'pending' && r.data.txid < from) from = r.data.txid;
+    for await (const t of client.history({ sinceTransaction: from })) this.applyTransfer(t, false, false);
+    this.persistLastSeen();
+    this.historyLoaded = true;
+    this.historyComplete = false;
+    const rest = cached.slice(0, Math.max(0, cached.length - page));
+    this.historyCheck = { checked: first.length, total: cached.length };
+    this.changed();
+    void this.checkRestOfCache(rest, cached.length, view);
+    return true;
+  }
+
+  /** Verifies the rest of the cache in slices; a row that fails, or a total that does not match the signed balance, rebuilds from the server. */
+  private async checkRestOfCache(rest: SignedRecord<TransferData>[], total: number, view: AccountView): Promise<void> {
+    const profile = this.profile!;
+    const gone = () => this.view !== view;
+    const firstChecked = this.historyCheck?.checked ?? 0;
+    let lastReport = 0;
+    const ok = await verifyInSlices(
+      rest,
+      profile.trustedAddress,
+      view.address,
+      (slice, checked) => {
+        for (const r of slice) this.applyTransfer(r, false, false);
+        this.historyCheck = { checked: firstChecked + checked, total };
+        if (checked - lastReport >= 10_000) {
+          lastReport = checked;
+          this.changed();
+        }
+      },
+      gone,
+    );
+    if (gone()) return;
+    try {
+      if (!ok || !(await this.historyAddsUp())) await this.rebuildHistory();
+    } catch (e) {
+      this.lastError = { code: (e as ClientError).code ?? 'UNKNOWN', message: plainWords((e as ClientError).code ?? 'UNKNOWN', (e as Error).message) };
+    }
+    if (gone()) return;
+    this.historyComplete = true;
+    this.historyCheck = null;
+    this.saveCache();
+    this.changed();
+  }
+
+  /** The history reconciles with the signed balance (asked again once, in case money moved meanwhile). */
+  private async historyAddsUp(): Promise<boolean> {
+    const view = this.view!;
+    if (unreconciled(view.rows(), view.balanceRows()).length === 0) return true;
+    await this.refreshBalances();
+    return unreconciled(view.rows(), view.balanceRows()).length === 0;
+  }
+
+  /** The local copy failed its check: replay the whole history from the server (every row verified by the client). */
+  private async rebuildHistory(): Promise<void> {
+    this.cache?.discard();
+    const client = this.requireClient();
+    for await (const t of client.history()) this.applyTransfer(t, false, false);
+    this.persistLastSeen();
+    await this.refreshBalances();
+  }
+
+  private saveCache(): void {
+    if (!this.cache || !this.view) return;
+    try {
+      this.cache.write(this.view.signedRecords());
+    } catch {
+      // A cache that cannot be written is only a slower next start.
     }
   }
 
@@ -424,6 +530,7 @@ export class AppCore implements TreasuryBridge {
     if (!view || !view.concerns(t.data)) return null; // CccClient already refused and alerted; never throw here
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
+    if (this.historyComplete) this.cache?.append(t);
     this.transfer.txUpdated(row);
     if (emit && !this.idle.locked) this.emit({ type: 'transaction', tx: row, live });
     if (live && change === 'new' && row.direction === 'in') {
@@ -456,6 +563,7 @@ export class AppCore implements TreasuryBridge {
   }
 
   async logout(): Promise<void> {
+    if (this.historyComplete) this.saveCache(); // one compact file for the next start
     const client = this.client;
     this.client = null;
     await client?.close();
@@ -466,6 +574,9 @@ export class AppCore implements TreasuryBridge {
     this.view = null;
     this.account = undefined;
     this.historyLoaded = false;
+    this.historyComplete = false;
+    this.historyCheck = null;
+    this.cache = null;
     this.loginStep = null;
     this.alerts = [];
     this.lastError = null;
@@ -498,6 +609,11 @@ export class AppCore implements TreasuryBridge {
     const account = await this.call(() => this.requireClient().register(parsed.data));
     this.account = account;
     this.historyLoaded = true; // a new account has no history
+    this.historyComplete = true;
+    if (this.profile) {
+      this.cache = new HistoryCache(this.opts.dataDir, { profileId: this.profile.id, address: this.view!.address, trustedAddress: this.profile.trustedAddress });
+      this.saveCache();
+    }
     this.view!.preferred = account.currency;
     await this.refreshBalances();
     await this.protectAccount();

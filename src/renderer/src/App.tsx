@@ -69,12 +69,15 @@ function useTransactions(snap: AppSnapshot | null) {
     [flush],
   );
   // Fetch the whole list once the initial replay is complete (and again after a re-login or an unlock).
-  const loaded = snap?.address && snap.account && snap.historyLoaded && !snap.locked ? `${snap.address}` : null;
+  // A cached history shows its verified newest rows first; the whole list is fetched again once every row is checked.
+  const loaded = snap?.address && snap.account && snap.historyLoaded && !snap.locked ? `${snap.address} ${snap.historyComplete ? 'complete' : 'partial'}` : null;
   useEffect(() => {
-    byId.current = new Map();
-    setRows([]);
-    setFetched(false);
-    if (!loaded) return;
+    if (!loaded) {
+      byId.current = new Map();
+      setRows([]);
+      setFetched(false);
+      return;
+    }
     void treasury.getTransactions().then((all) => {
       for (const t of all) byId.current.set(t.txid, t);
       flush();
@@ -182,7 +185,7 @@ export function App() {
   ) : screen === 'dashboard' ? (
     <Dashboard snap={snap} rows={rows} rowsLoading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} onNavigate={setScreen} />
   ) : screen === 'history' ? (
-    <HistoryScreen rows={rows} loading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} />
+    <HistoryScreen rows={rows} loading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} check={snap.historyComplete ? null : snap.historyCheck} />
   ) : screen === 'transfer' ? (
     <TransferScreen snap={snap} rows={rows} />
   ) : screen === 'account' ? (

@@ -136,7 +136,7 @@ const NARROW: Column[] = [
   { id: 'verified', header: '✓', width: '32px', cell: verifiedCell },
 ];
 
-export function HistoryScreen({ rows, loading = false }: { rows: TxRow[]; loading?: boolean }) {
+export function HistoryScreen({ rows, loading = false, check = null }: { rows: TxRow[]; loading?: boolean; check?: { checked: number; total: number } | null }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [currency, setCurrency] = useState('');
@@ -205,7 +205,11 @@ export function HistoryScreen({ rows, loading = false }: { rows: TxRow[]; loadin
       <div className="page-head">
         <h1>History</h1>
         <span className="muted" data-testid="history-count">
-          {loading ? 'Loading and verifying history…' : `${sorted.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} transactions`}
+          {loading
+            ? 'Loading and verifying history…'
+            : check
+              ? `Newest ${rows.length.toLocaleString('en-US')} shown · checking your saved history (${check.checked.toLocaleString('en-US')} of ${check.total.toLocaleString('en-US')} verified)…`
+              : `${sorted.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} transactions`}
         </span>
       </div>
       <div className="filters" role="search">
