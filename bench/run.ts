@@ -9,6 +9,7 @@ const parts: { file: string; fn: string; title: string }[] = [
   { file: 'ledger.ts', fn: 'benchLedger', title: 'Back office ledger (no network)' },
   { file: 'server.ts', fn: 'benchServer', title: 'Server end to end over WebSocket' },
   { file: 'client.ts', fn: 'benchClient', title: 'App core: history replay and CSV export' },
+  { file: 'desk.ts', fn: 'benchDesk', title: 'The desk: start from the local history cache; search, filter and sort 100,000 rows' },
 ];
 
 const here = path.dirname(new URL(import.meta.url).pathname);

@@ -14,6 +14,7 @@ import { TransferBar } from './components/TransferBar';
 import { LockScreen } from './components/LockScreen';
 import { VirtualDevicePanel } from './components/VirtualDevicePanel';
 import { deviceLabel } from './device-label';
+import { warmKeys } from './history-index';
 import { displayAmount, shortId } from './format';
 import { formatIban } from '../../shared/iban';
 
@@ -84,6 +85,8 @@ function useTransactions(snap: AppSnapshot | null) {
       setFetched(true);
     });
   }, [loaded, flush]);
+  // Search keys for every row, computed while the app is idle so the first search is as quick as the next.
+  useEffect(() => warmKeys(rows), [rows]);
   return { rows, upsert, fetched };
 }
 
