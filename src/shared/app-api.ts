@@ -248,6 +248,9 @@ export interface TreasuryApi {
   unlock(): Promise<void>;
   /** The renderer reports user input so the idle timer restarts (throttled by the renderer). */
   reportActivity(): Promise<void>;
+  getPreferences(): Promise<DeskPreferences>;
+  /** Saves the desk's preferences (the idle lock applies at once). */
+  setPreferences(changes: Partial<DeskPreferences>): Promise<DeskPreferences>;
 
   exportStatement(options: StatementOptions): Promise<StatementResult>;
   dismissAlert(id: string): Promise<void>;
@@ -256,6 +259,11 @@ export interface TreasuryApi {
   getVirtualDevice(): Promise<VirtualDeviceSettings | null>;
   /** Flip the virtual Ledger's behaviour (approve / reject / locked, which app is open) to try every device state. */
   configureVirtualDevice(settings: Partial<VirtualDeviceSettings>): Promise<VirtualDeviceSettings>;
+}
+
+export interface DeskPreferences {
+  /** Lock after this many minutes without input; 0 = never. */
+  idleLockMinutes: number;
 }
 
 export interface VirtualDeviceSettings {
@@ -290,6 +298,8 @@ export const TREASURY_METHODS = [
   'lock',
   'unlock',
   'reportActivity',
+  'getPreferences',
+  'setPreferences',
   'exportStatement',
   'dismissAlert',
   'getVirtualDevice',

@@ -189,6 +189,16 @@ describe('device words, detail and idle lock', () => {
     await expect(s.core.getTransactionDetail(999_999)).rejects.toMatchObject({ code: 'UNKNOWN_TRANSACTION' });
   });
 
+  it('the idle-lock time is a saved preference; values not offered are refused', async () => {
+    const s = await setup();
+    expect(await s.core.getPreferences()).toEqual({ idleLockMinutes: 10 });
+    await expect(s.core.setPreferences({ idleLockMinutes: 7 })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    await expect(s.core.setPreferences({ idleLockMinutes: -1 })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    expect(await s.core.setPreferences({ idleLockMinutes: 30 })).toEqual({ idleLockMinutes: 30 });
+    expect(await s.core.setPreferences({})).toEqual({ idleLockMinutes: 30 });
+    expect(await s.core.getPreferences()).toEqual({ idleLockMinutes: 30 });
+  });
+
   it('locks after inactivity, shows nothing of the account, and unlocks only with the device', async () => {
     const s = await setup({ idleLockMs: 300 });
     await funded(s, '42.00');

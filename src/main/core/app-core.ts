@@ -11,6 +11,7 @@ import type {
   ProfileInput,
   SecurityAlert,
   SigningPurpose,
+  DeskPreferences,
   StatementOptions,
   StatementResult,
   TransferDraft,
@@ -38,6 +39,7 @@ import { SimulatedLedger, virtualDeviceAllowed } from '../device/simulated-devic
 import { TransferTracker, TransferStateError } from './transfer-tracker';
 import { HistoryCache, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
 import { IdleLock } from './idle-lock';
+import { PreferencesStore } from '../settings/preferences';
 import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
 import { verifyMessageSignature } from '../../shared/message-signature';
 import canonicalize from 'canonicalize';
@@ -67,7 +69,7 @@ export interface AppCoreOptions {
   notify?: (title: string, body: string) => void;
   /** Client tuning (tests). */
   client?: { requestTimeoutMs?: number; backoff?: { initialMs?: number; maxMs?: number } };
-  /** Lock after this long without input (default 10 minutes; 0 = never). */
+  /** Lock after this long without input (tests; otherwise the user's preference, 10 minutes by default). */
   idleLockMs?: number;
   /** How many of the newest cached history rows are verified before the history is shown (default 500). */
   historyFirstPage?: number;
@@ -99,13 +101,15 @@ export class AppCore implements TreasuryBridge {
   /** While a signature is asked, the device's truthful state is "waiting for you", whatever a probe says. */
   private deviceAwaiting: DeviceStatus | null = null;
   private readonly idle: IdleLock;
+  private readonly preferences: PreferencesStore;
   private simulated: SimulatedLedger | undefined;
   private stopUsbWatch: (() => void) | null = null;
 
   constructor(private readonly opts: AppCoreOptions) {
     this.settings = new SettingsStore(opts.dataDir);
     this.simulated = opts.simulatedDevice;
-    this.idle = new IdleLock(opts.idleLockMs ?? 10 * 60_000, () => {
+    this.preferences = new PreferencesStore(opts.dataDir, { idleLockMinutes: 10 });
+    this.idle = new IdleLock(opts.idleLockMs ?? this.preferences.load().idleLockMinutes * 60_000, () => {
       // Never lock in the middle of money in motion; the timer is restarted when it is done.
       if (this.transfer.busy || !this.client) return false;
       this.changed();
@@ -867,6 +871,16 @@ export class AppCore implements TreasuryBridge {
 
   async reportActivity(): Promise<void> {
     this.idle.activity();
+  }
+
+  async getPreferences(): Promise<DeskPreferences> {
+    return this.preferences.load();
+  }
+
+  async setPreferences(changes: Partial<DeskPreferences>): Promise<DeskPreferences> {
+    const saved = this.guard(() => this.preferences.save(changes?.idleLockMinutes === undefined ? {} : { idleLockMinutes: changes.idleLockMinutes }));
+    this.idle.setTimeout(saved.idleLockMinutes * 60_000);
+    return saved;
   }
 
   private requireUnlocked(): void {
