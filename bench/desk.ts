@@ -33,7 +33,7 @@ const time = <T>(fn: () => T): [T, number] => {
 
 export async function benchDesk(opts: { print?: boolean } = {}) {
   const count = scale(100_000);
-  const page = 500;
+  const page = 200; // AppCore's default first page
   const backOffice = key();
   const me = key();
   const records: SignedRecord<TransferData>[] = [];

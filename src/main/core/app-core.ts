@@ -71,7 +71,7 @@ export interface AppCoreOptions {
   client?: { requestTimeoutMs?: number; backoff?: { initialMs?: number; maxMs?: number } };
   /** Lock after this long without input (tests; otherwise the user's preference, 10 minutes by default). */
   idleLockMs?: number;
-  /** How many of the newest cached history rows are verified before the history is shown (default 500). */
+  /** How many of the newest cached history rows are verified before the history is shown (default 200: more than a screen). */
   historyFirstPage?: number;
 }
 
@@ -438,7 +438,7 @@ export class AppCore implements TreasuryBridge {
     const profile = this.profile!;
     const cached = cache.load();
     if (!cached?.length) return false;
-    const page = this.opts.historyFirstPage ?? 500;
+    const page = this.opts.historyFirstPage ?? 200;
     const first = cached.slice(-page);
     if (!verifyRecords(first, profile.trustedAddress, view.address)) {
       cache.discard();
