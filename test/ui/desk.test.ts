@@ -102,6 +102,8 @@ describe('the desk', () => {
     await page.getByTestId('confirm-on-ledger').click();
     await page.locator('[data-testid=transfer-result][data-status=rejected]').waitFor();
     await page.getByTestId('retry-transfer').waitFor();
+    // The sidebar tells the truth once the device has answered.
+    await expect.poll(() => page.getByTestId('device-status').textContent()).toBe('Ledger ready');
     await expect(page.locator('.wizard li.failed').textContent()).resolves.toBe('Confirm on Ledger');
     await page.getByTestId('edit-transfer').click();
     await expect(page.locator('input[name=amount]').inputValue()).resolves.toBe('25,000');
@@ -191,11 +193,21 @@ describe('the desk', () => {
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('tx-detail').count()).resolves.toBe(0);
 
-    // The dashboard at the smallest size: the large balance fits its card; disabled looks disabled.
-    await page.setViewportSize({ width: 1024, height: 700 });
+    // The dashboard: large balances fit their cards, no card overflows, at every size.
     await go(page, 'Dashboard');
-    await shoot(page, 'dashboard-1024x700');
-    await page.setViewportSize({ width: 2560, height: 1440 });
-    await shoot(page, 'dashboard-2560x1440');
+    await page.getByTestId('latest-activity').waitFor();
+    for (const [w, h] of [
+      [1024, 700],
+      [1360, 860],
+      [2560, 1440],
+    ]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForTimeout(150);
+      const overflowing = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.card, .balance-card, .balance-amount, .table td')].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => `${el.className}: ${el.textContent}`),
+      );
+      expect(overflowing, `${w}×${h}`).toEqual([]);
+      await shoot(page, `dashboard-${w}x${h}`);
+    }
   });
 });

@@ -285,8 +285,10 @@ export class AppCore implements TreasuryBridge {
       void watchUsbDevices(() => void this.signer?.status()).then((stop) => (this.stopUsbWatch = stop));
     }
     signer.onStatusChange((s) => {
-      this.device = s;
-      this.emit({ type: 'device', status: this.deviceAwaiting ?? s });
+      // "Waiting for approval" is tracked by signOnDevice (it ends when the signature settles).
+      if (s.state !== 'awaiting-confirmation') this.device = s;
+      this.emit({ type: 'device', status: this.deviceAwaiting ?? this.device });
+      this.changed();
     });
 
     this.step('connect-device');

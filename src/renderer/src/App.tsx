@@ -109,7 +109,7 @@ export function App() {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
         upsert(e.tx);
-        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty) : shortId(e.tx.counterparty, 10, 6)}` });
+        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6)}` });
       }
       if (e.type === 'alert') toast({ kind: 'danger', title: 'Security alert', body: e.alert.summary });
     });

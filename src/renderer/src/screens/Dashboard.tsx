@@ -103,19 +103,21 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
               <tbody>
                 {latest.map((r) => (
                   <tr key={r.txid}>
-                    <td className="nowrap">{formatDateTime(r.timestamp)}</td>
                     <td title={r.counterparty} className="cp-cell">
                       <span className="nowrap">
                         {r.direction === 'in' ? 'From ' : 'To '}
                         {r.counterpartyKind === 'iban' ? formatIban(r.counterparty) : shortId(r.counterparty, 10, 6)}
                       </span>
-                      {r.reference && <div className="muted small">{r.reference}</div>}
+                      <div className="muted small">
+                        {formatDateTime(r.timestamp)}
+                        {r.reference && ` · ${r.reference}`}
+                      </div>
                     </td>
                     <td className="num">
                       <Amount value={r.signedAmount} currency={r.currency} signed />
-                    </td>
-                    <td>
-                      <span className={`badge ${r.status}`}>{r.status}</span>
+                      <div>
+                        <span className={`badge ${r.status}`}>{r.status}</span>
+                      </div>
                     </td>
                   </tr>
                 ))}
