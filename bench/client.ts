@@ -13,6 +13,9 @@ import { AccountView } from '../src/main/session/account-view';
 import { writeStatement } from '../src/main/statements/csv-statement';
 import { addressFromPublicKey } from '../src/shared/bitcoin-address';
 import { signData, signMessage } from '../src/shared/message-signature';
+import { signBinding } from '../src/shared/answer-binding';
+import { loginText } from '../src/shared/login-text';
+import crypto from 'node:crypto';
 import { formatAmount } from '../src/shared/money';
 import type { TxRow } from '../src/shared/app-api';
 import { round, scale } from './stats';
@@ -28,22 +31,29 @@ export async function benchHistoryReplay(count = scale(100_000)) {
   // Sign the history once up front, as the back office stores it (signing is not what we measure).
   const s0 = performance.now();
   const frames: string[] = [];
+  const digest = crypto.createHash('sha256');
   for (let i = 1; i <= count; i++) {
     const data = { txid: i, timestamp: 1_700_000_000_000 + i, sender: 'DE89370400440532013000', destination: me.address, currency: 'USD', amount: formatAmount(BigInt(100 + (i % 9000)), 'USD') };
     const { canonical, signed } = signData(data, backOffice.privateKey);
     frames.push(`{"msg":"transfer","nonce":2,"data":${canonical},"signed":"${signed}"}`);
+    digest.update(`${signed}\n`);
   }
   const signingSeconds = (performance.now() - s0) / 1000;
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wss.once('listening', r));
+  const endData = { count, digest: digest.digest('hex') };
+  const session = crypto.randomBytes(16).toString('hex');
+  const host = `127.0.0.1:${(wss.address() as AddressInfo).port}`;
   wss.on('connection', (ws) => {
-    ws.send('{"msg":"challenge","data":"bench"}');
+    // The protocol as a real back office speaks it: a login text for this host, a bound closing message.
+    ws.send(JSON.stringify({ msg: 'challenge', data: loginText({ host, nonce: session, issuedAt: Date.now() }) }));
     ws.on('message', (raw) => {
       const op = JSON.parse(raw.toString());
       if (op.op === 'auth') ws.send(`{"msg":"auth","nonce":${op.nonce},"data":"User Authenticated"}`);
       if (op.op === 'history') {
         for (const f of frames) ws.send(f.replace('"nonce":2', `"nonce":${op.nonce}`));
-        ws.send(`{"msg":"history","nonce":${op.nonce},"data":{"count":${frames.length}}}`);
+        const bind = { account: me.address, msg: 'history', nonce: op.nonce, session, at: Date.now() };
+        ws.send(JSON.stringify({ msg: 'history', nonce: op.nonce, data: endData, bind, bindSigned: signBinding(bind, endData, backOffice.privateKey) }));
       }
     });
   });

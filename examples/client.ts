@@ -1,10 +1,13 @@
 // A tiny CCC client: generates a key, authenticates, registers, verifies every signed message
-// against the server's back-office address, and pays out to an IBAN once money arrives.
+// against the server's back-office address, and pays out to an IBAN once money arrives. The payout
+// carries a confirmation (the key signs the transfer's confirmation text, as a Ledger would), which
+// servers that require device confirmation — the sandbox among them — insist on.
 // Usage: npx tsx examples/client.ts ws://127.0.0.1:8080 [backoffice-address]
 import WebSocket from 'ws';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { addressFromPublicKey } from '../src/shared/bitcoin-address';
 import { signMessage, verifySignedData } from '../src/shared/message-signature';
+import { confirmationText } from '../src/shared/confirmation';
 
 const url = process.argv[2] ?? 'ws://127.0.0.1:8080';
 let trusted = process.argv[3] ?? '';
@@ -46,7 +49,10 @@ ws.on('message', (raw) => {
       console.log(`balance${tag}: ${JSON.stringify(m.data)}`);
       if (!paidOut) {
         paidOut = true;
-        send('transfer', { destination: 'DE89 3704 0044 0532 0130 00', currency: 'USD', amount: '100.00', reference: 'demo payout' });
+        const payout = { destination: 'DE89370400440532013000', currency: 'USD' as const, amount: '100.00', reference: 'demo payout', requestId: `demo-${Date.now()}` };
+        // The confirmation names the server (its back-office address): without it, send none.
+        const confirmation = trusted ? signMessage(confirmationText({ ...payout, server: trusted }), key) : undefined;
+        send('transfer', { ...payout, ...(confirmation ? { confirmation } : {}) });
       }
       break;
     default:

@@ -56,10 +56,13 @@ async function main() {
     await page.getByTestId('connect').click();
     await page.getByTestId('login-error').waitFor();
     await both(page, '02-connect-device-locked');
-    app.device.configure({ behaviour: 'approve' });
+    app.device.configure({ behaviour: 'approve', confirmDelayMs: 2500 });
 
+    // The login confirmation: the device shows the login text naming the host the user chose.
     await page.getByTestId('connect').click();
-    await page.getByTestId('register-form').waitFor();
+    await page.getByTestId('device-screens').getByText(/CCC login to/).waitFor();
+    await shot(page, '02b-connect-confirm-login', 'light');
+    await page.getByTestId('register-form').waitFor({ timeout: 15_000 });
     await page.getByLabel('Full legal name').fill('Helvetia Digital Exchange AG');
     await page.getByLabel('Email').fill('treasury@helvetia-dx.example');
     await page.getByLabel('Country of residence').selectOption('CH');
@@ -67,7 +70,12 @@ async function main() {
     await page.getByLabel(/Phone/).fill('+41 44 668 18 00');
     await both(page, '03-register');
     await page.getByRole('button', { name: 'Register' }).click();
-    await page.getByTestId('kyc-pending').waitFor();
+    // Once per account: the device confirms the policy that every transfer needs it.
+    await page.getByTestId('protect-account').waitFor();
+    await shot(page, '03b-register-protect-account', 'light');
+    await page.getByTestId('kyc-pending').waitFor({ timeout: 15_000 });
+    await page.getByTestId('protect-account').waitFor({ state: 'detached', timeout: 15_000 });
+    app.device.configure({ confirmDelayMs: 0 });
     await both(page, '04-dashboard-unverified');
 
     const address = (await app.core.getSnapshot()).address!;
@@ -90,7 +98,8 @@ async function main() {
       ['GB60BARC20000055779911', 'USD', '15000.00', 'Payroll'],
     ] as const) {
       const r = await app.core.prepareTransfer({ destination: dest, currency: cur, amount, reference: ref });
-      await app.core.confirmTransfer(r.requestId);
+      const o = await app.core.confirmTransfer(r.requestId);
+      if (o.status !== 'sent') throw new Error(`transfer ${ref}: ${JSON.stringify(o)}`);
     }
     const txs = await app.core.getTransactions();
     const eurPayout = txs.find((t) => t.currency === 'EUR' && t.direction === 'out')!;

@@ -8,6 +8,7 @@ import { AppCore, SANDBOX_PROFILE_ID } from '../../src/main/core/app-core';
 import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { confirmationText, policyText } from '../../src/shared/confirmation';
 import { parseLoginText } from '../../src/shared/login-text';
+import { verifyMessageSignature } from '../../src/shared/message-signature';
 import { newCustomer, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
 import { WsProxy, type ProxyLink } from '../helpers/ws-proxy';
 import type { ServerProcess } from '../../src/server/serve';
@@ -308,7 +309,12 @@ describe('the server', () => {
     expect((await atA.op('transfer', { ...params, confirmation: oldText })).data.code).toBe('CONFIRMATION_INVALID');
     const nonAscii = id.sign(confirmationText({ ...params, reference: undefined, currency: 'USD', server: a.backofficeAddress }));
     expect((await atA.op('transfer', { ...params, reference: 'Zahlung für März', confirmation: nonAscii })).data).toMatchObject({ code: 'CONFIRMATION_INVALID', message: expect.stringMatching(/ASCII/) });
-    expect((await atA.op('transfer', { ...params, confirmation: forA })).msg).toBe('transfer');
+    const done = await atA.op('transfer', { ...params, confirmation: forA });
+    expect(done.msg).toBe('transfer');
+    // The server keeps the exact text and the customer's signature with the transfer: proof both ways.
+    const kept = a.backOffice.ledger.confirmation(BigInt(done.data.txid))!;
+    expect(kept.text).toBe(confirmationText({ ...params, currency: 'USD', server: a.backofficeAddress }));
+    expect(verifyMessageSignature(kept.text, id.address, kept.signature)).toBe(true);
     const available = (s: ServerProcess) => {
       const { balance, held } = s.backOffice.ledger.balance(id.address, 'USD');
       return balance - held;

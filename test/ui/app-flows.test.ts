@@ -85,7 +85,7 @@ describe('the app in Chromium', () => {
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByTestId('transfer-review').waitFor();
     const shown = await page.getByTestId('device-screens').textContent();
-    expect(shown).toMatch(new RegExp(`CCC transfer 1250\\.50 EUR to ${bob.address} .*id [0-9a-f]{24}`));
+    expect(shown).toMatch(new RegExp(`CCC transfer 1250\\.50 EUR to ${bob.address} ref "Invoice 42" id [0-9a-f]{24} server ${server.backofficeAddress}`));
     await page.getByTestId('confirm-on-ledger').click();
     await page.locator('[data-testid=transfer-result][data-status=complete]').waitFor();
     // What the device displayed is what the app showed.

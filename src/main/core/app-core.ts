@@ -288,7 +288,7 @@ export class AppCore implements TreasuryBridge {
       // "Waiting for approval" is tracked by signOnDevice (it ends when the signature settles).
       if (s.state !== 'awaiting-confirmation') this.device = s;
       this.emit({ type: 'device', status: this.deviceAwaiting ?? this.device });
-      this.changed();
+      this.changed(); // the screens read the snapshot: "waiting on the device" must show while it waits
     });
 
     this.step('connect-device');
@@ -350,7 +350,7 @@ export class AppCore implements TreasuryBridge {
     }
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
-    await this.protectAccount();
+    await this.protectAccount(true);
     this.step('authenticated');
     this.idle.start();
     return this.snapshot();
@@ -362,13 +362,13 @@ export class AppCore implements TreasuryBridge {
    * account; if the user declines on the device, the app says the account is not protected and asks
    * again at the next login.
    */
-  private async protectAccount(): Promise<void> {
+  private async protectAccount(duringLogin: boolean): Promise<void> {
     const account = this.account;
     const client = this.client;
     const signer = this.signer;
     const profile = this.profile;
     if (!account || !client || !signer || !profile || !this.view || account.deviceConfirmation?.byAccount) return;
-    this.step('protect-account');
+    if (duringLogin) this.step('protect-account');
     const requestId = crypto.randomBytes(12).toString('hex');
     const text = policyText({ account: this.view.address, requireConfirmation: true, requestId, server: profile.trustedAddress });
     try {
@@ -622,8 +622,7 @@ export class AppCore implements TreasuryBridge {
     }
     this.view!.preferred = account.currency;
     await this.refreshBalances();
-    await this.protectAccount();
-    if (this.loginStep === 'protect-account') this.step('authenticated');
+    await this.protectAccount(false); // the app shell shows this step (App.tsx) while the device waits
     return this.account;
   }
 

@@ -8,6 +8,7 @@ import { HistoryScreen } from './screens/History';
 import { TransferScreen } from './screens/Transfer';
 import { AccountScreen } from './screens/Account';
 import { StatementsScreen } from './screens/Statements';
+import { DeviceScreens } from './components/DeviceScreens';
 import { AlertsBanner } from './components/Alerts';
 import { Toasts, type Toast } from './components/Toasts';
 import { TransferBar } from './components/TransferBar';
@@ -246,7 +247,20 @@ export function App() {
       </aside>
       <main className="content">
         <AlertsBanner alerts={snap.alerts} />
-        {snap.lastError && snap.connection !== 'online' && <div className="banner warn">{snap.lastError.message}</div>}
+        {snap.lastError && (snap.connection !== 'online' || snap.lastError.code === 'ACCOUNT_NOT_PROTECTED') && (
+          <div className="banner warn" data-testid="last-error">
+            {snap.lastError.message}
+          </div>
+        )}
+        {snap.device.state === 'awaiting-confirmation' && snap.device.action === 'policy' && (
+          <section className="card protect-account" data-testid="protect-account" role="status">
+            <h2>Protect your account</h2>
+            <p>
+              Confirm on your Ledger that, from now on, the server must refuse every transfer that was not confirmed on your Ledger. This is asked once per account. Your Ledger shows:
+            </p>
+            <DeviceScreens screens={snap.device.screens} waiting />
+          </section>
+        )}
         {registered && screen !== 'transfer' && <TransferBar transfer={snap.transfer} onOpen={() => setScreen('transfer')} />}
         {content}
       </main>

@@ -328,6 +328,7 @@ export class BackOffice implements BackOfficePort {
         return failure({ code: prior.error_code as ApiErrorData['code'], message: prior.error_message ?? '' });
       }
     }
+    let confirmed: { text: string; signature: string } | null = null;
     if (p.confirmation !== undefined) {
       if (!p.requestId) throw new ApiError('INVALID_PARAMS', 'confirmation requires a requestId (it is part of the confirmed text)');
       // Rebuilt from exactly what will be recorded: a confirmation covers every field the user decided.
@@ -341,12 +342,14 @@ export class BackOffice implements BackOfficePort {
       if (!verifyMessageSignature(text, sender, p.confirmation)) {
         throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${sender} of: ${text}`);
       }
+      confirmed = { text, signature: p.confirmation };
     } else if (this.rules.requireConfirmation || account.require_confirmation === 1n) {
       throw new ApiError('CONFIRMATION_REQUIRED', this.rules.requireConfirmation ? undefined : 'This account requires a device confirmation signature on every transfer.');
     }
 
     const now = this.now();
     const txid = this.ledger.insertTransfer({ timestamp: now, kind: dest.kind, sender, destination: dest.destination, currency: p.currency, amount, reference: p.reference, requestId: p.requestId });
+    if (confirmed) this.ledger.recordConfirmation(txid, confirmed.text, confirmed.signature);
     const rejection = this.complianceCheck(account, p.currency, amount, dest, now);
     if (rejection) {
       this.ledger.advance(txid, 'rejected', now, rejection.reason);

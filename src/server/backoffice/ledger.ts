@@ -77,6 +77,15 @@ CREATE TABLE IF NOT EXISTS requests (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (sender, request_id)
 );
+-- The device confirmation behind a transfer: the exact text and the customer's signature, kept so the
+-- customer (or an auditor) can prove the transfer was confirmed, and the operator cannot claim one was.
+CREATE TABLE IF NOT EXISTS transfer_confirmations (
+  txid INTEGER PRIMARY KEY REFERENCES transfers (txid),
+  text TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS confirmations_no_update BEFORE UPDATE ON transfer_confirmations BEGIN SELECT RAISE(ABORT, 'confirmations are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS confirmations_no_delete BEFORE DELETE ON transfer_confirmations BEGIN SELECT RAISE(ABORT, 'confirmations are immutable'); END;
 CREATE TABLE IF NOT EXISTS compliance_rejections (
   id INTEGER PRIMARY KEY,
   at INTEGER NOT NULL,
@@ -215,6 +224,14 @@ export class Ledger {
     if (cols.length === 0) return;
     const set = cols.map(([k]) => `${k} = @${k}`).join(', ');
     this.db.prepare(`UPDATE accounts SET ${set}, updated_at = @now WHERE address = @address`).run({ ...Object.fromEntries(cols), now, address });
+  }
+
+  recordConfirmation(txid: bigint, text: string, signature: string): void {
+    this.db.prepare('INSERT INTO transfer_confirmations (txid, text, signature) VALUES (?, ?, ?)').run(txid, text, signature);
+  }
+
+  confirmation(txid: bigint): { text: string; signature: string } | undefined {
+    return this.db.prepare('SELECT text, signature FROM transfer_confirmations WHERE txid = ?').get(txid) as { text: string; signature: string } | undefined;
   }
 
   setConfirmationPolicy(address: string, required: boolean, now: number): void {

@@ -2,18 +2,39 @@ import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { AppSnapshot, LoginStep, Profile, ProfileInput } from '../../../shared/app-api';
 import { parseBitcoinAddress } from '../../../shared/bitcoin-address';
+import { endpointProblem, normaliseFingerprint } from '../../../shared/endpoint-policy';
 import { treasury, errorOf } from '../treasury';
 import { VirtualDevicePanel } from '../components/VirtualDevicePanel';
 import { DeviceScreens } from '../components/DeviceScreens';
 
-const STEPS: { id: LoginStep; label: string; hint: string }[] = [
-  { id: 'connect-device', label: 'Connect your Ledger', hint: 'Plug it in with its USB cable.' },
-  { id: 'unlock', label: 'Unlock it', hint: 'Enter your PIN on the device.' },
-  { id: 'open-app', label: 'Open the Bitcoin app', hint: 'Select Bitcoin on the device and press both buttons.' },
-  { id: 'get-address', label: 'Read your address', hint: 'The app asks the device for the signing address.' },
-  { id: 'connect-server', label: 'Connect to the server', hint: 'A secure session with the CCC API.' },
-  { id: 'confirm-login', label: 'Confirm the login on your Ledger', hint: 'The device shows the login challenge: approve it.' },
-];
+/** The login steps; what the device will show names the server's host, so the user can check it. */
+function steps(host: string): { id: LoginStep; label: string; hint: string }[] {
+  return [
+    { id: 'connect-device', label: 'Connect your Ledger', hint: 'Plug it in with its USB cable.' },
+    { id: 'unlock', label: 'Unlock it', hint: 'Enter your PIN on the device.' },
+    { id: 'open-app', label: 'Open the Bitcoin app', hint: 'Select Bitcoin on the device and press both buttons.' },
+    { id: 'get-address', label: 'Read your address', hint: 'The app asks the device for the signing address.' },
+    { id: 'connect-server', label: 'Connect to the server', hint: `A session with ${host}.` },
+    {
+      id: 'confirm-login',
+      label: 'Confirm the login on your Ledger',
+      hint: `Your Ledger shows “CCC login to ${host} nonce …”. Approve only if it names ${host}; the app never asks the device to sign a login for any other server.`,
+    },
+    {
+      id: 'protect-account',
+      label: 'Protect your account on your Ledger',
+      hint: 'Once per account: your Ledger shows “CCC policy require device confirmation ON …”. Approve it, and the server will refuse every transfer that was not confirmed on your Ledger.',
+    },
+  ];
+}
+
+function hostOf(endpoint: string | undefined): string {
+  try {
+    return endpoint ? new URL(endpoint).host : 'the server';
+  } catch {
+    return 'the server';
+  }
+}
 
 export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapshot; theme: string; onToggleTheme: () => void }) {
   const [profiles, setProfiles] = useState<Profile[]>([]);
@@ -48,9 +69,10 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
   };
 
   const current = snap.loginStep;
+  const profile = profiles.find((p) => p.id === selected);
+  const STEPS = steps(hostOf(profile?.endpoint));
   const currentIndex = STEPS.findIndex((s) => s.id === current);
   const failed = !busy && error;
-  const profile = profiles.find((p) => p.id === selected);
 
   return (
     <div className="connect">
@@ -106,7 +128,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
         <section>
           <h2>Ledger</h2>
           <ol className="steps" data-testid="login-steps">
-            {STEPS.map((s, i) => {
+            {STEPS.filter((s) => s.id !== 'protect-account' || current === 'protect-account').map((s, i) => {
               const state = failed && i === currentIndex ? 'failed' : current === 'authenticated' || i < currentIndex ? 'done' : i === currentIndex && busy ? 'active' : 'todo';
               return (
                 <li key={s.id} className={`step ${state}`}>
@@ -154,7 +176,7 @@ function ProfileForm({ onSaved, onCancel }: { onSaved: (p: Profile) => void; onC
   const transport = watch('transport');
   const submit = handleSubmit(async (v) => {
     try {
-      onSaved(await treasury.saveProfile({ ...v, speculosPort: v.transport === 'speculos' ? Number(v.speculosPort || 5000) : undefined }));
+      onSaved(await treasury.saveProfile({ ...v, certificateSha256: v.certificateSha256 || undefined, speculosPort: v.transport === 'speculos' ? Number(v.speculosPort || 5000) : undefined }));
     } catch (e) {
       setError(errorOf(e).message);
     }
@@ -167,8 +189,15 @@ function ProfileForm({ onSaved, onCancel }: { onSaved: (p: Profile) => void; onC
       </label>
       <label>
         Endpoint
-        <input {...register('endpoint', { validate: (v) => /^wss?:\/\/[^/]+/.test(v) || 'a ws:// or wss:// URL' })} />
+        <input {...register('endpoint', { validate: (v) => endpointProblem(v) ?? true })} />
         <span className="field-error">{formState.errors.endpoint?.message}</span>
+      </label>
+      <label>
+        <span>
+          Pinned certificate <span className="muted">(SHA-256, optional)</span>
+        </span>
+        <input {...register('certificateSha256', { validate: (v) => !v || normaliseFingerprint(v) !== null || '64 hex digits, colons allowed' })} placeholder="AB:CD:…" />
+        <span className="field-error">{formState.errors.certificateSha256?.message}</span>
       </label>
       <label className="span2">
         Trusted back-office address

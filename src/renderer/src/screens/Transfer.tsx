@@ -267,7 +267,10 @@ function ReviewCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfer
         {review.deviceShowsHash ? (
           <p className="muted small">This Bitcoin app version shows only a fingerprint (SHA-256) of the text above. Check that the fingerprint on the device matches before approving.</p>
         ) : (
-          <p className="muted small">Check that the amount, currency and destination on the device are exactly these before approving. Nothing is sent unless you approve on the device.</p>
+          <p className="muted small">
+            Check that amount, currency, destination and reference on the device are exactly these before approving. The id and server at the end tie your approval to this one transfer at this server (
+            {snap.profileId === 'sandbox' ? 'the sandbox' : 'the server you chose'}): it cannot be reused for another. Nothing is sent unless you approve on the device.
+          </p>
         )}
       </div>
       {error && (
