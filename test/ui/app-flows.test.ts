@@ -236,7 +236,7 @@ describe('the app in Chromium', () => {
     expect(before).not.toBeNull();
     // Three live deposits land above it.
     for (let i = 0; i < 3; i++) await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '9.99' });
-    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('204 of 204 transactions');
+    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 10_000 }).toBe('204 of 204 transactions'); // (default poll timeout is 1 s; this machine may be busy)
     await page.waitForTimeout(200);
     expect(await topRow()).toBe(before);
   });

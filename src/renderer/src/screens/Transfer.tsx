@@ -8,6 +8,7 @@ import { parseWireAmount } from '../../../shared/money';
 import { parseBitcoinAddress } from '../../../shared/bitcoin-address';
 import { checkIban, formatIban, looksLikeIban } from '../../../shared/iban';
 import { insufficientFundsWords, parseTypedAmount, plainWords } from '../../../shared/plain-words';
+import { isConfirmableReference } from '../../../shared/confirmation';
 import { treasury, errorOf } from '../treasury';
 import { Amount } from '../components/Amount';
 import { DeviceScreens } from '../components/DeviceScreens';
@@ -185,7 +186,14 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
         <span>
           Reference <span className="muted">(optional, on both statements)</span>
         </span>
-        <input {...register('reference', { maxLength: { value: 140, message: 'At most 140 characters.' } })} placeholder="Invoice 2026-118" />
+        <input
+          {...register('reference', {
+            maxLength: { value: 140, message: 'At most 140 characters.' },
+            // Your Ledger must show the reference exactly as typed.
+            validate: (v) => !v.trim() || isConfirmableReference(v.trim()) || 'Use plain letters A–Z, digits, spaces and punctuation (no accents or symbols), so that your Ledger can show it exactly.',
+          })}
+          placeholder="Invoice 2026-118"
+        />
         <span className="field-error">{formState.errors.reference?.message}</span>
       </label>
       {shownError && (
