@@ -120,6 +120,16 @@ describe('the local history cache', () => {
     expect(await core.getTransactions()).toHaveLength(u.n + 1);
   });
 
+  it('a malformed line deep in the cache is caught by the background check and rebuilt', async () => {
+    const u = await returningUser(30);
+    const lines = fs.readFileSync(u.file, 'utf8').split('\n');
+    lines[4] = '{"data":{"txid":"4"},"signed":1}';
+    fs.writeFileSync(u.file, lines.join('\n'));
+    const core = await loginAgain(u);
+    expect(u.historyOps).toEqual([{ sinceTransaction: u.n + 1 }, {}]);
+    expect(await core.getTransactions()).toHaveLength(u.n + 1);
+  });
+
   it('a forged newest row is refused at once (nothing of the cache is shown) and the history replayed in full', async () => {
     const u = await returningUser(20);
     const lines = fs.readFileSync(u.file, 'utf8').split('\n').filter(Boolean);

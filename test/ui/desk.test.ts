@@ -68,6 +68,7 @@ describe('the desk', () => {
     await expect(page.getByRole('button', { name: 'Log out' }).isDisabled()).resolves.toBe(true);
     await go(page, 'History');
     await expect.poll(() => page.getByTestId('transfer-bar').getAttribute('data-phase')).toBe('awaiting-device');
+    await shoot(page, 'transfer-bar-waiting');
     await expect.poll(() => page.getByTestId('transfer-bar').getAttribute('data-phase'), { timeout: 10_000 }).toBe('sent');
     await expect(page.getByTestId('transfer-bar').textContent()).resolves.toMatch(/777\.00 EUR.*Transfer sent/);
     await go(page, 'Dashboard');
@@ -80,6 +81,14 @@ describe('the desk', () => {
     await expect(page.getByTestId('transfer-bar').count()).resolves.toBe(0);
     expect((await bobClient.next((m) => m.msg === 'transfer')).data.amount).toBe('777.00');
     await bobClient.close();
+
+    // Lock: nothing of the account stays on screen; the Ledger unlocks it.
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await page.getByTestId('lock-screen').waitFor();
+    await expect(page.locator('body').textContent()).resolves.not.toMatch(/4,223\.00|Müller|777\.00/);
+    await shoot(page, 'lock-screen');
+    await page.getByTestId('unlock').click();
+    await page.getByTestId('balances').getByText('4,223.00').waitFor();
   });
 
   it('overspending is refused in the form; a rejection keeps the fields and offers Retry; offline disables Review', async () => {

@@ -37,7 +37,7 @@ import { DeviceError, describeDeviceError } from '../device/errors';
 import { createTransportOpener, watchUsbDevices } from '../device/transports';
 import { SimulatedLedger, virtualDeviceAllowed } from '../device/simulated-device';
 import { TransferTracker, TransferStateError } from './transfer-tracker';
-import { HistoryCache, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
+import { HistoryCache, parseCachedLine, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
 import { IdleLock } from './idle-lock';
 import { PreferencesStore } from '../settings/preferences';
 import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
@@ -438,31 +438,45 @@ export class AppCore implements TreasuryBridge {
     const client = this.requireClient();
     const view = this.view!;
     const profile = this.profile!;
-    const cached = cache.load();
-    if (!cached?.length) return false;
+    const lines = cache.readLines();
+    if (!lines?.length) return false;
     const page = this.opts.historyFirstPage ?? 200;
-    const first = cached.slice(-page);
-    if (!verifyRecords(first, profile.trustedAddress, view.address)) {
+    const split = Math.max(0, lines.length - page);
+    let first: SignedRecord<TransferData>[];
+    try {
+      first = lines.slice(split).map(parseCachedLine);
+    } catch {
+      first = [];
+    }
+    if (first.length === 0 || !verifyRecords(first, profile.trustedAddress, view.address)) {
       cache.discard();
       return false;
     }
     for (const r of first) this.applyTransfer(r, false, false);
     // Fetch from the newest cached row, or from the oldest one still pending (its settlement may be new).
-    let from = cached[cached.length - 1].data.txid;
-    for (const r of cached) if (r.data.status === 'pending' && r.data.txid < from) from = r.data.txid;
+    // A pending row is found by its text; a forged one only makes this fetch longer, and fails its check later.
+    let from = Math.max(...first.map((r) => r.data.txid));
+    for (const line of lines) {
+      if (!line.includes('"status":"pending"')) continue;
+      try {
+        const r = parseCachedLine(line);
+        if (r.data.status === 'pending' && r.data.txid < from) from = r.data.txid;
+      } catch {
+        // a malformed line fails the background check
+      }
+    }
     for await (const t of client.history({ sinceTransaction: from })) this.applyTransfer(t, false, false);
     this.persistLastSeen();
     this.historyLoaded = true;
     this.historyComplete = false;
-    const rest = cached.slice(0, Math.max(0, cached.length - page));
-    this.historyCheck = { checked: first.length, total: cached.length };
+    this.historyCheck = { checked: first.length, total: lines.length };
     this.changed();
-    void this.checkRestOfCache(rest, cached.length, view);
+    void this.checkRestOfCache(lines.slice(0, split), lines.length, view);
     return true;
   }
 
   /** Verifies the rest of the cache in slices; a row that fails, or a total that does not match the signed balance, rebuilds from the server. */
-  private async checkRestOfCache(rest: SignedRecord<TransferData>[], total: number, view: AccountView): Promise<void> {
+  private async checkRestOfCache(rest: string[], total: number, view: AccountView): Promise<void> {
     const profile = this.profile!;
     const gone = () => this.view !== view;
     const firstChecked = this.historyCheck?.checked ?? 0;

@@ -40,8 +40,12 @@ export class HistoryCache {
     this.file = path.join(dataDir, 'history', `${name}.jsonl`);
   }
 
-  /** The stored records, newest state per txid, in txid order — NOT verified. null: no usable file. */
-  load(): SignedRecord<TransferData>[] | null {
+  /**
+   * The stored rows as raw lines, in file order (txid order; a later line may be a later state of the
+   * same transaction) — NOT parsed, NOT verified: the newest page can be parsed and checked first.
+   * null: no file, or one that is not this account's.
+   */
+  readLines(): string[] | null {
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -52,12 +56,22 @@ export class HistoryCache {
     try {
       const header = JSON.parse(lines[0]) as Header;
       if (header.format !== FORMAT || header.profileId !== this.id.profileId || header.address !== this.id.address || header.trustedAddress !== this.id.trustedAddress) throw new Error('foreign cache');
+    } catch {
+      this.discard();
+      return null;
+    }
+    return lines.slice(1).filter((l) => l.length > 0);
+  }
+
+  /** Every stored record, newest state per txid, in txid order — NOT verified (tools and benchmarks). */
+  load(): SignedRecord<TransferData>[] | null {
+    const lines = this.readLines();
+    if (!lines) return null;
+    try {
       const byTxid = new Map<number, SignedRecord<TransferData>>();
-      for (let i = 1; i < lines.length; i++) {
-        if (!lines[i]) continue;
-        const r = JSON.parse(lines[i]) as SignedRecord<TransferData>;
-        if (!r || typeof r.signed !== 'string' || !r.data || !Number.isSafeInteger(r.data.txid)) throw new Error('malformed row');
-        byTxid.set(r.data.txid, r); // a later line is a later state of the same transaction
+      for (const line of lines) {
+        const r = parseCachedLine(line);
+        byTxid.set(r.data.txid, r);
       }
       return [...byTxid.values()].sort((a, b) => a.data.txid - b.data.txid);
     } catch {
@@ -91,6 +105,13 @@ export class HistoryCache {
   }
 }
 
+/** One stored row; throws on anything that is not the shape of a signed transfer record. */
+export function parseCachedLine(line: string): SignedRecord<TransferData> {
+  const r = JSON.parse(line) as SignedRecord<TransferData>;
+  if (!r || typeof r !== 'object' || typeof r.signed !== 'string' || !r.data || typeof r.data !== 'object' || !Number.isSafeInteger(r.data.txid)) throw new Error('malformed cache row');
+  return { data: r.data, signed: r.signed };
+}
+
 /** Verifies records against the trusted key; false at the first one that fails (or does not concern `address`). */
 export function verifyRecords(records: SignedRecord<TransferData>[], trustedAddress: string, address: string): boolean {
   for (const r of records) {
@@ -101,23 +122,29 @@ export function verifyRecords(records: SignedRecord<TransferData>[], trustedAddr
 }
 
 /**
- * Verifies in slices, yielding to the event loop between them so the app stays responsive;
- * `onSlice` receives each verified slice. Resolves false at the first failure, or when `cancelled()`.
+ * Parses and verifies stored lines in slices, yielding to the event loop between them so the app
+ * stays responsive; `onSlice` receives each verified slice. Resolves false at the first malformed or
+ * failing row, or when `cancelled()`.
  */
 export async function verifyInSlices(
-  records: SignedRecord<TransferData>[],
+  lines: string[],
   trustedAddress: string,
   address: string,
   onSlice: (slice: SignedRecord<TransferData>[], checked: number) => void,
   cancelled: () => boolean,
   sliceSize = 500,
 ): Promise<boolean> {
-  for (let i = 0; i < records.length; i += sliceSize) {
+  for (let i = 0; i < lines.length; i += sliceSize) {
     await new Promise((r) => setImmediate(r));
     if (cancelled()) return false;
-    const slice = records.slice(i, i + sliceSize);
+    let slice: SignedRecord<TransferData>[];
+    try {
+      slice = lines.slice(i, i + sliceSize).map(parseCachedLine);
+    } catch {
+      return false;
+    }
     if (!verifyRecords(slice, trustedAddress, address)) return false;
-    onSlice(slice, Math.min(i + sliceSize, records.length));
+    onSlice(slice, Math.min(i + sliceSize, lines.length));
   }
   return true;
 }

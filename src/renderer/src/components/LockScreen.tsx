@@ -24,7 +24,7 @@ export function LockScreen({ snap }: { snap: AppSnapshot }) {
     <div className="connect-page lock-page" data-testid="lock-screen">
       <div className="card lock-card">
         <h1>CCC Treasury is locked</h1>
-        <p className="muted">It locked itself after a while without use. Approve the unlock on your Ledger to continue where you were.</p>
+        <p className="muted">Nothing of your account is shown while the app is locked (it locks itself after a while without use, see Account → Security). Approve the unlock on your Ledger to continue where you were.</p>
         <p className="small">
           <span className={`pill device-${snap.device.state}`}>{deviceLabel(snap.device)}</span>
         </p>
