@@ -148,10 +148,12 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
   // Typing stays responsive on a big history: the list follows the box a moment later.
   const query = useDeferredValue(normaliseQuery(text));
 
-  const filtered = useMemo(() => {
+  // Sort the whole history once per order (a click), then each keystroke only filters it (order is kept).
+  const ordered = useMemo(() => sortRows(rows, sort.key, sort.desc), [rows, sort]);
+  const sorted = useMemo(() => {
     const fromMs = from ? new Date(`${from}T00:00:00`).getTime() : null;
     const toMs = to ? new Date(`${to}T00:00:00`).getTime() + 86_400_000 : null;
-    return rows.filter(
+    return ordered.filter(
       (r) =>
         (fromMs === null || r.timestamp >= fromMs) &&
         (toMs === null || r.timestamp < toMs) &&
@@ -160,8 +162,7 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
         (!status || r.status === status) &&
         matchesText(r, query),
     );
-  }, [rows, from, to, currency, direction, status, query]);
-  const sorted = useMemo(() => sortRows(filtered, sort.key, sort.desc), [filtered, sort]);
+  }, [ordered, from, to, currency, direction, status, query]);
 
   // The layout follows the table's own width (the window minus the sidebar).
   const table = useRef<HTMLDivElement>(null);
