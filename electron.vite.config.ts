@@ -10,7 +10,8 @@ import { rendererConfig } from './vite.renderer.config';
 
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
+    // canonicalize is ESM-only (its exports have no "require"): bundled, since require() cannot load it.
+    plugins: [externalizeDepsPlugin({ exclude: ['canonicalize'] })],
     build: {
       outDir: resolve(here, 'out/main'),
       // CommonJS (.cjs, since package.json says "type": "module"): here works and natives load plainly.

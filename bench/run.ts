@@ -8,6 +8,7 @@ import fs from 'node:fs';
 const parts: { file: string; fn: string; title: string }[] = [
   { file: 'ledger.ts', fn: 'benchLedger', title: 'Back office ledger (no network)' },
   { file: 'server.ts', fn: 'benchServer', title: 'Server end to end over WebSocket' },
+  { file: 'slow-reader.ts', fn: 'benchSlowReader', title: 'Server under one hostile slow reader; balance during a transfer burst' },
   { file: 'client.ts', fn: 'benchClient', title: 'App core: history replay and CSV export' },
   { file: 'desk.ts', fn: 'benchDesk', title: 'The desk: start from the local history cache; search, filter and sort 100,000 rows' },
   { file: 'desk-e2e.ts', fn: 'benchDeskEndToEnd', title: 'The desk end to end in Chromium: a returning user, History, renderer memory' },

@@ -4,7 +4,10 @@ import { Command, Option } from 'commander';
 import path from 'node:path';
 import { startBackOffice, startRemoteGateway, startServer, readSecretFile, readTlsFiles } from './serve';
 import { runAdmin } from './backoffice/admin';
-import { loadOrCreateKey, ensureDataDir } from './backoffice/data-dir';
+import { backupLedger } from './backoffice/backup';
+import { loadOrCreateKey, requireServerDataDir } from './backoffice/data-dir';
+import { parseAdminCommand } from './backoffice/admin-command';
+import { ApiError } from '../shared/errors';
 import type { AdminCommand } from './contract';
 import type { BitcoinNetwork } from '../shared/bitcoin-address';
 
@@ -110,6 +113,14 @@ const admin = program
 
 async function runAndPrint(cmd: AdminCommand): Promise<void> {
   const o = admin.opts() as { data: string; testnet?: boolean; json?: boolean };
+  try {
+    parseAdminCommand(cmd); // the same checks the back office applies, before reaching it
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    console.error(`error: ${e.code}: ${e.message}`);
+    process.exitCode = 1;
+    return;
+  }
   const r = await runAdmin(o.data, cmd, { network: netOf(o) });
   if (!r.ok) {
     console.error(`error: ${r.error.code}: ${r.error.message}`);
@@ -140,9 +151,19 @@ admin
   .description('settle a pending IBAN payout: complete or failed')
   .option('--reason <text>', 'reason given to the customer on failure')
   .action((txid: string, outcome: string, o) => {
-    if (!/^[0-9]+$/.test(txid)) throw new Error(`invalid txid ${txid}`);
     if (outcome !== 'complete' && outcome !== 'failed') throw new Error('outcome must be complete or failed');
-    return runAndPrint({ command: 'settle', txid: Number(txid), outcome, reason: o.reason });
+    // The txid stays text here: the back office parses it exactly (BigInt), never through Number.
+    return runAndPrint({ command: 'settle', txid, outcome, reason: o.reason });
+  });
+
+admin
+  .command('backup <file>')
+  .description('write an online, consistent copy of the ledger (SQLite backup API; safe while the back office runs)')
+  .action(async (file: string) => {
+    const o = admin.opts() as { data: string; json?: boolean };
+    const r = await backupLedger(o.data, file);
+    if (o.json) console.log(JSON.stringify(r));
+    else for (const [k, v] of Object.entries(r)) console.log(`${k}: ${v}`);
   });
 
 admin
@@ -150,7 +171,7 @@ admin
   .description('print the back-office address (whose signatures clients trust)')
   .action(() => {
     const o = admin.opts() as { data: string; testnet?: boolean };
-    ensureDataDir(o.data);
+    requireServerDataDir(o.data);
     console.log(`backoffice-address: ${loadOrCreateKey(o.data, netOf(o)).address}`);
   });
 

@@ -2,6 +2,7 @@
 // sessions and validates input; the back office is the only holder of data. The same
 // interface is served in-process (`ccc-server serve`) and over the internal link
 // (`ccc-server backoffice` + `ccc-server gateway --backoffice URL`).
+import crypto from 'node:crypto';
 import type { ApiErrorData } from '../shared/errors';
 import type { Nonce, OperationName, OpParams, ServerMessage } from '../shared/protocol';
 
@@ -35,6 +36,34 @@ export interface OutboundMessage {
 
 export type OpOutcome = { ok: true } | { ok: false; error: ApiErrorData };
 
+/** Operations that change state: the back office remembers their outcome by `ref` (see outcomes.ts). */
+export const STATE_CHANGING_OPS: readonly BackOfficeOp[] = ['register', 'setinfo', 'transfer'];
+export function isStateChanging(op: BackOfficeOp): boolean {
+  return STATE_CHANGING_OPS.includes(op);
+}
+
+/**
+ * What became of an operation whose link dropped while it was in flight: `done` with the answer it
+ * got (the original messages, signatures included, and its outcome), or `not-performed` — the back
+ * office has no record and has fenced the ref, so it never will be performed.
+ */
+export type RecoveredOutcome =
+  | { ref: string; state: 'done'; messages: OutboundMessage[]; outcome: OpOutcome }
+  | { ref: string; state: 'not-performed' };
+
+/** Flow control of a streamed answer (history): the producer awaits `more()` between pages; false stops it. */
+export interface OpFlow {
+  more(): Promise<boolean>;
+}
+
+/** Rejection of `execute` when the operation was sent but the link dropped before its answer: its outcome is unknown. */
+export class OutcomeUnknownError extends Error {
+  constructor(message = 'back office link lost with the operation in flight') {
+    super(message);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
 /** Deliver `message` to every session of `account`, except the session that sent request `exceptRef` (it got it as the answer). */
 export interface Notification {
   account: string;
@@ -45,17 +74,21 @@ export interface Notification {
 export type AdminCommand =
   | { command: 'verify'; address: string }
   | { command: 'deposit'; to: string; from: string; currency: string; amount: string; reference?: string }
-  | { command: 'settle'; txid: number; outcome: 'complete' | 'failed'; reason?: string }
+  | { command: 'settle'; txid: number | bigint | string; outcome: 'complete' | 'failed'; reason?: string }
   | { command: 'key' };
 
 export interface BackOfficePort {
   /**
    * Perform an operation. Answer messages are passed to `emit` in order (a history replay emits
    * one `transfer` per transaction, then its closing `history`); the promise resolves once the
-   * operation is fully answered. Rejects only if the back office cannot be reached
-   * (the gateway then answers BACKEND_UNAVAILABLE).
+   * operation is fully answered. Rejects if the back office cannot be reached: with
+   * OutcomeUnknownError when the operation had been sent (the gateway then asks
+   * `recoverOutcomes`), with another error when it was not (BACKEND_UNAVAILABLE: not performed).
+   * `flow` paces a streamed answer (history pages); without it the stream is not paced.
    */
-  execute(req: OpRequest, emit: (m: OutboundMessage) => void): Promise<OpOutcome>;
+  execute(req: OpRequest, emit: (m: OutboundMessage) => void, flow?: OpFlow): Promise<OpOutcome>;
+  /** What became of operations sent before the link dropped (waits for those still being performed). */
+  recoverOutcomes(refs: string[]): Promise<RecoveredOutcome[]>;
   admin(cmd: AdminCommand): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorData }>;
   onNotification(listener: (n: Notification) => void): () => void;
   /** Whether the back office is reachable now (a remote link may be down and reconnecting). */
@@ -71,7 +104,9 @@ export interface BackOfficePort {
 export type LinkClientFrame =
   | { t: 'hello'; role: 'gateway' | 'admin'; gatewayId: string; mac: string }
   | { t: 'op'; ref: string; account: string; op: BackOfficeOp; params: unknown; nonce?: Nonce | null; session?: string }
-  | { t: 'admin'; ref: string; cmd: AdminCommand };
+  | { t: 'admin'; ref: string; cmd: AdminCommand }
+  | { t: 'recover'; id: string; refs: string[] }
+  | { t: 'more'; ref: string; go: boolean };
 
 export type LinkServerFrame =
   | { t: 'challenge'; nonce: string }
@@ -80,4 +115,14 @@ export type LinkServerFrame =
   | { t: 'end'; ref: string; outcome: OpOutcome }
   | { t: 'admin-result'; ref: string; ok: true; result: unknown }
   | { t: 'admin-result'; ref: string; ok: false; error: ApiErrorData }
-  | { t: 'notify'; notification: Notification };
+  | { t: 'notify'; notification: Notification }
+  | { t: 'page'; ref: string }
+  | { t: 'recovered'; id: string; results: RecoveredOutcome[] };
+
+/** Largest frame on the internal link. */
+export const LINK_MAX_FRAME_BYTES = 1024 * 1024;
+
+/** The link's proof of the shared secret: hex HMAC-SHA256(secret, challenge nonce). */
+export function linkMac(secret: string, nonce: string): string {
+  return crypto.createHmac('sha256', secret).update(nonce).digest('hex');
+}

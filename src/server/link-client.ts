@@ -1,15 +1,17 @@
 // The internal link: the client side, used by gateways (BackOfficePort over the link, with
 // automatic reconnection) and by admin commands. While the link is down, isAvailable() is false
-// and operations fail at once; operations in flight when it drops are rejected (never retried
-// here: the gateway answers BACKEND_UNAVAILABLE and the client decides, with its requestId).
+// and operations fail at once (not sent: not performed). Operations in flight when it drops are
+// rejected with OutcomeUnknownError (never retried here): the gateway asks recoverOutcomes once
+// the link is back. A streamed answer (history) is paced: the back office sends `page` and waits
+// for `more` from the gateway's flow.
 import WebSocket from 'ws';
 import { closeWebSocket } from '../shared/ws-close';
-import type { AdminCommand, BackOfficePort, LinkClientFrame, LinkServerFrame, Notification, OpOutcome, OpRequest, OutboundMessage } from './contract';
+import { linkMac, LINK_MAX_FRAME_BYTES, OutcomeUnknownError, type AdminCommand, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from './contract';
 import type { ApiErrorData } from '../shared/errors';
-import { linkMac, LINK_MAX_FRAME_BYTES } from './backoffice/link-server';
 
 type Pending =
-  | { kind: 'op'; emit: (m: OutboundMessage) => void; resolve: (o: OpOutcome) => void; reject: (e: Error) => void }
+  | { kind: 'op'; emit: (m: OutboundMessage) => void; flow?: OpFlow; resolve: (o: OpOutcome) => void; reject: (e: Error) => void }
+  | { kind: 'recover'; resolve: (r: RecoveredOutcome[]) => void; reject: (e: Error) => void }
   | { kind: 'admin'; resolve: (r: { ok: true; result: unknown } | { ok: false; error: ApiErrorData }) => void; reject: (e: Error) => void };
 
 export interface LinkClientOptions {
@@ -90,6 +92,21 @@ export class LinkClient implements BackOfficePort {
       case 'notify':
         for (const l of this.listeners) l(frame.notification);
         return;
+      case 'page': {
+        const p = this.pending.get(frame.ref);
+        const ws = this.ws;
+        const more = p?.kind === 'op' && p.flow ? p.flow.more() : Promise.resolve(p !== undefined);
+        void more.then((go) => {
+          if (this.ws === ws && this.up) this.send({ t: 'more', ref: frame.ref, go });
+        });
+        return;
+      }
+      case 'recovered': {
+        const p = this.pending.get(frame.id);
+        this.pending.delete(frame.id);
+        if (p?.kind === 'recover') p.resolve(frame.results);
+        return;
+      }
     }
   }
 
@@ -100,7 +117,7 @@ export class LinkClient implements BackOfficePort {
     if (wasUp) this.opts.onStatus?.(false);
     for (const [ref, p] of this.pending) {
       this.pending.delete(ref);
-      p.reject(new Error('back office link lost'));
+      p.reject(p.kind === 'op' ? new OutcomeUnknownError() : new Error('back office link lost'));
     }
     if (this.closed || this.opts.reconnect === false) {
       for (const w of this.readyWaiters.splice(0)) w.reject(new Error(`back office link ${this.opts.url} not available`));
@@ -116,11 +133,20 @@ export class LinkClient implements BackOfficePort {
     this.ws.send(JSON.stringify(frame));
   }
 
-  execute(req: OpRequest, emit: (m: OutboundMessage) => void): Promise<OpOutcome> {
+  execute(req: OpRequest, emit: (m: OutboundMessage) => void, flow?: OpFlow): Promise<OpOutcome> {
     return new Promise((resolve, reject) => {
       if (!this.up) return reject(new Error('back office link down'));
-      this.pending.set(req.ref, { kind: 'op', emit, resolve, reject });
+      this.pending.set(req.ref, { kind: 'op', emit, flow, resolve, reject });
       this.send({ t: 'op', ref: req.ref, account: req.account, op: req.op, params: req.params, nonce: req.nonce ?? null, session: req.session });
+    });
+  }
+
+  recoverOutcomes(refs: string[]): Promise<RecoveredOutcome[]> {
+    return new Promise((resolve, reject) => {
+      if (!this.up) return reject(new Error('back office link down'));
+      const id = `recover:${++this.counter}`;
+      this.pending.set(id, { kind: 'recover', resolve, reject });
+      this.send({ t: 'recover', id, refs });
     });
   }
 

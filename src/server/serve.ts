@@ -8,6 +8,7 @@ import { loadOrCreateLinkSecret, removeRuntimeInfo, writeRuntimeInfo } from './b
 import type { Rules } from './backoffice/config';
 import { startGateway, type Gateway, type GatewayOptions } from './gateway/gateway';
 import { LinkClient } from './link-client';
+import { Monitoring } from './monitoring';
 import type { BitcoinNetwork } from '../shared/bitcoin-address';
 
 export interface BackOfficeProcess {
@@ -18,7 +19,7 @@ export interface BackOfficeProcess {
 
 export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean; network?: BitcoinNetwork; linkHost?: string; linkPort?: number; rules?: Rules }): Promise<BackOfficeProcess> {
   const backOffice = new BackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
-  const link = await startLinkServer(backOffice, { secret: loadOrCreateLinkSecret(backOffice.dataDir), host: opts.linkHost, port: opts.linkPort });
+  const link = await startLinkServer(backOffice, { secret: loadOrCreateLinkSecret(backOffice.dataDir), host: opts.linkHost, port: opts.linkPort, monitoring: backOfficeMonitoring(backOffice) });
   writeRuntimeInfo(backOffice.dataDir, { pid: process.pid, linkUrl: link.url, startedAt: new Date().toISOString() });
   let closed = false;
   return {
@@ -34,6 +35,16 @@ export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean
   };
 }
 
+/** The back office's health and figures, served on its link port (src/server/monitoring.ts). */
+function backOfficeMonitoring(backOffice: BackOffice): Monitoring {
+  const m = new Monitoring('backoffice', { problems: () => (backOffice.isAvailable() ? [] : ['the back office is closed']) });
+  m.gauge('ccc_backoffice_committed_transactions', 'Group-commit transactions since start (use rate()).', () => backOffice.stats.commits);
+  m.gauge('ccc_backoffice_committed_operations', 'Operations committed since start (use rate()).', () => backOffice.stats.operations);
+  m.gauge('ccc_backoffice_queue_depth', 'Operations waiting for the next group commit.', () => backOffice.queueDepth());
+  m.gauge('ccc_backoffice_pending_payouts', 'IBAN payouts pending settlement.', () => (backOffice.isAvailable() ? backOffice.ledger.pendingPayoutCount() : 0));
+  return m;
+}
+
 export interface ServerProcess extends BackOfficeProcess {
   gateway: Gateway;
   url: string;
@@ -43,7 +54,9 @@ export interface ServerProcess extends BackOfficeProcess {
 
 /** `ccc-server serve`: everything in one process. */
 export async function startServer(
-  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'publicUrl' | 'tls'>>,
+  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<
+    Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'authTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress' | 'output' | 'outcomeRecoveryMs' | 'publicUrl' | 'tls'>
+  >,
 ): Promise<ServerProcess> {
   const bo = await startBackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
   const gateway = await startGateway({ ...opts, backOffice: bo.backOffice });
@@ -62,11 +75,24 @@ export async function startServer(
 
 /** `ccc-server gateway --backoffice URL`: a gateway in front of a remote back office. */
 export async function startRemoteGateway(
-  opts: { backofficeUrl: string; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number } & Partial<Pick<GatewayOptions, 'publicUrl' | 'tls'>>,
+  opts: { backofficeUrl: string; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number } & Partial<
+    Pick<GatewayOptions, 'outcomeRecoveryMs' | 'output' | 'maxConnections' | 'authTimeoutMs' | 'publicUrl' | 'tls'>
+  >,
 ): Promise<{ gateway: Gateway; link: LinkClient; close(): Promise<void> }> {
   const link = new LinkClient({ url: opts.backofficeUrl, secret: opts.secret, role: 'gateway', reconnect: true });
   if (opts.waitMs !== 0) await link.ready(opts.waitMs ?? 10_000).catch(() => undefined); // start anyway; it reconnects by itself
-  const gateway = await startGateway({ backOffice: link, port: opts.port, host: opts.host, network: opts.network, publicUrl: opts.publicUrl, tls: opts.tls });
+  const gateway = await startGateway({
+    backOffice: link,
+    port: opts.port,
+    host: opts.host,
+    network: opts.network,
+    outcomeRecoveryMs: opts.outcomeRecoveryMs,
+    output: opts.output,
+    maxConnections: opts.maxConnections,
+    authTimeoutMs: opts.authTimeoutMs,
+    publicUrl: opts.publicUrl,
+    tls: opts.tls,
+  });
   return {
     gateway,
     link,

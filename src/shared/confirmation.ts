@@ -11,9 +11,9 @@
 // printable ASCII (0x20-0x7E); otherwise it shows "Message hash" (SHA-256, upper-case hex). The
 // texts are therefore one line of printable ASCII. A reference that is not printable ASCII cannot be
 // confirmed on a device: it is refused (ConfirmationTextError), never dropped or transliterated.
-import { sha256 } from '@noble/hashes/sha256';
-import { bytesToHex } from '@noble/hashes/utils';
 import type { CurrencyCode } from './currencies';
+import { isDeviceDisplayable } from './ledger-display';
+
 
 export interface ConfirmationFields {
   /** Canonical wire decimal of the amount, e.g. "1250.00". */
@@ -27,8 +27,6 @@ export interface ConfirmationFields {
   /** The server's identity: its back-office address (the key whose signatures the app trusts). */
   server: string;
 }
-
-export const CONFIRMATION_MAX_BYTES = 640;
 
 export class ConfirmationTextError extends Error {
   constructor(
@@ -72,14 +70,4 @@ export function policyText(f: PolicyFields): string {
 function displayable(text: string): string {
   if (!isDeviceDisplayable(text)) throw new ConfirmationTextError('TEXT_NOT_DISPLAYABLE', 'the confirmation text would not be displayed in full on the device');
   return text;
-}
-
-/** Whether the Bitcoin app (>= 2.2.2) displays this message as text rather than as a hash. */
-export function isDeviceDisplayable(message: string): boolean {
-  return message.length > 0 && message.length <= CONFIRMATION_MAX_BYTES && /^[\x20-\x7e]+$/.test(message);
-}
-
-/** What the device shows instead of the text when it cannot display it: SHA-256 of the message bytes (UTF-8 for a string), upper-case hex. */
-export function deviceMessageHash(message: string | Uint8Array): string {
-  return bytesToHex(sha256(typeof message === 'string' ? new TextEncoder().encode(message) : message)).toUpperCase();
 }

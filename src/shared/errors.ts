@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   CONFIRMATION_INVALID: 'The confirmation signature does not match the transfer.',
   RATE_LIMITED: 'Too many operations; slow down.',
   BACKEND_UNAVAILABLE: 'The back office is unavailable; the operation was not performed.',
+  OUTCOME_UNKNOWN: 'The link to the back office was lost while the operation was in flight and its outcome could not be learnt; check (history, or a retry with the same requestId) before retrying.',
   UNKNOWN_TRANSACTION: 'No such transaction.',
   INVALID_STATE: 'The transaction is not in a state that allows this.',
   INTERNAL_ERROR: 'An unexpected error occurred; the operation was not performed.',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import countries from 'i18n-iso-countries';
 import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './currencies';
 import type { AnswerBinding } from './answer-binding';
+import { checkText, TEXT_LIMITS } from './text-policy';
 
 export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
@@ -26,13 +27,14 @@ export type Envelope = z.infer<typeof EnvelopeSchema>;
 
 // ---- field schemas -------------------------------------------------------
 
-const printable = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+/** A free-text field under the one text policy (text-policy.ts): checked, NFC-normalised, trimmed. */
+export const freeText = (max: number) =>
+  z.string().transform((s, ctx) => {
+    const r = checkText(s, max);
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: 'custom', message: r.reason });
+    return z.NEVER;
+  });
 
 export const CountrySchema = z
   .string()
@@ -55,11 +57,13 @@ export const PhoneSchema = z
   .transform((s) => s.replace(/[\s\-().]/g, ''))
   .refine((s) => /^\+[1-9][0-9]{6,14}$/.test(s), 'must be an international number with country code, e.g. "+5071231234"');
 
-export const NameSchema = printable(200);
-export const PostalAddressSchema = printable(300);
+export const NameSchema = freeText(TEXT_LIMITS.name);
+export const PostalAddressSchema = freeText(TEXT_LIMITS.postalAddress);
 
 export const RequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 characters of A-Z, a-z, 0-9, "_" or "-"');
-export const ReferenceSchema = printable(140);
+export const ReferenceSchema = freeText(TEXT_LIMITS.reference);
+/** A failure reason given by the operator (shown to the customer, signed, exported). */
+export const ReasonSchema = freeText(TEXT_LIMITS.reason);
 /** An amount as it arrives: a decimal string, or a number that is exactly representable (checked by money.parseAmount). */
 export const AmountInputSchema = z.union([z.string().max(40), z.number()]);
 

@@ -1,6 +1,7 @@
 // Every device failure, through the Signer, becomes a typed state the UI can show.
 import { describe, expect, it } from 'vitest';
-import { Signer, checkDerivationPath } from '../../src/main/device/signer';
+import { Signer } from '../../src/main/device/signer';
+import { checkDerivationPath } from '../../src/main/device/derivation-path';
 import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { createTransportOpener } from '../../src/main/device/transports';
 import { DeviceError, describeDeviceError, toDeviceError } from '../../src/main/device/errors';

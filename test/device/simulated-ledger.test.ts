@@ -8,7 +8,8 @@ import { mnemonicToSeedSync } from '@scure/bip39';
 import { SimulatedLedger, SPECULOS_MNEMONIC, virtualDeviceAllowed } from '../../src/main/device/simulated-device';
 import { addressFromPublicKey, type AddressKind } from '../../src/shared/bitcoin-address';
 import { verifyMessageSignature } from '../../src/shared/message-signature';
-import { confirmationText, deviceMessageHash } from '../../src/shared/confirmation';
+import { confirmationText } from '../../src/shared/confirmation';
+import { deviceMessageHash } from '../../src/shared/ledger-display';
 import { createHash } from 'node:crypto';
 import { messageScreens } from '../../src/main/device/display';
 

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { startTestServer, tempDir } from '../helpers/server';
@@ -26,9 +25,8 @@ describe.skipIf(!binary.path)(`Electron shell${binary.path ? '' : ` (skipped: ${
   let server: ServerProcess;
   let app: ElectronApplication;
   beforeAll(async () => {
+    // out/ is built once by test/global-setup.ts (rebuilding here would race the browser tests reading out/renderer).
     const root = path.resolve(__dirname, '../..');
-    const build = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('electron-vite build failed');
     server = await startTestServer();
     app = await _electron.launch({
       executablePath: binary.path!,
@@ -58,6 +56,24 @@ describe.skipIf(!binary.path)(`Electron shell${binary.path ? '' : ` (skipped: ${
     const win = await app.firstWindow();
     await win.getByTestId('connect').click();
     await win.getByTestId('register-form').waitFor({ timeout: 30_000 });
+  });
+
+  it('installs our own menu: Edit roles for copy and paste, and About', async () => {
+    const menu = await app.evaluate(({ Menu }) => {
+      const roles: string[] = [];
+      const ids: string[] = [];
+      const walk = (items: Electron.MenuItem[]) => {
+        for (const i of items) {
+          if (i.role) roles.push(String(i.role).toLowerCase());
+          if (i.id) ids.push(i.id);
+          if (i.submenu) walk(i.submenu.items);
+        }
+      };
+      walk(Menu.getApplicationMenu()?.items ?? []);
+      return { roles, ids };
+    });
+    expect(menu.roles).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectall']));
+    expect(menu.ids).toContain('about');
   });
 
   it('refuses navigation and new windows', async () => {

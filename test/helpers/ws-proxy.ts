@@ -10,8 +10,13 @@ export interface ProxyLink {
 
 export class WsProxy {
   readonly links: ProxyLink[] = [];
-  /** Called for every client→server frame; return 'drop-connection' to cut the link after forwarding it. */
-  onClientFrame: (text: string, link: ProxyLink) => void | 'drop-connection' = () => undefined;
+  /**
+   * Called for every client→server frame; return 'drop-connection' to cut the link after forwarding
+   * it, 'lose-and-drop' to cut it without forwarding (the frame is lost).
+   */
+  onClientFrame: (text: string, link: ProxyLink) => void | 'drop-connection' | 'lose-and-drop' = () => undefined;
+  /** While true, new connections are cut at once (the server looks unreachable). */
+  refuseConnections = false;
   /** Rewrites a client→server frame before it is forwarded (a hostile endpoint changing what the user sent). */
   mapClientFrame: (text: string, link: ProxyLink) => string = (text) => text;
   /** Called for every server→client frame: return a replacement text, null to drop it, undefined to pass it on (a hostile endpoint). */
@@ -23,7 +28,7 @@ export class WsProxy {
     readonly url: string,
   ) {}
 
-  /** Where connections are relayed to (set before the first client connects). */
+  /** Where new connections are relayed to (set before the first client connects; change it to follow a restarted server). */
   target = '';
 
   /** A proxy already relaying to `target`. */
@@ -42,6 +47,7 @@ export class WsProxy {
     await new Promise((r) => wss.once('listening', r));
     const proxy = new WsProxy(wss, `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
     wss.on('connection', (client) => {
+      if (proxy.refuseConnections) return client.terminate();
       const upstream = new WebSocket(proxy.target);
       const link = { client, upstream };
       proxy.links.push(link);
@@ -64,9 +70,15 @@ export class WsProxy {
       upstream.on('error', () => client.terminate());
       client.on('message', (d) => {
         const text = proxy.mapClientFrame(d.toString(), link);
+        const verdict = proxy.onClientFrame(text, link);
+        if (verdict === 'lose-and-drop') {
+          client.terminate();
+          upstream.terminate();
+          return;
+        }
         if (upstream.readyState === upstream.OPEN) upstream.send(text);
         else queued.push(text);
-        if (proxy.onClientFrame(text, link) === 'drop-connection') {
+        if (verdict === 'drop-connection') {
           // Cut the client side at once: the server still performs the operation, its answer is lost.
           client.terminate();
           setTimeout(() => upstream.close(), 200);

@@ -556,6 +556,10 @@ export class AppCore implements TreasuryBridge {
     if (live && change === 'new' && row.direction === 'in') {
       this.opts.notify?.('Deposit received', `${row.amount} ${row.currency} from ${row.counterparty}`);
     }
+    // An IBAN payout settling (pending → complete / failed) is news too (the shell decides whether to show it).
+    if (live && change === 'updated' && row.direction === 'out' && row.status !== 'pending') {
+      this.opts.notify?.(row.status === 'complete' ? 'Payout completed' : 'Payout failed', `${row.amount} ${row.currency} to ${row.counterparty}${row.message ? ` — ${row.message}` : ''}`);
+    }
     return row;
   }
 
@@ -935,11 +939,6 @@ export class AppCore implements TreasuryBridge {
     this.virtualDevice().configure(allowed);
     if (this.signer) void this.signer.status();
     return (await this.getVirtualDevice())!;
-  }
-
-  /** For tests and the dev bridge: the live client (e.g. to simulate a dropped connection). */
-  get session(): CccClient | null {
-    return this.client;
   }
 
   async close(): Promise<void> {

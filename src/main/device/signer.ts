@@ -8,10 +8,15 @@ import type { AddressKind, BitcoinNetwork } from '../../shared/bitcoin-address';
 import { addressFromPublicKey } from '../../shared/bitcoin-address';
 import type { DeviceStatus, SigningPurpose } from '../../shared/app-api';
 import { DeviceError, describeDeviceError, toDeviceError } from './errors';
-import { compareVersions, messageScreens, showsMessageText } from './display';
+import { checkDerivationPath } from './derivation-path';
+import { getAppAndVersion } from '@ledgerhq/hw-app-btc/getAppAndVersion';
+import { messageScreens } from './display';
+import { appShowsText, showsMessageText } from '../../shared/ledger-display';
 
 const Btc = ((BtcModule as unknown as { default?: unknown }).default ?? BtcModule) as typeof BtcModule;
 type Transport = InstanceType<typeof TransportModule>;
+/** hw-app-btc's name for each address kind. */
+const FORMAT = { p2pkh: 'legacy', p2sh: 'p2sh', p2wpkh: 'bech32' } as const;
 export type TransportOpener = () => Promise<Transport>;
 
 export interface SignerOptions {
@@ -23,35 +28,6 @@ export interface SignerOptions {
   timeoutMs?: number;
   /** Timeout while waiting for the user to approve a signature. */
   confirmTimeoutMs?: number;
-}
-
-const H = 0x80000000;
-const PURPOSE: Record<AddressKind, number> = { p2pkh: 44, p2sh: 49, p2wpkh: 84 };
-const FORMAT = { p2pkh: 'legacy', p2sh: 'p2sh', p2wpkh: 'bech32' } as const;
-
-/** Validates a standard single-signature path for the address kind and network; returns its canonical form. */
-export function checkDerivationPath(path: string, kind: AddressKind, network: BitcoinNetwork): string {
-  const text = path.trim().replace(/^m\//, '');
-  const parts = text.split('/');
-  const elements = parts.map((p) => {
-    const m = /^(\d+)('|h|H)?$/.exec(p);
-    if (!m) throw new DeviceError('UNSUPPORTED_PATH', `"${path}" is not a BIP32 path`);
-    const n = Number(m[1]);
-    if (n >= H) throw new DeviceError('UNSUPPORTED_PATH', `path element ${p} is out of range`);
-    return m[2] ? n + H : n;
-  });
-  // BitID paths (0xB11D / 0xB11E) are signed by the legacy app WITHOUT asking the user: never.
-  if (elements.some((e) => (e & ~H) === 0xb11d || (e & ~H) === 0xb11e)) throw new DeviceError('UNSUPPORTED_PATH', 'BitID derivation paths are refused: the device would sign without asking');
-  const coin = network === 'testnet' ? 1 : 0;
-  const ok =
-    elements.length === 5 &&
-    elements[0] === PURPOSE[kind] + H &&
-    elements[1] === coin + H &&
-    elements[2] >= H &&
-    (elements[3] === 0 || elements[3] === 1) &&
-    elements[4] < H;
-  if (!ok) throw new DeviceError('UNSUPPORTED_PATH', `"${path}" is not a standard ${kind} path; use ${PURPOSE[kind]}'/${coin}'/0'/0/0`);
-  return elements.map((e) => (e >= H ? `${e - H}'` : String(e))).join('/');
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout?: () => void): Promise<T> {
@@ -93,10 +69,6 @@ export class Signer {
     return s;
   }
 
-  get currentStatus(): DeviceStatus {
-    return this.lastStatus;
-  }
-
   private async getTransport(): Promise<Transport> {
     if (this.transport) return this.transport;
     try {
@@ -128,17 +100,10 @@ export class Signer {
   /** Probes the device: connected? unlocked? which app? */
   async status(): Promise<DeviceStatus> {
     try {
-      const info = await this.run(async (t) => {
-        const r = await t.send(0xb0, 0x01, 0x00, 0x00);
-        let i = 1;
-        const name = r.subarray(i + 1, i + 1 + r[i]).toString('ascii');
-        i += 1 + r[i];
-        const version = r.subarray(i + 1, i + 1 + r[i]).toString('ascii');
-        return { name, version };
-      }, this.opts.timeoutMs ?? 10_000);
+      const info = await this.run((t) => getAppAndVersion(t), this.opts.timeoutMs ?? 10_000);
       const expected = this.opts.network === 'testnet' ? /^Bitcoin Test( Legacy)?$/ : /^Bitcoin( Legacy)?$/;
       if (!expected.test(info.name)) return this.emit({ state: 'wrong-app', appName: info.name });
-      return this.emit({ state: 'ready', appName: info.name, appVersion: info.version, displaysText: !/Legacy$/.test(info.name) && compareVersions(info.version, '2.2.2') >= 0 });
+      return this.emit({ state: 'ready', appName: info.name, appVersion: info.version, displaysText: appShowsText(info.name, info.version) });
     } catch (e) {
       const err = toDeviceError(e);
       if (err.code === 'NO_DEVICE' || err.code === 'UNPLUGGED') return this.emit({ state: 'disconnected' });

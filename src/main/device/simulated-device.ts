@@ -18,7 +18,8 @@ import { mnemonicToSeedSync } from '@scure/bip39';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha256';
 import { addressFromPublicKey, hash160, type AddressKind } from '../../shared/bitcoin-address';
-import { messageScreens, usesLegacyProtocol } from './display';
+import { messageScreens } from './display';
+import { usesLegacyProtocol } from '../../shared/ledger-display';
 
 // The package is CommonJS with a default export; under ESM interop it may arrive wrapped.
 const Transport = ((TransportModule as unknown as { default?: unknown }).default ?? TransportModule) as typeof TransportModule;

@@ -6,8 +6,10 @@ import { TREASURY_EVENT_CHANNEL, TREASURY_INVOKE_CHANNEL, TREASURY_METHODS, type
 import { RENDERER_ENTRY } from './window';
 
 export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow): boolean {
-  const frameUrl = event.senderFrame?.url ?? '';
-  return event.sender === win.webContents && frameUrl.split('#')[0] === pathToFileURL(RENDERER_ENTRY).href;
+  const frame = event.senderFrame;
+  // The window's own top-level page, loaded from our renderer file: no other window, no frame inside it.
+  if (!frame || frame.parent !== null || win.isDestroyed() || event.sender !== win.webContents) return false;
+  return frame.url.split('#')[0] === pathToFileURL(RENDERER_ENTRY).href;
 }
 
 export function registerIpc(core: TreasuryBridge, win: BrowserWindow): void {

@@ -459,6 +459,12 @@ export class CccClient extends EventEmitter<CccClientEvents> {
           setTimeout(() => this.trySend(requestId), 500 * entry.attempts);
           return;
         }
+        if (e.code === 'OUTCOME_UNKNOWN' && entry.attempts < 12) {
+          // The server could not learn the outcome yet. Resending with the same requestId is the check:
+          // it answers the original result, or performs the transfer once if it never happened.
+          setTimeout(() => this.trySend(requestId), Math.min(5000, 500 * entry.attempts));
+          return;
+        }
         this.inflightTransfers.delete(requestId);
         entry.reject(e);
       },
@@ -467,16 +473,6 @@ export class CccClient extends EventEmitter<CccClientEvents> {
 
   private resendInflight(): void {
     for (const id of this.inflightTransfers.keys()) this.trySend(id);
-  }
-
-  /** Transfers sent whose result is not known yet. */
-  get unconfirmedTransfers(): number {
-    return this.inflightTransfers.size;
-  }
-
-  /** Drops the connection as a network failure would (tests, and "reconnect now"). */
-  dropConnection(): void {
-    this.ws?.terminate();
   }
 
   async close(): Promise<void> {

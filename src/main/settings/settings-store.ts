@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Profile, ProfileInput } from '../../shared/app-api';
 import { parseBitcoinAddress } from '../../shared/bitcoin-address';
-import { checkDerivationPath } from '../device/signer';
+import { checkDerivationPath } from '../device/derivation-path';
 import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
 
 export class SettingsError extends Error {
@@ -94,10 +94,6 @@ export class SettingsStore {
     fs.writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
     fs.renameSync(tmp, this.file);
     this.cache = next;
-  }
-
-  profiles(): Profile[] {
-    return this.load().profiles;
   }
 
   saveProfile(input: ProfileInput): Profile {

@@ -1,16 +1,17 @@
 // Operator commands. They act through the running back office (found via backoffice.json in the
 // data directory) so that notifications reach connected customers at once; when no back office
-// runs, they open the ledger directly.
+// runs, they open the ledger directly. They refuse a directory that holds no server data.
 import type { AdminCommand } from '../contract';
 import type { ApiErrorData } from '../../shared/errors';
 import { LinkClient } from '../link-client';
 import { BackOffice } from './back-office';
-import { loadOrCreateLinkSecret, readRuntimeInfo } from './data-dir';
+import { loadOrCreateLinkSecret, readRuntimeInfo, requireServerDataDir } from './data-dir';
 import type { BitcoinNetwork } from '../../shared/bitcoin-address';
 
 export type AdminResult = { ok: true; result: unknown; via: 'link' | 'direct' } | { ok: false; error: ApiErrorData; via: 'link' | 'direct' };
 
 export async function runAdmin(dataDir: string, cmd: AdminCommand, opts: { network?: BitcoinNetwork } = {}): Promise<AdminResult> {
+  requireServerDataDir(dataDir);
   const running = readRuntimeInfo(dataDir);
   if (running) {
     const link = new LinkClient({ url: running.linkUrl, secret: loadOrCreateLinkSecret(dataDir), role: 'admin', reconnect: false });

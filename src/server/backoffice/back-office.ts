@@ -6,7 +6,7 @@
 // answers and notifications are released only after that transaction is durably committed.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { AdminCommand, BackOfficePort, Notification, OpOutcome, OpRequest, OutboundMessage } from '../contract';
+import { isStateChanging, type AdminCommand, type BackOfficePort, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from '../contract';
 import { ApiError, type ApiErrorData } from '../../shared/errors';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseAmount } from '../../shared/money';
@@ -18,9 +18,14 @@ import { signData, verifyMessageSignature } from '../../shared/message-signature
 import { signBinding, type AnswerBinding } from '../../shared/answer-binding';
 import { composeIBAN } from 'ibantools';
 import { describeIssues, PARAM_SCHEMAS, type AccountData, type BalanceData, type OpParams, type TransferData } from '../../shared/protocol';
-import { CLEARING_OWNER, Ledger, type AccountRow, type TransferRow } from './ledger';
+import { CLEARING_OWNER, Ledger, type AccountRow, type HistoryWindow, type TransferRow } from './ledger';
 import { dataPath, ensureDataDir, loadOrCreateKey, type BackOfficeKey } from './data-dir';
 import { limitMinor, loadRules, type Rules } from './config';
+import { OUTCOME_RETENTION_MS, OutcomeLog } from './outcomes';
+import { parseAdminCommand } from './admin-command';
+
+/** Rows of a history replay read and signed per job; the replay then waits for its reader (OpFlow). */
+export const HISTORY_PAGE_ROWS = 256;
 
 export interface BackOfficeOptions {
   dataDir: string;
@@ -46,6 +51,8 @@ interface JobResult {
 interface Job {
   run: () => JobResult;
   resolve: (r: JobResult) => void;
+  /** A state-changing operation's ref: its outcome is recorded in the same transaction. */
+  ref?: string;
 }
 
 const ok: OpOutcome = { ok: true };
@@ -67,8 +74,15 @@ export class BackOffice implements BackOfficePort {
   private closed = false;
   private readonly signedCache;
   private readonly storeSigned;
+  private readonly outcomes: OutcomeLog;
+  private readonly pruneTimer: NodeJS.Timeout;
   /** Figures for benchmarks: transactions committed and operations in them. */
   readonly stats = { commits: 0, operations: 0 };
+
+  /** Operations waiting for the next group commit. */
+  queueDepth(): number {
+    return this.queue.length;
+  }
 
   constructor(opts: BackOfficeOptions) {
     this.dataDir = path.resolve(opts.dataDir);
@@ -85,17 +99,33 @@ export class BackOffice implements BackOfficePort {
     this.ledger.db.exec('CREATE TABLE IF NOT EXISTS signed_messages (txid INTEGER PRIMARY KEY REFERENCES transfers (txid), data TEXT NOT NULL, signed TEXT NOT NULL)');
     this.signedCache = this.ledger.db.prepare('SELECT data, signed FROM signed_messages WHERE txid = ?');
     this.storeSigned = this.ledger.db.prepare('INSERT INTO signed_messages (txid, data, signed) VALUES (?, ?, ?) ON CONFLICT (txid) DO UPDATE SET data = excluded.data, signed = excluded.signed');
+    this.outcomes = new OutcomeLog(this.ledger.db);
+    this.pruneTimer = setInterval(() => void this.enqueue(() => (this.outcomes.prune(this.now() - OUTCOME_RETENTION_MS), this.answer())), 60_000);
+    this.pruneTimer.unref();
     for (const row of this.ledger.pendingPayouts()) this.scheduleSettlement(row);
   }
 
   // ---- BackOfficePort -------------------------------------------------------------------
 
-  execute(req: OpRequest, emit: (m: OutboundMessage) => void): Promise<OpOutcome> {
+  execute(req: OpRequest, emit: (m: OutboundMessage) => void, flow?: OpFlow): Promise<OpOutcome> {
     if (this.closed) return Promise.reject(new Error('back office closed'));
-    return this.enqueue(() => this.perform(req)).then((r) => {
-      for (const m of r.messages) emit(this.bindAnswer(req, m));
+    if (this.outcomes.isFenced(req.ref)) {
+      // A gateway was told this ref was not performed: keep that true.
+      return Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The operation arrived after its gateway gave it up; it was not performed.' } });
+    }
+    if (req.op === 'history') return this.history(req as OpRequest<'history'>, emit, flow);
+    // Answers are bound inside the job, so an outcome recorded for recovery carries its binding too.
+    const done = this.enqueue(() => this.bindAll(req, this.perform(req)), isStateChanging(req.op) ? req.ref : undefined).then((r) => {
+      for (const m of r.messages) emit(m);
       return r.outcome;
     });
+    this.outcomes.track(req.ref, done);
+    return done;
+  }
+
+  async recoverOutcomes(refs: string[]): Promise<RecoveredOutcome[]> {
+    if (this.closed) throw new Error('back office closed');
+    return Promise.all(refs.map((ref) => this.outcomes.recover(ref, this.now())));
   }
 
   /**
@@ -103,6 +133,10 @@ export class BackOffice implements BackOfficePort {
    * op nonce and connection it answers. Replayed history rows are not bound one by one (they are the
    * same signed messages for everyone); the closing `history` message binds the whole replay by digest.
    */
+  private bindAll(req: OpRequest, r: JobResult): JobResult {
+    return { ...r, messages: r.messages.map((m) => this.bindAnswer(req, m)) };
+  }
+
   private bindAnswer(req: OpRequest, m: OutboundMessage): OutboundMessage {
     if (m.msg === 'transfer' && req.op !== 'transfer') return m;
     if (m.msg === 'error' || req.session === undefined) return m;
@@ -132,6 +166,7 @@ export class BackOffice implements BackOfficePort {
     // Let queued operations finish and commit before closing.
     while (this.queue.length > 0 || this.flushScheduled) await new Promise((r) => setImmediate(r));
     this.closed = true;
+    clearInterval(this.pruneTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.ledger.close();
@@ -139,9 +174,9 @@ export class BackOffice implements BackOfficePort {
 
   // ---- group commit -----------------------------------------------------------------------
 
-  private enqueue(run: () => JobResult): Promise<JobResult> {
+  private enqueue(run: () => JobResult, ref?: string): Promise<JobResult> {
     return new Promise((resolve) => {
-      this.queue.push({ run, resolve });
+      this.queue.push({ run, resolve, ref });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -162,6 +197,7 @@ export class BackOffice implements BackOfficePort {
         } catch (e) {
           results[i] = failure(e instanceof ApiError ? e.toData() : internalError(e));
         }
+        if (job.ref !== undefined) this.outcomes.record(job.ref, this.now(), results[i].messages, results[i].outcome);
       });
     });
     try {
@@ -204,7 +240,7 @@ export class BackOffice implements BackOfficePort {
       case 'balance':
         return this.answer(this.balanceMessage(this.requireAccount(account), (params as OpParams['balance']).currency));
       case 'history':
-        return this.history(account, params as OpParams['history']);
+        throw new Error('history is streamed in pages (BackOffice.history), not performed in one job');
       case 'transfer':
         return this.transfer(req.ref, account, params as OpParams['transfer']);
       case 'setpolicy':
@@ -274,17 +310,40 @@ export class BackOffice implements BackOfficePort {
     return { msg: 'balance', data: canonical, signed };
   }
 
-  private history(address: string, p: OpParams['history']): JobResult {
-    this.requireAccount(address);
-    const messages: OutboundMessage[] = [];
+  /**
+   * A history replay, streamed: one job per page of HISTORY_PAGE_ROWS rows (so writes interleave and
+   * nothing is built whole), then it waits for its reader (`flow.more()`) and stops if the reader left.
+   * The window is fixed by the first page (rows committed later arrive as live notifications).
+   */
+  private async history(req: OpRequest<'history'>, emit: (m: OutboundMessage) => void, flow?: OpFlow): Promise<OpOutcome> {
+    let window: HistoryWindow | null = null;
+    let count = 0;
     const digest = crypto.createHash('sha256');
-    for (const row of this.ledger.iterateHistory(address, p)) {
-      const m = this.transferMessage(row);
-      digest.update(`${m.signed}\n`);
-      messages.push(m);
+    for (;;) {
+      // Before every page, the first too: a reader still busy with earlier output waits.
+      if (flow && !(await flow.more())) return ok; // the reader is gone: stop reading the ledger
+      if (this.closed) throw new Error('back office closed');
+      const r = await this.enqueue(() => {
+        if (window === null) {
+          const parsed = PARAM_SCHEMAS.history.safeParse(req.params ?? {});
+          if (!parsed.success) throw new ApiError('INVALID_PARAMS', describeIssues(parsed.error));
+          this.requireAccount(req.account);
+          window = this.ledger.historyWindow(req.account, parsed.data);
+        }
+        const rows = this.ledger.historyPage(req.account, window, HISTORY_PAGE_ROWS);
+        if (rows.length > 0) window.after = rows[rows.length - 1].txid;
+        return this.answer(...rows.map((row) => this.transferMessage(row)));
+      });
+      if (!r.outcome.ok) return r.outcome;
+      for (const m of r.messages) {
+        digest.update(`${m.signed}\n`);
+        emit(m);
+      }
+      count += r.messages.length;
+      if (r.messages.length < HISTORY_PAGE_ROWS) break;
     }
-    messages.push(historyEnd(messages.length, digest.digest('hex')));
-    return this.answer(...messages);
+    emit(this.bindAnswer(req, historyEnd(count, digest.digest('hex'))));
+    return ok;
   }
 
   /** The signed transfer message of a row's current state (signed once per state, then reused). */
@@ -469,7 +528,8 @@ export class BackOffice implements BackOfficePort {
 
   // ---- admin --------------------------------------------------------------------------------------
 
-  private performAdmin(cmd: AdminCommand): JobResult {
+  private performAdmin(raw: AdminCommand): JobResult {
+    const cmd = parseAdminCommand(raw);
     switch (cmd.command) {
       case 'key':
         return this.answer({ msg: 'account', data: JSON.stringify({ address: this.address }) });
@@ -505,7 +565,7 @@ export class BackOffice implements BackOfficePort {
         return { messages: [message], outcome: ok, notifications: [{ account: cmd.to, message }] };
       }
       case 'settle':
-        return this.settle(BigInt(cmd.txid), cmd.outcome, cmd.reason);
+        return this.settle(cmd.txid, cmd.outcome, cmd.reason);
     }
   }
 }

@@ -23,6 +23,18 @@ export function ensureDataDir(dataDir: string): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 }
 
+/**
+ * Refuses a directory that does not hold a server's data (operator commands must never create a
+ * fresh data directory because of a typo in --data and then act on it).
+ */
+export function requireServerDataDir(dataDir: string): void {
+  const missing = (['ledger', 'key'] as const).filter((f) => !fs.existsSync(dataPath(dataDir, f)));
+  if (!fs.existsSync(dataDir)) throw new Error(`${path.resolve(dataDir)} does not exist; give the --data directory of the server`);
+  if (missing.length > 0) {
+    throw new Error(`${path.resolve(dataDir)} does not hold a ccc-server data directory (no ${missing.map((f) => FILES[f]).join(', ')}); give the --data directory of the server`);
+  }
+}
+
 function writeSecretFile(file: string, content: string): void {
   // wx: never overwrite an existing secret (two processes starting at once keep the first).
   fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });

@@ -149,6 +149,11 @@ export interface RequestRow {
 }
 
 export type HistoryFilter = { limit?: number; sinceTransaction?: number; sinceTime?: number };
+export interface HistoryWindow {
+  after: bigint;
+  upto: bigint;
+  sinceTime: number;
+}
 
 /** Statuses a customer sees in history; NEW and rejected transfers never moved money. */
 const VISIBLE = `status IN ('complete', 'pending', 'failed')`;
@@ -200,6 +205,14 @@ export class Ledger {
       ),
       rejection: db.prepare('INSERT INTO compliance_rejections (at, account, txid, rule, reason, request) VALUES (?, ?, ?, ?, ?, ?)'),
       pending: db.prepare(`SELECT * FROM transfers WHERE status = 'pending' ORDER BY txid`),
+      // Two index range scans, each stopping after @n rows (an OR would collect every remaining row of
+      // the account and sort it, for every page).
+      historyPage: db.prepare(
+        `SELECT * FROM (SELECT * FROM transfers WHERE sender = @a AND ${VISIBLE} AND txid > @after AND txid <= @upto AND timestamp >= @since ORDER BY txid LIMIT @n)
+         UNION ALL
+         SELECT * FROM (SELECT * FROM transfers WHERE destination = @a AND sender <> @a AND ${VISIBLE} AND txid > @after AND txid <= @upto AND timestamp >= @since ORDER BY txid LIMIT @n)
+         ORDER BY txid LIMIT @n`,
+      ),
       meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -314,6 +327,10 @@ export class Ledger {
     return this.stmt.transfer.get(BigInt(txid)) as TransferRow | undefined;
   }
 
+  pendingPayoutCount(): number {
+    return Number((this.db.prepare(`SELECT COUNT(*) AS n FROM transfers WHERE status = 'pending'`).get() as { n: bigint }).n);
+  }
+
   pendingPayouts(): TransferRow[] {
     return this.stmt.pending.all() as TransferRow[];
   }
@@ -322,27 +339,28 @@ export class Ledger {
     return (this.stmt.outgoingSince.get(sender, currency, since) as { total: bigint }).total;
   }
 
-  history(address: string, f: HistoryFilter): TransferRow[] {
-    const mine = `(sender = @a OR destination = @a) AND ${VISIBLE}`;
+  /** The fixed window of a paged history replay: rows after `after`, up to `upto`, at or after `sinceTime`. */
+  historyWindow(address: string, f: HistoryFilter): HistoryWindow {
+    const upto = (this.db.prepare('SELECT COALESCE(MAX(txid), 0) AS m FROM transfers').get() as { m: bigint }).m;
+    const w: HistoryWindow = { after: 0n, upto, sinceTime: 0 };
     if (f.limit !== undefined) {
-      return this.db.prepare(`SELECT * FROM (SELECT * FROM transfers WHERE ${mine} ORDER BY txid DESC LIMIT @n) ORDER BY txid`).all({ a: address, n: f.limit }) as TransferRow[];
-    }
-    if (f.sinceTransaction !== undefined) {
-      return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND txid >= @t ORDER BY txid`).all({ a: address, t: f.sinceTransaction }) as TransferRow[];
-    }
-    if (f.sinceTime !== undefined) {
-      return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND timestamp >= @t ORDER BY txid`).all({ a: address, t: f.sinceTime }) as TransferRow[];
-    }
-    return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} ORDER BY txid`).all({ a: address }) as TransferRow[];
+      const nth = this.db
+        .prepare(
+          `SELECT txid FROM (SELECT txid FROM transfers WHERE sender = @a AND ${VISIBLE} AND txid <= @upto ORDER BY txid DESC LIMIT @n)
+           UNION ALL
+           SELECT txid FROM (SELECT txid FROM transfers WHERE destination = @a AND sender <> @a AND ${VISIBLE} AND txid <= @upto ORDER BY txid DESC LIMIT @n)
+           ORDER BY txid DESC LIMIT 1 OFFSET @skip`,
+        )
+        .get({ a: address, upto, n: f.limit, skip: f.limit - 1 }) as { txid: bigint } | undefined;
+      if (nth) w.after = nth.txid - 1n;
+    } else if (f.sinceTransaction !== undefined) w.after = BigInt(f.sinceTransaction) - 1n;
+    else if (f.sinceTime !== undefined) w.sinceTime = f.sinceTime;
+    return w;
   }
 
-  /** Iterates history lazily (a replay of 100,000 rows must not build one array). */
-  iterateHistory(address: string, f: HistoryFilter): IterableIterator<TransferRow> {
-    const mine = `(sender = @a OR destination = @a) AND ${VISIBLE}`;
-    if (f.limit !== undefined) return this.history(address, f)[Symbol.iterator]();
-    if (f.sinceTransaction !== undefined) return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND txid >= @t ORDER BY txid`).iterate({ a: address, t: f.sinceTransaction }) as IterableIterator<TransferRow>;
-    if (f.sinceTime !== undefined) return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} AND timestamp >= @t ORDER BY txid`).iterate({ a: address, t: f.sinceTime }) as IterableIterator<TransferRow>;
-    return this.db.prepare(`SELECT * FROM transfers WHERE ${mine} ORDER BY txid`).iterate({ a: address }) as IterableIterator<TransferRow>;
+  /** The next page of a history window, oldest first (the caller advances `after`). */
+  historyPage(address: string, w: HistoryWindow, rows: number): TransferRow[] {
+    return this.stmt.historyPage.all({ a: address, after: w.after, upto: w.upto, since: w.sinceTime, n: rows }) as TransferRow[];
   }
 
   // ---- idempotency & compliance records ------------------------------------------------------

@@ -1,29 +1,37 @@
 // The internal link: the back office's side. Gateways and admin tools connect over a WebSocket
 // (loopback by default), prove they hold the link secret with an HMAC of a fresh challenge, then
-// send operations. Notifications are broadcast to every connected gateway.
+// send operations. Notifications are broadcast to every connected gateway. A history replay is
+// paced by its gateway: after each page the back office sends `page` and waits for `more`
+// (go: false, or the link closing, stops it). Gateways whose link dropped ask `recover`.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { upgradeRequired, type Monitoring } from '../monitoring';
 import type { AddressInfo } from 'node:net';
-import type { BackOfficePort, LinkClientFrame, LinkServerFrame } from '../contract';
+import { linkMac, LINK_MAX_FRAME_BYTES, type BackOfficePort, type LinkClientFrame, type LinkServerFrame } from '../contract';
 
-export const LINK_MAX_FRAME_BYTES = 1024 * 1024;
 
 export interface LinkServer {
   url: string;
   close(): Promise<void>;
 }
 
-export function linkMac(secret: string, nonce: string): string {
-  return crypto.createHmac('sha256', secret).update(nonce).digest('hex');
-}
+const isRef = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 100;
 
-export async function startLinkServer(backOffice: BackOfficePort & { address: string }, opts: { secret: string; host?: string; port?: number }): Promise<LinkServer> {
-  const wss = new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload: LINK_MAX_FRAME_BYTES });
+
+export async function startLinkServer(
+  backOffice: BackOfficePort & { address: string },
+  opts: { secret: string; host?: string; port?: number; /** /healthz, /readyz, /metrics on the link port */ monitoring?: Monitoring },
+): Promise<LinkServer> {
+  const server = http.createServer((req, res) => opts.monitoring?.handle(req, res) || upgradeRequired(res));
+  const wss = new WebSocketServer({ server, maxPayload: LINK_MAX_FRAME_BYTES });
   await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
+    server.once('listening', resolve);
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   });
   const gateways = new Set<WebSocket>();
+  opts.monitoring?.gauge('ccc_backoffice_gateways_connected', 'Gateways connected over the internal link.', () => gateways.size);
   const send = (ws: WebSocket, frame: LinkServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
@@ -36,9 +44,21 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
     let role: 'gateway' | 'admin' | null = null;
     const helloTimer = setTimeout(() => ws.close(4001, 'authentication timeout'), 10_000);
     send(ws, { t: 'challenge', nonce });
+    // Streamed answers waiting for their gateway's `more`.
+    const waiting = new Map<string, (go: boolean) => void>();
+    const flowOf = (ref: string) => ({
+      more: () =>
+        new Promise<boolean>((resolve) => {
+          if (ws.readyState !== ws.OPEN) return resolve(false);
+          waiting.set(ref, resolve);
+          send(ws, { t: 'page', ref });
+        }),
+    });
     ws.on('close', () => {
       clearTimeout(helloTimer);
       gateways.delete(ws);
+      for (const resolve of waiting.values()) resolve(false);
+      waiting.clear();
     });
     ws.on('error', () => ws.terminate());
     ws.on('message', (raw) => {
@@ -63,10 +83,24 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
         send(ws, { t: 'welcome', backofficeAddress: backOffice.address });
         return;
       }
-      if (frame.t === 'op' && role === 'gateway' && typeof frame.ref === 'string' && typeof frame.account === 'string') {
+      if (frame.t === 'more' && role === 'gateway') {
+        const resolve = waiting.get(frame.ref);
+        waiting.delete(frame.ref);
+        resolve?.(frame.go === true);
+        return;
+      }
+      if (frame.t === 'recover' && role === 'gateway' && typeof frame.id === 'string' && Array.isArray(frame.refs) && frame.refs.length <= 10_000 && frame.refs.every(isRef)) {
+        const id = frame.id;
+        backOffice.recoverOutcomes(frame.refs).then(
+          (results) => send(ws, { t: 'recovered', id, results }),
+          () => ws.close(1011, 'back office closing'),
+        );
+        return;
+      }
+      if (frame.t === 'op' && role === 'gateway' && isRef(frame.ref) && typeof frame.account === 'string') {
         const ref = frame.ref;
         backOffice
-          .execute({ ref, account: frame.account, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }))
+          .execute({ ref, account: frame.account, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }), flowOf(ref))
           .then(
             (outcome) => send(ws, { t: 'end', ref, outcome }),
             () => send(ws, { t: 'end', ref, outcome: { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The back office is shutting down; the operation was not performed.' } } }),
@@ -85,7 +119,7 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
     });
   });
 
-  const { port } = wss.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
   const host = opts.host ?? '127.0.0.1';
   return {
     url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -93,7 +127,8 @@ export async function startLinkServer(backOffice: BackOfficePort & { address: st
       new Promise<void>((resolve) => {
         unsubscribe();
         for (const ws of wss.clients) ws.terminate();
-        wss.close(() => resolve());
+        server.closeAllConnections();
+        wss.close(() => server.close(() => resolve()));
       }),
   };
 }

@@ -4,11 +4,17 @@
 // operation is passed to the back office; its notifications are routed to every session of the
 // addressed account.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
+import { Monitoring, upgradeRequired } from '../monitoring';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { endpointHost, loginText } from '../../shared/login-text';
-import type { BackOfficePort, Notification, OutboundMessage } from '../contract';
+import { isStateChanging, OutcomeUnknownError, type BackOfficePort, type BackOfficeOp, type Notification, type OutboundMessage, type RecoveredOutcome } from '../contract';
+import { CLOSE_CODES, closeConnection, OutputLimiter, type OutputLimitOptions } from './output-limits';
+import { OutcomeRecovery } from './outcome-recovery';
+import { StreamQueue } from './stream-queue';
+import { ConnectionAdmission } from './admission';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { verifyMessageSignature } from '../../shared/message-signature';
@@ -40,6 +46,15 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** Serve TLS (wss://) with this certificate and key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Most connections held at once, in total and per remote address; more are closed at once with 1013. */
+  maxConnections?: number;
+  maxConnectionsPerAddress?: number;
+  /** A connection not authenticated within this time is closed (4010); defaults to challengeTtlMs. */
+  authTimeoutMs?: number;
+  /** Cap on each connection's unsent output, and when a paused history stream resumes. */
+  output?: OutputLimitOptions;
+  /** How long an operation whose link dropped may wait for its real outcome before OUTCOME_UNKNOWN. */
+  outcomeRecoveryMs?: number;
 }
 
 export interface Gateway {
@@ -62,6 +77,10 @@ interface Session {
   tokensAt: number;
   alive: boolean;
   inFlight: Set<string>;
+  /** Frames received beyond the rate limit since the last one within it. */
+  excess: number;
+  /** History replays of this connection, one at a time. */
+  streams: StreamQueue;
 }
 
 /** Builds a frame around `data`, which is already JSON text (signed data stays byte-for-byte canonical). */
@@ -77,27 +96,40 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const maxAuthFailures = opts.maxAuthFailures ?? 5;
   const rate = opts.rateLimit ?? { perSecond: 200, burst: 400 };
   const maxFrame = opts.maxFrameBytes ?? MAX_FRAME_BYTES;
+  const admission = new ConnectionAdmission(opts.maxConnections ?? 10_000, opts.maxConnectionsPerAddress ?? 256);
+  const authTimeoutMs = opts.authTimeoutMs ?? challengeTtlMs;
+  const output = new OutputLimiter(opts.output);
+  const recovery = new OutcomeRecovery(backOffice, { boundMs: opts.outcomeRecoveryMs });
+  // Refs name operations in the back office's outcome log: unique across restarts of this gateway too.
+  const refPrefix = `${gatewayId}.${crypto.randomBytes(8).toString('hex')}`;
   let counter = 0;
 
   // Oversized frames up to 1 MiB get a FRAME_TOO_LARGE error; beyond that ws closes the connection (1009).
   const maxPayload = Math.max(1024 * 1024, maxFrame);
-  const tlsServer = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }) : null;
-  const wss = tlsServer ? new WebSocketServer({ server: tlsServer, maxPayload }) : new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload });
+  // One HTTP(S) server: WebSocket upgrades, plus /healthz, /readyz and /metrics for the operator.
+  const monitoring = new Monitoring('gateway', { problems: () => (backOffice.isAvailable() ? [] : ['the link to the back office is down']) });
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }) : http.createServer();
+  server.on('request', (req, res) => monitoring.handle(req, res) || upgradeRequired(res));
+  const wss = new WebSocketServer({ server, maxPayload });
   await new Promise<void>((resolve, reject) => {
-    const target = tlsServer ?? wss;
-    target.once('listening', resolve);
-    target.once('error', reject);
-    tlsServer?.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+    server.once('listening', resolve);
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   });
-  const { port } = (tlsServer ?? wss).address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
   const host = opts.host ?? '127.0.0.1';
-  const url = `${tlsServer ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${opts.tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const opsTotal = monitoring.counter('ccc_gateway_operations_total', 'Operations answered, by operation and outcome (ok or the error code).', ['op', 'outcome']);
+  const opSeconds = monitoring.histogram('ccc_gateway_operation_seconds', 'Time from an operation to its last answer, by operation.', ['op']);
+  monitoring.gauge('ccc_gateway_connections', 'Open WebSocket connections.', () => wss.clients.size);
+  monitoring.gauge('ccc_gateway_authenticated_sessions', 'Authenticated sessions.', () => [...byAccount.values()].reduce((n, set) => n + set.size, 0));
+  monitoring.gauge('ccc_gateway_backoffice_link_up', '1 when the link to the back office is up.', () => (backOffice.isAvailable() ? 1 : 0));
   const publicHost = endpointHost(opts.publicUrl ?? url);
   const byAccount = new Map<string, Set<Session>>();
   const sessions = new Map<WebSocket, Session>();
 
   const send = (s: Session, text: string) => {
-    if (s.ws.readyState === s.ws.OPEN) s.ws.send(text);
+    output.send(s.ws, text);
   };
   const sendMessage = (s: Session, m: OutboundMessage, nonce?: Nonce) => send(s, frame(m.msg, nonce, m.data, m.signed, m.bind && m.bindSigned ? { json: m.bind, signed: m.bindSigned } : undefined));
   const sendError = (s: Session, code: ErrorCode, nonce?: Nonce, message?: string) =>
@@ -157,7 +189,21 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     newChallenge(s);
   };
 
+  /** Answers an operation whose link dropped in flight with what really became of it. */
+  const answerRecovered = (s: Session, r: RecoveredOutcome | null, nonce: Nonce | undefined) => {
+    if (r === null) return sendError(s, 'OUTCOME_UNKNOWN', nonce);
+    if (r.state === 'not-performed') return sendError(s, 'BACKEND_UNAVAILABLE', nonce, 'The link to the back office was lost; the back office confirms the operation was not performed.');
+    for (const m of r.messages) sendMessage(s, m, nonce);
+    if (!r.outcome.ok) sendError(s, r.outcome.error.code, nonce, r.outcome.error.message);
+  };
+
   const onFrame = (s: Session, raw: Buffer, isBinary: boolean) => {
+    // Every frame counts against the rate limit, malformed ones too; a peer that keeps sending far
+    // beyond it after RATE_LIMITED answers is closed.
+    if (s.ws.readyState !== s.ws.OPEN) return; // being closed: nothing more is answered
+    const allowed = takeToken(s);
+    if (allowed) s.excess = 0;
+    else if (++s.excess > rate.burst) return closeConnection(s.ws, CLOSE_CODES.flooding, 'rate limit exceeded repeatedly');
     if (raw.length > maxFrame) return sendError(s, 'FRAME_TOO_LARGE', undefined, `frames are limited to ${maxFrame} bytes`);
     let parsed: unknown;
     try {
@@ -173,7 +219,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       if (!n.success) return sendError(s, 'INVALID_NONCE');
       nonce = n.data;
     }
-    if (!takeToken(s)) return sendError(s, 'RATE_LIMITED', nonce);
+    if (!allowed) return sendError(s, 'RATE_LIMITED', nonce);
     if (!isOperationName(env.op)) return sendError(s, 'UNKNOWN_OP', nonce, `unknown operation ${JSON.stringify(env.op)}`);
     if (env.params !== undefined && (env.params === null || typeof env.params !== 'object' || Array.isArray(env.params))) {
       return sendError(s, 'INVALID_PARAMS', nonce, 'params must be an object');
@@ -183,22 +229,48 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const p = PARAM_SCHEMAS[env.op].safeParse(env.params ?? {});
     if (!p.success) return sendError(s, 'INVALID_PARAMS', nonce, describeIssues(p.error));
     if (!backOffice.isAvailable()) return sendError(s, 'BACKEND_UNAVAILABLE', nonce);
-    const ref = `${gatewayId}:${++counter}`;
-    s.inFlight.add(ref);
-    backOffice
-      .execute({ ref, account: s.address, op: env.op, params: p.data as never, nonce: nonce ?? null, session: s.session ?? undefined }, (m) => sendMessage(s, m, nonce))
-      .then(
-        (outcome) => {
-          if (!outcome.ok) sendError(s, outcome.error.code, nonce, outcome.error.message);
-        },
-        () => sendError(s, 'BACKEND_UNAVAILABLE', nonce),
-      )
-      .finally(() => s.inFlight.delete(ref));
+    const op: BackOfficeOp = env.op;
+    const address = s.address;
+    const run = () => {
+      const ref = `${refPrefix}:${++counter}`;
+      s.inFlight.add(ref);
+      const endTimer = opSeconds.startTimer({ op });
+      const counted = (outcome: string) => {
+        endTimer();
+        opsTotal.inc({ op, outcome });
+      };
+      return backOffice
+        .execute({ ref, account: address, op, params: p.data as never, nonce: nonce ?? null, session: s.session ?? undefined }, (m) => sendMessage(s, m, nonce), { more: () => output.whenDrained(s.ws) })
+        .then(
+          (outcome) => {
+            counted(outcome.ok ? 'ok' : outcome.error.code);
+            if (!outcome.ok) sendError(s, outcome.error.code, nonce, outcome.error.message);
+          },
+          // Sent, then the link dropped: never guess "not performed"; learn the outcome.
+          (e) => {
+            counted('link-lost');
+            return e instanceof OutcomeUnknownError && isStateChanging(op) ? recovery.recover(ref).then((r) => answerRecovered(s, r, nonce)) : sendError(s, 'BACKEND_UNAVAILABLE', nonce);
+          },
+        )
+        .finally(() => s.inFlight.delete(ref));
+    };
+    if (op !== 'history') return void run();
+    if (!s.streams.run(run)) sendError(s, 'RATE_LIMITED', nonce, 'too many history replays waiting on this connection; read the ones in progress first');
   };
 
-  wss.on('connection', (ws) => {
-    const s: Session = { ws, challenge: null, challengeNonce: null, session: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set() };
+  wss.on('connection', (ws, req) => {
+    const remote = req.socket.remoteAddress ?? '?';
+    const refused = admission.admit(remote);
+    if (refused) {
+      ws.on('error', () => ws.terminate());
+      return closeConnection(ws, CLOSE_CODES.tooManyConnections, refused);
+    }
+    const s: Session = { ws, challenge: null, challengeNonce: null, session: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
     sessions.set(ws, s);
+    const authTimer = setTimeout(() => {
+      if (!s.address) closeConnection(ws, CLOSE_CODES.authTimeout, 'not authenticated before the challenge expired');
+    }, authTimeoutMs);
+    authTimer.unref();
     ws.on('pong', () => (s.alive = true));
     ws.on('message', (raw, isBinary) => {
       try {
@@ -209,6 +281,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
+      admission.release(remote);
+      clearTimeout(authTimer);
+      s.streams.clear();
       sessions.delete(ws);
       if (s.address) {
         const set = byAccount.get(s.address);
@@ -241,8 +316,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       new Promise<void>((resolve) => {
         clearInterval(heartbeat);
         unsubscribe();
+        recovery.close();
         for (const ws of wss.clients) ws.terminate();
-        wss.close(() => (tlsServer ? tlsServer.close(() => resolve()) : resolve()));
+        server.closeAllConnections();
+        wss.close(() => server.close(() => resolve()));
       }),
   };
 }
