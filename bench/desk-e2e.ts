@@ -70,6 +70,7 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
       page.evaluate(async ({ kind, value }) => {
         const watched = kind === 'sort' ? document.querySelector('.vbody')! : document.querySelector('[data-testid=history-count]')!;
         const changed = new Promise<number>((resolve) => {
+          setTimeout(() => resolve(Number.NaN), 20_000); // nothing changed on screen: no figure rather than a hang
           const mo = new MutationObserver(() => {
             mo.disconnect();
             requestAnimationFrame(() => resolve(performance.now()));
@@ -89,7 +90,7 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
       }, what);
     const searchMs = await inPage({ kind: 'search', value: '12,500' });
     const clearMs = await inPage({ kind: 'search', value: '' });
-    const ibanSearchMs = await inPage({ kind: 'search', value: 'DE89 3704' });
+    const referenceSearchMs = await inPage({ kind: 'search', value: 'batch 777' });
     await inPage({ kind: 'search', value: '' });
     const filterMs = await inPage({ kind: 'currency', value: 'USD' });
     await inPage({ kind: 'currency', value: '' });
@@ -104,7 +105,7 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
       seedSeconds: round(seedSeconds, 1),
       firstLogin: { toBalancesAndNewestRowsMs: round(first.toFirstScreenMs), toEveryRowVerifiedSeconds: round(first.toCompleteSeconds, 2) },
       returningLogin: { toBalancesAndNewestRowsMs: round(again.toFirstScreenMs), toEveryRowVerifiedSeconds: round(again.toCompleteSeconds, 2) },
-      historyScreen: { searchMs: round(searchMs), ibanSearchMs: round(ibanSearchMs), clearSearchMs: round(clearMs), filterCurrencyMs: round(filterMs), sortByAmountMs: round(sortMs) },
+      historyScreen: { searchMs: round(searchMs), referenceSearchMs: round(referenceSearchMs), clearSearchMs: round(clearMs), filterCurrencyMs: round(filterMs), sortByAmountMs: round(sortMs) },
       rendererJsHeapMiB: round(heap / 2 ** 20, 1),
     };
     if (opts.print) {
