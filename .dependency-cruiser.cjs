@@ -11,6 +11,26 @@ module.exports = {
       to: { path: '^src/(main|server|renderer|preload|devbridge)/' },
     },
     {
+      name: 'shared-common-is-pure',
+      comment: 'src/shared (outside node/) runs in the renderer too: no Node built-ins, no src/shared/node (VS Code\'s common/node split).',
+      severity: 'error',
+      from: { path: '^src/shared/', pathNot: '^src/shared/node/' },
+      to: { path: '^src/shared/node/|node_modules/(ws|bitcoinjs-message|better-sqlite3)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'shared-common-no-builtins',
+      severity: 'error',
+      from: { path: '^src/shared/', pathNot: '^src/shared/node/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'renderer-no-node-shared',
+      comment: 'Code that needs Node (Buffer, ws) stays out of the renderer bundle.',
+      severity: 'error',
+      from: { path: '^src/renderer/' },
+      to: { path: '^src/shared/node/' },
+    },
+    {
       name: 'renderer-only-shared',
       comment: 'The renderer runs in a sandboxed page: it reaches the core only through window.treasury (TreasuryApi).',
       severity: 'error',
@@ -50,7 +70,7 @@ module.exports = {
       comment: 'The preload exposes the typed API and nothing else.',
       severity: 'error',
       from: { path: '^src/preload/' },
-      to: { path: '^src/', pathNot: '^src/(preload|shared/app-api\\.ts)' },
+      to: { path: '^src/', pathNot: '^src/(preload|shared/app-api\\.ts|shared/treasury-rpc\\.ts)' },
     },
     {
       name: 'no-circular',

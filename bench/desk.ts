@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { addressFromPublicKey } from '../src/shared/bitcoin-address';
-import { signData } from '../src/shared/message-signature';
+import { signData } from '../src/shared/node/message-signature';
 import { formatAmount } from '../src/shared/money';
 import type { SignedRecord, TransferData } from '../src/shared/protocol';
 import type { TxRow } from '../src/shared/app-api';

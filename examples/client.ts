@@ -6,7 +6,7 @@
 import WebSocket from 'ws';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { addressFromPublicKey } from '../src/shared/bitcoin-address';
-import { signMessage, verifySignedData } from '../src/shared/message-signature';
+import { signMessage, verifySignedData } from '../src/shared/node/message-signature';
 import { confirmationText } from '../src/shared/confirmation';
 
 const url = process.argv[2] ?? 'ws://127.0.0.1:8080';

@@ -10,7 +10,7 @@ import { runAppInBrowser } from '../src/devbridge/run-app-in-browser';
 import { newCustomer, tempDir, testRules } from '../test/helpers/server';
 import { WsProxy } from '../test/helpers/ws-proxy';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/ui';
-import { signData } from '../src/shared/message-signature';
+import { signData } from '../src/shared/node/message-signature';
 import { secp256k1 } from '@noble/curves/secp256k1';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

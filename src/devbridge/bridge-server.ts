@@ -9,7 +9,8 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { TREASURY_METHODS, type TreasuryBridge, type TreasuryMethod } from '../shared/app-api';
+import type { TreasuryBridge } from '../shared/app-api';
+import { dispatchTreasuryCall } from '../shared/treasury-rpc';
 import { RENDERER_CSP } from '../main/electron/security';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' };
@@ -53,24 +54,13 @@ export async function startDevBridge(opts: { core: TreasuryBridge; rendererDir: 
     const unsubscribe = opts.core.onEvent((event) => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ event })));
     ws.on('close', unsubscribe);
     ws.on('message', async (raw) => {
-      let msg: { id: number; method: TreasuryMethod; args: unknown[] };
+      let msg: { id: number; method: unknown; args: unknown };
       try {
         msg = JSON.parse(raw.toString());
       } catch {
         return;
       }
-      if (!TREASURY_METHODS.includes(msg.method) || !Array.isArray(msg.args)) {
-        ws.send(JSON.stringify({ id: msg.id, ok: false, error: { code: 'UNKNOWN_METHOD', message: `no such method ${String(msg.method)}` } }));
-        return;
-      }
-      try {
-        const fn = opts.core[msg.method] as (...a: unknown[]) => Promise<unknown>;
-        const value = await fn.apply(opts.core, msg.args);
-        ws.send(JSON.stringify({ id: msg.id, ok: true, value: value ?? null }));
-      } catch (e) {
-        const err = e as Error & { code?: string };
-        ws.send(JSON.stringify({ id: msg.id, ok: false, error: { code: err.code ?? 'UNKNOWN', message: err.message } }));
-      }
+      ws.send(JSON.stringify({ id: msg.id, ...(await dispatchTreasuryCall(opts.core, msg.method, msg.args)) }));
     });
   });
   return {

@@ -5,7 +5,8 @@
 // the link is back. A streamed answer (history) is paced: the back office sends `page` and waits
 // for `more` from the gateway's flow.
 import WebSocket from 'ws';
-import { closeWebSocket } from '../shared/ws-close';
+import { backoffDelay } from '../shared/backoff';
+import { closeWebSocket } from '../shared/node/ws-close';
 import { linkMac, LINK_MAX_FRAME_BYTES, OutcomeUnknownError, type AdminCommand, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from './contract';
 import type { ApiErrorData } from '../shared/errors';
 
@@ -123,8 +124,8 @@ export class LinkClient implements BackOfficePort {
       for (const w of this.readyWaiters.splice(0)) w.reject(new Error(`back office link ${this.opts.url} not available`));
       return;
     }
-    // Exponential backoff with jitter, capped at 5 s: a restarted back office is found quickly.
-    const delay = Math.min(5000, 100 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    // Capped at 5 s: a restarted back office is found quickly.
+    const delay = backoffDelay(this.attempt++, { initialMs: 100, maxMs: 5000 });
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -197,7 +197,19 @@ export interface StatementOptions {
   status?: TransferStatus | 'all';
 }
 
-export type StatementResult = { saved: true; path: string; rows: number } | { saved: false };
+export const STATEMENT_FORMATS = ['csv', 'camt053', 'pdf'] as const;
+/** csv: spreadsheet/accounting import; camt053: ISO 20022 camt.053.001.08 XML for ERPs; pdf: to file and sign off. */
+export type StatementFormat = (typeof STATEMENT_FORMATS)[number];
+
+export interface StatementRequest extends StatementOptions {
+  /** Default csv. */
+  format?: StatementFormat;
+}
+
+/** Every statement is saved with `<path>.signatures.jsonl` beside it (verify with ccc-verify-statement). */
+export type StatementResult = { saved: true; path: string; rows: number; format: StatementFormat; signaturesPath: string; /** the key the entries were verified against */ backOfficeKey: string } | { saved: false };
+
+export type ReceiptResult = { saved: true; path: string; /** the transaction's signature verified against the profile's back-office key */ verified: boolean } | { saved: false };
 
 // ---- events ----------------------------------------------------------------------------------------
 
@@ -252,7 +264,9 @@ export interface TreasuryApi {
   /** Saves the desk's preferences (the idle lock applies at once). */
   setPreferences(changes: Partial<DeskPreferences>): Promise<DeskPreferences>;
 
-  exportStatement(options: StatementOptions): Promise<StatementResult>;
+  exportStatement(request: StatementRequest): Promise<StatementResult>;
+  /** A one-page PDF payment receipt for one transaction, with its signed data. */
+  exportReceipt(txid: number): Promise<ReceiptResult>;
   dismissAlert(id: string): Promise<void>;
 
   /** The sandbox's virtual Ledger (null unless the active profile uses the virtual device on this machine). */
@@ -301,6 +315,7 @@ export const TREASURY_METHODS = [
   'getPreferences',
   'setPreferences',
   'exportStatement',
+  'exportReceipt',
   'dismissAlert',
   'getVirtualDevice',
   'configureVirtualDevice',

@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import countries from 'i18n-iso-countries';
 import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './currencies';
-import type { AnswerBinding } from './answer-binding';
 import { checkText, TEXT_LIMITS } from './text-policy';
 
 export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'] as const;
@@ -199,7 +198,16 @@ export interface HistoryEndData {
   digest?: string;
 }
 
-/** Extension beside the spec's fields of every answer to an operation (see answer-binding.ts). */
+/** What a signed answer is for (extension; signed by src/shared/node/answer-binding.ts, PROTOCOL.md). */
+export interface AnswerBinding {
+  account: string;
+  msg: string;
+  nonce: Nonce | null;
+  session: string;
+  at: number;
+}
+
+/** Extension beside the spec's fields of every answer to an operation. */
 export interface Bound {
   bind?: AnswerBinding;
   bindSigned?: string;

@@ -5,7 +5,7 @@ import { checkDerivationPath } from '../../src/main/device/derivation-path';
 import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { createTransportOpener } from '../../src/main/device/transports';
 import { DeviceError, describeDeviceError, toDeviceError } from '../../src/main/device/errors';
-import { verifyMessageSignature } from '../../src/shared/message-signature';
+import { verifyMessageSignature } from '../../src/shared/node/message-signature';
 import { confirmationText } from '../../src/shared/confirmation';
 
 const ENDPOINT = 'ws://127.0.0.1:8080';

@@ -7,7 +7,7 @@ import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { SimulatedLedger, SPECULOS_MNEMONIC, virtualDeviceAllowed } from '../../src/main/device/simulated-device';
 import { addressFromPublicKey, type AddressKind } from '../../src/shared/bitcoin-address';
-import { verifyMessageSignature } from '../../src/shared/message-signature';
+import { verifyMessageSignature } from '../../src/shared/node/message-signature';
 import { confirmationText } from '../../src/shared/confirmation';
 import { deviceMessageHash } from '../../src/shared/ledger-display';
 import { createHash } from 'node:crypto';

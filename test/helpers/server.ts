@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { addressFromPublicKey, type AddressKind, type BitcoinNetwork } from '../../src/shared/bitcoin-address';
-import { signMessage } from '../../src/shared/message-signature';
+import { signMessage } from '../../src/shared/node/message-signature';
 import { startServer, type ServerProcess } from '../../src/server/serve';
 import { RulesSchema, type Rules } from '../../src/server/backoffice/config';
 

@@ -8,7 +8,7 @@ import { AppCore, AppError, SANDBOX_PROFILE_ID } from '../../src/main/core/app-c
 import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { newCustomer, newIdentity, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
 import { WsProxy } from '../helpers/ws-proxy';
-import { signData } from '../../src/shared/message-signature';
+import { signData } from '../../src/shared/node/message-signature';
 import type { AppEvent } from '../../src/shared/app-api';
 import type { ServerProcess } from '../../src/server/serve';
 import { startServer } from '../../src/server/serve';
@@ -267,10 +267,53 @@ describe('statement export through the core', () => {
     const s = await setup();
     await registeredAndFunded(s, '250.00');
     const r = await s.core.exportStatement({ currency: 'EUR', status: 'all' });
-    expect(r).toMatchObject({ saved: true, rows: 1 });
+    expect(r).toMatchObject({ saved: true, rows: 1, format: 'csv' });
     const text = fs.readFileSync((r as { path: string }).path, 'utf8');
-    expect(text.startsWith('\uFEFFDate (UTC),')).toBe(true);
+    expect(text.startsWith('\uFEFFAccount statement,Zoë Exchange GmbH,')).toBe(true);
     expect(text).toContain(',250.00,,250.00,250.00,complete,');
+    const cancelled = new AppCore({ dataDir: tempDir('ccc-app-'), chooseSavePath: async () => null });
+    cleanups.push(() => cancelled.close());
+    await expect(cancelled.exportStatement({})).rejects.toMatchObject({ code: 'NOT_LOGGED_IN' });
+  });
+
+  it('reconciles with the balance the server reports after failed and pending payouts, in every format, and verifies', async () => {
+    const s = await setup();
+    await registeredAndFunded(s, '1234567.89');
+    const pay = async (amount: string) => {
+      const review = await s.core.prepareTransfer({ destination: 'FR7630006000011234567890189', currency: 'EUR', amount });
+      return ((await s.core.confirmTransfer(review.requestId)) as { tx: { txid: number } }).tx.txid;
+    };
+    const failed = await pay('15000.00');
+    await s.server.backOffice.admin({ command: 'settle', txid: failed, outcome: 'failed', reason: 'Beneficiary account closed.' });
+    await waitFor(async () => (await s.core.getTransactions()).find((t) => t.txid === failed)?.status === 'failed');
+    const done = await pay('100.00');
+    await s.server.backOffice.admin({ command: 'settle', txid: done, outcome: 'complete' });
+    await waitFor(async () => (await s.core.getTransactions()).find((t) => t.txid === done)?.status === 'complete');
+    await pay('49.50'); // stays pending: held
+    await waitFor(async () => (await s.core.getSnapshot()).balances.find((b) => b.currency === 'EUR')?.amount === '1234418.39');
+
+    const csv = (await s.core.exportStatement({ format: 'csv' })) as { path: string; signaturesPath: string };
+    const balanceRow = fs.readFileSync(csv.path, 'utf8').split('\r\n').find((l) => l.startsWith('Balance,EUR,'))!;
+    // opening 0, credits 1,234,567.89, debits −149.50 (the failed 15,000 counts 0), closing = the server's balance.
+    expect(balanceRow.split(',').slice(2, 9)).toEqual(['0.00', '1234567.89', '-149.50', '1234418.39', '49.50', '1234467.89', '4']);
+    expect(fs.existsSync(csv.signaturesPath)).toBe(true);
+    const { verifyStatement } = await import('../../src/main/statements/verify-statement');
+    const key = s.server.backofficeAddress;
+    expect((await verifyStatement(csv.path, key)).problems).toEqual([]);
+    for (const format of ['camt053', 'pdf'] as const) {
+      const r = (await s.core.exportStatement({ format, currency: 'EUR' })) as { path: string; rows: number };
+      expect(r.path.endsWith(format === 'pdf' ? '.pdf' : '.xml')).toBe(true);
+      expect((await verifyStatement(r.path, key)).ok).toBe(true);
+    }
+    await expect(s.core.exportStatement({ format: 'docx' as never })).rejects.toMatchObject({ code: 'STATEMENT_INVALID' });
+    await expect(s.core.exportStatement({ from: 10, to: 5 })).rejects.toMatchObject({ code: 'STATEMENT_INVALID', message: expect.stringMatching(/start date is after the end date/) });
+    await expect(s.core.exportStatement({ currency: 'XXX' as never })).rejects.toMatchObject({ code: 'STATEMENT_INVALID' });
+
+    const receipt = await s.core.exportReceipt(failed);
+    expect(receipt).toMatchObject({ saved: true, verified: true });
+    expect(fs.readFileSync((receipt as { path: string }).path).subarray(0, 5).toString()).toBe('%PDF-');
+    await expect(s.core.exportReceipt(999_999)).rejects.toMatchObject({ code: 'UNKNOWN_TRANSACTION' });
+    await expect(s.core.exportReceipt(-1)).rejects.toMatchObject({ code: 'RECEIPT_INVALID' });
   });
 });
 

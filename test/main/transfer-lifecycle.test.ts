@@ -11,7 +11,7 @@ import { AppCore, SANDBOX_PROFILE_ID } from '../../src/main/core/app-core';
 import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { newCustomer, startTestServer, tempDir } from '../helpers/server';
 import { WsProxy } from '../helpers/ws-proxy';
-import { verifySignedData } from '../../src/shared/message-signature';
+import { verifySignedData } from '../../src/shared/node/message-signature';
 import type { ServerProcess } from '../../src/server/serve';
 
 const IBAN = 'DE89370400440532013000';

@@ -8,7 +8,7 @@ import { AppCore, SANDBOX_PROFILE_ID } from '../../src/main/core/app-core';
 import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { confirmationText, policyText } from '../../src/shared/confirmation';
 import { parseLoginText } from '../../src/shared/login-text';
-import { verifyMessageSignature } from '../../src/shared/message-signature';
+import { verifyMessageSignature } from '../../src/shared/node/message-signature';
 import { newCustomer, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
 import { WsProxy, type ProxyLink } from '../helpers/ws-proxy';
 import type { ServerProcess } from '../../src/server/serve';

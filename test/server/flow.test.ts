@@ -1,7 +1,7 @@
 // The full seed flow of the spec over real sockets and a real SQLite file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer, newIdentity, startTestServer, TestClient, testRules, type Msg } from '../helpers/server';
-import { verifySignedData } from '../../src/shared/message-signature';
+import { verifySignedData } from '../../src/shared/node/message-signature';
 import { confirmationText } from '../../src/shared/confirmation';
 import type { ServerProcess } from '../../src/server/serve';
 

@@ -9,7 +9,7 @@ import { newCustomer, tempDir, testRules } from '../helpers/server';
 import { WsProxy } from '../helpers/ws-proxy';
 import { startBackOffice, startRemoteGateway, type BackOfficeProcess } from '../../src/server/serve';
 import { BackOffice } from '../../src/server/backoffice/back-office';
-import { verifySignedData } from '../../src/shared/message-signature';
+import { verifySignedData } from '../../src/shared/node/message-signature';
 
 const IBAN = 'DE89370400440532013000';
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { newCustomer, runCli, spawnCli, startTestServer, tempDir, TestClient, testRules } from '../helpers/server';
 import { startBackOffice, startRemoteGateway } from '../../src/server/serve';
-import { verifySignedData } from '../../src/shared/message-signature';
+import { verifySignedData } from '../../src/shared/node/message-signature';
 import { Ledger } from '../../src/server/backoffice/ledger';
 
 const IBAN = 'DE89370400440532013000';
@@ -189,7 +189,7 @@ describe('durability', () => {
       const c = await TestClient.connect(server.url);
       await c.login(id);
       for (let i = 0; i < 50; i++) {
-        if (server.backOffice.ledger.transfer(p.data.txid)?.status === 'complete') break;
+        if (server.backOffice.ledger.findTransfer(p.data.txid)?.status === 'complete') break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const h = await c.history({ sinceTransaction: p.data.txid });

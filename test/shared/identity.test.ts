@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { addressFromPublicKey, parseBitcoinAddress } from '../../src/shared/bitcoin-address';
 import { checkIban, formatIban, looksLikeIban } from '../../src/shared/iban';
-import { signData, signMessage, verifyMessageSignature, verifySignedData } from '../../src/shared/message-signature';
+import { signData, signMessage, verifyMessageSignature, verifySignedData } from '../../src/shared/node/message-signature';
 import { confirmationText, ConfirmationTextError, policyText } from '../../src/shared/confirmation';
 import { deviceMessageHash, isDeviceDisplayable } from '../../src/shared/ledger-display';
 import { checkLoginText, loginText, parseLoginText } from '../../src/shared/login-text';

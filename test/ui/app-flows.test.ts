@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 /** Clicks a screen in the sidebar. */
 const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 import { newCustomer, testRules } from '../helpers/server';
-import { signData } from '../../src/shared/message-signature';
+import { signData } from '../../src/shared/node/message-signature';
 
 const IBAN = 'DE89370400440532013000';
 let ui: Ui | null = null;
@@ -154,7 +154,8 @@ describe('the app in Chromium', () => {
     const file = (await page.getByTestId('statement-result').locator('code').textContent())!;
     const text = fs.readFileSync(file, 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
-    const rows = parse(text.slice(1)) as string[][];
+    const records = parse(text.slice(1)) as string[][];
+    const rows = records.slice(records.findIndex((r) => r[0] === 'Date (UTC)'));
     expect(rows).toHaveLength(2);
     expect(rows[1].slice(3, 12)).toEqual(['credit', IBAN, '', 'EUR', '777.00', '', '777.00', '777.00', 'complete']);
   });

@@ -12,7 +12,8 @@ import type {
   SecurityAlert,
   SigningPurpose,
   DeskPreferences,
-  StatementOptions,
+  ReceiptResult,
+  StatementRequest,
   StatementResult,
   TransferDraft,
   TransferOutcome,
@@ -31,7 +32,9 @@ import { confirmationText, isConfirmableReference, policyText } from '../../shar
 import { CccClient, ClientError } from '../session/ccc-client';
 import { AccountView } from '../session/account-view';
 import { SettingsStore } from '../settings/settings-store';
-import { writeStatement } from '../statements/csv-statement';
+import { buildStatement, entryOf } from '../statements/statement-model';
+import { FORMAT_EXTENSION, parseStatementRequest, writeStatementFiles } from '../statements/export-statement';
+import { writeReceiptPdf } from '../statements/pdf-statement';
 import { Signer } from '../device/signer';
 import { DeviceError, describeDeviceError } from '../device/errors';
 import { createTransportOpener, watchUsbDevices } from '../device/transports';
@@ -41,7 +44,7 @@ import { HistoryCache, parseCachedLine, unreconciled, verifyInSlices, verifyReco
 import { IdleLock } from './idle-lock';
 import { PreferencesStore } from '../settings/preferences';
 import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
-import { verifyMessageSignature } from '../../shared/message-signature';
+import { verifyMessageSignature } from '../../shared/node/message-signature';
 import canonicalize from 'canonicalize';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
@@ -908,13 +911,39 @@ export class AppCore implements TreasuryBridge {
 
   // ---- statements & alerts ----------------------------------------------------------------------------
 
-  async exportStatement(options: StatementOptions): Promise<StatementResult> {
-    if (!this.view) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
+  async exportStatement(request: StatementRequest): Promise<StatementResult> {
+    const view = this.view;
+    if (!view || !this.profile) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
+    const parsed = parseStatementRequest(request);
+    if (!parsed.ok) throw new AppError('STATEMENT_INVALID', `This statement cannot be made: ${parsed.message}.`);
+    const { format, ...options } = parsed.value;
     const day = new Date().toISOString().slice(0, 10);
-    const file = await this.opts.chooseSavePath(`ccc-statement-${options.currency ?? 'all'}-${day}.csv`);
+    const file = await this.opts.chooseSavePath(`ccc-statement-${options.currency ?? 'all'}-${day}.${FORMAT_EXTENSION[format]}`);
     if (!file) return { saved: false };
-    const { rows } = await writeStatement(this.view.rows(), file, options);
-    return { saved: true, path: file, rows };
+    const statement = buildStatement({
+      holder: { name: this.account?.name ?? null, address: view.address, iban: this.account?.iban ?? null },
+      backOfficeKey: this.profile.trustedAddress,
+      rows: view.rows(),
+      evidence: (txid) => view.evidence(txid),
+      options,
+      currencies: view.preferred ? [view.preferred] : [],
+    });
+    const { rows, signaturesPath } = await writeStatementFiles(statement, file, format);
+    return { saved: true, path: file, rows, format, signaturesPath, backOfficeKey: statement.backOfficeKey };
+  }
+
+  async exportReceipt(txid: number): Promise<ReceiptResult> {
+    const view = this.view;
+    if (!view || !this.profile) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
+    if (!Number.isSafeInteger(txid) || txid <= 0) throw new AppError('RECEIPT_INVALID', 'A receipt needs a transaction ID (a positive whole number).');
+    const row = view.rows().find((r) => r.txid === txid);
+    const record = view.evidence(txid);
+    if (!row || !record) throw new AppError('UNKNOWN_TRANSACTION', `Transaction ${txid} is not in this account's history.`);
+    const file = await this.opts.chooseSavePath(`ccc-receipt-${txid}.pdf`);
+    if (!file) return { saved: false };
+    const holder = { name: this.account?.name ?? null, address: view.address, iban: this.account?.iban ?? null };
+    const { verified } = await writeReceiptPdf({ entry: entryOf(row, 0n, record), record, holder, backOfficeKey: this.profile.trustedAddress }, file);
+    return { saved: true, path: file, verified };
   }
 
   async dismissAlert(id: string): Promise<void> {

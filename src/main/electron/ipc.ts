@@ -2,7 +2,8 @@
 // shared list, from our own window's own page — anything else is refused.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { pathToFileURL } from 'node:url';
-import { TREASURY_EVENT_CHANNEL, TREASURY_INVOKE_CHANNEL, TREASURY_METHODS, type TreasuryBridge, type TreasuryMethod } from '../../shared/app-api';
+import { TREASURY_EVENT_CHANNEL, TREASURY_INVOKE_CHANNEL, type TreasuryBridge } from '../../shared/app-api';
+import { dispatchTreasuryCall } from '../../shared/treasury-rpc';
 import { RENDERER_ENTRY } from './window';
 
 export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow): boolean {
@@ -15,16 +16,7 @@ export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow): 
 export function registerIpc(core: TreasuryBridge, win: BrowserWindow): void {
   ipcMain.handle(TREASURY_INVOKE_CHANNEL, async (event, method: unknown, args: unknown) => {
     if (!isTrustedSender(event, win)) return { ok: false, error: { code: 'FORBIDDEN', message: 'untrusted sender' } };
-    if (typeof method !== 'string' || !(TREASURY_METHODS as readonly string[]).includes(method) || !Array.isArray(args)) {
-      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `no such method ${String(method)}` } };
-    }
-    try {
-      const fn = core[method as TreasuryMethod] as (...a: unknown[]) => Promise<unknown>;
-      return { ok: true, value: (await fn.apply(core, args)) ?? null };
-    } catch (e) {
-      const err = e as Error & { code?: string };
-      return { ok: false, error: { code: err.code ?? 'UNKNOWN', message: err.message } };
-    }
+    return dispatchTreasuryCall(core, method, args);
   });
   core.onEvent((event) => {
     if (!win.isDestroyed()) win.webContents.send(TREASURY_EVENT_CHANNEL, event);

@@ -6,6 +6,7 @@
 // signature of the installer (Windows: publisherName; macOS: Squirrel.Mac's designated requirement).
 import path from 'node:path';
 import { z } from 'zod';
+import { describeIssues } from '../../shared/protocol';
 
 export const UPDATE_CONFIG_FILE = 'update.json';
 
@@ -61,7 +62,7 @@ export function loadUpdateConfig(file: string, readFile: (file: string) => strin
     return { state: 'invalid', source: file, message: `not JSON: ${(e as Error).message}` };
   }
   const parsed = UpdateConfigSchema.safeParse(json);
-  if (!parsed.success) return { state: 'invalid', source: file, message: parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ') };
+  if (!parsed.success) return { state: 'invalid', source: file, message: describeIssues(parsed.error) };
   return { state: 'on', config: parsed.data, source: file };
 }
 

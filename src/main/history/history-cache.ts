@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SignedRecord, TransferData } from '../../shared/protocol';
 import type { BalanceRow, TxRow } from '../../shared/app-api';
-import { verifySignedData } from '../../shared/message-signature';
+import { verifySignedData } from '../../shared/node/message-signature';
 import { parseWireAmount } from '../../shared/money';
 import { isSupportedCurrency } from '../../shared/currencies';
 

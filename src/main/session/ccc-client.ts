@@ -20,12 +20,13 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
-import { bindingProblem, type AnswerBinding } from '../../shared/answer-binding';
+import { bindingProblem } from '../../shared/node/answer-binding';
 import { checkLoginText } from '../../shared/login-text';
 import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
-import { closeWebSocket } from '../../shared/ws-close';
-import { verifySignedData } from '../../shared/message-signature';
-import type { AccountData, BalanceData, HistoryEndData, Nonce, OpInput, SignedRecord, TransferData } from '../../shared/protocol';
+import { closeWebSocket } from '../../shared/node/ws-close';
+import { backoffDelay } from '../../shared/backoff';
+import { verifySignedData } from '../../shared/node/message-signature';
+import type { AccountData, AnswerBinding, BalanceData, HistoryEndData, Nonce, OpInput, SignedRecord, TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
 import { groupThousands, parseWireAmount } from '../../shared/money';
 import { checkIban, formatIban } from '../../shared/iban';
@@ -228,8 +229,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     this.setState('reconnecting');
     const initial = this.opts.backoff?.initialMs ?? 500;
     const max = this.opts.backoff?.maxMs ?? 30_000;
-    // Exponential backoff with full jitter: many clients of a restarted server do not return in lockstep.
-    const delay = Math.min(max, initial * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    const delay = backoffDelay(this.attempt++, { initialMs: initial, maxMs: max });
     this.retryTimer = setTimeout(() => {
       this.open(true).catch((e: Error) => {
         this.emit('reconnectError', e);

@@ -9,6 +9,7 @@ import type { Profile, ProfileInput } from '../../shared/app-api';
 import { parseBitcoinAddress } from '../../shared/bitcoin-address';
 import { checkDerivationPath } from '../device/derivation-path';
 import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
+import { describeIssues } from '../../shared/protocol';
 
 export class SettingsError extends Error {
   constructor(
@@ -83,7 +84,7 @@ export class SettingsStore {
     }
     const parsed = SettingsSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new SettingsError('SETTINGS_INVALID', `The settings file ${this.file} is invalid (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}). It was left untouched: repair or move it away.`);
+      throw new SettingsError('SETTINGS_INVALID', `The settings file ${this.file} is invalid (${describeIssues(parsed.error)}). It was left untouched: repair or move it away.`);
     }
     return (this.cache = parsed.data);
   }
@@ -100,7 +101,7 @@ export class SettingsStore {
     const current = this.load(); // throws for a broken file: never overwritten
     const profile = { ...input, id: input.id ?? `p-${crypto.randomBytes(4).toString('hex')}` };
     const parsed = ProfileSchema.safeParse(profile);
-    if (!parsed.success) throw new SettingsError('PROFILE_INVALID', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success) throw new SettingsError('PROFILE_INVALID', describeIssues(parsed.error));
     if (parsed.data.sandbox) throw new SettingsError('PROFILE_INVALID', 'the sandbox profile is built in');
     const profiles = current.profiles.filter((p) => p.id !== parsed.data.id).concat(parsed.data);
     this.save({ ...current, profiles });

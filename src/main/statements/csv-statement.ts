@@ -1,15 +1,17 @@
 // CSV statements for finance staff: RFC 4180, UTF-8 with BOM, CRLF, ISO 8601 dates in UTC plus
-// the local time in a stated zone, a signed amount column plus debit/credit, a running balance
-// per currency, txid, counterparty, reference and status. Free text is neutralised against
-// formula injection (OWASP CSV injection); amounts come from validated decimals and are written
-// as they are. Streams, so a million rows run in bounded memory.
+// the local time in a stated zone. A header block first (holder, account, IBAN, period, generated at,
+// the back-office key, and per currency the opening and closing balances with the reconciliation),
+// then one row per entry: signed amount (its effect on the balance; see statement-model.ts) plus
+// debit/credit, the running balance per currency, txid, counterparty, reference, status and the
+// transfer's own amount. Free text is neutralised against formula injection (OWASP CSV injection);
+// amounts come from BigInt minor units and are written as they are. Streams, so a million rows run
+// in bounded memory. Every record has the same number of fields, so strict RFC 4180 readers accept it.
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import type { StatementOptions, TxRow } from '../../shared/app-api';
-import { formatAmount, parseWireAmount } from '../../shared/money';
-import type { CurrencyCode } from '../../shared/currencies';
+import { formatAmount } from '../../shared/money';
+import { assertReconciles, type Statement } from './statement-model';
 
 /** OWASP: a cell starting with = + - @ TAB or CR is prefixed with ' so spreadsheets do not evaluate it. */
 export function neutralise(text: string | undefined | null): string {
@@ -37,57 +39,80 @@ export function localIso(ms: number, timeZone: string): string {
 }
 
 export function statementColumns(timeZone: string): string[] {
-  return ['Date (UTC)', `Local time (${timeZone})`, 'Transaction ID', 'Direction', 'Counterparty', 'Reference', 'Currency', 'Amount', 'Debit', 'Credit', 'Running balance', 'Status', 'Message'];
+  return ['Date (UTC)', `Local time (${timeZone})`, 'Transaction ID', 'Direction', 'Counterparty', 'Reference', 'Currency', 'Amount', 'Debit', 'Credit', 'Running balance', 'Status', 'Message', 'Transfer amount'];
 }
 
-/**
- * Statement rows from the account's transactions in txid order. The running balance per currency
- * counts every transaction from the start (so a date range starts from the right balance):
- * completed and pending payouts reduce it (pending funds are reserved), failed ones do not.
- */
-export function* statementRecords(txs: Iterable<TxRow>, opts: StatementOptions & { timeZone: string }): Generator<string[]> {
-  const running = new Map<CurrencyCode, bigint>();
-  for (const t of txs) {
-    const minor = parseWireAmount(t.amount, t.currency);
-    const effect = t.status === 'failed' ? 0n : t.direction === 'out' ? -minor : minor;
-    const balance = (running.get(t.currency) ?? 0n) + effect;
-    running.set(t.currency, balance);
-    if (opts.from !== undefined && t.timestamp < opts.from) continue;
-    if (opts.to !== undefined && t.timestamp >= opts.to) continue;
-    if (opts.currency && t.currency !== opts.currency) continue;
-    if (opts.status && opts.status !== 'all' && t.status !== opts.status) continue;
+/** Labels of the header block's first cells (the verifier reads them back). */
+export const CSV_LABELS = {
+  title: 'Account statement',
+  account: 'Account',
+  iban: 'IBAN',
+  period: 'Period (UTC)',
+  generated: 'Generated at',
+  key: 'Back-office key',
+  listed: 'Entries listed',
+  balances: 'Balances',
+  balance: 'Balance',
+  rule: 'Reconciliation',
+} as const;
+
+export const BALANCE_COLUMNS = ['Currency', 'Opening balance', 'Credits', 'Debits', 'Closing balance', 'Held for pending payouts', 'Closing booked balance', 'Entries'];
+
+export function* headerRecords(s: Statement): Generator<string[]> {
+  yield [CSV_LABELS.title, neutralise(s.holder.name ?? '')];
+  yield [CSV_LABELS.account, s.holder.address];
+  yield [CSV_LABELS.iban, s.holder.iban ?? ''];
+  yield [CSV_LABELS.period, s.from === null ? 'from the first transaction' : new Date(s.from).toISOString(), new Date(s.to).toISOString()];
+  yield [CSV_LABELS.generated, new Date(s.generatedAt).toISOString()];
+  yield [CSV_LABELS.key, s.backOfficeKey];
+  yield [CSV_LABELS.listed, s.statusFilter ? `only ${s.statusFilter} entries: a partial list that does not add up to the balances` : 'all entries of the period'];
+  yield [CSV_LABELS.balances, ...BALANCE_COLUMNS];
+  for (const c of s.summaries) {
+    const f = (m: bigint) => formatAmount(m, c.currency);
+    yield [CSV_LABELS.balance, c.currency, f(c.opening), f(c.credits), f(c.debits), f(c.closing), f(c.closingHeld), f(c.closingBooked), String(c.count.complete + c.count.pending + c.count.failed)];
+  }
+  yield [
+    CSV_LABELS.rule,
+    'Per currency: opening balance + sum of Amount = closing balance. Amount is what moved the balance: complete transfers are booked; pending payouts are held (reserved, not yet booked); failed payouts never moved money and count 0.00. Closing booked balance = closing balance + held.',
+  ];
+}
+
+/** The whole CSV as records: header block, column header, entries. */
+export function* csvRecords(s: Statement, timeZone: string): Generator<string[]> {
+  const width = statementColumns(timeZone).length;
+  const pad = (r: string[]) => (r.length < width ? [...r, ...Array<string>(width - r.length).fill('')] : r);
+  for (const r of headerRecords(s)) yield pad(r);
+  yield statementColumns(timeZone);
+  for (const e of s.entries()) {
+    const f = (m: bigint) => formatAmount(m, e.currency);
+    const magnitude = e.amount < 0n ? -e.amount : e.amount;
     yield [
-      new Date(t.timestamp).toISOString(),
-      localIso(t.timestamp, opts.timeZone),
-      String(t.txid),
-      t.direction === 'out' ? 'debit' : 'credit',
-      neutralise(t.counterparty),
-      neutralise(t.reference),
-      t.currency,
-      t.signedAmount,
-      t.direction === 'out' ? t.amount : '',
-      t.direction === 'in' ? t.amount : '',
-      formatAmount(balance, t.currency),
-      t.status,
-      neutralise(t.message),
+      new Date(e.timestamp).toISOString(),
+      localIso(e.timestamp, timeZone),
+      String(e.txid),
+      e.direction === 'out' ? 'debit' : 'credit',
+      neutralise(e.counterparty),
+      neutralise(e.reference),
+      e.currency,
+      f(e.amount),
+      e.amount < 0n ? f(magnitude) : '',
+      e.amount > 0n ? f(magnitude) : '',
+      f(e.balanceAfter),
+      e.status,
+      neutralise(e.message),
+      f(e.direction === 'out' ? -e.instructed : e.instructed),
     ];
   }
 }
 
-/** Writes the statement to `file`; resolves with the number of data rows. */
-export async function writeStatement(txs: Iterable<TxRow>, file: string, opts: StatementOptions & { timeZone?: string } = {}): Promise<{ rows: number }> {
+/** Writes the statement to `file`; resolves with the number of entry rows. */
+export async function writeCsvStatement(s: Statement, file: string, opts: { timeZone?: string } = {}): Promise<{ rows: number }> {
+  assertReconciles(s);
   const timeZone = opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
-  let rows = 0;
-  const records = (function* () {
-    for (const r of statementRecords(txs, { ...opts, timeZone })) {
-      rows++;
-      yield r;
-    }
-  })();
   await pipeline(
-    Readable.from(records),
-    stringify({ bom: true, record_delimiter: 'windows', header: true, columns: statementColumns(timeZone)}),
+    Readable.from(csvRecords(s, timeZone)),
+    stringify({ bom: true, record_delimiter: 'windows' }),
     fs.createWriteStream(file, { encoding: 'utf8', mode: 0o600 }),
   );
-  return { rows };
+  return { rows: s.entryCount };
 }

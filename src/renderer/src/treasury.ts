@@ -1,6 +1,7 @@
 // The renderer's only way to the core: window.treasury. In Electron the preload provides it; in
 // a browser (the dev bridge) this installs the same typed API over the bridge's local WebSocket.
-import { TREASURY_METHODS, type AppEvent, type TreasuryBridge } from '../../shared/app-api';
+import type { ApiResult, AppEvent, TreasuryBridge } from '../../shared/app-api';
+import { treasuryClient } from '../../shared/treasury-rpc';
 
 declare global {
   interface Window {
@@ -13,7 +14,7 @@ function connectBridge(): TreasuryBridge {
   sessionStorage.setItem('ccc-bridge-token', token);
   history.replaceState(null, '', location.pathname); // keep the token out of the address bar
   const listeners = new Set<(e: AppEvent) => void>();
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: ApiResult<unknown>) => void; reject: (e: Error) => void }>();
   let id = 0;
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge?token=${encodeURIComponent(token)}`);
   const open = new Promise<void>((resolve, reject) => {
@@ -30,26 +31,22 @@ function connectBridge(): TreasuryBridge {
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.value);
-    else p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
+    p.resolve(msg as ApiResult<unknown>);
   };
-  const api: Record<string, unknown> = {
-    onEvent: (l: (e: AppEvent) => void) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-  };
-  for (const method of TREASURY_METHODS) {
-    api[method] = async (...args: unknown[]) => {
+  return treasuryClient(
+    async (method, args) => {
       await open;
       return new Promise((resolve, reject) => {
         const n = ++id;
         pending.set(n, { resolve, reject });
         ws.send(JSON.stringify({ id: n, method, args }));
       });
-    };
-  }
-  return api as unknown as TreasuryBridge;
+    },
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  );
 }
 
 export const treasury: TreasuryBridge = window.treasury ?? connectBridge();

@@ -14,10 +14,10 @@ import { checkIban, looksLikeIban } from '../../shared/iban';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { canonicalJson } from '../../shared/canonical-json';
 import { confirmationText, ConfirmationTextError, policyText } from '../../shared/confirmation';
-import { signData, verifyMessageSignature } from '../../shared/message-signature';
-import { signBinding, type AnswerBinding } from '../../shared/answer-binding';
+import { signData, verifyMessageSignature } from '../../shared/node/message-signature';
+import { signBinding } from '../../shared/node/answer-binding';
 import { composeIBAN } from 'ibantools';
-import { describeIssues, PARAM_SCHEMAS, type AccountData, type BalanceData, type OpParams, type TransferData } from '../../shared/protocol';
+import { describeIssues, PARAM_SCHEMAS, type AccountData, type AnswerBinding, type BalanceData, type OpParams, type TransferData } from '../../shared/protocol';
 import { CLEARING_OWNER, Ledger, type AccountRow, type HistoryWindow, type TransferRow } from './ledger';
 import { dataPath, ensureDataDir, loadOrCreateKey, type BackOfficeKey } from './data-dir';
 import { limitMinor, loadRules, type Rules } from './config';
@@ -44,6 +44,8 @@ interface JobResult {
   messages: OutboundMessage[];
   outcome: OpOutcome;
   notifications: Notification[];
+  /** An admin command's result when it is not a customer message (e.g. `key`). */
+  result?: unknown;
   /** Runs after commit (e.g. scheduling a payout's settlement). */
   after?: () => void;
 }
@@ -72,8 +74,6 @@ export class BackOffice implements BackOfficePort {
   private queue: Job[] = [];
   private flushScheduled = false;
   private closed = false;
-  private readonly signedCache;
-  private readonly storeSigned;
   private readonly outcomes: OutcomeLog;
   private readonly pruneTimer: NodeJS.Timeout;
   /** Figures for benchmarks: transactions committed and operations in them. */
@@ -94,11 +94,6 @@ export class BackOffice implements BackOfficePort {
     this.now = opts.now ?? Date.now;
     this.maxBatch = opts.maxBatch ?? 512;
     this.ledger = new Ledger(dataPath(this.dataDir, 'ledger'));
-    // The latest signed message of each transfer, signed once when its state changes, so a
-    // replay is byte-identical to the live message and costs no signing.
-    this.ledger.db.exec('CREATE TABLE IF NOT EXISTS signed_messages (txid INTEGER PRIMARY KEY REFERENCES transfers (txid), data TEXT NOT NULL, signed TEXT NOT NULL)');
-    this.signedCache = this.ledger.db.prepare('SELECT data, signed FROM signed_messages WHERE txid = ?');
-    this.storeSigned = this.ledger.db.prepare('INSERT INTO signed_messages (txid, data, signed) VALUES (?, ?, ?) ON CONFLICT (txid) DO UPDATE SET data = excluded.data, signed = excluded.signed');
     this.outcomes = new OutcomeLog(this.ledger.db);
     this.pruneTimer = setInterval(() => void this.enqueue(() => (this.outcomes.prune(this.now() - OUTCOME_RETENTION_MS), this.answer())), 60_000);
     this.pruneTimer.unref();
@@ -148,6 +143,7 @@ export class BackOffice implements BackOfficePort {
     if (this.closed) throw new Error('back office closed');
     const r = await this.enqueue(() => this.performAdmin(cmd));
     if (!r.outcome.ok) return { ok: false, error: r.outcome.error };
+    if (r.result !== undefined) return { ok: true, result: r.result };
     const m = r.messages[0];
     return { ok: true, result: m ? JSON.parse(m.data) : null };
   }
@@ -348,7 +344,7 @@ export class BackOffice implements BackOfficePort {
 
   /** The signed transfer message of a row's current state (signed once per state, then reused). */
   private transferMessage(row: TransferRow): OutboundMessage {
-    const cached = this.signedCache.get(row.txid) as { data: string; signed: string } | undefined;
+    const cached = this.ledger.signedMessage(row.txid);
     if (cached) return { msg: 'transfer', data: cached.data, signed: cached.signed };
     return this.signTransfer(row);
   }
@@ -366,7 +362,7 @@ export class BackOffice implements BackOfficePort {
     if (row.status === 'failed' && row.status_message) data.message = row.status_message;
     if (row.reference) data.reference = row.reference;
     const { canonical, signed } = signData(data, this.key.privateKey);
-    this.storeSigned.run(row.txid, canonical, signed);
+    this.ledger.storeSignedMessage(row.txid, canonical, signed);
     return { msg: 'transfer', data: canonical, signed };
   }
 
@@ -383,7 +379,7 @@ export class BackOffice implements BackOfficePort {
       if (prior) {
         if (prior.params_hash !== paramsHash) throw new ApiError('IDEMPOTENCY_CONFLICT', `requestId ${p.requestId} was already used for a different transfer`);
         // A retry: answer with the original outcome; nothing moves again.
-        if (prior.txid !== null) return this.answer(this.transferMessage(this.ledger.transfer(prior.txid)!));
+        if (prior.txid !== null) return this.answer(this.transferMessage(this.ledger.findTransfer(prior.txid)!));
         return failure({ code: prior.error_code as ApiErrorData['code'], message: prior.error_message ?? '' });
       }
     }
@@ -434,7 +430,7 @@ export class BackOffice implements BackOfficePort {
       this.ledger.advance(txid, 'pending', now);
     }
     if (p.requestId) this.ledger.saveRequest(sender, p.requestId, paramsHash, { txid }, now);
-    const row = this.ledger.transfer(txid)!;
+    const row = this.ledger.findTransfer(txid)!;
     const message = this.signTransfer(row);
     const notifications: Notification[] = [{ account: sender, message, exceptRef: ref }];
     if (dest.kind === 'internal') notifications.push({ account: dest.destination, message });
@@ -495,7 +491,7 @@ export class BackOffice implements BackOfficePort {
       if (this.closed) return;
       const fails = this.rules.rails.failIbans.includes(row.destination) || this.rules.rails.failCountries.includes(row.destination.slice(0, 2));
       void this.enqueue(() => {
-        const current = this.ledger.transfer(row.txid);
+        const current = this.ledger.findTransfer(row.txid);
         if (!current || current.status !== 'pending') return this.answer(); // settled by the operator meanwhile
         return this.settle(row.txid, fails ? 'failed' : 'complete', fails ? this.rules.rails.failReason : undefined);
       });
@@ -505,7 +501,7 @@ export class BackOffice implements BackOfficePort {
   }
 
   private settle(txid: bigint, outcome: 'complete' | 'failed', reason?: string): JobResult {
-    const row = this.ledger.transfer(txid);
+    const row = this.ledger.findTransfer(txid);
     if (!row) throw new ApiError('UNKNOWN_TRANSACTION', `no transaction ${txid}`);
     if (row.kind !== 'iban_out' || row.status !== 'pending') throw new ApiError('INVALID_STATE', `transaction ${txid} is ${row.kind === 'iban_out' ? row.status : 'not an IBAN payout'}`);
     const now = this.now();
@@ -519,7 +515,7 @@ export class BackOffice implements BackOfficePort {
     } else {
       this.ledger.advance(txid, 'failed', now, reason?.trim() || 'The payment was returned by the beneficiary bank');
     }
-    const message = this.signTransfer(this.ledger.transfer(txid)!);
+    const message = this.signTransfer(this.ledger.findTransfer(txid)!);
     const timer = this.timers.get(txid);
     if (timer) clearTimeout(timer);
     this.timers.delete(txid);
@@ -532,7 +528,7 @@ export class BackOffice implements BackOfficePort {
     const cmd = parseAdminCommand(raw);
     switch (cmd.command) {
       case 'key':
-        return this.answer({ msg: 'account', data: JSON.stringify({ address: this.address }) });
+        return { ...this.answer(), result: { address: this.address } };
       case 'verify': {
         const acct = this.requireAccount(cmd.address);
         if (!acct.iban) {
@@ -561,7 +557,7 @@ export class BackOffice implements BackOfficePort {
           { owner: cmd.to, amount: amount.minor },
         ]);
         this.ledger.advance(txid, 'complete', now);
-        const message = this.signTransfer(this.ledger.transfer(txid)!);
+        const message = this.signTransfer(this.ledger.findTransfer(txid)!);
         return { messages: [message], outcome: ok, notifications: [{ account: cmd.to, message }] };
       }
       case 'settle':

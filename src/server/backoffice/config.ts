@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CURRENCY_EXPONENTS, isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { parseAmount } from '../../shared/money';
 import { dataPath } from './data-dir';
+import { describeIssues } from '../../shared/protocol';
 
 const MajorAmount = z.string().regex(/^[0-9]+(\.[0-9]+)?$/, 'a decimal amount in major units, e.g. "10000.00"');
 const Limits = z.strictObject({ perTransfer: MajorAmount.optional(), daily: MajorAmount.optional() });
@@ -61,7 +62,7 @@ export function loadRules(dataDir: string, sandbox: boolean): Rules {
     throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
   }
   const parsed = RulesSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`${file} is invalid: ${describeIssues(parsed.error)}`);
   for (const key of Object.keys(parsed.data.limits)) {
     if (key !== 'default' && !isSupportedCurrency(key)) throw new Error(`${file}: limits.${key} is not a supported currency`);
   }

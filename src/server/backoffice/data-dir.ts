@@ -5,7 +5,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { addressFromPublicKey, type BitcoinNetwork } from '../../shared/bitcoin-address';
-import { generatePrivateKey } from '../../shared/message-signature';
+import { generatePrivateKey } from '../../shared/node/message-signature';
 
 export const FILES = {
   ledger: 'ledger.sqlite',

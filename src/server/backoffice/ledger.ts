@@ -86,6 +86,17 @@ CREATE TABLE IF NOT EXISTS transfer_confirmations (
 );
 CREATE TRIGGER IF NOT EXISTS confirmations_no_update BEFORE UPDATE ON transfer_confirmations BEGIN SELECT RAISE(ABORT, 'confirmations are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS confirmations_no_delete BEFORE DELETE ON transfer_confirmations BEGIN SELECT RAISE(ABORT, 'confirmations are immutable'); END;
+-- The latest signed message of each transfer, signed once when its state changes, so a replay is
+-- byte-identical to the live message and costs no signing (back-office.ts).
+CREATE TABLE IF NOT EXISTS signed_messages (txid INTEGER PRIMARY KEY REFERENCES transfers (txid), data TEXT NOT NULL, signed TEXT NOT NULL);
+-- What became of each state-changing operation, by the gateway's ref (outcomes.ts).
+CREATE TABLE IF NOT EXISTS op_outcomes (
+  ref TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  messages TEXT NOT NULL,
+  outcome TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS op_outcomes_by_time ON op_outcomes (at);
 CREATE TABLE IF NOT EXISTS compliance_rejections (
   id INTEGER PRIMARY KEY,
   at INTEGER NOT NULL,
@@ -213,6 +224,8 @@ export class Ledger {
          SELECT * FROM (SELECT * FROM transfers WHERE destination = @a AND sender <> @a AND ${VISIBLE} AND txid > @after AND txid <= @upto AND timestamp >= @since ORDER BY txid LIMIT @n)
          ORDER BY txid LIMIT @n`,
       ),
+      signedMessage: db.prepare('SELECT data, signed FROM signed_messages WHERE txid = ?'),
+      storeSignedMessage: db.prepare('INSERT INTO signed_messages (txid, data, signed) VALUES (?, ?, ?) ON CONFLICT (txid) DO UPDATE SET data = excluded.data, signed = excluded.signed'),
       meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -237,6 +250,15 @@ export class Ledger {
     if (cols.length === 0) return;
     const set = cols.map(([k]) => `${k} = @${k}`).join(', ');
     this.db.prepare(`UPDATE accounts SET ${set}, updated_at = @now WHERE address = @address`).run({ ...Object.fromEntries(cols), now, address });
+  }
+
+  /** The latest signed message of a transfer (replays reuse it byte for byte). */
+  signedMessage(txid: bigint): { data: string; signed: string } | undefined {
+    return this.stmt.signedMessage.get(txid) as { data: string; signed: string } | undefined;
+  }
+
+  storeSignedMessage(txid: bigint, data: string, signed: string): void {
+    this.stmt.storeSignedMessage.run(txid, data, signed);
   }
 
   recordConfirmation(txid: bigint, text: string, signature: string): void {
@@ -323,7 +345,8 @@ export class Ledger {
     this.stmt.hold.run(amount, this.ledgerAccountId(address, currency, 'customer'));
   }
 
-  transfer(txid: bigint | number): TransferRow | undefined {
+  /** The transfer record (reads only; moving money is BackOffice.transfer). */
+  findTransfer(txid: bigint | number): TransferRow | undefined {
     return this.stmt.transfer.get(BigInt(txid)) as TransferRow | undefined;
   }
 

@@ -4,6 +4,7 @@
 // operation (group commit), so after a crash an operation is either committed with its outcome
 // or absent with it. Refs asked about and found absent are fenced: should the operation still
 // arrive (a frame delayed on a dying connection), it is refused, so "not performed" stays true.
+// Its table, op_outcomes, is part of the ledger's schema (ledger.ts).
 import type Database from 'better-sqlite3';
 import type { OpOutcome, OutboundMessage, RecoveredOutcome } from '../contract';
 
@@ -11,13 +12,6 @@ import type { OpOutcome, OutboundMessage, RecoveredOutcome } from '../contract';
  * enough that the table stays small under sustained load (pruned every minute). */
 export const OUTCOME_RETENTION_MS = 10 * 60_000;
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS op_outcomes (
-  ref TEXT PRIMARY KEY,
-  at INTEGER NOT NULL,
-  messages TEXT NOT NULL,
-  outcome TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS op_outcomes_by_time ON op_outcomes (at);`;
 
 export class OutcomeLog {
   private readonly insert;
@@ -29,7 +23,6 @@ export class OutcomeLog {
   private readonly fenced = new Map<string, number>();
 
   constructor(db: Database.Database) {
-    db.exec(SCHEMA);
     // INSERT OR IGNORE: a ref seen twice must never fail the batch it is committed in.
     this.insert = db.prepare('INSERT OR IGNORE INTO op_outcomes (ref, at, messages, outcome) VALUES (?, ?, ?, ?)');
     this.select = db.prepare('SELECT messages, outcome FROM op_outcomes WHERE ref = ?');

@@ -1,32 +1,29 @@
-// The public, "blind" gateway: owns WebSocket sessions, the challenge/auth handshake, input
-// validation, rate limits, frame limits and heartbeats. It keeps nothing about users beyond a
-// session: the authenticated address lives in the connection and dies with it. Every valid
-// operation is passed to the back office; its notifications are routed to every session of the
-// addressed account.
+// The public, "blind" gateway: owns WebSocket sessions and wires its parts together — frames in and
+// out (envelope.ts), the login handshake (login.ts), rate limits (rate-limit.ts), output and close
+// codes (output-limits.ts), connection caps (admission.ts), history replays one at a time
+// (stream-queue.ts), routing of notifications (routing.ts), and the truth about operations whose
+// link dropped (outcome-recovery.ts). It keeps nothing about users beyond a session (session.ts):
+// the authenticated address lives in the connection and dies with it.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { Monitoring, upgradeRequired } from '../monitoring';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { endpointHost, loginText } from '../../shared/login-text';
-import { isStateChanging, OutcomeUnknownError, type BackOfficePort, type BackOfficeOp, type Notification, type OutboundMessage, type RecoveredOutcome } from '../contract';
+import { WebSocketServer } from 'ws';
+import { Monitoring, upgradeRequired } from '../monitoring';
+import { endpointHost } from '../../shared/login-text';
+import { isStateChanging, OutcomeUnknownError, type BackOfficePort, type BackOfficeOp, type OutboundMessage, type RecoveredOutcome } from '../contract';
 import { CLOSE_CODES, closeConnection, OutputLimiter, type OutputLimitOptions } from './output-limits';
 import { OutcomeRecovery } from './outcome-recovery';
 import { StreamQueue } from './stream-queue';
 import { ConnectionAdmission } from './admission';
+import { frame, parseEnvelope } from './envelope';
+import { Login } from './login';
+import { TokenBucket, type RateLimit } from './rate-limit';
+import { AccountRoutes } from './routing';
+import type { Session } from './session';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
-import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
-import { verifyMessageSignature } from '../../shared/message-signature';
-import {
-  AuthParams,
-  describeIssues,
-  isOperationName,
-  MAX_FRAME_BYTES,
-  NonceSchema,
-  PARAM_SCHEMAS,
-  type Nonce,
-} from '../../shared/protocol';
+import type { BitcoinNetwork } from '../../shared/bitcoin-address';
+import { describeIssues, MAX_FRAME_BYTES, PARAM_SCHEMAS, type Nonce } from '../../shared/protocol';
 
 export interface GatewayOptions {
   backOffice: BackOfficePort;
@@ -39,7 +36,7 @@ export interface GatewayOptions {
   /** Failed auth attempts before the connection is closed. */
   maxAuthFailures?: number;
   /** Token bucket per session: sustained operations per second and burst size. */
-  rateLimit?: { perSecond: number; burst: number };
+  rateLimit?: RateLimit;
   heartbeatMs?: number;
   maxFrameBytes?: number;
   /** The URL customers connect to (e.g. behind a TLS reverse proxy); its host is named in every login challenge. Default: this gateway's own URL. */
@@ -64,36 +61,11 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-interface Session {
-  ws: WebSocket;
-  challenge: string | null;
-  /** The nonce inside the current challenge; once authenticated, the session's identity in signed answers. */
-  challengeNonce: string | null;
-  session: string | null;
-  challengeAt: number;
-  address: string | null;
-  failures: number;
-  tokens: number;
-  tokensAt: number;
-  alive: boolean;
-  inFlight: Set<string>;
-  /** Frames received beyond the rate limit since the last one within it. */
-  excess: number;
-  /** History replays of this connection, one at a time. */
-  streams: StreamQueue;
-}
-
-/** Builds a frame around `data`, which is already JSON text (signed data stays byte-for-byte canonical). */
-export function frame(msg: string, nonce: Nonce | undefined, dataJson: string, signed?: string, bind?: { json: string; signed: string }): string {
-  return `{"msg":${JSON.stringify(msg)}${nonce !== undefined ? `,"nonce":${JSON.stringify(nonce)}` : ''},"data":${dataJson}${signed !== undefined ? `,"signed":${JSON.stringify(signed)}` : ''}${bind ? `,"bind":${bind.json},"bindSigned":${JSON.stringify(bind.signed)}` : ''}}`;
-}
-
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const backOffice = opts.backOffice;
   const network = opts.network ?? 'mainnet';
   const gatewayId = opts.gatewayId ?? `gw-${crypto.randomBytes(4).toString('hex')}`;
   const challengeTtlMs = opts.challengeTtlMs ?? 120_000;
-  const maxAuthFailures = opts.maxAuthFailures ?? 5;
   const rate = opts.rateLimit ?? { perSecond: 200, burst: 400 };
   const maxFrame = opts.maxFrameBytes ?? MAX_FRAME_BYTES;
   const admission = new ConnectionAdmission(opts.maxConnections ?? 10_000, opts.maxConnectionsPerAddress ?? 256);
@@ -122,11 +94,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const opsTotal = monitoring.counter('ccc_gateway_operations_total', 'Operations answered, by operation and outcome (ok or the error code).', ['op', 'outcome']);
   const opSeconds = monitoring.histogram('ccc_gateway_operation_seconds', 'Time from an operation to its last answer, by operation.', ['op']);
   monitoring.gauge('ccc_gateway_connections', 'Open WebSocket connections.', () => wss.clients.size);
-  monitoring.gauge('ccc_gateway_authenticated_sessions', 'Authenticated sessions.', () => [...byAccount.values()].reduce((n, set) => n + set.size, 0));
+  monitoring.gauge('ccc_gateway_authenticated_sessions', 'Authenticated sessions.', () => routes.sessions);
   monitoring.gauge('ccc_gateway_backoffice_link_up', '1 when the link to the back office is up.', () => (backOffice.isAvailable() ? 1 : 0));
-  const publicHost = endpointHost(opts.publicUrl ?? url);
-  const byAccount = new Map<string, Set<Session>>();
-  const sessions = new Map<WebSocket, Session>();
+  const login = new Login({ publicHost: endpointHost(opts.publicUrl ?? url), network, challengeTtlMs, maxAuthFailures: opts.maxAuthFailures ?? 5 });
+  const routes = new AccountRoutes();
+  const sessions = new Set<Session>();
 
   const send = (s: Session, text: string) => {
     output.send(s.ws, text);
@@ -134,59 +106,19 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const sendMessage = (s: Session, m: OutboundMessage, nonce?: Nonce) => send(s, frame(m.msg, nonce, m.data, m.signed, m.bind && m.bindSigned ? { json: m.bind, signed: m.bindSigned } : undefined));
   const sendError = (s: Session, code: ErrorCode, nonce?: Nonce, message?: string) =>
     send(s, frame('error', nonce, JSON.stringify({ code, message: message ?? ERROR_CODES[code] })));
-  const newChallenge = (s: Session) => {
-    // A login text naming this server's public host (shared/login-text.ts): the app signs it only
-    // for the host it connects to, so a relay cannot pass it on.
-    s.challengeNonce = crypto.randomBytes(16).toString('hex');
-    s.challengeAt = Date.now();
-    s.challenge = loginText({ host: publicHost, nonce: s.challengeNonce, issuedAt: s.challengeAt });
-    send(s, frame('challenge', undefined, JSON.stringify(s.challenge)));
-  };
+  const newChallenge = (s: Session) => send(s, frame('challenge', undefined, JSON.stringify(login.challenge(s))));
 
-  const unsubscribe = backOffice.onNotification((n: Notification) => {
-    const sessions = byAccount.get(n.account);
-    if (!sessions) return;
-    for (const s of sessions) if (!(n.exceptRef && s.inFlight.has(n.exceptRef))) sendMessage(s, n.message);
-  });
-
-  const takeToken = (s: Session): boolean => {
-    const now = Date.now();
-    s.tokens = Math.min(rate.burst, s.tokens + ((now - s.tokensAt) / 1000) * rate.perSecond);
-    s.tokensAt = now;
-    if (s.tokens < 1) return false;
-    s.tokens -= 1;
-    return true;
-  };
+  const unsubscribe = backOffice.onNotification((n) => routes.deliver(n, sendMessage));
 
   const authenticate = (s: Session, nonce: Nonce | undefined, params: unknown) => {
-    if (s.address) return sendError(s, 'ALREADY_AUTHENTICATED', nonce);
-    const p = AuthParams.safeParse(params ?? {});
-    if (!p.success) return sendError(s, 'INVALID_PARAMS', nonce, describeIssues(p.error));
-    if (!s.challenge || Date.now() - s.challengeAt > challengeTtlMs) {
-      sendError(s, 'CHALLENGE_EXPIRED', nonce);
-      return newChallenge(s);
-    }
-    const parsed = parseBitcoinAddress(p.data.key);
-    const valid = parsed !== null && parsed.network === network;
-    if (valid && verifyMessageSignature(s.challenge, p.data.key, p.data.signature)) {
-      s.challenge = null; // single use
-      s.session = s.challengeNonce;
-      s.address = p.data.key;
-      s.failures = 0;
-      let set = byAccount.get(s.address);
-      if (!set) byAccount.set(s.address, (set = new Set()));
-      set.add(s);
+    const v = login.authenticate(s, params);
+    if (v.ok) {
+      routes.add(s);
       return send(s, frame('auth', nonce, JSON.stringify('User Authenticated')));
     }
-    s.failures += 1;
-    if (s.failures >= maxAuthFailures) {
-      sendError(s, 'TOO_MANY_AUTH_FAILURES', nonce);
-      s.ws.close(4008, 'too many failed authentication attempts');
-      return;
-    }
-    if (!valid) sendError(s, 'INVALID_ADDRESS', nonce, `${p.data.key} is not a supported ${network} address (P2PKH, P2SH-P2WPKH or P2WPKH)`);
-    else sendError(s, 'AUTH_FAILED', nonce);
-    newChallenge(s);
+    sendError(s, v.code, nonce, v.message);
+    if (v.close) return s.ws.close(4008, 'too many failed authentication attempts');
+    if (v.newChallenge) newChallenge(s);
   };
 
   /** Answers an operation whose link dropped in flight with what really became of it. */
@@ -201,29 +133,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // Every frame counts against the rate limit, malformed ones too; a peer that keeps sending far
     // beyond it after RATE_LIMITED answers is closed.
     if (s.ws.readyState !== s.ws.OPEN) return; // being closed: nothing more is answered
-    const allowed = takeToken(s);
+    const allowed = s.rate.take();
     if (allowed) s.excess = 0;
     else if (++s.excess > rate.burst) return closeConnection(s.ws, CLOSE_CODES.flooding, 'rate limit exceeded repeatedly');
-    if (raw.length > maxFrame) return sendError(s, 'FRAME_TOO_LARGE', undefined, `frames are limited to ${maxFrame} bytes`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(isBinary ? raw.toString('utf8') : raw.toString());
-    } catch {
-      return sendError(s, 'MALFORMED_JSON');
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return sendError(s, 'MALFORMED_JSON', undefined, 'an operation is a JSON object: {"op": …, "nonce": …, "params": {…}}');
-    const env = parsed as { op?: unknown; nonce?: unknown; params?: unknown };
-    let nonce: Nonce | undefined;
-    if (env.nonce !== undefined) {
-      const n = NonceSchema.safeParse(env.nonce);
-      if (!n.success) return sendError(s, 'INVALID_NONCE');
-      nonce = n.data;
-    }
-    if (!allowed) return sendError(s, 'RATE_LIMITED', nonce);
-    if (!isOperationName(env.op)) return sendError(s, 'UNKNOWN_OP', nonce, `unknown operation ${JSON.stringify(env.op)}`);
-    if (env.params !== undefined && (env.params === null || typeof env.params !== 'object' || Array.isArray(env.params))) {
-      return sendError(s, 'INVALID_PARAMS', nonce, 'params must be an object');
-    }
+    const env = parseEnvelope(raw, isBinary, maxFrame, allowed);
+    if (!env.ok) return sendError(s, env.code, env.nonce, env.message);
+    const nonce = env.nonce;
     if (env.op === 'auth') return authenticate(s, nonce, env.params);
     if (!s.address) return sendError(s, 'NOT_AUTHENTICATED', nonce);
     const p = PARAM_SCHEMAS[env.op].safeParse(env.params ?? {});
@@ -265,8 +180,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ws.on('error', () => ws.terminate());
       return closeConnection(ws, CLOSE_CODES.tooManyConnections, refused);
     }
-    const s: Session = { ws, challenge: null, challengeNonce: null, session: null, challengeAt: 0, address: null, failures: 0, tokens: rate.burst, tokensAt: Date.now(), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
-    sessions.set(ws, s);
+    const s: Session = { ws, challenge: null, challengeNonce: null, challengeAt: 0, session: null, address: null, failures: 0, rate: new TokenBucket(rate), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
+    sessions.add(s);
     const authTimer = setTimeout(() => {
       if (!s.address) closeConnection(ws, CLOSE_CODES.authTimeout, 'not authenticated before the challenge expired');
     }, authTimeoutMs);
@@ -284,12 +199,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       admission.release(remote);
       clearTimeout(authTimer);
       s.streams.clear();
-      sessions.delete(ws);
-      if (s.address) {
-        const set = byAccount.get(s.address);
-        set?.delete(s);
-        if (set && set.size === 0) byAccount.delete(s.address);
-      }
+      sessions.delete(s);
+      routes.remove(s);
       s.address = null;
     });
     newChallenge(s);
@@ -297,13 +208,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const heartbeat = setInterval(() => {
     // A peer that did not answer the previous ping is gone: free its session.
-    for (const [ws, s] of sessions) {
+    for (const s of sessions) {
       if (!s.alive) {
-        ws.terminate();
+        s.ws.terminate();
         continue;
       }
       s.alive = false;
-      ws.ping();
+      s.ws.ping();
     }
   }, opts.heartbeatMs ?? 30_000);
   heartbeat.unref();

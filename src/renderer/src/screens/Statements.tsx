@@ -1,10 +1,20 @@
+// Export a statement: the period, currency and status, and the format — CSV for spreadsheets and
+// accounting imports, ISO 20022 camt.053 for ERPs and treasury systems, PDF to file and sign off.
+// Every format is saved with its .signatures.jsonl, which an auditor checks with ccc-verify-statement.
 import { useState } from 'react';
-import type { AppSnapshot, StatementResult, TxRow } from '../../../shared/app-api';
+import type { AppSnapshot, StatementFormat, StatementResult, TxRow } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES, type CurrencyCode } from '../../../shared/currencies';
 import { treasury, errorOf } from '../treasury';
 import { localZone } from '../format';
 
+const FORMATS: { id: StatementFormat; title: string; ext: string; what: string }[] = [
+  { id: 'csv', title: 'CSV', ext: '.csv', what: 'Spreadsheets and accounting imports. A header with the balances, then one row per transaction with a running balance.' },
+  { id: 'camt053', title: 'ISO 20022 camt.053', ext: '.xml', what: 'BankToCustomerStatement 001.08 for ERPs and treasury systems. Booked and pending entries, booked and available balances.' },
+  { id: 'pdf', title: 'PDF', ext: '.pdf', what: 'A statement to file and sign off: balances per currency, entries grouped by currency, numbered pages.' },
+];
+
 export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[] }) {
+  const [format, setFormat] = useState<StatementFormat>('csv');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [currency, setCurrency] = useState<string>(snap.account?.currency ?? '');
@@ -13,6 +23,7 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const used = [...new Set(rows.map((r) => r.currency))];
+  const chosen = FORMATS.find((f) => f.id === format)!;
 
   const run = async () => {
     setBusy(true);
@@ -21,6 +32,7 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
     try {
       setResult(
         await treasury.exportStatement({
+          format,
           from: from ? new Date(`${from}T00:00:00`).getTime() : undefined,
           to: to ? new Date(`${to}T00:00:00`).getTime() + 86_400_000 : undefined,
           currency: (currency || undefined) as CurrencyCode | undefined,
@@ -37,8 +49,22 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
   return (
     <div className="page narrow">
       <h1>Export statement</h1>
-      <p className="lead">A CSV statement for your books: UTF-8, one row per transaction, dates in UTC with your local time ({localZone()}), signed amount plus debit and credit, and a running balance per currency.</p>
+      <p className="lead">
+        Opening balance + entries = closing balance in every currency, to the cent: complete transfers are booked, pending payouts are held, failed payouts never moved money. Dates are in UTC
+        {format === 'csv' ? <> with your local time ({localZone()})</> : null}.
+      </p>
       <div className="form card" data-testid="statement-form">
+        <div className="format-choice" role="radiogroup" aria-label="Format" data-testid="statement-format">
+          {FORMATS.map((f) => (
+            <label key={f.id} className={f.id === format ? 'on' : ''}>
+              <input type="radio" name="format" value={f.id} checked={f.id === format} onChange={() => setFormat(f.id)} />
+              <span className="format-title">
+                {f.title} <span className="muted">{f.ext}</span>
+              </span>
+              <span className="format-what">{f.what}</span>
+            </label>
+          ))}
+        </div>
         <div className="grid2">
           <label>
             From
@@ -67,17 +93,26 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
             </select>
           </label>
         </div>
+        {status !== 'all' && <div className="field-hint">Only {status} entries will be listed: the balances stay the account's, so the listed entries will not add up to them.</div>}
         {from && to && from > to && <div className="field-error">The start date is after the end date.</div>}
         {error && <div className="banner danger">{error}</div>}
         {result?.saved && (
           <div className="banner success" data-testid="statement-result">
-            Saved {result.rows.toLocaleString('en-US')} row{result.rows === 1 ? '' : 's'} to <code>{result.path}</code>
+            <div>
+              Saved {result.rows.toLocaleString('en-US')} entr{result.rows === 1 ? 'y' : 'ies'} to <code>{result.path}</code>
+            </div>
+            <div className="statement-proof">
+              With the back office's signatures in <samp>{result.signaturesPath}</samp>. Anyone can check the statement without trusting this app:
+              <samp className="statement-command" data-testid="verify-command">
+                npx ccc-verify-statement {result.path.split(/[\\/]/).pop()} --key {result.backOfficeKey}
+              </samp>
+            </div>
           </div>
         )}
         {result && !result.saved && <div className="banner info">Export cancelled.</div>}
         <div className="actions">
           <button className="primary" onClick={() => void run()} disabled={busy || (!!from && !!to && from > to)} data-testid="export">
-            {busy ? 'Exporting…' : 'Export CSV…'}
+            {busy ? 'Exporting…' : `Export ${chosen.title}…`}
           </button>
         </div>
       </div>

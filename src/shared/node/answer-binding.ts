@@ -9,17 +9,9 @@
 // `session` is the nonce of the login challenge this connection signed, so an answer can only be
 // applied on the connection that asked for it; `nonce` is the op's nonce; `at` the back office's
 // clock (ms), so the app can refuse an answer older than what it already has.
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../canonical-json';
 import { signMessage, verifyMessageSignature } from './message-signature';
-import type { Nonce } from './protocol';
-
-export interface AnswerBinding {
-  account: string;
-  msg: string;
-  nonce: Nonce | null;
-  session: string;
-  at: number;
-}
+import type { AnswerBinding, Nonce } from '../protocol';
 
 function bindingText(bind: AnswerBinding, data: unknown): string {
   return canonicalJson({ bind, data });

@@ -5,8 +5,8 @@
 // by Ledger for every address type), 35-38 (BIP137 P2SH-P2WPKH), 39-42 (BIP137 P2WPKH).
 import bitcoinMessage from 'bitcoinjs-message';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { parseBitcoinAddress } from './bitcoin-address';
-import { canonicalJson } from './canonical-json';
+import { parseBitcoinAddress } from '../bitcoin-address';
+import { canonicalJson } from '../canonical-json';
 
 /** True when `signature` (base64, 65 bytes) is a valid signature of `message` by the key behind `address`. */
 export function verifyMessageSignature(message: string, address: string, signature: string): boolean {
