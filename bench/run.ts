@@ -11,6 +11,8 @@ const parts: { file: string; fn: string; title: string }[] = [
   { file: 'slow-reader.ts', fn: 'benchSlowReader', title: 'Server under one hostile slow reader; balance during a transfer burst' },
   { file: 'client.ts', fn: 'benchClient', title: 'App core: history replay and CSV export' },
   { file: 'statements.ts', fn: 'benchStatements', title: 'Statements: 100,000 entries in every format, and ccc-verify-statement' },
+  { file: 'desk.ts', fn: 'benchDesk', title: 'The desk: start from the local history cache; search, filter and sort 100,000 rows' },
+  { file: 'desk-e2e.ts', fn: 'benchDeskEndToEnd', title: 'The desk end to end in Chromium: a returning user, History, renderer memory' },
 ];
 
 const here = path.dirname(new URL(import.meta.url).pathname);

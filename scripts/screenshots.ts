@@ -108,6 +108,7 @@ async function main() {
     await server.backOffice.admin({ command: 'settle', txid: usdPayout.txid, outcome: 'failed', reason: 'Beneficiary account closed' });
     const pending = await app.core.prepareTransfer({ destination: 'NL91ABNA0417164300', currency: 'EUR', amount: '9999.99', reference: 'Office rent' });
     await app.core.confirmTransfer(pending.requestId);
+    await app.core.dismissTransfer(); // made behind the screen's back: its result is not the user's to see
     await page.reload();
     await page.getByTestId('balances').waitFor();
     await page.waitForTimeout(400);

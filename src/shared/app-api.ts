@@ -55,7 +55,8 @@ export type DeviceStatus =
   | { state: 'error'; code: DeviceErrorCode; message: string };
 
 /** Why the device is asked to sign: the app always says, the signer never guesses from the text. */
-export type SigningPurpose = 'login' | 'transfer' | 'policy';
+/** What a signature is for ('unlock': the idle lock's local unlock text, never sent anywhere). */
+export type SigningPurpose = 'login' | 'transfer' | 'policy' | 'unlock';
 
 /** Steps of the login flow, shown the way Ledger Live does. `protect-account`: the device confirms the
  * account's policy that every transfer needs a device confirmation (once per account). */
@@ -116,9 +117,17 @@ export interface AppSnapshot {
   balances: BalanceRow[];
   /** The initial history replay has completed (the renderer fetches getTransactions then). */
   historyLoaded: boolean;
+  /** Every row is verified. False while a locally cached history is checked after its newest page was shown (fetch again when it turns true). */
+  historyComplete: boolean;
+  /** Progress of that check. */
+  historyCheck: { checked: number; total: number } | null;
   alerts: SecurityAlert[];
   device: DeviceStatus;
   lastError: { code: string; message: string } | null;
+  /** The transfer in progress (or its result until dismissed); lives in the core, not in a screen. */
+  transfer: TrackedTransfer | null;
+  /** Locked after inactivity: nothing is shown until the device signs again. */
+  locked: boolean;
 }
 
 // ---- transfers -------------------------------------------------------------------------------
@@ -142,6 +151,34 @@ export interface TransferReview {
   /** What the device will show: the text itself, or (older apps) its SHA-256 in upper-case hex. */
   deviceScreens: string[];
   deviceShowsHash: boolean;
+}
+
+/** draft → review → awaiting-device → sending → sent, or failed / rejected (then Retry or Edit). */
+export type TransferPhase = 'draft' | 'review' | 'awaiting-device' | 'sending' | 'sent' | 'failed' | 'rejected';
+
+export interface TrackedTransfer {
+  phase: TransferPhase;
+  /** What the user typed, kept through every failure. */
+  draft: TransferDraft;
+  review: TransferReview | null;
+  /** The sent transaction, kept current (a payout settling). */
+  tx: TxRow | null;
+  /** Why it stopped; `where` says whether anything could have reached the server. */
+  error: { code: string; message: string; where?: 'device' | 'send' } | null;
+  /** Retry is safe: nothing was sent (device), or the same requestId is resent (the server answers once). */
+  canRetry: boolean;
+  updatedAt: number;
+}
+
+/** One transaction with the proof behind it, for the detail view. */
+export interface TxDetail {
+  tx: TxRow;
+  /** The signed message's data exactly as verified (canonical JSON). */
+  signedData: string;
+  /** Base64 Bitcoin message signature over signedData. */
+  signature: string;
+  /** The trusted back-office address whose key the signature was verified against. */
+  verifiedBy: string;
 }
 
 export type TransferOutcome =
@@ -204,7 +241,28 @@ export interface TreasuryApi {
   prepareTransfer(draft: TransferDraft): Promise<TransferReview>;
   /** Asks the device to sign the review's confirmation text; sends only on approval. */
   confirmTransfer(requestId: string): Promise<TransferOutcome>;
+  /** Cancel: from review back to the fields; while the device is asked, its later answer is ignored. */
   cancelTransfer(requestId: string): Promise<void>;
+  /** Keeps the form's fields in the core so navigating away loses nothing. */
+  saveTransferDraft(draft: TransferDraft): Promise<void>;
+  /** After a rejection or a failure: ask the device again, or resend the same signed request. */
+  retryTransfer(): Promise<TransferOutcome>;
+  /** Back to the form with the same fields. */
+  editTransfer(): Promise<void>;
+  /** Forget the finished transfer (the form starts empty). */
+  dismissTransfer(): Promise<void>;
+  /** One transaction with its signed message and the key it was verified against. */
+  getTransactionDetail(txid: number): Promise<TxDetail>;
+
+  /** Lock now (also done by the core after the idle time); the screen shows nothing until unlocked. */
+  lock(): Promise<void>;
+  /** The device signs an unlock message for the logged-in address. */
+  unlock(): Promise<void>;
+  /** The renderer reports user input so the idle timer restarts (throttled by the renderer). */
+  reportActivity(): Promise<void>;
+  getPreferences(): Promise<DeskPreferences>;
+  /** Saves the desk's preferences (the idle lock applies at once). */
+  setPreferences(changes: Partial<DeskPreferences>): Promise<DeskPreferences>;
 
   exportStatement(request: StatementRequest): Promise<StatementResult>;
   /** A one-page PDF payment receipt for one transaction, with its signed data. */
@@ -217,8 +275,15 @@ export interface TreasuryApi {
   configureVirtualDevice(settings: Partial<VirtualDeviceSettings>): Promise<VirtualDeviceSettings>;
 }
 
+export interface DeskPreferences {
+  /** Lock after this many minutes without input; 0 = never. */
+  idleLockMinutes: number;
+}
+
 export interface VirtualDeviceSettings {
   behaviour: 'approve' | 'reject' | 'locked';
+  /** The virtual user takes several seconds to press the buttons (to see the waiting states). */
+  slow: boolean;
   appName: string;
   appVersion: string;
 }
@@ -239,6 +304,16 @@ export const TREASURY_METHODS = [
   'prepareTransfer',
   'confirmTransfer',
   'cancelTransfer',
+  'saveTransferDraft',
+  'retryTransfer',
+  'editTransfer',
+  'dismissTransfer',
+  'getTransactionDetail',
+  'lock',
+  'unlock',
+  'reportActivity',
+  'getPreferences',
+  'setPreferences',
   'exportStatement',
   'exportReceipt',
   'dismissAlert',

@@ -8,13 +8,13 @@ export type IbanCheck =
 
 const REASONS: Partial<Record<ValidationErrorsIBAN, string>> = {
   [ValidationErrorsIBAN.NoIBANProvided]: 'no IBAN given',
-  [ValidationErrorsIBAN.NoIBANCountry]: 'unknown IBAN country code',
-  [ValidationErrorsIBAN.WrongBBANLength]: 'wrong length for this country',
-  [ValidationErrorsIBAN.WrongBBANFormat]: 'account number format is wrong for this country',
-  [ValidationErrorsIBAN.ChecksumNotNumber]: 'check digits must be numeric',
-  [ValidationErrorsIBAN.WrongIBANChecksum]: 'check digits do not match (mod-97)',
-  [ValidationErrorsIBAN.WrongAccountBankBranchChecksum]: 'national check digits do not match',
-  [ValidationErrorsIBAN.QRIBANNotAllowed]: 'QR-IBAN not allowed',
+  [ValidationErrorsIBAN.NoIBANCountry]: 'it does not start with a known country code',
+  [ValidationErrorsIBAN.WrongBBANLength]: 'it has the wrong number of characters for this country',
+  [ValidationErrorsIBAN.WrongBBANFormat]: 'the account number does not have the form this country uses',
+  [ValidationErrorsIBAN.ChecksumNotNumber]: 'the 3rd and 4th characters must be digits',
+  [ValidationErrorsIBAN.WrongIBANChecksum]: 'it does not add up: a character is probably mistyped',
+  [ValidationErrorsIBAN.WrongAccountBankBranchChecksum]: 'the bank’s own check digits do not add up: a character is probably mistyped',
+  [ValidationErrorsIBAN.QRIBANNotAllowed]: 'a QR-IBAN cannot receive transfers',
 };
 
 /** Accepts the paper form ("GB82 WEST 1234 5698 7654 32") or electronic form; returns the electronic form. */

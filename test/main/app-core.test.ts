@@ -173,7 +173,7 @@ describe('security and resilience', () => {
     await waitFor(async () => (await s.core.getSnapshot()).alerts.length === 3);
     const snap = await s.core.getSnapshot();
     expect(snap.alerts.map((a) => a.kind).sort()).toEqual(['bad-signature', 'bad-signature', 'missing-signature']);
-    expect(snap.alerts.find((a) => a.raw.includes('"txid":999'))!.summary).toMatch(/1000000.00 EUR/);
+    expect(snap.alerts.find((a) => a.raw.includes('"txid":999'))!.summary).toMatch(/1,000,000.00 EUR/);
     expect(snap.balances).toEqual([{ currency: 'EUR', amount: '100.00', preferred: true }]);
     expect(await s.core.getTransactions()).toEqual(before);
     expect(s.notifications.filter((n) => n.includes('1000000'))).toEqual([]);

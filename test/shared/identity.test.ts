@@ -37,7 +37,7 @@ describe('bitcoin addresses', () => {
 describe('IBAN', () => {
   it('validates country length, format and mod-97', () => {
     expect(checkIban('GB82 WEST 1234 5698 7654 32')).toEqual({ ok: true, iban: 'GB82WEST12345698765432', country: 'GB' });
-    expect(checkIban('GB83WEST12345698765432')).toMatchObject({ ok: false, reason: expect.stringMatching(/mod-97/) });
+    expect(checkIban('GB83WEST12345698765432')).toMatchObject({ ok: false, reason: expect.stringMatching(/probably mistyped/) });
     expect(checkIban('GB82WEST1234569876543')).toMatchObject({ ok: false });
     expect(checkIban('XX82WEST12345698765432')).toMatchObject({ ok: false });
     expect(checkIban('GB82-WEST')).toMatchObject({ ok: false });

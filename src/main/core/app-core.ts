@@ -10,6 +10,8 @@ import type {
   Profile,
   ProfileInput,
   SecurityAlert,
+  SigningPurpose,
+  DeskPreferences,
   ReceiptResult,
   StatementRequest,
   StatementResult,
@@ -17,12 +19,13 @@ import type {
   TransferOutcome,
   TransferReview,
   TreasuryBridge,
+  TxDetail,
   TxRow,
   VirtualDeviceSettings,
 } from '../../shared/app-api';
 import type { AccountData, SignedRecord, TransferData } from '../../shared/protocol';
 import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, SetinfoParams } from '../../shared/protocol';
-import { parseAmount, formatAmount } from '../../shared/money';
+import { parseAmount, formatAmount, parseWireAmount } from '../../shared/money';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { checkIban, looksLikeIban } from '../../shared/iban';
 import { confirmationText, isConfirmableReference, policyText } from '../../shared/confirmation';
@@ -36,6 +39,13 @@ import { Signer } from '../device/signer';
 import { DeviceError, describeDeviceError } from '../device/errors';
 import { createTransportOpener, watchUsbDevices } from '../device/transports';
 import { SimulatedLedger, virtualDeviceAllowed } from '../device/simulated-device';
+import { TransferTracker, TransferStateError } from './transfer-tracker';
+import { HistoryCache, parseCachedLine, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
+import { IdleLock } from './idle-lock';
+import { PreferencesStore } from '../settings/preferences';
+import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
+import { verifyMessageSignature } from '../../shared/node/message-signature';
+import canonicalize from 'canonicalize';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
 export class AppError extends Error {
@@ -62,7 +72,14 @@ export interface AppCoreOptions {
   notify?: (title: string, body: string) => void;
   /** Client tuning (tests). */
   client?: { requestTimeoutMs?: number; backoff?: { initialMs?: number; maxMs?: number } };
+  /** Lock after this long without input (tests; otherwise the user's preference, 10 minutes by default). */
+  idleLockMs?: number;
+  /** How many of the newest cached history rows are verified before the history is shown (default 200: more than a screen). */
+  historyFirstPage?: number;
 }
+
+/** How long the sandbox's "slow" virtual user takes to press the buttons. */
+const SLOW_DEVICE_MS = 6_000;
 
 export const SANDBOX_PROFILE_ID = 'sandbox';
 
@@ -75,17 +92,32 @@ export class AppCore implements TreasuryBridge {
   private view: AccountView | null = null;
   private account: AccountData | null | undefined = undefined;
   private historyLoaded = false;
+  /** Every row of the history is verified (a cached history is checked after its newest page is shown). */
+  private historyComplete = false;
+  private historyCheck: { checked: number; total: number } | null = null;
+  private cache: HistoryCache | null = null;
   private alerts: SecurityAlert[] = [];
   private loginStep: LoginStep | null = null;
   private device: DeviceStatus = { state: 'disconnected' };
   private lastError: { code: string; message: string } | null = null;
-  private readonly reviews = new Map<string, TransferReview>();
+  private readonly transfer = new TransferTracker(() => this.changed());
+  /** While a signature is asked, the device's truthful state is "waiting for you", whatever a probe says. */
+  private deviceAwaiting: DeviceStatus | null = null;
+  private readonly idle: IdleLock;
+  private readonly preferences: PreferencesStore;
   private simulated: SimulatedLedger | undefined;
   private stopUsbWatch: (() => void) | null = null;
 
   constructor(private readonly opts: AppCoreOptions) {
     this.settings = new SettingsStore(opts.dataDir);
     this.simulated = opts.simulatedDevice;
+    this.preferences = new PreferencesStore(opts.dataDir, { idleLockMinutes: 10 });
+    this.idle = new IdleLock(opts.idleLockMs ?? this.preferences.load().idleLockMinutes * 60_000, () => {
+      // Never lock in the middle of money in motion; the timer is restarted when it is done.
+      if (this.transfer.busy || !this.client) return false;
+      this.changed();
+      return true;
+    });
   }
 
   // ---- events ----------------------------------------------------------------------------------
@@ -104,17 +136,23 @@ export class AppCore implements TreasuryBridge {
   }
 
   private snapshot(): AppSnapshot {
+    const locked = this.idle.locked && !!this.client;
     return {
       profileId: this.profile?.id ?? null,
       connection: this.client?.state ?? 'idle',
       loginStep: this.loginStep,
       address: this.view?.address ?? null,
-      account: this.account,
-      balances: this.view?.balanceRows() ?? [],
-      historyLoaded: this.historyLoaded,
-      alerts: [...this.alerts],
-      device: this.device,
+      // Locked: nothing about the account leaves the core until the device unlocks it again.
+      account: locked ? undefined : this.account,
+      balances: locked ? [] : (this.view?.balanceRows() ?? []),
+      historyLoaded: locked ? false : this.historyLoaded,
+      historyComplete: locked ? false : this.historyComplete,
+      historyCheck: this.historyCheck,
+      alerts: locked ? [] : [...this.alerts],
+      device: this.deviceAwaiting ?? this.device,
       lastError: this.lastError,
+      transfer: locked ? null : this.transfer.current,
+      locked,
     };
   }
 
@@ -207,12 +245,29 @@ export class AppCore implements TreasuryBridge {
     throw new AppError(code, message);
   }
 
-  private deviceFailure(e: unknown): never {
+  private deviceFailure(e: unknown, doing: 'login' | 'transfer' = 'login'): never {
     const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', (e as Error).message);
     const words = describeDeviceError(err.code);
-    this.device = { state: 'error', code: err.code, message: `${err.message}. ${words.action}` };
+    // A rejected login must not say "Nothing was sent" (that is the transfer's wording).
+    const message = err.code === 'USER_REJECTED' ? deviceWords(err.code, doing) : `${err.message}. ${words.action}`;
+    this.device = { state: 'error', code: err.code, message };
     this.emit({ type: 'device', status: this.device });
-    return this.fail(err.code, `${err.message}. ${words.action}`);
+    return this.fail(err.code, message);
+  }
+
+  /** Asks the device to sign; while it waits, the app says so everywhere (the sidebar too). */
+  private async signOnDevice(signer: Signer, text: string, action: SigningPurpose): Promise<string> {
+    try {
+      return await signer.signMessage(text, action, (screens) => {
+        this.deviceAwaiting = { state: 'awaiting-confirmation', action, screens };
+        this.emit({ type: 'device', status: this.deviceAwaiting });
+        this.changed();
+      });
+    } finally {
+      this.deviceAwaiting = null;
+      this.emit({ type: 'device', status: this.device });
+      this.changed();
+    }
   }
 
   /** Logs in like Ledger Live walks a device action: connect → unlock → open app → address → server → confirm on device. */
@@ -233,8 +288,9 @@ export class AppCore implements TreasuryBridge {
       void watchUsbDevices(() => void this.signer?.status()).then((stop) => (this.stopUsbWatch = stop));
     }
     signer.onStatusChange((s) => {
-      this.device = s;
-      this.emit({ type: 'device', status: s });
+      // "Waiting for approval" is tracked by signOnDevice (it ends when the signature settles).
+      if (s.state !== 'awaiting-confirmation') this.device = s;
+      this.emit({ type: 'device', status: this.deviceAwaiting ?? this.device });
       this.changed(); // the screens read the snapshot: "waiting on the device" must show while it waits
     });
 
@@ -266,7 +322,7 @@ export class AppCore implements TreasuryBridge {
       // CccClient calls this only with a login text it checked names this profile's host, once per connection.
       signChallenge: (challenge) => {
         this.step('confirm-login');
-        return signer.signMessage(challenge, 'login');
+        return this.signOnDevice(signer, challenge, 'login');
       },
       requestTimeoutMs: this.opts.client?.requestTimeoutMs,
       backoff: this.opts.client?.backoff,
@@ -283,7 +339,8 @@ export class AppCore implements TreasuryBridge {
       if (reconnect) void this.afterReconnect();
     });
     client.on('reconnectError', (e) => {
-      this.lastError = { code: (e as DeviceError).code ?? 'RECONNECT_FAILED', message: `Reconnecting failed: ${e.message}. Retrying…` };
+      const code = (e as DeviceError).code ?? 'RECONNECT_FAILED';
+      this.lastError = { code, message: `${plainWords(code, e.message)} Retrying…` };
       this.changed();
     });
     try {
@@ -292,12 +349,13 @@ export class AppCore implements TreasuryBridge {
       this.client = null;
       if (e instanceof DeviceError) this.deviceFailure(e);
       const err = e as ClientError;
-      this.fail(err.code ?? 'CONNECTION_FAILED', err.message);
+      this.fail(err.code ?? 'CONNECTION_FAILED', plainWords(err.code ?? 'CONNECTION_FAILED', err.message));
     }
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
     await this.protectAccount(true);
     this.step('authenticated');
+    this.idle.start();
     return this.snapshot();
   }
 
@@ -317,7 +375,7 @@ export class AppCore implements TreasuryBridge {
     const requestId = crypto.randomBytes(12).toString('hex');
     const text = policyText({ account: this.view.address, requireConfirmation: true, requestId, server: profile.trustedAddress });
     try {
-      const confirmation = await signer.signMessage(text, 'policy');
+      const confirmation = await this.signOnDevice(signer, text, 'policy');
       this.account = await client.setPolicy({ requireConfirmation: true, requestId, confirmation });
     } catch (e) {
       const code = (e as { code?: string }).code ?? 'UNKNOWN';
@@ -354,17 +412,128 @@ export class AppCore implements TreasuryBridge {
     this.changed();
   }
 
-  /** Initial load: the whole history. After a reconnect: since the last seen txid (and any still-pending payout). */
+  /**
+   * Initial load: from the local cache when there is one (its newest page verified and shown at once,
+   * then only what is new fetched), else the whole history. After a reconnect: since the last seen txid
+   * (and any still-pending payout).
+   */
   private async fillHistory(initial: boolean): Promise<void> {
     const client = this.requireClient();
     const view = this.view!;
+    if (initial && this.profile) {
+      this.cache = new HistoryCache(this.opts.dataDir, { profileId: this.profile.id, address: view.address, trustedAddress: this.profile.trustedAddress });
+      if (await this.startFromCache(this.cache)) return;
+    }
     const from = initial ? null : view.gapFillFrom(view.lastTxid ?? this.settings.lastSeen(this.profile!.id, view.address));
     // The initial load is fetched by the renderer in one go (getTransactions); only a gap fill emits per row.
     for await (const t of client.history(from === null ? undefined : { sinceTransaction: from })) this.applyTransfer(t, false, !initial);
     this.persistLastSeen();
     if (initial) {
       this.historyLoaded = true;
+      this.historyComplete = true;
+      this.saveCache();
       this.changed();
+    }
+  }
+
+  /** Shows the cached history's newest page (verified) and what is new since; the rest is checked in the background. */
+  private async startFromCache(cache: HistoryCache): Promise<boolean> {
+    const client = this.requireClient();
+    const view = this.view!;
+    const profile = this.profile!;
+    const lines = cache.readLines();
+    if (!lines?.length) return false;
+    const page = this.opts.historyFirstPage ?? 200;
+    const split = Math.max(0, lines.length - page);
+    let first: SignedRecord<TransferData>[];
+    try {
+      first = lines.slice(split).map(parseCachedLine);
+    } catch {
+      first = [];
+    }
+    if (first.length === 0 || !verifyRecords(first, profile.trustedAddress, view.address)) {
+      cache.discard();
+      return false;
+    }
+    for (const r of first) this.applyTransfer(r, false, false);
+    // Fetch from the newest cached row, or from the oldest one still pending (its settlement may be new).
+    // A pending row is found by its text; a forged one only makes this fetch longer, and fails its check later.
+    let from = Math.max(...first.map((r) => r.data.txid));
+    for (const line of lines) {
+      if (!line.includes('"status":"pending"')) continue;
+      try {
+        const r = parseCachedLine(line);
+        if (r.data.status === 'pending' && r.data.txid < from) from = r.data.txid;
+      } catch {
+        // a malformed line fails the background check
+      }
+    }
+    for await (const t of client.history({ sinceTransaction: from })) this.applyTransfer(t, false, false);
+    this.persistLastSeen();
+    this.historyLoaded = true;
+    this.historyComplete = false;
+    this.historyCheck = { checked: first.length, total: lines.length };
+    this.changed();
+    void this.checkRestOfCache(lines.slice(0, split), lines.length, view);
+    return true;
+  }
+
+  /** Verifies the rest of the cache in slices; a row that fails, or a total that does not match the signed balance, rebuilds from the server. */
+  private async checkRestOfCache(rest: string[], total: number, view: AccountView): Promise<void> {
+    const profile = this.profile!;
+    const gone = () => this.view !== view;
+    const firstChecked = this.historyCheck?.checked ?? 0;
+    let lastReport = 0;
+    const ok = await verifyInSlices(
+      rest,
+      profile.trustedAddress,
+      view.address,
+      (slice, checked) => {
+        for (const r of slice) this.applyTransfer(r, false, false);
+        this.historyCheck = { checked: firstChecked + checked, total };
+        if (checked - lastReport >= 10_000) {
+          lastReport = checked;
+          this.changed();
+        }
+      },
+      gone,
+    );
+    if (gone()) return;
+    try {
+      if (!ok || !(await this.historyAddsUp())) await this.rebuildHistory();
+    } catch (e) {
+      this.lastError = { code: (e as ClientError).code ?? 'UNKNOWN', message: plainWords((e as ClientError).code ?? 'UNKNOWN', (e as Error).message) };
+    }
+    if (gone()) return;
+    this.historyComplete = true;
+    this.historyCheck = null;
+    this.saveCache();
+    this.changed();
+  }
+
+  /** The history reconciles with the signed balance (asked again once, in case money moved meanwhile). */
+  private async historyAddsUp(): Promise<boolean> {
+    const view = this.view!;
+    if (unreconciled(view.rows(), view.balanceRows()).length === 0) return true;
+    await this.refreshBalances();
+    return unreconciled(view.rows(), view.balanceRows()).length === 0;
+  }
+
+  /** The local copy failed its check: replay the whole history from the server (every row verified by the client). */
+  private async rebuildHistory(): Promise<void> {
+    this.cache?.discard();
+    const client = this.requireClient();
+    for await (const t of client.history()) this.applyTransfer(t, false, false);
+    this.persistLastSeen();
+    await this.refreshBalances();
+  }
+
+  private saveCache(): void {
+    if (!this.cache || !this.view) return;
+    try {
+      this.cache.write(this.view.signedRecords());
+    } catch {
+      // A cache that cannot be written is only a slower next start.
     }
   }
 
@@ -384,7 +553,9 @@ export class AppCore implements TreasuryBridge {
     if (!view || !view.concerns(t.data)) return null; // CccClient already refused and alerted; never throw here
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
-    if (emit) this.emit({ type: 'transaction', tx: row, live });
+    if (this.historyComplete) this.cache?.append(t);
+    this.transfer.txUpdated(row);
+    if (emit && !this.idle.locked) this.emit({ type: 'transaction', tx: row, live });
     if (live && change === 'new' && row.direction === 'in') {
       this.opts.notify?.('Deposit received', `${row.amount} ${row.currency} from ${row.counterparty}`);
     }
@@ -399,6 +570,8 @@ export class AppCore implements TreasuryBridge {
     this.applyTransfer(t, live);
     this.persistLastSeen();
     await this.refreshBalances().catch(() => undefined);
+    // Something happened to the account outside the app: its KYC state may have changed too.
+    if (this.account && !this.account.isVerified) await this.refreshAccount().catch(() => undefined);
   }
 
   private async afterReconnect(): Promise<void> {
@@ -417,6 +590,7 @@ export class AppCore implements TreasuryBridge {
   }
 
   async logout(): Promise<void> {
+    if (this.historyComplete) this.saveCache(); // one compact file for the next start
     const client = this.client;
     this.client = null;
     await client?.close();
@@ -427,8 +601,15 @@ export class AppCore implements TreasuryBridge {
     this.view = null;
     this.account = undefined;
     this.historyLoaded = false;
+    this.historyComplete = false;
+    this.historyCheck = null;
+    this.cache = null;
     this.loginStep = null;
-    this.reviews.clear();
+    this.alerts = [];
+    this.lastError = null;
+    this.transfer.clear();
+    this.deviceAwaiting = null;
+    this.idle.stop();
     this.changed();
   }
 
@@ -455,6 +636,11 @@ export class AppCore implements TreasuryBridge {
     const account = await this.call(() => this.requireClient().register(parsed.data));
     this.account = account;
     this.historyLoaded = true; // a new account has no history
+    this.historyComplete = true;
+    if (this.profile) {
+      this.cache = new HistoryCache(this.opts.dataDir, { profileId: this.profile.id, address: this.view!.address, trustedAddress: this.profile.trustedAddress });
+      this.saveCache();
+    }
     this.view!.preferred = account.currency;
     await this.refreshBalances();
     await this.protectAccount(false); // the app shell shows this step (App.tsx) while the device waits
@@ -479,12 +665,48 @@ export class AppCore implements TreasuryBridge {
   }
 
   async getTransactions(): Promise<TxRow[]> {
+    if (this.idle.locked) return [];
     return this.view?.rows() ?? [];
   }
 
   // ---- transfers -------------------------------------------------------------------------------------
 
+  /**
+   * Checks everything the server would refuse before the device is ever asked (logged in, online,
+   * verified, a valid amount the available balance covers), then builds the review. A refused draft
+   * stays in the tracker with its fields and the reason.
+   */
   async prepareTransfer(draft: TransferDraft): Promise<TransferReview> {
+    this.requireUnlocked();
+    if (this.transfer.busy) throw new AppError('TRANSFER_STATE', plainWords('TRANSFER_STATE'));
+    try {
+      const review = await this.buildReview(this.precheckTransfer(draft));
+      this.transfer.review(draft, review);
+      return review;
+    } catch (e) {
+      const err = e instanceof AppError ? e : new AppError((e as { code?: string }).code ?? 'UNKNOWN', (e as Error).message);
+      const words = err.code === 'INVALID_IBAN' ? `${plainWords('INVALID_IBAN')} (${err.message.replace(/^Invalid IBAN: /, '').replace(/\.$/, '')})` : err.message;
+      if (this.client) this.transfer.refuseDraft(draft, { code: err.code, message: words });
+      throw new AppError(err.code, words);
+    }
+  }
+
+  /** The checks that need no device: session, connection, KYC, amount and available funds. */
+  private precheckTransfer(draft: TransferDraft): TransferDraft {
+    if (!this.client || !this.view) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    if (this.client.state !== 'online') throw new AppError('OFFLINE', plainWords('OFFLINE'));
+    if (this.account && !this.account.isVerified) throw new AppError('NOT_VERIFIED', plainWords('NOT_VERIFIED'));
+    const currency = CurrencySchema.safeParse(draft?.currency);
+    if (!currency.success) return draft; // buildReview explains
+    const amount = parseTypedAmount(String(draft.amount ?? ''), currency.data);
+    if (!amount.ok) throw new AppError('INVALID_AMOUNT', amount.message);
+    // The server's balance answers what is available (balance minus holds of pending payouts).
+    const available = this.view.balanceRows().find((b) => b.currency === currency.data)?.amount ?? formatAmount(0n, currency.data);
+    if (parseWireAmount(available, currency.data) < amount.minor) throw new AppError('INSUFFICIENT_FUNDS', insufficientFundsWords(amount.canonical, available, currency.data));
+    return { ...draft, amount: amount.canonical };
+  }
+
+  private async buildReview(draft: TransferDraft): Promise<TransferReview> {
     const signer = this.signer;
     const profile = this.profile;
     if (!signer || !profile || !this.client || !this.view) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
@@ -537,43 +759,154 @@ export class AppCore implements TreasuryBridge {
       deviceScreens: screens.screens,
       deviceShowsHash: !screens.showsText,
     };
-    this.reviews.set(requestId, review);
     return review;
   }
 
   async cancelTransfer(requestId: string): Promise<void> {
-    this.reviews.delete(requestId);
+    if (!this.transfer.reviewFor(requestId, ['review', 'awaiting-device', 'rejected', 'failed'])) return;
+    this.trackerCall(() => this.transfer.cancel());
+  }
+
+  async saveTransferDraft(draft: TransferDraft): Promise<void> {
+    this.requireUnlocked();
+    this.trackerCall(() => this.transfer.saveDraft(draft));
+  }
+
+  async editTransfer(): Promise<void> {
+    this.trackerCall(() => this.transfer.edit());
+  }
+
+  async dismissTransfer(): Promise<void> {
+    this.trackerCall(() => this.transfer.dismiss());
+  }
+
+  private trackerCall(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof TransferStateError) throw new AppError(e.code, e.message);
+      throw e;
+    }
   }
 
   /** Asks the device to sign the confirmation text; sends the transfer only after approval. */
   async confirmTransfer(requestId: string): Promise<TransferOutcome> {
-    const review = this.reviews.get(requestId);
-    if (!review) throw new AppError('UNKNOWN_REVIEW', 'This transfer was not prepared (or was already sent); start again.');
+    this.requireUnlocked();
+    const review = this.transfer.reviewFor(requestId);
+    if (!review) throw new AppError('UNKNOWN_REVIEW', plainWords('UNKNOWN_REVIEW'));
+    return this.askDeviceAndSend(review);
+  }
+
+  /** After a rejection or a device failure: ask again; after a send whose outcome is unknown: resend the same request. */
+  async retryTransfer(): Promise<TransferOutcome> {
+    this.requireUnlocked();
+    const t = this.transfer.current;
+    if (!t?.review || !((t.phase === 'rejected' || t.phase === 'failed') && t.canRetry)) throw new AppError('TRANSFER_STATE', 'There is no transfer to retry.');
+    if (t.phase === 'failed' && t.error?.where === 'send') {
+      this.trackerCall(() => this.transfer.resend());
+      return this.send(t.review, this.transfer.signature!);
+    }
+    return this.askDeviceAndSend(t.review);
+  }
+
+  private async askDeviceAndSend(review: TransferReview): Promise<TransferOutcome> {
     const signer = this.signer;
     const client = this.client;
-    if (!signer || !client) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
+    if (!signer || !client) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    // Never ask the device for what cannot be sent now.
+    if (client.state !== 'online') throw new AppError('OFFLINE', plainWords('OFFLINE'));
+    const attempt = this.transfer.awaitDevice();
     let confirmation: string;
     try {
-      confirmation = await signer.signMessage(review.confirmationText, 'transfer');
+      confirmation = await this.signOnDevice(signer, review.confirmationText, 'transfer');
     } catch (e) {
       const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', (e as Error).message);
+      if (!this.transfer.stillWanted(attempt)) return { status: 'failed', code: 'CANCELLED', message: 'Cancelled; nothing was sent.' };
       if (err.code === 'USER_REJECTED') {
-        this.reviews.delete(requestId);
+        this.transfer.rejectedOnDevice();
         return { status: 'rejected-on-device' };
       }
-      return { status: 'failed', code: err.code, message: `${describeDeviceError(err.code).title}. ${describeDeviceError(err.code).action}` };
+      const message = `${err.message}. ${describeDeviceError(err.code).action}`;
+      this.transfer.failed({ code: err.code, message }, 'device');
+      return { status: 'failed', code: err.code, message };
     }
-    this.reviews.delete(requestId);
+    // Cancelled while the device was asked (or logged out): the signature is thrown away, nothing is sent.
+    if (!this.transfer.stillWanted(attempt)) return { status: 'failed', code: 'CANCELLED', message: 'Cancelled; nothing was sent.' };
+    this.transfer.sending(confirmation);
+    return this.send(review, confirmation);
+  }
+
+  private async send(review: TransferReview, confirmation: string): Promise<TransferOutcome> {
+    const client = this.requireClient();
     try {
-      const data = await client.sendTransfer({ destination: review.destination, currency: review.currency, amount: review.amount, requestId, confirmation, reference: review.reference });
+      const data = await client.sendTransfer({ destination: review.destination, currency: review.currency, amount: review.amount, requestId: review.requestId, confirmation, reference: review.reference });
       const row = this.applyTransfer(data, true)!;
+      this.transfer.sent(row);
       this.persistLastSeen();
       await this.refreshBalances().catch(() => undefined);
       return { status: 'sent', tx: row };
     } catch (e) {
       const err = e as ClientError;
-      return { status: 'failed', code: err.code ?? 'UNKNOWN', message: err.message };
+      const code = err.code ?? 'UNKNOWN';
+      const message = plainWords(code, err.message);
+      if (this.client === client) this.transfer.failed({ code, message }, 'send');
+      return { status: 'failed', code, message };
     }
+  }
+
+  // ---- transaction detail, idle lock ------------------------------------------------------------------
+
+  async getTransactionDetail(txid: number): Promise<TxDetail> {
+    this.requireUnlocked();
+    const view = this.view;
+    const record = Number.isSafeInteger(txid) ? view?.evidence(txid) : undefined;
+    const tx = record ? view!.rows().find((r) => r.txid === txid) : undefined;
+    if (!record || !tx || !this.profile) throw new AppError('UNKNOWN_TRANSACTION', `No transaction #${txid} in this account's history.`);
+    return { tx, signedData: canonicalize(record.data) ?? '', signature: record.signed, verifiedBy: this.profile.trustedAddress };
+  }
+
+  async lock(): Promise<void> {
+    if (!this.client) return;
+    if (this.transfer.busy) throw new AppError('TRANSFER_STATE', 'A transfer is waiting on your Ledger or being sent; the app locks when it is done.');
+    this.idle.lockNow();
+    this.changed();
+  }
+
+  /** The device signs an unlock text naming this address and the time; the signature must be this address's. */
+  async unlock(): Promise<void> {
+    const signer = this.signer;
+    const address = this.view?.address;
+    if (!signer || !address) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    if (!this.idle.locked) return;
+    const text = `Unlock CCC Treasury for ${address} at ${new Date().toISOString()}`;
+    let signature: string;
+    try {
+      signature = await this.signOnDevice(signer, text, 'unlock');
+    } catch (e) {
+      const code = e instanceof DeviceError ? e.code : 'UNKNOWN';
+      throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, (e as Error).message));
+    }
+    if (!verifyMessageSignature(text, address, signature)) throw new AppError('UNLOCK_FAILED', 'The Ledger signed with a different key than the one logged in. The app stays locked.');
+    this.idle.unlock();
+    this.changed();
+  }
+
+  async reportActivity(): Promise<void> {
+    this.idle.activity();
+  }
+
+  async getPreferences(): Promise<DeskPreferences> {
+    return this.preferences.load();
+  }
+
+  async setPreferences(changes: Partial<DeskPreferences>): Promise<DeskPreferences> {
+    const saved = this.guard(() => this.preferences.save(changes?.idleLockMinutes === undefined ? {} : { idleLockMinutes: changes.idleLockMinutes }));
+    this.idle.setTimeout(saved.idleLockMinutes * 60_000);
+    return saved;
+  }
+
+  private requireUnlocked(): void {
+    if (this.idle.locked && this.client) throw new AppError('LOCKED_APP', plainWords('LOCKED_APP'));
   }
 
   // ---- statements & alerts ----------------------------------------------------------------------------
@@ -622,15 +955,16 @@ export class AppCore implements TreasuryBridge {
     const p = this.profile ?? this.sandboxProfile();
     if (!p || p.transport !== 'virtual' || !virtualDeviceAllowed(p.endpoint)) return null;
     const d = this.virtualDevice().settings;
-    return { behaviour: d.behaviour ?? 'approve', appName: d.appName ?? 'Bitcoin', appVersion: d.appVersion ?? '2.4.6' };
+    return { behaviour: d.behaviour ?? 'approve', slow: (d.confirmDelayMs ?? 0) > 0, appName: d.appName ?? 'Bitcoin', appVersion: d.appVersion ?? '2.4.6' };
   }
 
   async configureVirtualDevice(settings: Partial<VirtualDeviceSettings>): Promise<VirtualDeviceSettings> {
     if (!(await this.getVirtualDevice())) throw new AppError('NO_VIRTUAL_DEVICE', 'The virtual device exists only for a sandbox profile on this machine.');
-    const allowed: Partial<VirtualDeviceSettings> = {};
+    const allowed: { behaviour?: VirtualDeviceSettings['behaviour']; appName?: string; appVersion?: string; confirmDelayMs?: number } = {};
     if (settings.behaviour && ['approve', 'reject', 'locked'].includes(settings.behaviour)) allowed.behaviour = settings.behaviour;
     if (typeof settings.appName === 'string' && settings.appName.length <= 32) allowed.appName = settings.appName;
     if (typeof settings.appVersion === 'string' && /^\d+\.\d+\.\d+$/.test(settings.appVersion)) allowed.appVersion = settings.appVersion;
+    if (typeof settings.slow === 'boolean') allowed.confirmDelayMs = settings.slow ? SLOW_DEVICE_MS : 0;
     this.virtualDevice().configure(allowed);
     if (this.signer) void this.signer.status();
     return (await this.getVirtualDevice())!;

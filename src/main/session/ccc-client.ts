@@ -29,6 +29,8 @@ import { backoffDelay } from '../../shared/backoff';
 import { verifySignedData } from '../../shared/node/message-signature';
 import { AccountDataSchema, BalanceDataSchema, describeIssues, HistoryEndDataSchema, TransferDataSchema, type AccountData, type AnswerBinding, type BalanceData, type HistoryEndData, type Nonce, type OpInput, type SignedRecord, type TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
+import { groupThousands } from '../../shared/money';
+import { checkIban, formatIban } from '../../shared/iban';
 
 export class ClientError extends Error {
   constructor(
@@ -498,5 +500,8 @@ function toClientError(data: unknown): ClientError {
 
 function describeTransfer(d: unknown): string {
   const t = d as Partial<TransferData> | null;
-  return t && typeof t === 'object' && t.amount && t.currency ? `a transfer of ${String(t.amount)} ${String(t.currency)} from ${String(t.sender)}` : 'a transfer';
+  // Written as the screen writes money: grouped amount, IBAN in groups of four.
+  const who = (x: unknown) => (typeof x === 'string' && checkIban(x).ok ? formatIban(x) : String(x));
+  const amount = typeof t?.amount === 'string' && /^\d+(\.\d+)?$/.test(t.amount) ? groupThousands(t.amount) : String(t?.amount);
+  return t && typeof t === 'object' && t.amount && t.currency ? `a transfer of ${amount} ${String(t.currency)} from ${who(t.sender)}` : 'a transfer';
 }

@@ -11,7 +11,13 @@ import { StatementsScreen } from './screens/Statements';
 import { DeviceScreens } from './components/DeviceScreens';
 import { AlertsBanner } from './components/Alerts';
 import { Toasts, type Toast } from './components/Toasts';
+import { TransferBar } from './components/TransferBar';
+import { LockScreen } from './components/LockScreen';
+import { VirtualDevicePanel } from './components/VirtualDevicePanel';
+import { deviceLabel } from './device-label';
+import { warmKeys } from './history-index';
 import { displayAmount, shortId } from './format';
+import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
 type Theme = 'light' | 'dark';
@@ -50,6 +56,8 @@ function useTheme(): [Theme, () => void] {
 function useTransactions(snap: AppSnapshot | null) {
   const byId = useRef(new Map<number, TxRow>());
   const [rows, setRows] = useState<TxRow[]>([]);
+  /** The list has been fetched since the replay finished (until then, empty means "not known yet"). */
+  const [fetched, setFetched] = useState(false);
   const frame = useRef(0);
   const flush = useCallback(() => {
     frame.current = 0;
@@ -62,18 +70,25 @@ function useTransactions(snap: AppSnapshot | null) {
     },
     [flush],
   );
-  // Fetch the whole list once the initial replay is complete (and again after a re-login).
-  const loaded = snap?.address && snap.account && snap.historyLoaded ? `${snap.address}` : null;
+  // Fetch the whole list once the initial replay is complete (and again after a re-login or an unlock).
+  // A cached history shows its verified newest rows first; the whole list is fetched again once every row is checked.
+  const loaded = snap?.address && snap.account && snap.historyLoaded && !snap.locked ? `${snap.address} ${snap.historyComplete ? 'complete' : 'partial'}` : null;
   useEffect(() => {
-    byId.current = new Map();
-    setRows([]);
-    if (!loaded) return;
+    if (!loaded) {
+      byId.current = new Map();
+      setRows([]);
+      setFetched(false);
+      return;
+    }
     void treasury.getTransactions().then((all) => {
       for (const t of all) byId.current.set(t.txid, t);
       flush();
+      setFetched(true);
     });
   }, [loaded, flush]);
-  return { rows, upsert };
+  // Search keys for every row, computed while the app is idle so the first search is as quick as the next.
+  useEffect(() => warmKeys(rows), [rows]);
+  return { rows, upsert, fetched };
 }
 
 export function App() {
@@ -81,7 +96,7 @@ export function App() {
   const [screen, setScreen] = useState<Screen>('dashboard');
   const [theme, toggleTheme] = useTheme();
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const { rows, upsert } = useTransactions(snap);
+  const { rows, upsert, fetched: rowsFetched } = useTransactions(snap);
 
   const toast = useCallback((t: Omit<Toast, 'id'>) => {
     const id = Math.random().toString(36).slice(2);
@@ -95,7 +110,7 @@ export function App() {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
         upsert(e.tx);
-        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${shortId(e.tx.counterparty, 10, 6)}` });
+        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6)}` });
       }
       if (e.type === 'alert') toast({ kind: 'danger', title: 'Security alert', body: e.alert.summary });
     });
@@ -114,13 +129,38 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  // Verification happens outside the app (KYC on the website): look again now and then while it is pending.
+  // Verification happens outside the app (KYC on the website): look again when the user comes back
+  // to the window, and now and then while it is pending (the core also looks after every live event).
   const unverified = !!snap?.account && !snap.account.isVerified && snap.connection === 'online';
   useEffect(() => {
     if (!unverified) return;
-    const t = setInterval(() => void treasury.refreshAccount().catch(() => undefined), 30_000);
-    return () => clearInterval(t);
+    const look = () => void treasury.refreshAccount().catch(() => undefined);
+    const onVisible = () => document.visibilityState === 'visible' && look();
+    window.addEventListener('focus', look);
+    document.addEventListener('visibilitychange', onVisible);
+    const t = setInterval(look, 30_000);
+    return () => {
+      clearInterval(t);
+      window.removeEventListener('focus', look);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
   }, [unverified]);
+
+  // Input restarts the core's idle-lock timer (at most every 5 s).
+  const lastActivity = useRef(0);
+  useEffect(() => {
+    const onInput = () => {
+      const now = Date.now();
+      if (now - lastActivity.current < 5_000) return;
+      lastActivity.current = now;
+      void treasury.reportActivity().catch(() => undefined);
+    };
+    const kinds = ['pointerdown', 'keydown', 'wheel', 'pointermove'] as const;
+    for (const k of kinds) window.addEventListener(k, onInput, { passive: true });
+    return () => {
+      for (const k of kinds) window.removeEventListener(k, onInput);
+    };
+  }, []);
 
   const loggedIn = !!snap && !!snap.address && snap.loginStep === 'authenticated' && snap.connection !== 'idle';
   if (!snap) return <div className="splash">Starting…</div>;
@@ -133,13 +173,23 @@ export function App() {
     );
   }
 
+  if (snap.locked) {
+    return (
+      <>
+        <LockScreen snap={snap} />
+        <Toasts toasts={[]} />
+      </>
+    );
+  }
+
   const registered = !!snap.account;
+  const busy = snap.transfer?.phase === 'awaiting-device' || snap.transfer?.phase === 'sending';
   const content = !registered ? (
     <RegisterScreen snap={snap} />
   ) : screen === 'dashboard' ? (
-    <Dashboard snap={snap} rows={rows} onNavigate={setScreen} />
+    <Dashboard snap={snap} rows={rows} rowsLoading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} onNavigate={setScreen} />
   ) : screen === 'history' ? (
-    <HistoryScreen rows={rows} loading={!snap.historyLoaded} />
+    <HistoryScreen rows={rows} loading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} check={snap.historyComplete ? null : snap.historyCheck} />
   ) : screen === 'transfer' ? (
     <TransferScreen snap={snap} rows={rows} />
   ) : screen === 'account' ? (
@@ -177,13 +227,19 @@ export function App() {
             <span className={`pill conn-${snap.connection}`} data-testid="connection">
               {snap.connection === 'online' ? 'Online' : snap.connection === 'reconnecting' ? 'Reconnecting…' : snap.connection}
             </span>
-            <span className={`pill device-${snap.device.state}`}>{snap.device.state === 'ready' ? 'Ledger ready' : snap.device.state === 'awaiting-confirmation' ? 'Check your Ledger' : `Ledger: ${snap.device.state}`}</span>
+            <span className={`pill device-${snap.device.state}`} data-testid="device-status">
+              {deviceLabel(snap.device)}
+            </span>
           </div>
+          <VirtualDevicePanel compact device={snap.device} />
           <div className="foot-actions">
             <button className="ghost" onClick={toggleTheme} aria-label="Toggle light or dark theme">
               {theme === 'dark' ? 'Light theme' : 'Dark theme'}
             </button>
-            <button className="ghost" onClick={() => void treasury.logout()}>
+            <button className="ghost" onClick={() => void treasury.lock().catch(() => undefined)} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent' : 'Lock the app; your Ledger unlocks it'}>
+              Lock
+            </button>
+            <button className="ghost" onClick={() => void treasury.logout()} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent: finish or cancel it first' : undefined}>
               Log out
             </button>
           </div>
@@ -205,6 +261,7 @@ export function App() {
             <DeviceScreens screens={snap.device.screens} waiting />
           </section>
         )}
+        {registered && screen !== 'transfer' && <TransferBar transfer={snap.transfer} onOpen={() => setScreen('transfer')} />}
         {content}
       </main>
       <Toasts toasts={toasts} />

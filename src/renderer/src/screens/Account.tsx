@@ -51,6 +51,7 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
           </dd>
         </dl>
       </section>
+      <IdleLockSetting />
       <form className="form card" onSubmit={(e) => void submit(e)} noValidate data-testid="account-form">
         <h2>Contact details</h2>
         <label>
@@ -82,5 +83,41 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
         </div>
       </form>
     </div>
+  );
+}
+
+/** How long the app may sit idle before it locks (then the Ledger unlocks it). */
+function IdleLockSetting() {
+  const [minutes, setMinutes] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void treasury.getPreferences().then((p) => setMinutes(p.idleLockMinutes), () => undefined);
+  }, []);
+  if (minutes === null) return null;
+  return (
+    <section className="card form" data-testid="idle-lock-setting">
+      <h2>Security</h2>
+      <label>
+        Lock the app after
+        <select
+          value={minutes}
+          onChange={(e) =>
+            void treasury.setPreferences({ idleLockMinutes: Number(e.target.value) }).then(
+              (p) => (setMinutes(p.idleLockMinutes), setError(null)),
+              (err) => setError(errorOf(err).message),
+            )
+          }
+        >
+          {[2, 5, 10, 15, 30, 60].map((m) => (
+            <option key={m} value={m}>
+              {m} minutes without use
+            </option>
+          ))}
+          <option value={0}>Never</option>
+        </select>
+        <span className="field-hint">Locked, the app shows nothing of the account until your Ledger approves the unlock.</span>
+      </label>
+      {error && <div className="field-error">{error}</div>}
+    </section>
   );
 }

@@ -6,7 +6,7 @@ import { treasury } from '../treasury';
 import { formatDateTime, shortId } from '../format';
 import { formatIban } from '../../../shared/iban';
 
-export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; onNavigate: (s: Screen) => void }) {
+export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; rowsLoading: boolean; onNavigate: (s: Screen) => void }) {
   useEffect(() => {
     // The account may have been verified (or changed) outside the app since we last looked.
     void treasury.refreshAccount().catch(() => undefined);
@@ -45,7 +45,7 @@ export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows:
               {b.currency}
               {b.preferred && <span className="tag">preferred</span>}
             </div>
-            <div className="balance-amount">
+            <div className="balance-amount" title={`${b.amount} ${b.currency}`}>
               <Amount value={b.amount} />
             </div>
             <div className="muted small">available</div>
@@ -55,7 +55,11 @@ export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows:
       <div className="two-col">
         <section className="card">
           <h2>Pending IBAN payouts</h2>
-          {pending.length === 0 ? (
+          {rowsLoading ? (
+            <p className="muted loading-note" data-testid="payouts-loading">
+              Loading and verifying your history…
+            </p>
+          ) : pending.length === 0 ? (
             <p className="muted">None in progress.</p>
           ) : (
             <table className="table compact">
@@ -88,24 +92,32 @@ export function Dashboard({ snap, rows, onNavigate }: { snap: AppSnapshot; rows:
               All history →
             </button>
           </div>
-          {latest.length === 0 ? (
+          {rowsLoading ? (
+            <p className="muted loading-note" data-testid="activity-loading">
+              Loading and verifying your history…
+            </p>
+          ) : latest.length === 0 ? (
             <p className="muted">No transactions yet. Deposits to your IBAN appear here as they arrive.</p>
           ) : (
             <table className="table compact" data-testid="latest-activity">
               <tbody>
                 {latest.map((r) => (
                   <tr key={r.txid}>
-                    <td className="nowrap">{formatDateTime(r.timestamp)}</td>
-                    <td title={r.counterparty}>
-                      {r.direction === 'in' ? 'From ' : 'To '}
-                      {r.counterpartyKind === 'iban' ? formatIban(r.counterparty) : shortId(r.counterparty, 10, 6)}
-                      {r.reference && <div className="muted small">{r.reference}</div>}
+                    <td title={r.counterparty} className="cp-cell">
+                      <span className="nowrap">
+                        {r.direction === 'in' ? 'From ' : 'To '}
+                        {r.counterpartyKind === 'iban' ? formatIban(r.counterparty) : shortId(r.counterparty, 10, 6)}
+                      </span>
+                      <div className="muted small">
+                        {formatDateTime(r.timestamp)}
+                        {r.reference && ` · ${r.reference}`}
+                      </div>
                     </td>
                     <td className="num">
                       <Amount value={r.signedAmount} currency={r.currency} signed />
-                    </td>
-                    <td>
-                      <span className={`badge ${r.status}`}>{r.status}</span>
+                      <div>
+                        <span className={`badge ${r.status}`}>{r.status}</span>
+                      </div>
                     </td>
                   </tr>
                 ))}

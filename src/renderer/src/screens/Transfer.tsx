@@ -1,62 +1,54 @@
-import { useState } from 'react';
+// The transfer screen. It draws the core's transfer in progress (snap.transfer) and holds no
+// transfer state of its own: leaving the screen, or the app window reloading, loses nothing.
+import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
-import type { AppSnapshot, TransferOutcome, TransferReview, TxRow } from '../../../shared/app-api';
+import type { AppSnapshot, TrackedTransfer, TransferDraft, TransferReview, TxRow } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES, isSupportedCurrency, currencyExponent } from '../../../shared/currencies';
-import { parseAmount } from '../../../shared/money';
+import { parseWireAmount } from '../../../shared/money';
 import { parseBitcoinAddress } from '../../../shared/bitcoin-address';
 import { checkIban, formatIban, looksLikeIban } from '../../../shared/iban';
+import { insufficientFundsWords, parseTypedAmount, plainWords } from '../../../shared/plain-words';
+import { isConfirmableReference } from '../../../shared/confirmation';
 import { treasury, errorOf } from '../treasury';
 import { Amount } from '../components/Amount';
 import { DeviceScreens } from '../components/DeviceScreens';
+import { displayAmount } from '../format';
 
 type Fields = { destination: string; currency: string; amount: string; reference: string };
-type Step = { name: 'form' } | { name: 'review'; review: TransferReview } | { name: 'confirm'; review: TransferReview } | { name: 'result'; review: TransferReview; outcome: TransferOutcome };
 
 function describeDestination(v: string): string | null {
   const t = v.trim();
   if (!t) return null;
-  const a = parseBitcoinAddress(t);
-  if (a) return `CCC account address (${a.kind === 'p2wpkh' ? 'native segwit' : a.kind === 'p2sh' ? 'nested segwit' : 'legacy'})`;
+  if (parseBitcoinAddress(t)) return 'A CCC account — arrives at once';
   const i = checkIban(t);
-  if (i.ok) return `IBAN · ${i.country} · ${formatIban(i.iban)}`;
+  if (i.ok) return `A bank account (IBAN, ${i.country}) · ${formatIban(i.iban)}`;
   return null;
+}
+
+const STEPS = ['Details', 'Review', 'Confirm on Ledger', 'Result'];
+
+/** Which wizard step a phase is on, and whether that step failed. */
+function stepOf(t: TrackedTransfer | null): { index: number; failed: boolean } {
+  switch (t?.phase) {
+    case 'review':
+      return { index: 1, failed: false };
+    case 'awaiting-device':
+      return { index: 2, failed: false };
+    case 'rejected':
+      return { index: 2, failed: true };
+    case 'failed':
+      return { index: t.error?.where === 'send' ? 3 : 2, failed: true };
+    case 'sending':
+    case 'sent':
+      return { index: 3, failed: false };
+    default:
+      return { index: 0, failed: false };
+  }
 }
 
 export function TransferScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[] }) {
   const account = snap.account!;
-  const [step, setStep] = useState<Step>({ name: 'form' });
-  const [error, setError] = useState<string | null>(null);
-  const { register, handleSubmit, watch, formState, reset } = useForm<Fields>({ mode: 'onChange', defaultValues: { destination: '', currency: account.currency, amount: '', reference: '' } });
-  const currency = watch('currency');
-  const destination = watch('destination');
-  const exp = isSupportedCurrency(currency) ? currencyExponent(currency) : 2;
-
-  const review = handleSubmit(async (v) => {
-    setError(null);
-    try {
-      setStep({ name: 'review', review: await treasury.prepareTransfer(v) });
-    } catch (e) {
-      setError(errorOf(e).message);
-    }
-  });
-
-  const confirm = async (r: TransferReview) => {
-    setStep({ name: 'confirm', review: r });
-    try {
-      const outcome = await treasury.confirmTransfer(r.requestId);
-      setStep({ name: 'result', review: r, outcome });
-    } catch (e) {
-      const err = errorOf(e);
-      setStep({ name: 'result', review: r, outcome: { status: 'failed', code: err.code, message: err.message } });
-    }
-  };
-
-  const restart = () => {
-    reset({ destination: '', currency: account.currency, amount: '', reference: '' });
-    setError(null);
-    setStep({ name: 'form' });
-  };
-
+  const t = snap.transfer;
   if (!account.isVerified) {
     return (
       <div className="page narrow">
@@ -65,183 +57,307 @@ export function TransferScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[
       </div>
     );
   }
-
+  const { index, failed } = stepOf(t);
   return (
     <div className="page narrow">
       <h1>New transfer</h1>
       <ol className="wizard" aria-label="Progress">
-        {['Details', 'Review', 'Confirm on Ledger', 'Result'].map((label, i) => {
-          const index = ['form', 'review', 'confirm', 'result'].indexOf(step.name);
-          return (
-            <li key={label} className={i < index ? 'done' : i === index ? 'current' : ''}>
-              {label}
-            </li>
-          );
-        })}
+        {STEPS.map((label, i) => (
+          <li key={label} className={i < index ? 'done' : i === index ? (failed ? 'current failed' : 'current') : ''}>
+            {label}
+          </li>
+        ))}
       </ol>
-
-      {step.name === 'form' && (
-        <form className="form card" onSubmit={(e) => void review(e)} noValidate data-testid="transfer-form">
-          <label>
-            To
-            <input
-              {...register('destination', {
-                validate: (v) => {
-                  const t = v.trim();
-                  if (!t) return 'enter a CCC account address or an IBAN';
-                  if (parseBitcoinAddress(t)) return t === snap.address ? 'that is your own address' : true;
-                  const i = checkIban(t);
-                  if (i.ok) return true;
-                  return looksLikeIban(t) ? `invalid IBAN: ${i.reason}` : 'not a Bitcoin address or an IBAN';
-                },
-              })}
-              placeholder="bc1q… or DE89 3704 0044 0532 0130 00"
-              autoFocus
-              spellCheck={false}
-            />
-            <span className={formState.errors.destination ? 'field-error' : 'field-hint'}>{formState.errors.destination?.message ?? describeDestination(destination) ?? ' '}</span>
-          </label>
-          <div className="grid2">
-            <label>
-              Currency
-              <select {...register('currency')}>
-                {SUPPORTED_CURRENCIES.map((c) => (
-                  <option key={c}>{c}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Amount
-              <input
-                {...register('amount', {
-                  validate: (v) => {
-                    if (!isSupportedCurrency(currency)) return 'choose a currency';
-                    const r = parseAmount(v.trim(), currency);
-                    return r.ok || r.error.message;
-                  },
-                })}
-                inputMode="decimal"
-                className="num"
-                placeholder={exp === 0 ? '0' : `0.${'0'.repeat(exp)}`}
-              />
-              <span className="field-error">{formState.errors.amount?.message}</span>
-            </label>
-          </div>
-          <div className="muted small">
-            Available:{' '}
-            {snap.balances
-              .filter((b) => b.currency === currency)
-              .map((b) => (
-                <Amount key={b.currency} value={b.amount} currency={b.currency} />
-              ))}
-            {!snap.balances.some((b) => b.currency === currency) && `0 ${currency}`}
-          </div>
-          <label>
-            <span>
-              Reference <span className="muted">(optional, on both statements)</span>
-            </span>
-            <input {...register('reference', { maxLength: { value: 140, message: 'at most 140 characters' } })} placeholder="Invoice 2026-118" />
-            <span className="field-error">{formState.errors.reference?.message}</span>
-          </label>
-          {error && (
-            <div className="banner danger" role="alert">
-              {error}
-            </div>
-          )}
-          <div className="actions">
-            <button className="primary" disabled={!formState.isValid || formState.isSubmitting}>
-              Review
-            </button>
-          </div>
-        </form>
-      )}
-
-      {(step.name === 'review' || step.name === 'confirm') && (
-        <div className="card review" data-testid="transfer-review">
-          <dl className="summary">
-            <dt>To</dt>
-            <dd>
-              <code>{step.review.destinationKind === 'iban' ? formatIban(step.review.destination) : step.review.destination}</code>
-              <div className="muted small">{step.review.destinationKind === 'iban' ? 'IBAN payout — settles in the banking system' : 'CCC account — instant'}</div>
-            </dd>
-            <dt>Amount</dt>
-            <dd className="big">
-              <Amount value={step.review.amount} currency={step.review.currency} />
-            </dd>
-            {step.review.reference && (
-              <>
-                <dt>Reference</dt>
-                <dd>{step.review.reference}</dd>
-              </>
-            )}
-          </dl>
-          <div className="device-preview">
-            <h2>{step.name === 'confirm' ? 'Confirm on your Ledger' : 'Your Ledger will show'}</h2>
-            <DeviceScreens screens={step.review.deviceScreens} waiting={step.name === 'confirm'} />
-            {step.review.deviceShowsHash ? (
-              <p className="muted small">This Bitcoin app version shows only the SHA-256 of the confirmation text. Check that the hash on the device matches the one above before approving.</p>
-            ) : (
-              <p className="muted small">Check that amount, currency, destination and reference on the device are exactly these before approving. The id and server at the end tie your approval to this one transfer at this server ({snap.profileId === 'sandbox' ? 'the sandbox' : 'the server you chose'}): it cannot be reused for another. Nothing is sent unless you approve on the device.</p>
-            )}
-          </div>
-          {step.name === 'review' ? (
-            <div className="actions">
-              <button
-                className="ghost"
-                onClick={() => {
-                  void treasury.cancelTransfer(step.review.requestId);
-                  setStep({ name: 'form' });
-                }}
-              >
-                Back
-              </button>
-              <button className="primary" onClick={() => void confirm(step.review)} data-testid="confirm-on-ledger">
-                Confirm on Ledger
-              </button>
-            </div>
-          ) : (
-            <p className="waiting-note" role="status">
-              Waiting for your approval on the device…
-            </p>
-          )}
-        </div>
-      )}
-
-      {step.name === 'result' && <TransferResult step={step} rows={rows} onRestart={restart} />}
+      {(!t || t.phase === 'draft') && <TransferForm snap={snap} draft={t?.draft ?? null} notice={t?.error ?? null} />}
+      {t?.review && (t.phase === 'review' || t.phase === 'awaiting-device' || t.phase === 'sending') && <ReviewCard snap={snap} t={t} review={t.review} />}
+      {t?.review && (t.phase === 'rejected' || t.phase === 'failed') && <StoppedCard snap={snap} t={t} review={t.review} />}
+      {t?.phase === 'sent' && t.review && <SentCard t={t} review={t.review} rows={rows} />}
     </div>
   );
 }
 
-function TransferResult({ step, rows, onRestart }: { step: Extract<Step, { name: 'result' }>; rows: TxRow[]; onRestart: () => void }) {
-  const { outcome, review } = step;
-  if (outcome.status === 'rejected-on-device') {
-    return (
-      <div className="card result calm" data-testid="transfer-result" data-status="rejected">
-        <h2>Transfer cancelled on your Ledger</h2>
-        <p>You rejected it on the device, so nothing was sent and no money moved.</p>
+function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: TransferDraft | null; notice: { code: string; message: string } | null }) {
+  const account = snap.account!;
+  const [error, setError] = useState<string | null>(null);
+  const initial: Fields = { destination: draft?.destination ?? '', currency: draft?.currency || account.currency, amount: draft?.amount ?? '', reference: draft?.reference ?? '' };
+  const { register, handleSubmit, watch, formState, getValues, trigger } = useForm<Fields>({ mode: 'onChange', defaultValues: initial });
+  const currency = watch('currency');
+  const destination = watch('destination');
+  const exp = isSupportedCurrency(currency) ? currencyExponent(currency) : 2;
+  const available = snap.balances.find((b) => b.currency === currency)?.amount ?? null;
+  const online = snap.connection === 'online';
+
+  // Keep the fields in the core as they are typed (and when leaving), so navigation loses nothing.
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    const sub = watch(() => {
+      if (saveTimer.current) clearTimeout(saveTimer.current);
+      saveTimer.current = setTimeout(() => void treasury.saveTransferDraft(getValues()).catch(() => undefined), 250);
+    });
+    return () => {
+      sub.unsubscribe();
+      if (saveTimer.current) {
+        clearTimeout(saveTimer.current);
+        void treasury.saveTransferDraft(getValues()).catch(() => undefined);
+      }
+    };
+  }, [watch, getValues]);
+  // A filled-in draft coming back (after Edit or a refusal) shows its problems at once.
+  useEffect(() => {
+    if (initial.destination || initial.amount) void trigger();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  // The balance changes live: re-check the amount against it.
+  useEffect(() => {
+    if (getValues('amount')) void trigger('amount');
+  }, [available, getValues, trigger]);
+
+  const review = handleSubmit(async (v) => {
+    setError(null);
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    saveTimer.current = null;
+    try {
+      await treasury.prepareTransfer(v);
+    } catch (e) {
+      setError(errorOf(e).message);
+    }
+  });
+
+  const shownError = error ?? (notice && notice.code !== 'CANCELLED' ? notice.message : null);
+  return (
+    <form className="form card" onSubmit={(e) => void review(e)} noValidate data-testid="transfer-form">
+      {notice?.code === 'CANCELLED' && !error && (
+        <div className="banner info" role="status">
+          {notice.message}
+        </div>
+      )}
+      <label>
+        To
+        <input
+          {...register('destination', {
+            validate: (v) => {
+              const s = v.trim();
+              if (!s) return 'Enter the address of a CCC account, or an IBAN.';
+              if (parseBitcoinAddress(s)) return s === snap.address ? 'That is your own account.' : true;
+              const i = checkIban(s);
+              if (i.ok) return true;
+              return looksLikeIban(s) ? `This IBAN is not valid: ${i.reason}.` : 'This is neither a CCC account address nor an IBAN.';
+            },
+          })}
+          placeholder="bc1q… or DE89 3704 0044 0532 0130 00"
+          autoFocus
+          spellCheck={false}
+        />
+        <span className={formState.errors.destination ? 'field-error' : 'field-hint'}>{formState.errors.destination?.message ?? describeDestination(destination) ?? ' '}</span>
+      </label>
+      <div className="grid2">
+        <label>
+          Currency
+          <select {...register('currency')}>
+            {SUPPORTED_CURRENCIES.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Amount
+          <input
+            {...register('amount', {
+              validate: (v) => {
+                if (!isSupportedCurrency(currency)) return 'Choose a currency.';
+                const r = parseTypedAmount(v, currency);
+                if (!r.ok) return r.message;
+                const have = available === null ? 0n : parseWireAmount(available, currency);
+                if (r.minor > have) return insufficientFundsWords(r.canonical, available ?? '0', currency);
+                return true;
+              },
+            })}
+            inputMode="decimal"
+            className="num"
+            placeholder={exp === 0 ? '0' : `0.${'0'.repeat(exp)}`}
+          />
+          <span className="field-error">{formState.errors.amount?.message}</span>
+        </label>
+      </div>
+      <div className="muted small" data-testid="available">
+        Available: {available !== null ? <Amount value={available} currency={currency} /> : `0 ${currency}`}
+      </div>
+      <label>
+        <span>
+          Reference <span className="muted">(optional, on both statements)</span>
+        </span>
+        <input
+          {...register('reference', {
+            maxLength: { value: 140, message: 'At most 140 characters.' },
+            // Your Ledger must show the reference exactly as typed.
+            validate: (v) => !v.trim() || isConfirmableReference(v.trim()) || 'Use plain letters A–Z, digits, spaces and punctuation (no accents or symbols), so that your Ledger can show it exactly.',
+          })}
+          placeholder="Invoice 2026-118"
+        />
+        <span className="field-error">{formState.errors.reference?.message}</span>
+      </label>
+      {shownError && (
+        <div className="banner danger" role="alert">
+          {shownError}
+        </div>
+      )}
+      {!online && (
+        <div className="banner warn" role="status">
+          {plainWords('OFFLINE')}
+        </div>
+      )}
+      <div className="actions">
+        <button className="primary" disabled={!formState.isValid || formState.isSubmitting || !online}>
+          Review
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The friendly form beside the exact form the Ledger shows, so the correspondence is obvious. */
+function Comparison({ review }: { review: TransferReview }) {
+  const friendlyTo = review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination;
+  return (
+    <table className="compare" data-testid="transfer-compare">
+      <thead>
+        <tr>
+          <th scope="col" />
+          <th scope="col">As you read it</th>
+          <th scope="col">Exactly as your Ledger shows it</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th scope="row">Amount</th>
+          <td className="num">
+            {displayAmount(review.amount)} {review.currency}
+          </td>
+          <td className="num">
+            <code>
+              {review.amount} {review.currency}
+            </code>
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">To</th>
+          <td>
+            <span className="nowrap-groups">{friendlyTo}</span>
+            <div className="muted small">{review.destinationKind === 'iban' ? 'Bank account (IBAN) — settles in the banking system' : 'CCC account — arrives at once'}</div>
+          </td>
+          <td>
+            <code className="break">{review.destination}</code>
+          </td>
+        </tr>
+        {review.reference && (
+          <tr>
+            <th scope="row">Reference</th>
+            <td>{review.reference}</td>
+            <td className="muted small">on both statements</td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+function ReviewCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfer; review: TransferReview }) {
+  const [error, setError] = useState<string | null>(null);
+  const online = snap.connection === 'online';
+  const act = (p: Promise<unknown>) => p.then(() => setError(null), (e) => setError(errorOf(e).message));
+  const waiting = t.phase === 'awaiting-device';
+  return (
+    <div className="card review" data-testid="transfer-review" data-phase={t.phase}>
+      <Comparison review={review} />
+      <div className="device-preview">
+        <h2>{waiting ? 'Approve on your Ledger' : t.phase === 'sending' ? 'Approved on your Ledger' : 'Your Ledger will show'}</h2>
+        <DeviceScreens screens={review.deviceScreens} waiting={waiting} />
+        {review.deviceShowsHash ? (
+          <p className="muted small">This Bitcoin app version shows only a fingerprint (SHA-256) of the text above. Check that the fingerprint on the device matches before approving.</p>
+        ) : (
+          <p className="muted small">
+            Check that amount, currency, destination and reference on the device are exactly these before approving. The id and server at the end tie your approval to this one transfer at this server (
+            {snap.profileId === 'sandbox' ? 'the sandbox' : 'the server you chose'}): it cannot be reused for another. Nothing is sent unless you approve on the device.
+          </p>
+        )}
+      </div>
+      {error && (
+        <div className="banner danger" role="alert">
+          {error}
+        </div>
+      )}
+      {!online && t.phase !== 'sending' && (
+        <div className="banner warn" role="status">
+          {plainWords('OFFLINE')}
+        </div>
+      )}
+      {t.phase === 'review' && (
         <div className="actions">
-          <button className="primary" onClick={onRestart}>
-            New transfer
+          <button className="ghost" onClick={() => void act(treasury.cancelTransfer(review.requestId))}>
+            Back
+          </button>
+          <button className="primary" disabled={!online} onClick={() => void act(treasury.confirmTransfer(review.requestId))} data-testid="confirm-on-ledger">
+            Confirm on Ledger
           </button>
         </div>
-      </div>
-    );
-  }
-  if (outcome.status === 'failed') {
-    return (
-      <div className="card result failed" data-testid="transfer-result" data-status="failed">
-        <h2>The transfer was not made</h2>
-        <p>{outcome.message}</p>
-        <p className="muted small">Code {outcome.code}</p>
-        <div className="actions">
-          <button className="primary" onClick={onRestart}>
-            Start again
+      )}
+      {waiting && (
+        <div className="actions spread">
+          <p className="waiting-note" role="status">
+            Waiting for your approval on the device…
+          </p>
+          <button className="ghost" onClick={() => void act(treasury.cancelTransfer(review.requestId))} data-testid="cancel-on-ledger">
+            Cancel
           </button>
         </div>
+      )}
+      {t.phase === 'sending' && (
+        <p className="waiting-note" role="status" data-testid="sending">
+          {online ? 'Sending to Crypto Capital…' : 'Approved. Waiting for the connection to send it — it will be sent once, as soon as the app is back online.'}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function StoppedCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfer; review: TransferReview }) {
+  const [error, setError] = useState<string | null>(null);
+  const online = snap.connection === 'online';
+  const act = (p: Promise<unknown>) => p.then(() => setError(null), (e) => setError(errorOf(e).message));
+  const rejected = t.phase === 'rejected';
+  const sendFailed = t.error?.where === 'send';
+  return (
+    <div className={`card result ${rejected ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={rejected ? 'rejected' : 'failed'}>
+      <h2>{rejected ? 'You rejected the transfer on your Ledger' : sendFailed ? 'The transfer was not made' : 'Your Ledger did not confirm the transfer'}</h2>
+      <p>{rejected ? 'Nothing was sent and no money moved. Your details are kept.' : t.error?.message}</p>
+      <p className="muted small">
+        <Amount value={review.amount} currency={review.currency} /> to {review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}
+        {t.error && !rejected && <> · code {t.error.code}</>}
+      </p>
+      {error && (
+        <div className="banner danger" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="actions">
+        <button className="ghost" onClick={() => void act(treasury.dismissTransfer())}>
+          Discard
+        </button>
+        <button className="ghost" onClick={() => void act(treasury.editTransfer())} data-testid="edit-transfer">
+          Edit details
+        </button>
+        {t.canRetry && (
+          <button className="primary" disabled={!online} onClick={() => void act(treasury.retryTransfer())} data-testid="retry-transfer">
+            {sendFailed ? 'Send again' : 'Try again on Ledger'}
+          </button>
+        )}
       </div>
-    );
-  }
-  const live = rows.find((r) => r.txid === outcome.tx.txid) ?? outcome.tx;
+    </div>
+  );
+}
+
+function SentCard({ t, review, rows }: { t: TrackedTransfer; review: TransferReview; rows: TxRow[] }) {
+  const live = (t.tx && rows.find((r) => r.txid === t.tx!.txid)) ?? t.tx!;
   return (
     <div className="card result sent" data-testid="transfer-result" data-status={live.status}>
       <h2>{live.status === 'pending' ? 'Payout submitted' : live.status === 'failed' ? 'Payout failed' : 'Transfer sent'}</h2>
@@ -250,13 +366,17 @@ function TransferResult({ step, rows, onRestart }: { step: Extract<Step, { name:
       </p>
       <p className="muted small">Transaction #{live.txid}</p>
       {live.status === 'pending' && <p className="pending-note">The bank is processing this payout. This page updates when it completes.</p>}
-      {live.status === 'failed' && <p className="banner danger">{live.message ?? 'The payout failed.'} The reserved funds were returned to your balance.</p>}
+      {live.status === 'failed' && <p className="banner danger">{withFullStop(live.message ?? 'The payout failed')} The reserved funds were returned to your balance.</p>}
       {live.status === 'complete' && review.destinationKind === 'iban' && <p className="banner success">The payout completed.</p>}
       <div className="actions">
-        <button className="primary" onClick={onRestart}>
+        <button className="primary" onClick={() => void treasury.dismissTransfer()}>
           New transfer
         </button>
       </div>
     </div>
   );
+}
+
+function withFullStop(s: string): string {
+  return /[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`;
 }

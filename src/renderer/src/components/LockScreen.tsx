@@ -1,0 +1,48 @@
+// The app after the idle lock: nothing of the account is on screen (the core sends none of it);
+// the Ledger unlocks it by signing.
+import { useState } from 'react';
+import type { AppSnapshot } from '../../../shared/app-api';
+import { treasury, errorOf } from '../treasury';
+import { deviceLabel } from '../device-label';
+import { VirtualDevicePanel } from './VirtualDevicePanel';
+
+export function LockScreen({ snap }: { snap: AppSnapshot }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const unlock = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await treasury.unlock();
+    } catch (e) {
+      setError(errorOf(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="connect-page lock-page" data-testid="lock-screen">
+      <div className="card lock-card">
+        <h1>CCC Treasury is locked</h1>
+        <p className="muted">Nothing of your account is shown while the app is locked (it locks itself after a while without use, see Account → Security). Approve the unlock on your Ledger to continue where you were.</p>
+        <p className="small">
+          <span className={`pill device-${snap.device.state}`}>{deviceLabel(snap.device)}</span>
+        </p>
+        {error && (
+          <div className="banner danger" role="alert">
+            {error}
+          </div>
+        )}
+        <div className="actions">
+          <button className="ghost" onClick={() => void treasury.logout()}>
+            Log out
+          </button>
+          <button className="primary" onClick={() => void unlock()} disabled={busy} data-testid="unlock">
+            {busy ? 'Approve on your Ledger…' : 'Unlock with Ledger'}
+          </button>
+        </div>
+        <VirtualDevicePanel />
+      </div>
+    </div>
+  );
+}

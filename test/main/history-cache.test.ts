@@ -1,0 +1,151 @@
+// The local history cache, against a REAL ccc-server and the simulated Ledger: a returning user's
+// history comes from the cache (newest page verified first) plus only what is new (sinceTransaction);
+// a cache with a forged row, a missing row, or a forged newest row is detected and rebuilt from the
+// server — never shown; a cache of another account is ignored.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppCore, SANDBOX_PROFILE_ID } from '../../src/main/core/app-core';
+import { SimulatedLedger } from '../../src/main/device/simulated-device';
+import { startTestServer, tempDir } from '../helpers/server';
+import { WsProxy } from '../helpers/ws-proxy';
+import type { ServerProcess } from '../../src/server/serve';
+
+const IBAN = 'DE89370400440532013000';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+});
+
+async function waitFor(cond: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A server with one registered, verified account that received `n` deposits (1.00, 2.00, … EUR) and made one IBAN payout. */
+async function returningUser(n: number) {
+  const proxy = await WsProxy.listen();
+  cleanups.push(() => proxy.close());
+  const server: ServerProcess = await startTestServer({ publicUrl: proxy.url });
+  cleanups.push(() => server.close());
+  proxy.target = server.url;
+  const historyOps: unknown[] = [];
+  proxy.onClientFrame = (text) => {
+    const f = JSON.parse(text);
+    if (f.op === 'history') historyOps.push(f.params ?? {});
+  };
+  const device = new SimulatedLedger();
+  const dataDir = tempDir('ccc-app-');
+  const newCore = () => {
+    const core = new AppCore({
+      dataDir,
+      sandbox: { endpoint: proxy.url, trustedAddress: server.backofficeAddress },
+      simulatedDevice: device,
+      chooseSavePath: async () => null,
+      client: { backoff: { initialMs: 50, maxMs: 200 } },
+      idleLockMs: 0,
+      historyFirstPage: 10,
+    });
+    cleanups.push(() => core.close());
+    return core;
+  };
+  const core = newCore();
+  await core.login(SANDBOX_PROFILE_ID);
+  await core.register({ name: 'Zoë Exchange GmbH', email: 'treasury@zoe.example', country: 'DE', currency: 'EUR' });
+  const address = (await core.getSnapshot()).address!;
+  await server.backOffice.admin({ command: 'verify', address });
+  await core.refreshAccount();
+  for (let i = 1; i <= n; i++) await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: `${i}.00`, reference: `Batch ${i}` });
+  const total = (n * (n + 1)) / 2;
+  await waitFor(async () => (await core.getSnapshot()).balances[0]?.amount === `${total}.00`);
+  const review = await core.prepareTransfer({ destination: 'FR7630006000011234567890189', currency: 'EUR', amount: '5' });
+  await core.confirmTransfer(review.requestId); // a pending payout stays in the cache as pending
+  await waitFor(async () => (await core.getTransactions()).length === n + 1);
+  await core.logout();
+  const file = fs.readdirSync(path.join(dataDir, 'history')).map((f) => path.join(dataDir, 'history', f))[0];
+  return { server, proxy, device, dataDir, newCore, address, historyOps, file, n, total };
+}
+
+async function loginAgain(u: Awaited<ReturnType<typeof returningUser>>) {
+  u.historyOps.length = 0;
+  const core = u.newCore();
+  await core.login(SANDBOX_PROFILE_ID);
+  await waitFor(async () => (await core.getSnapshot()).historyComplete);
+  return core;
+}
+
+describe('the local history cache', () => {
+  it('a returning user gets the cached history plus only what is new, and the payout settled meanwhile', async () => {
+    const u = await returningUser(40);
+    expect(fs.readFileSync(u.file, 'utf8').split('\n').filter(Boolean)).toHaveLength(1 + u.n + 1); // header + rows
+    // While logged out: a deposit arrives and the pending payout completes.
+    await u.server.backOffice.admin({ command: 'deposit', to: u.address, from: IBAN, currency: 'EUR', amount: '1000.00', reference: 'While away' });
+    const payout = u.n + 1;
+    await u.server.backOffice.admin({ command: 'settle', txid: payout, outcome: 'complete' });
+    const core = await loginAgain(u);
+    // Only what is new was asked for: from the oldest cached row still pending.
+    expect(u.historyOps).toEqual([{ sinceTransaction: payout }]);
+    const rows = await core.getTransactions();
+    expect(rows).toHaveLength(u.n + 2);
+    expect(rows.find((r) => r.txid === payout)!.status).toBe('complete');
+    expect(rows.at(-1)).toMatchObject({ amount: '1000.00', reference: 'While away' });
+    expect((await core.getSnapshot()).balances[0].amount).toBe(`${u.total + 1000 - 5}.00`);
+  });
+
+  it('a forged row deep in the cache is detected and the history rebuilt from the server', async () => {
+    const u = await returningUser(30);
+    const lines = fs.readFileSync(u.file, 'utf8').split('\n');
+    // Row txid 2 (an old one, checked in the background) gets a larger amount; its signature no longer matches.
+    lines[2] = lines[2].replace('"amount":"2.00"', '"amount":"2000.00"');
+    expect(lines[2]).toContain('"amount":"2000.00"');
+    fs.writeFileSync(u.file, lines.join('\n'));
+    const core = await loginAgain(u);
+    expect(u.historyOps).toEqual([{ sinceTransaction: u.n + 1 }, {}]); // new rows, then a full replay
+    const rows = await core.getTransactions();
+    expect(rows).toHaveLength(u.n + 1);
+    expect(rows.find((r) => r.reference === 'Batch 2')!.amount).toBe('2.00');
+    expect(fs.readFileSync(u.file, 'utf8')).not.toContain('"amount":"2000.00"'); // rewritten from verified rows
+  });
+
+  it('a row removed from the cache is caught by the signed balance and rebuilt', async () => {
+    const u = await returningUser(30);
+    const lines = fs.readFileSync(u.file, 'utf8').split('\n');
+    lines.splice(5, 1); // every remaining row still carries a valid signature
+    fs.writeFileSync(u.file, lines.join('\n'));
+    const core = await loginAgain(u);
+    expect(u.historyOps).toEqual([{ sinceTransaction: u.n + 1 }, {}]);
+    expect(await core.getTransactions()).toHaveLength(u.n + 1);
+  });
+
+  it('a malformed line deep in the cache is caught by the background check and rebuilt', async () => {
+    const u = await returningUser(30);
+    const lines = fs.readFileSync(u.file, 'utf8').split('\n');
+    lines[4] = '{"data":{"txid":"4"},"signed":1}';
+    fs.writeFileSync(u.file, lines.join('\n'));
+    const core = await loginAgain(u);
+    expect(u.historyOps).toEqual([{ sinceTransaction: u.n + 1 }, {}]);
+    expect(await core.getTransactions()).toHaveLength(u.n + 1);
+  });
+
+  it('a forged newest row is refused at once (nothing of the cache is shown) and the history replayed in full', async () => {
+    const u = await returningUser(20);
+    const lines = fs.readFileSync(u.file, 'utf8').split('\n').filter(Boolean);
+    lines[lines.length - 2] = lines[lines.length - 2].replace('"amount":"20.00"', '"amount":"20000.00"');
+    fs.writeFileSync(u.file, `${lines.join('\n')}\n`);
+    const core = await loginAgain(u);
+    expect(u.historyOps).toEqual([{}]);
+    expect((await core.getTransactions()).find((r) => r.reference === 'Batch 20')!.amount).toBe('20.00');
+  });
+
+  it('a cache that belongs to another account or server is ignored', async () => {
+    const u = await returningUser(5);
+    const lines = fs.readFileSync(u.file, 'utf8').split('\n');
+    lines[0] = lines[0].replace(u.server.backofficeAddress, '1BoatSLRHtKNngkdXEeobR76b53LETtpyT');
+    fs.writeFileSync(u.file, lines.join('\n'));
+    await loginAgain(u);
+    expect(u.historyOps).toEqual([{}]);
+  });
+});
