@@ -168,6 +168,15 @@ async function main() {
     await page.waitForTimeout(300);
     await both(page, '15-security-alert');
 
+    // A genuine, validly signed transfer of another account passed on by a hostile endpoint: refused too.
+    await server.backOffice.admin({ command: 'verify', address: peer.address });
+    await server.backOffice.admin({ command: 'deposit', to: peer.address, from: IBAN, currency: 'USD', amount: '777.00' });
+    const foreign = await client.next((m) => m.msg === 'transfer' && m.data.amount === '777.00');
+    proxy.inject(foreign.raw);
+    await page.getByText('Not for this request').first().waitFor();
+    await page.waitForTimeout(300);
+    await shot(page, '16-security-alert-misbound', 'light');
+
     if (!only) {
       console.log(`seeding ${BIG.toLocaleString('en-US')} transactions for the big history…`);
       const batch: Promise<unknown>[] = [];
