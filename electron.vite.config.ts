@@ -7,11 +7,14 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import { rendererConfig } from './vite.renderer.config';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(resolve(here, 'package.json'), 'utf8')) as { ccc: { bundledIntoApp: string[] } };
 
 export default defineConfig({
   main: {
-    // canonicalize is ESM-only (its exports have no "require"): bundled, since require() cannot load it.
-    plugins: [externalizeDepsPlugin({ exclude: ['canonicalize'] })],
+    // package.json's ccc.bundledIntoApp (canonicalize is ESM-only: require() cannot load it) is bundled.
+    plugins: [externalizeDepsPlugin({ exclude: pkg.ccc.bundledIntoApp })],
     build: {
       outDir: resolve(here, 'out/main'),
       // CommonJS (.cjs, since package.json says "type": "module"): here works and natives load plainly.

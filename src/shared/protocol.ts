@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import countries from 'i18n-iso-countries';
 import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './currencies';
+import { parseWireAmount } from './money';
 import { checkText, TEXT_LIMITS } from './text-policy';
 
 export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'] as const;
@@ -228,6 +229,51 @@ export type ServerMessage =
 export interface SignedRecord<T> {
   data: T;
   signed: string;
+}
+
+// ---- what a client accepts from the server (checked after the signature, before anything is applied) ----
+
+/** A transfer message's data: canonical amount for its currency, positive; the state names are the spec's. */
+export const TransferDataSchema = z
+  .object({
+    txid: z.number().int().min(1).safe(),
+    timestamp: z.number().int().min(0).safe(),
+    sender: z.string().min(1).max(100),
+    destination: z.string().min(1).max(100),
+    currency: z.string().refine(isSupportedCurrency, 'a supported currency'),
+    amount: z.string().max(40),
+    status: z.enum(['pending', 'complete', 'failed']).optional(),
+    message: z.string().max(1000).optional(),
+    reference: z.string().max(1000).optional(),
+  })
+  .refine((t) => isCanonicalAmount(t.amount, t.currency as CurrencyCode, true), { message: 'amount must be a canonical positive decimal for its currency', path: ['amount'] });
+
+/** A balance message's data: supported currency → canonical decimal. */
+export const BalanceDataSchema = z
+  .record(z.string(), z.string().max(40))
+  .refine((b) => Object.entries(b).every(([cur, amount]) => isSupportedCurrency(cur) && isCanonicalAmount(amount, cur, false)), 'every key a supported currency, every value a canonical amount');
+
+export const AccountDataSchema = z.object({
+  name: z.string(),
+  email: z.string(),
+  address: z.string().nullable(),
+  phone: z.string().nullable(),
+  country: z.string(),
+  currency: z.string().refine(isSupportedCurrency, 'a supported currency'),
+  isVerified: z.boolean(),
+  iban: z.string().nullable(),
+  deviceConfirmation: z.object({ required: z.boolean(), byAccount: z.boolean(), byServer: z.boolean() }).optional(),
+});
+
+export const HistoryEndDataSchema = z.object({ count: z.number().int().min(0).safe(), digest: z.string().regex(/^[0-9a-f]{64}$/).optional() });
+
+function isCanonicalAmount(text: string, currency: CurrencyCode, positive: boolean): boolean {
+  try {
+    const v = parseWireAmount(text, currency);
+    return positive ? v > 0n : true;
+  } catch {
+    return false;
+  }
 }
 
 /** Messages whose `data` carries the back office's signature. */

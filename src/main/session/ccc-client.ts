@@ -20,17 +20,17 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
+import type { ZodType } from 'zod';
 import { bindingProblem } from '../../shared/node/answer-binding';
 import { checkLoginText } from '../../shared/login-text';
 import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
 import { closeWebSocket } from '../../shared/node/ws-close';
 import { backoffDelay } from '../../shared/backoff';
 import { verifySignedData } from '../../shared/node/message-signature';
-import type { AccountData, AnswerBinding, BalanceData, HistoryEndData, Nonce, OpInput, SignedRecord, TransferData } from '../../shared/protocol';
+import { AccountDataSchema, BalanceDataSchema, describeIssues, HistoryEndDataSchema, TransferDataSchema, type AccountData, type AnswerBinding, type BalanceData, type HistoryEndData, type Nonce, type OpInput, type SignedRecord, type TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
-import { groupThousands, parseWireAmount } from '../../shared/money';
+import { groupThousands } from '../../shared/money';
 import { checkIban, formatIban } from '../../shared/iban';
-import { isSupportedCurrency } from '../../shared/currencies';
 
 export class ClientError extends Error {
   constructor(
@@ -69,6 +69,9 @@ export interface SignedTransfer {
 }
 
 type Frame = { msg: string; nonce?: Nonce; data: unknown; signed?: string; bind?: unknown; bindSigned?: unknown };
+
+/** What the data of each answer must look like (zod schemas of the protocol), checked before it is used. */
+const ANSWER_DATA: Record<string, ZodType | undefined> = { account: AccountDataSchema, register: AccountDataSchema, balance: BalanceDataSchema };
 
 /** The message that answers each operation; every one of them carries a signed binding. */
 const ANSWER_MSG: Record<string, string> = { register: 'register', getinfo: 'account', setinfo: 'account', balance: 'balance', history: 'history', transfer: 'transfer', setpolicy: 'account' };
@@ -252,7 +255,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         if (p && !p.onMessage) this.settle(frame.nonce!, new ClientError('SECURITY', 'the answer was not signed by the trusted back office'));
         return;
       }
-      if (frame.msg === 'transfer' && !isTransferData(frame.data)) {
+      if (frame.msg === 'transfer' && !TransferDataSchema.safeParse(frame.data).success) {
         this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw);
         return;
       }
@@ -344,6 +347,9 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     if (op === 'transfer') throw new ClientError('REFUSED', 'transfers are only sent through sendTransfer, with a device confirmation');
     const f = await this.request(op, params);
     if (f.msg !== msg) throw new ClientError('UNEXPECTED', `expected ${msg}, got ${f.msg}`);
+    const schema = ANSWER_DATA[msg];
+    const checked = schema?.safeParse(f.data);
+    if (checked && !checked.success) throw new ClientError('UNEXPECTED', `malformed ${msg}: ${describeIssues(checked.error)}`);
     return f.data as T;
   }
 
@@ -365,12 +371,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   }
 
   async balance(currency?: string): Promise<BalanceData> {
-    const data = await this.expect<BalanceData>('balance', currency ? { currency } : undefined, 'balance');
-    for (const [cur, amount] of Object.entries(data)) {
-      if (!isSupportedCurrency(cur)) throw new ClientError('UNEXPECTED', `balance in unsupported currency ${cur}`);
-      parseWireAmount(amount as string, cur);
-    }
-    return data;
+    return this.expect<BalanceData>('balance', currency ? { currency } : undefined, 'balance');
   }
 
   /** Replays history as a stream of verified transfers; ends on the closing `history` message. */
@@ -397,7 +398,8 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     ).then(
       (f) => {
         // The closing message is bound to this request; its digest proves the replay arrived whole.
-        const end = f.data as HistoryEndData;
+        const parsed = HistoryEndDataSchema.safeParse(f.data);
+        const end = (parsed.success ? parsed.data : { count: -1 }) as HistoryEndData;
         if (end.count !== rows || end.digest !== digest.digest('hex')) {
           this.alert('misbound-answer', 'history', `Refused a history replay: the back office sent ${end.count} rows but ${rows} arrived, or they were altered on the way. Nothing was changed.`, JSON.stringify(f.data));
           finished = new ClientError('SECURITY', 'the history replay did not arrive whole');
@@ -494,18 +496,6 @@ function transferMismatch(d: TransferData, sent: SignedTransfer, me: string): st
 function toClientError(data: unknown): ClientError {
   const d = data as { code?: unknown; message?: unknown };
   return new ClientError(typeof d?.code === 'string' ? d.code : 'UNKNOWN', typeof d?.message === 'string' ? d.message : 'the server reported an error');
-}
-
-function isTransferData(d: unknown): d is TransferData {
-  const t = d as TransferData;
-  if (!t || typeof t !== 'object') return false;
-  if (!Number.isSafeInteger(t.txid) || !Number.isSafeInteger(t.timestamp) || typeof t.sender !== 'string' || typeof t.destination !== 'string') return false;
-  if (!isSupportedCurrency(t.currency)) return false;
-  try {
-    return parseWireAmount(t.amount, t.currency) > 0n;
-  } catch {
-    return false;
-  }
 }
 
 function describeTransfer(d: unknown): string {

@@ -1,0 +1,172 @@
+// The ledger's schema on PostgreSQL: the same rules as the SQLite ledger (ledger.ts), enforced by
+// the database itself — customer balances never negative and holds within them (CHECK), balances
+// maintained from postings by a trigger, postings of a transfer summing to zero (a deferred
+// constraint trigger, checked at commit), transfers, postings, status history and confirmations
+// immutable (triggers). Versioned migrations, applied in order on start under an advisory lock, each
+// in its own transaction; the version reached is recorded in schema_migrations.
+//
+// This is the schema and its migration runner; the back office's store on PostgreSQL is built on it
+// (issue 10: the ledger interface with two stores is not done yet).
+import type { Pool, PoolClient } from 'pg';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Key of the advisory lock that serialises migrations between back offices starting together. */
+const MIGRATION_LOCK = 0x0cc0_0001;
+
+export const PG_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'ledger',
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE accounts (
+  address TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  postal_address TEXT,
+  phone TEXT,
+  country TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  verified BOOLEAN NOT NULL DEFAULT FALSE,
+  iban TEXT UNIQUE,
+  require_confirmation BOOLEAN NOT NULL DEFAULT FALSE,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE ledger_accounts (
+  id BIGSERIAL PRIMARY KEY,
+  owner TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('customer', 'clearing')),
+  currency TEXT NOT NULL,
+  balance BIGINT NOT NULL DEFAULT 0,
+  held BIGINT NOT NULL DEFAULT 0,
+  UNIQUE (owner, currency),
+  CONSTRAINT customer_funds CHECK (kind = 'clearing' OR (balance >= 0 AND held >= 0 AND held <= balance))
+);
+CREATE TABLE transfers (
+  txid BIGSERIAL PRIMARY KEY,
+  timestamp BIGINT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('internal', 'iban_out', 'iban_in')),
+  sender TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  reference TEXT,
+  request_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('new', 'rejected', 'complete', 'pending', 'failed')),
+  status_message TEXT
+);
+CREATE INDEX transfers_by_sender ON transfers (sender, txid);
+CREATE INDEX transfers_by_destination ON transfers (destination, txid);
+CREATE INDEX transfers_pending ON transfers (status) WHERE status = 'pending';
+CREATE TABLE transfer_status (
+  txid BIGINT NOT NULL REFERENCES transfers (txid),
+  seq INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('NEW', 'approved', 'rejected', 'pending', 'complete', 'failed')),
+  at BIGINT NOT NULL,
+  reason TEXT,
+  PRIMARY KEY (txid, seq)
+);
+CREATE TABLE postings (
+  id BIGSERIAL PRIMARY KEY,
+  txid BIGINT NOT NULL REFERENCES transfers (txid),
+  ledger_account BIGINT NOT NULL REFERENCES ledger_accounts (id),
+  amount BIGINT NOT NULL CHECK (amount <> 0)
+);
+CREATE INDEX postings_by_tx ON postings (txid);
+CREATE TABLE requests (
+  sender TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  params_hash TEXT NOT NULL,
+  txid BIGINT REFERENCES transfers (txid),
+  error_code TEXT,
+  error_message TEXT,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (sender, request_id)
+);
+CREATE TABLE transfer_confirmations (txid BIGINT PRIMARY KEY REFERENCES transfers (txid), text TEXT NOT NULL, signature TEXT NOT NULL);
+CREATE TABLE signed_messages (txid BIGINT PRIMARY KEY REFERENCES transfers (txid), data TEXT NOT NULL, signed TEXT NOT NULL);
+CREATE TABLE op_outcomes (ref TEXT PRIMARY KEY, at BIGINT NOT NULL, messages TEXT NOT NULL, outcome TEXT NOT NULL);
+CREATE INDEX op_outcomes_by_time ON op_outcomes (at);
+CREATE TABLE compliance_rejections (
+  id BIGSERIAL PRIMARY KEY,
+  at BIGINT NOT NULL,
+  account TEXT NOT NULL,
+  txid BIGINT REFERENCES transfers (txid),
+  rule TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  request TEXT NOT NULL
+);
+
+-- A balance is the sum of its postings: maintained here, never written by the application.
+CREATE FUNCTION postings_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE ledger_accounts SET balance = balance + NEW.amount WHERE id = NEW.ledger_account;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER postings_apply AFTER INSERT ON postings FOR EACH ROW EXECUTE FUNCTION postings_apply();
+
+-- Double entry: at commit, the postings of every transfer touched sum to zero.
+CREATE FUNCTION postings_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE total BIGINT;
+BEGIN
+  SELECT COALESCE(SUM(amount), 0) INTO total FROM postings WHERE txid = NEW.txid;
+  IF total <> 0 THEN
+    RAISE EXCEPTION 'postings of transfer % sum to %, not 0', NEW.txid, total USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER postings_balanced AFTER INSERT ON postings DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION postings_balanced();
+
+-- What happened stays as it happened.
+CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% are immutable', TG_ARGV[0] USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE TRIGGER postings_immutable BEFORE UPDATE OR DELETE ON postings FOR EACH ROW EXECUTE FUNCTION refuse_change('postings');
+CREATE TRIGGER status_immutable BEFORE UPDATE OR DELETE ON transfer_status FOR EACH ROW EXECUTE FUNCTION refuse_change('status history entries');
+CREATE TRIGGER confirmations_immutable BEFORE UPDATE OR DELETE ON transfer_confirmations FOR EACH ROW EXECUTE FUNCTION refuse_change('confirmations');
+CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers FOR EACH ROW EXECUTE FUNCTION refuse_change('transfers');
+CREATE TRIGGER transfers_immutable
+  BEFORE UPDATE OF txid, timestamp, kind, sender, destination, currency, amount, reference, request_id ON transfers
+  FOR EACH ROW EXECUTE FUNCTION refuse_change('transfers');
+`,
+  },
+];
+
+/** Applies every migration not yet applied, in order; safe when several back offices start at once. */
+export async function migratePg(pool: Pool): Promise<{ from: number; to: number }> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    const from = await currentVersion(client);
+    for (const m of PG_MIGRATIONS) {
+      if (m.version <= from) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${m.version} (${m.name}) failed: ${(e as Error).message}`);
+      }
+    }
+    return { from, to: await currentVersion(client) };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}
+
+async function currentVersion(client: PoolClient): Promise<number> {
+  const r = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+  return r.rows[0]?.v ?? 0;
+}
