@@ -37,6 +37,7 @@ const WORDS: Record<string, string> = {
   TRANSFER_STATE: 'A transfer is already waiting on your Ledger or being sent. Finish or cancel it first.',
   UNKNOWN_REVIEW: 'This transfer was not prepared, or was already sent. Start a new transfer.',
   INVALID_DESTINATION: 'Enter the address of a CCC account, or an IBAN.',
+  HISTORY_LOADING: 'Your history is still being loaded and checked. Try again in a moment, when it is complete.',
   // the device (login and transfers)
   NO_DEVICE: 'No Ledger found. Connect it with the cable and unlock it.',
   LOCKED: 'Your Ledger is locked. Enter your PIN on the device.',

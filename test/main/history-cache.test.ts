@@ -85,7 +85,12 @@ describe('the local history cache', () => {
     await u.server.backOffice.admin({ command: 'deposit', to: u.address, from: IBAN, currency: 'EUR', amount: '1000.00', reference: 'While away' });
     const payout = u.n + 1;
     await u.server.backOffice.admin({ command: 'settle', txid: payout, outcome: 'complete' });
-    const core = await loginAgain(u);
+    u.historyOps.length = 0;
+    const core = u.newCore();
+    await core.login(SANDBOX_PROFILE_ID);
+    // While the saved history is still being checked, no statement can be made from part of it.
+    if (!(await core.getSnapshot()).historyComplete) await expect(core.exportStatement({ format: 'csv' } as never)).rejects.toMatchObject({ code: 'HISTORY_LOADING' });
+    await waitFor(async () => (await core.getSnapshot()).historyComplete);
     // Only what is new was asked for: from the oldest cached row still pending.
     expect(u.historyOps).toEqual([{ sinceTransaction: payout }]);
     const rows = await core.getTransactions();

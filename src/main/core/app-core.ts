@@ -914,6 +914,9 @@ export class AppCore implements TreasuryBridge {
   async exportStatement(request: StatementRequest): Promise<StatementResult> {
     const view = this.view;
     if (!view || !this.profile) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
+    this.requireUnlocked();
+    // A statement must hold every row: not while a saved history is still being checked.
+    if (!this.historyComplete) throw new AppError('HISTORY_LOADING', plainWords('HISTORY_LOADING'));
     const parsed = parseStatementRequest(request);
     if (!parsed.ok) throw new AppError('STATEMENT_INVALID', `This statement cannot be made: ${parsed.message}.`);
     const { format, ...options } = parsed.value;
