@@ -41,7 +41,7 @@ describe('the installer packs what package.json says', () => {
       expect(pkg.dependencies[name], `${name} is a dependency of the server`).toBeDefined();
       expect(config.files).toContain(`!node_modules/${name}/**`);
     }
-    for (const name of ['react', 'react-dom', '@tanstack/react-table', '@tanstack/react-virtual', 'react-hook-form']) {
+    for (const name of ['react', 'react-dom', '@tanstack/react-virtual', 'react-hook-form']) {
       expect(pkg.dependencies[name], `${name} is bundled into out/renderer`).toBeUndefined();
       expect(pkg.devDependencies[name]).toBeDefined();
     }
