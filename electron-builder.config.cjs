@@ -25,6 +25,9 @@ module.exports = {
     '!tools/**',
     '!schemas/**',
     '!.data/**',
+    // The simulated Ledger (a chunk the main bundle loads only for a virtual-device profile) is not shipped,
+    // unless a build for demonstrations asks for it.
+    ...(process.env.CCC_PACKAGE_VIRTUAL_LEDGER === '1' ? [] : ['!out/main/chunks/simulated-device-*', ...pkg.ccc.simulatorOnly.map((name) => `!node_modules/${name}/**`)]),
   ],
   asarUnpack: ['node_modules/node-hid/**', 'node_modules/usb/**'],
   npmRebuild: true,

@@ -7,7 +7,18 @@ const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
 
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
-  return LOOPBACK_HOSTS.has(h) || /^127(\.[0-9]{1,3}){3}$/.test(h);
+  if (LOOPBACK_HOSTS.has(h) || h === '::1') return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return m !== null && m.slice(1).every((x) => Number(x) <= 255);
+}
+
+/** Whether a URL points at this machine: the only servers the virtual Ledger may ever sign for. */
+export function isThisMachine(url: string): boolean {
+  try {
+    return isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** Why the app must not connect to this URL, or null when it may. */

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import BtcModule from '@ledgerhq/hw-app-btc';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
-import { SimulatedLedger, SPECULOS_MNEMONIC, virtualDeviceAllowed } from '../../src/main/device/simulated-device';
+import { SimulatedLedger, SPECULOS_MNEMONIC } from '../../src/main/device/simulated-device';
+import { isThisMachine } from '../../src/shared/endpoint-policy';
 import { addressFromPublicKey, type AddressKind } from '../../src/shared/bitcoin-address';
 import { verifyMessageSignature } from '../../src/shared/node/message-signature';
 import { confirmationText } from '../../src/shared/confirmation';
@@ -99,7 +100,7 @@ describe('display rules', () => {
 
 describe('virtual device endpoint guard', () => {
   it('allows only loopback endpoints', () => {
-    for (const ok of ['ws://127.0.0.1:8080', 'ws://localhost:1', 'ws://[::1]:8080', 'ws://127.10.0.3/']) expect(virtualDeviceAllowed(ok)).toBe(true);
-    for (const bad of ['wss://api.cryptocapital.co', 'ws://192.168.1.2:8080', 'ws://127.0.0.1.evil.com', 'ws://10.0.0.1', 'not a url', 'ws://0.0.0.0:1']) expect(virtualDeviceAllowed(bad)).toBe(false);
+    for (const ok of ['ws://127.0.0.1:8080', 'ws://localhost:1', 'ws://[::1]:8080', 'ws://127.10.0.3/']) expect(isThisMachine(ok)).toBe(true);
+    for (const bad of ['wss://api.cryptocapital.co', 'ws://192.168.1.2:8080', 'ws://127.0.0.1.evil.com', 'ws://10.0.0.1', 'not a url', 'ws://0.0.0.0:1']) expect(isThisMachine(bad)).toBe(false);
   });
 });

@@ -13,11 +13,11 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const config = createRequire(import.meta.url)(path.join(root, 'electron-builder.config.cjs'));
 
 /** Package names the built bundles load at run time: require(), require.resolve() and import(). */
-function loadedPackages(): Set<string> {
+function loadedPackages(files = ['out/main', 'out/preload'].flatMap((dir) => fs.readdirSync(path.join(root, dir)).filter((x) => x.endsWith('.cjs')).map((f) => path.join(dir, f)))): Set<string> {
   const names = new Set<string>();
-  for (const dir of ['out/main', 'out/preload']) {
-    for (const f of fs.readdirSync(path.join(root, dir)).filter((x) => x.endsWith('.cjs') || x.endsWith('.js'))) {
-      const code = fs.readFileSync(path.join(root, dir, f), 'utf8');
+  {
+    for (const f of files) {
+      const code = fs.readFileSync(path.join(root, f), 'utf8');
       for (const m of code.matchAll(/(?:\brequire[\w$]*(?:\.resolve)?|\bimport)\(\s*[`"']([^`"'$]+)/g)) {
         const id = m[1];
         if (id.startsWith('.') || id.startsWith('node:') || builtinModules.includes(id.split('/')[0])) continue;
@@ -29,11 +29,20 @@ function loadedPackages(): Set<string> {
 }
 
 describe('the installer packs what package.json says', () => {
+  const simulatorChunk = () => fs.readdirSync(path.join(root, 'out/main/chunks')).filter((f) => f.startsWith('simulated-device-')).map((f) => path.join('out/main/chunks', f));
+
   it('packs exactly the packages the main and preload bundles load (plus Electron itself)', () => {
-    const packed = Object.keys(pkg.dependencies).filter((d) => !pkg.ccc.serverOnly.includes(d) && !pkg.ccc.bundledIntoApp.includes(d)).sort();
+    const notPacked = [...pkg.ccc.serverOnly, ...pkg.ccc.bundledIntoApp, ...pkg.ccc.simulatorOnly];
+    const packed = Object.keys(pkg.dependencies).filter((d) => !notPacked.includes(d)).sort();
     const loaded = [...loadedPackages()].filter((n) => n !== 'electron').sort();
+    const bySimulator = loadedPackages(simulatorChunk());
     expect(loaded.filter((n) => !packed.includes(n)), 'loaded by the app but not packed').toEqual([]);
-    expect(packed.filter((n) => !loaded.includes(n)), 'packed but never loaded').toEqual([]);
+    // Packages only the simulator names stay packed when the Ledger driver needs them too (hw-app-btc loads @ledgerhq/*).
+    expect(packed.filter((n) => !loaded.includes(n) && !bySimulator.has(n)), 'packed but never loaded').toEqual([]);
+    for (const name of pkg.ccc.simulatorOnly) {
+      expect(bySimulator.has(name), `${name} is loaded by the simulator`).toBe(true);
+      expect(loaded.includes(name), `${name} is not loaded by the app itself`).toBe(false);
+    }
   });
 
   it('leaves out the server and the renderer’s bundled packages, from package.json alone', () => {
@@ -46,5 +55,15 @@ describe('the installer packs what package.json says', () => {
       expect(pkg.devDependencies[name]).toBeDefined();
     }
     expect(loadedPackages().has('better-sqlite3')).toBe(false);
+  });
+
+  it('ships no simulated Ledger: the main bundle only loads it for a virtual-device profile, and the installer leaves it out', () => {
+    const main = fs.readFileSync(path.join(root, 'out/main/index.cjs'), 'utf8');
+    expect(main).not.toContain('glory promote'); // the simulator's Speculos seed
+    expect(main).not.toMatch(/class SimulatedLedger/);
+    const chunks = fs.readdirSync(path.join(root, 'out/main/chunks')).filter((f) => f.startsWith('simulated-device-'));
+    expect(chunks).toHaveLength(1);
+    expect(fs.readFileSync(path.join(root, 'out/main/chunks', chunks[0]), 'utf8')).toContain('glory promote');
+    expect(config.files).toContain('!out/main/chunks/simulated-device-*');
   });
 });

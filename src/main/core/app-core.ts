@@ -38,7 +38,8 @@ import { writeReceiptPdf } from '../statements/pdf-statement';
 import { Signer } from '../device/signer';
 import { DeviceError, describeDeviceError } from '../device/errors';
 import { createTransportOpener, watchUsbDevices } from '../device/transports';
-import { SimulatedLedger, virtualDeviceAllowed } from '../device/simulated-device';
+import type { SimulatedLedger } from '../device/simulated-device';
+import { isThisMachine } from '../../shared/endpoint-policy';
 import { TransferTracker, TransferStateError } from './transfer-tracker';
 import { HistoryCache, parseCachedLine, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
 import { IdleLock } from './idle-lock';
@@ -217,17 +218,17 @@ export class AppCore implements TreasuryBridge {
     return this.signer.status();
   }
 
-  /** The virtual device of this app (for the sandbox and tests). */
-  virtualDevice(): SimulatedLedger {
-    this.simulated ??= new SimulatedLedger();
+  /** The virtual device of this app (sandbox and tests); the simulator is loaded on first use, never bundled in the main chunk. */
+  private async virtualDevice(): Promise<SimulatedLedger> {
+    this.simulated ??= new (await import('../device/simulated-device')).SimulatedLedger();
     return this.simulated;
   }
 
-  private makeSigner(profile: Profile): Signer {
+  private async makeSigner(profile: Profile): Promise<Signer> {
     if (this.opts.openSigner) return this.opts.openSigner(profile);
     const open = createTransportOpener(profile.transport, {
       endpoint: profile.endpoint,
-      simulated: profile.transport === 'virtual' ? this.virtualDevice() : undefined,
+      simulated: profile.transport === 'virtual' && isThisMachine(profile.endpoint) ? await this.virtualDevice() : undefined,
       speculosPort: profile.speculosPort,
     });
     return new Signer(open, { network: profile.network, addressKind: profile.addressKind, derivationPath: profile.derivationPath });
@@ -278,7 +279,7 @@ export class AppCore implements TreasuryBridge {
     this.profile = profile;
     let signer: Signer;
     try {
-      signer = this.makeSigner(profile);
+      signer = await this.makeSigner(profile);
     } catch (e) {
       this.deviceFailure(e);
     }
@@ -956,8 +957,8 @@ export class AppCore implements TreasuryBridge {
 
   async getVirtualDevice(): Promise<VirtualDeviceSettings | null> {
     const p = this.profile ?? this.sandboxProfile();
-    if (!p || p.transport !== 'virtual' || !virtualDeviceAllowed(p.endpoint)) return null;
-    const d = this.virtualDevice().settings;
+    if (!p || p.transport !== 'virtual' || !isThisMachine(p.endpoint)) return null;
+    const d = (await this.virtualDevice()).settings;
     return { behaviour: d.behaviour ?? 'approve', slow: (d.confirmDelayMs ?? 0) > 0, appName: d.appName ?? 'Bitcoin', appVersion: d.appVersion ?? '2.4.6' };
   }
 
@@ -968,7 +969,7 @@ export class AppCore implements TreasuryBridge {
     if (typeof settings.appName === 'string' && settings.appName.length <= 32) allowed.appName = settings.appName;
     if (typeof settings.appVersion === 'string' && /^\d+\.\d+\.\d+$/.test(settings.appVersion)) allowed.appVersion = settings.appVersion;
     if (typeof settings.slow === 'boolean') allowed.confirmDelayMs = settings.slow ? SLOW_DEVICE_MS : 0;
-    this.virtualDevice().configure(allowed);
+    (await this.virtualDevice()).configure(allowed);
     if (this.signer) void this.signer.status();
     return (await this.getVirtualDevice())!;
   }

@@ -10,7 +10,7 @@
 //    signMessage (4E).
 // It can be told to approve, reject, be locked, run another app, be unplugged mid-operation or never
 // answer, and it records what it would have displayed. It powers the tests and the sandbox's
-// "virtual device", and is never offered for a non-loopback endpoint (virtualDeviceAllowed).
+// "virtual device", and is never offered for a non-loopback endpoint (isThisMachine in shared/endpoint-policy).
 import TransportModule from '@ledgerhq/hw-transport';
 import { DisconnectedDeviceDuringOperation } from '@ledgerhq/errors';
 import { HDKey } from '@scure/bip32';
@@ -471,17 +471,3 @@ class Interrupt extends Error {
     super('interrupted');
   }
 }
-
-/** The virtual device may only ever sign for a server on this machine. */
-export function virtualDeviceAllowed(endpointUrl: string): boolean {
-  let host: string;
-  try {
-    host = new URL(endpointUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  } catch {
-    return false;
-  }
-  if (host === 'localhost' || host === '::1') return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return m !== null && m.slice(1).every((x) => Number(x) <= 255);
-}
-

@@ -4,7 +4,8 @@
 import type { TransportKind } from '../../shared/app-api';
 import type { TransportOpener } from './signer';
 import { DeviceError } from './errors';
-import { SimulatedLedger, virtualDeviceAllowed } from './simulated-device';
+import type { SimulatedLedger } from './simulated-device';
+import { isThisMachine } from '../../shared/endpoint-policy';
 
 export interface TransportOptions {
   /** The server endpoint the signatures are for (the virtual device checks it). */
@@ -18,11 +19,15 @@ const def = <T>(m: T): T => ((m as { default?: T }).default ?? m) as T;
 export function createTransportOpener(kind: TransportKind, opts: TransportOptions): TransportOpener {
   switch (kind) {
     case 'virtual': {
-      if (!virtualDeviceAllowed(opts.endpoint)) {
+      if (!isThisMachine(opts.endpoint)) {
         throw new DeviceError('NO_DEVICE', `the virtual device only signs for a server on this machine, not ${opts.endpoint}`);
       }
-      const device = opts.simulated ?? new SimulatedLedger();
-      return () => device.openTransport();
+      // The simulator is loaded only here, for a virtual profile: it is not part of the app's main bundle.
+      let device: Promise<SimulatedLedger> | null = null;
+      return async () => {
+        device ??= opts.simulated ? Promise.resolve(opts.simulated) : import('./simulated-device').then((m) => new m.SimulatedLedger());
+        return (await device).openTransport();
+      };
     }
     case 'speculos':
       return async () => {
