@@ -13,6 +13,7 @@
 // confirmed on a device: it is refused (ConfirmationTextError), never dropped or transliterated.
 import type { CurrencyCode } from './currencies';
 import { isDeviceDisplayable } from './ledger-display';
+import { CodedError } from './errors';
 
 
 export interface ConfirmationFields {
@@ -28,15 +29,7 @@ export interface ConfirmationFields {
   server: string;
 }
 
-export class ConfirmationTextError extends Error {
-  constructor(
-    readonly code: 'REFERENCE_NOT_ASCII' | 'TEXT_NOT_DISPLAYABLE',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConfirmationTextError';
-  }
-}
+export class ConfirmationTextError extends CodedError<'REFERENCE_NOT_ASCII' | 'TEXT_NOT_DISPLAYABLE'> {}
 
 /** Whether a reference can be part of a confirmation text (the device must show it as typed). */
 export function isConfirmableReference(reference: string): boolean {

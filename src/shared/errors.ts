@@ -37,14 +37,40 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export type ApiErrorData = { code: ErrorCode; message: string; details?: unknown };
 
-export class ApiError extends Error {
+/**
+ * The one error family of the code base: a machine-readable `code` and a message for people. Every
+ * layer's error (API, client, app, device, settings, confirmation text, transfer state) extends it, so a
+ * caller reads the code with codeOf() instead of casting.
+ */
+export class CodedError<C extends string = string> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The code of anything thrown: a CodedError's code, `fallback` for anything else. */
+export function codeOf(e: unknown, fallback = 'UNKNOWN'): string {
+  if (e instanceof CodedError) return e.code;
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : fallback;
+}
+
+/** The message of anything thrown. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class ApiError extends CodedError<ErrorCode> {
+  constructor(
+    code: ErrorCode,
     message?: string,
     readonly details?: unknown,
   ) {
-    super(message ?? ERROR_CODES[code]);
-    this.name = 'ApiError';
+    super(code, message ?? ERROR_CODES[code]);
   }
   toData(): ApiErrorData {
     return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };

@@ -29,7 +29,7 @@ import { parseAmount, formatAmount, parseWireAmount } from '../../shared/money';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { checkIban, looksLikeIban } from '../../shared/iban';
 import { confirmationText, isConfirmableReference, policyText } from '../../shared/confirmation';
-import { CccClient, ClientError } from '../session/ccc-client';
+import { CccClient } from '../session/ccc-client';
 import { AccountView } from '../session/account-view';
 import { SettingsStore } from '../settings/settings-store';
 import { buildStatement, entryOf } from '../statements/statement-model';
@@ -47,17 +47,11 @@ import { PreferencesStore } from '../settings/preferences';
 import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
 import { verifyMessageSignature } from '../../shared/node/message-signature';
 import canonicalize from 'canonicalize';
+import { CodedError, codeOf, messageOf } from '../../shared/errors';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
-export class AppError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AppError';
-  }
-}
+/** An error of this layer (one family: CodedError). */
+export class AppError extends CodedError {}
 
 export interface AppCoreOptions {
   dataDir: string;
@@ -202,8 +196,7 @@ export class AppCore implements TreasuryBridge {
     try {
       return fn();
     } catch (e) {
-      const err = e as Error & { code?: string };
-      throw new AppError(err.code ?? 'UNKNOWN', err.message);
+      throw new AppError(codeOf(e), messageOf(e));
     }
   }
 
@@ -247,7 +240,7 @@ export class AppCore implements TreasuryBridge {
   }
 
   private deviceFailure(e: unknown, doing: 'login' | 'transfer' = 'login'): never {
-    const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', (e as Error).message);
+    const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', messageOf(e));
     const words = describeDeviceError(err.code);
     // A rejected login must not say "Nothing was sent" (that is the transfer's wording).
     const message = err.code === 'USER_REJECTED' ? deviceWords(err.code, doing) : `${err.message}. ${words.action}`;
@@ -340,7 +333,7 @@ export class AppCore implements TreasuryBridge {
       if (reconnect) void this.afterReconnect();
     });
     client.on('reconnectError', (e) => {
-      const code = (e as DeviceError).code ?? 'RECONNECT_FAILED';
+      const code = codeOf(e, 'RECONNECT_FAILED');
       this.lastError = { code, message: `${plainWords(code, e.message)} Retrying…` };
       this.changed();
     });
@@ -349,8 +342,7 @@ export class AppCore implements TreasuryBridge {
     } catch (e) {
       this.client = null;
       if (e instanceof DeviceError) this.deviceFailure(e);
-      const err = e as ClientError;
-      this.fail(err.code ?? 'CONNECTION_FAILED', plainWords(err.code ?? 'CONNECTION_FAILED', err.message));
+      this.fail(codeOf(e, 'CONNECTION_FAILED'), plainWords(codeOf(e, 'CONNECTION_FAILED'), messageOf(e)));
     }
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
@@ -379,13 +371,13 @@ export class AppCore implements TreasuryBridge {
       const confirmation = await this.signOnDevice(signer, text, 'policy');
       this.account = await client.setPolicy({ requireConfirmation: true, requestId, confirmation });
     } catch (e) {
-      const code = (e as { code?: string }).code ?? 'UNKNOWN';
+      const code = codeOf(e);
       this.lastError = {
         code: 'ACCOUNT_NOT_PROTECTED',
         message:
           code === 'USER_REJECTED'
             ? 'Your account does not yet require a Ledger confirmation for every transfer (declined on the device). You will be asked again at the next login.'
-            : `Your account does not yet require a Ledger confirmation for every transfer: ${(e as Error).message}. You will be asked again at the next login.`,
+            : `Your account does not yet require a Ledger confirmation for every transfer: ${messageOf(e)}. You will be asked again at the next login.`,
       };
     }
     this.changed();
@@ -396,7 +388,7 @@ export class AppCore implements TreasuryBridge {
     try {
       this.account = await client.getinfo();
     } catch (e) {
-      if ((e as ClientError).code !== 'NOT_REGISTERED') throw e;
+      if (codeOf(e) !== 'NOT_REGISTERED') throw e;
       this.account = null;
     }
     if (this.account) {
@@ -503,7 +495,7 @@ export class AppCore implements TreasuryBridge {
     try {
       if (!ok || !(await this.historyAddsUp())) await this.rebuildHistory();
     } catch (e) {
-      this.lastError = { code: (e as ClientError).code ?? 'UNKNOWN', message: plainWords((e as ClientError).code ?? 'UNKNOWN', (e as Error).message) };
+      this.lastError = { code: codeOf(e), message: plainWords(codeOf(e), messageOf(e)) };
     }
     if (gone()) return;
     this.historyComplete = true;
@@ -585,7 +577,7 @@ export class AppCore implements TreasuryBridge {
       this.lastError = null;
       this.changed();
     } catch (e) {
-      this.lastError = { code: (e as ClientError).code ?? 'UNKNOWN', message: (e as Error).message };
+      this.lastError = { code: codeOf(e), message: messageOf(e) };
       this.changed();
     }
   }
@@ -624,8 +616,7 @@ export class AppCore implements TreasuryBridge {
       return await fn();
     } catch (e) {
       if (e instanceof AppError) throw e;
-      const err = e as ClientError;
-      throw new AppError(err.code ?? 'UNKNOWN', err.message);
+      throw new AppError(codeOf(e), messageOf(e));
     }
   }
 
@@ -685,7 +676,7 @@ export class AppCore implements TreasuryBridge {
       this.transfer.review(draft, review);
       return review;
     } catch (e) {
-      const err = e instanceof AppError ? e : new AppError((e as { code?: string }).code ?? 'UNKNOWN', (e as Error).message);
+      const err = e instanceof AppError ? e : new AppError(codeOf(e), messageOf(e));
       const words = err.code === 'INVALID_IBAN' ? `${plainWords('INVALID_IBAN')} (${err.message.replace(/^Invalid IBAN: /, '').replace(/\.$/, '')})` : err.message;
       if (this.client) this.transfer.refuseDraft(draft, { code: err.code, message: words });
       throw new AppError(err.code, words);
@@ -821,7 +812,7 @@ export class AppCore implements TreasuryBridge {
     try {
       confirmation = await this.signOnDevice(signer, review.confirmationText, 'transfer');
     } catch (e) {
-      const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', (e as Error).message);
+      const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', messageOf(e));
       if (!this.transfer.stillWanted(attempt)) return { status: 'failed', code: 'CANCELLED', message: 'Cancelled; nothing was sent.' };
       if (err.code === 'USER_REJECTED') {
         this.transfer.rejectedOnDevice();
@@ -847,8 +838,8 @@ export class AppCore implements TreasuryBridge {
       await this.refreshBalances().catch(() => undefined);
       return { status: 'sent', tx: row };
     } catch (e) {
-      const err = e as ClientError;
-      const code = err.code ?? 'UNKNOWN';
+      const code = codeOf(e);
+      const err = { code, message: messageOf(e) };
       const message = plainWords(code, err.message);
       if (this.client === client) this.transfer.failed({ code, message }, 'send');
       return { status: 'failed', code, message };
@@ -885,7 +876,7 @@ export class AppCore implements TreasuryBridge {
       signature = await this.signOnDevice(signer, text, 'unlock');
     } catch (e) {
       const code = e instanceof DeviceError ? e.code : 'UNKNOWN';
-      throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, (e as Error).message));
+      throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, messageOf(e)));
     }
     if (!verifyMessageSignature(text, address, signature)) throw new AppError('UNLOCK_FAILED', 'The Ledger signed with a different key than the one logged in. The app stays locked.');
     this.idle.unlock();

@@ -5,10 +5,13 @@
 // through every failure. The device's confirmation signature stays here (never in the snapshot) so a
 // send whose outcome is unknown can be retried with the same requestId, which the server answers with
 // the original result instead of moving money twice.
+import { CodedError } from '../../shared/errors';
 import type { TrackedTransfer, TransferDraft, TransferPhase, TransferReview, TxRow } from '../../shared/app-api';
 
-export class TransferStateError extends Error {
-  readonly code = 'TRANSFER_STATE';
+export class TransferStateError extends CodedError<'TRANSFER_STATE'> {
+  constructor(message: string) {
+    super('TRANSFER_STATE', message);
+  }
 }
 
 /** Failures after which sending again with the same requestId and signature is safe and may succeed. */

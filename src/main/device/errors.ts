@@ -1,15 +1,15 @@
 // Every device failure becomes one typed, explainable state. Status words and error classes are
 // those of @ledgerhq/errors and the Bitcoin app (LedgerHQ/app-bitcoin-new, lib-app-bitcoin).
 import type { DeviceErrorCode } from '../../shared/app-api';
+import { CodedError } from '../../shared/errors';
 
-export class DeviceError extends Error {
+export class DeviceError extends CodedError<DeviceErrorCode> {
   constructor(
-    readonly code: DeviceErrorCode,
+    code: DeviceErrorCode,
     message?: string,
     readonly statusWord?: number,
   ) {
-    super(message ?? describeDeviceError(code).title);
-    this.name = 'DeviceError';
+    super(code, message ?? describeDeviceError(code).title);
   }
 }
 

@@ -31,16 +31,10 @@ import { AccountDataSchema, BalanceDataSchema, describeIssues, HistoryEndDataSch
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
 import { groupThousands } from '../../shared/money';
 import { checkIban, formatIban } from '../../shared/iban';
+import { CodedError } from '../../shared/errors';
 
-export class ClientError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ClientError';
-  }
-}
+/** An error of this layer (one family: CodedError). */
+export class ClientError extends CodedError {}
 
 export interface CccClientOptions {
   endpoint: string;

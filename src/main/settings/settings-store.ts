@@ -10,16 +10,9 @@ import { parseBitcoinAddress } from '../../shared/bitcoin-address';
 import { checkDerivationPath } from '../device/derivation-path';
 import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
 import { describeIssues } from '../../shared/protocol';
+import { CodedError } from '../../shared/errors';
 
-export class SettingsError extends Error {
-  constructor(
-    readonly code: 'SETTINGS_UNREADABLE' | 'SETTINGS_INVALID' | 'PROFILE_INVALID' | 'PROFILE_NOT_FOUND',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SettingsError';
-  }
-}
+export class SettingsError extends CodedError<'SETTINGS_UNREADABLE' | 'SETTINGS_INVALID' | 'PROFILE_INVALID' | 'PROFILE_NOT_FOUND'> {}
 
 export const ProfileSchema = z
   .strictObject({
