@@ -7,6 +7,7 @@ import { confirmationText, ConfirmationTextError, policyText } from '../../src/s
 import { deviceMessageHash, isDeviceDisplayable } from '../../src/shared/ledger-display';
 import { checkLoginText, loginText, parseLoginText } from '../../src/shared/login-text';
 import { endpointProblem, normaliseFingerprint } from '../../src/shared/endpoint-policy';
+import { classifyDestination } from '../../src/shared/destination';
 import { canonicalJson } from '../../src/shared/canonical-json';
 
 const priv = Uint8Array.from(Buffer.from('1e99423a4ed27608a15a2616a2b0e9e52ced330ac530edcc32c8ffc6a526aedd', 'hex'));
@@ -145,5 +146,15 @@ describe('endpoint policy', () => {
     const hex = 'ab'.repeat(32);
     expect(normaliseFingerprint(hex)).toBe(Array(32).fill('AB').join(':'));
     expect(normaliseFingerprint('AB:CD')).toBeNull();
+  });
+});
+
+describe('destination', () => {
+  it('is an address of this network or an IBAN in electronic form, the same for server, core and form', () => {
+    expect(classifyDestination(' DE89 3704 0044 0532 0130 00 ', 'mainnet')).toEqual({ ok: true, kind: 'iban', destination: 'DE89370400440532013000', country: 'DE' });
+    expect(classifyDestination('1AUTwMzqehYZVqKTvdkVwat4knMzMSkhYU', 'mainnet')).toEqual({ ok: true, kind: 'address', destination: '1AUTwMzqehYZVqKTvdkVwat4knMzMSkhYU' });
+    expect(classifyDestination('1AUTwMzqehYZVqKTvdkVwat4knMzMSkhYU', 'testnet')).toMatchObject({ ok: false, problem: 'WRONG_NETWORK' });
+    expect(classifyDestination('DE89 3704 0044 0532 0130 01', 'mainnet')).toMatchObject({ ok: false, problem: 'INVALID_IBAN' });
+    expect(classifyDestination('Zürich', 'mainnet')).toMatchObject({ ok: false, problem: 'NOT_A_DESTINATION' });
   });
 });

@@ -26,8 +26,7 @@ import type {
 import type { AccountData, SignedRecord, TransferData } from '../../shared/protocol';
 import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, SetinfoParams } from '../../shared/protocol';
 import { parseAmount, formatAmount, parseWireAmount } from '../../shared/money';
-import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
-import { checkIban, looksLikeIban } from '../../shared/iban';
+import type { BitcoinNetwork } from '../../shared/bitcoin-address';
 import { confirmationText, isConfirmableReference, policyText } from '../../shared/confirmation';
 import { CccClient } from '../session/ccc-client';
 import { AccountView } from '../session/account-view';
@@ -48,6 +47,7 @@ import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } fro
 import { verifyMessageSignature } from '../../shared/node/message-signature';
 import canonicalize from 'canonicalize';
 import { CodedError, codeOf, messageOf } from '../../shared/errors';
+import { classifyDestination } from '../../shared/destination';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
 /** An error of this layer (one family: CodedError). */
@@ -716,21 +716,14 @@ export class AppCore implements TreasuryBridge {
       }
       reference = r.data;
     }
-    const raw = String(draft.destination ?? '').trim();
-    let destination: string;
-    let destinationKind: 'address' | 'iban';
-    const addr = parseBitcoinAddress(raw);
-    if (addr) {
-      if (addr.network !== profile.network) throw new AppError('INVALID_DESTINATION', `${raw} is a ${addr.network} address; this profile is on ${profile.network}.`);
-      if (raw === this.view.address) throw new AppError('SELF_TRANSFER', 'That is your own address.');
-      destination = raw;
-      destinationKind = 'address';
-    } else {
-      const iban = checkIban(raw);
-      if (!iban.ok) throw new AppError(looksLikeIban(raw) ? 'INVALID_IBAN' : 'INVALID_DESTINATION', looksLikeIban(raw) ? `Invalid IBAN: ${iban.reason}.` : 'Enter a Bitcoin address of a CCC account or an IBAN.');
-      destination = iban.iban;
-      destinationKind = 'iban';
+    const d = classifyDestination(String(draft.destination ?? ''), profile.network);
+    if (!d.ok) {
+      if (d.problem === 'INVALID_IBAN') throw new AppError('INVALID_IBAN', `Invalid IBAN: ${d.reason}.`);
+      throw new AppError('INVALID_DESTINATION', d.problem === 'WRONG_NETWORK' ? `${d.reason}; this profile is on ${profile.network}.` : 'Enter a Bitcoin address of a CCC account or an IBAN.');
     }
+    if (d.kind === 'address' && d.destination === this.view.address) throw new AppError('SELF_TRANSFER', 'That is your own address.');
+    const destination = d.destination;
+    const destinationKind = d.kind;
     const requestId = crypto.randomBytes(12).toString('hex');
     const canonicalAmount = formatAmount(amount.minor, currency.data);
     const text = confirmationText({ amount: canonicalAmount, currency: currency.data, destination, reference, requestId, server: profile.trustedAddress });

@@ -10,7 +10,8 @@ import { isStateChanging, type AdminCommand, type BackOfficePort, type Notificat
 import { ApiError, type ApiErrorData } from '../../shared/errors';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseAmount } from '../../shared/money';
-import { checkIban, looksLikeIban } from '../../shared/iban';
+import { checkIban } from '../../shared/iban';
+import { classifyDestination } from '../../shared/destination';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { canonicalJson } from '../../shared/canonical-json';
 import { confirmationText, ConfirmationTextError, policyText } from '../../shared/confirmation';
@@ -438,20 +439,19 @@ export class BackOffice implements BackOfficePort {
   }
 
   private resolveDestination(sender: string, account: AccountRow, raw: string): { kind: 'internal' | 'iban_out'; destination: string; country?: string } {
-    const addr = parseBitcoinAddress(raw);
-    if (addr) {
-      if (addr.network !== this.network) throw new ApiError('UNKNOWN_DESTINATION', `${raw} is not a ${this.network} address`);
-      if (raw === sender) throw new ApiError('SELF_TRANSFER');
-      if (!this.ledger.account(raw)) throw new ApiError('UNKNOWN_DESTINATION');
-      return { kind: 'internal', destination: raw };
-    }
-    const iban = checkIban(raw);
-    if (!iban.ok) {
-      if (looksLikeIban(raw)) throw new ApiError('INVALID_IBAN', `invalid IBAN: ${iban.reason}`);
+    const d = classifyDestination(raw, this.network);
+    if (!d.ok) {
+      if (d.problem === 'INVALID_IBAN') throw new ApiError('INVALID_IBAN', `invalid IBAN: ${d.reason}`);
+      if (d.problem === 'WRONG_NETWORK') throw new ApiError('UNKNOWN_DESTINATION', `${raw.trim()} is not a ${this.network} address`);
       throw new ApiError('UNKNOWN_DESTINATION', 'the destination is neither a registered address nor an IBAN');
     }
-    if (account.iban && iban.iban === account.iban) throw new ApiError('SELF_TRANSFER', 'the destination IBAN is this account’s own IBAN');
-    return { kind: 'iban_out', destination: iban.iban, country: iban.country };
+    if (d.kind === 'address') {
+      if (d.destination === sender) throw new ApiError('SELF_TRANSFER');
+      if (!this.ledger.account(d.destination)) throw new ApiError('UNKNOWN_DESTINATION');
+      return { kind: 'internal', destination: d.destination };
+    }
+    if (account.iban && d.destination === account.iban) throw new ApiError('SELF_TRANSFER', 'the destination IBAN is this account’s own IBAN');
+    return { kind: 'iban_out', destination: d.destination, country: d.country };
   }
 
   private complianceCheck(
