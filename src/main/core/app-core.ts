@@ -48,6 +48,7 @@ import { verifyMessageSignature } from '../../shared/node/message-signature';
 import canonicalize from 'canonicalize';
 import { CodedError, codeOf, messageOf } from '../../shared/errors';
 import { classifyDestination } from '../../shared/destination';
+import { prepareDevice } from '../device/device-action';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
 /** An error of this layer (one family: CodedError). */
@@ -288,18 +289,9 @@ export class AppCore implements TreasuryBridge {
       this.changed(); // the screens read the snapshot: "waiting on the device" must show while it waits
     });
 
-    this.step('connect-device');
-    const status = await signer.status();
-    if (status.state === 'disconnected') this.deviceFailure(new DeviceError('NO_DEVICE'));
-    this.step('unlock');
-    if (status.state === 'locked') this.deviceFailure(new DeviceError('LOCKED'));
-    this.step('open-app');
-    if (status.state === 'wrong-app') this.deviceFailure(new DeviceError('WRONG_APP', `${describeDeviceError('WRONG_APP').title} (the device shows ${status.appName === 'BOLOS' ? 'the dashboard' : `the ${status.appName} app`})`));
-    if (status.state === 'error') this.deviceFailure(new DeviceError(status.code, status.message));
-    this.step('get-address');
     let address: string;
     try {
-      address = await signer.getAddress();
+      ({ address } = await prepareDevice(signer, (step) => this.step(step)));
     } catch (e) {
       this.deviceFailure(e);
     }

@@ -9,6 +9,7 @@ import { addressFromPublicKey } from '../../shared/bitcoin-address';
 import type { DeviceStatus, SigningPurpose } from '../../shared/app-api';
 import { DeviceError, describeDeviceError, toDeviceError } from './errors';
 import { checkDerivationPath } from './derivation-path';
+import { readinessError } from './device-action';
 import { getAppAndVersion } from '@ledgerhq/hw-app-btc/getAppAndVersion';
 import { messageScreens } from './display';
 import { appShowsText, showsMessageText } from '../../shared/ledger-display';
@@ -116,20 +117,9 @@ export class Signer {
   /** Throws the DeviceError that explains why the device is not ready, or returns its app. */
   async requireReady(): Promise<{ appName: string; appVersion: string }> {
     const s = await this.status();
-    switch (s.state) {
-      case 'ready':
-        return s;
-      case 'disconnected':
-        throw new DeviceError('NO_DEVICE');
-      case 'locked':
-        throw new DeviceError('LOCKED');
-      case 'wrong-app':
-        throw new DeviceError('WRONG_APP', `${describeDeviceError('WRONG_APP').title} (the device shows ${s.appName === 'BOLOS' ? 'the dashboard' : `the ${s.appName} app`})`);
-      case 'error':
-        throw new DeviceError(s.code, s.message);
-      default:
-        throw new DeviceError('BUSY');
-    }
+    const problem = readinessError(s);
+    if (problem || s.state !== 'ready') throw problem ?? new DeviceError('BUSY');
+    return s;
   }
 
   private btc(t: Transport) {
