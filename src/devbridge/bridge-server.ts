@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { TreasuryBridge } from '../shared/app-api';
 import { dispatchTreasuryCall } from '../shared/treasury-rpc';
-import { RENDERER_CSP } from '../main/electron/security';
+import { RENDERER_CSP } from '../shared/renderer-csp';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' };
 

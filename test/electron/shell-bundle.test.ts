@@ -15,7 +15,7 @@ import { createStandIn, FakeEvent, FakeSession, FakeWebContents, useStandIn, typ
 import { startTestServer, tempDir } from '../helpers/server';
 import { WsProxy } from '../helpers/ws-proxy';
 import { TREASURY_EVENT_CHANNEL, TREASURY_INVOKE_CHANNEL, TREASURY_METHODS } from '../../src/shared/app-api';
-import { RENDERER_CSP } from '../../src/main/electron/security';
+import { RENDERER_CSP } from '../../src/shared/renderer-csp';
 import type { ServerProcess } from '../../src/server/serve';
 
 const root = path.resolve(__dirname, '../..');

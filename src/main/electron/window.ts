@@ -5,7 +5,7 @@
 import { app, BrowserWindow, nativeImage, session, type Session } from 'electron';
 import windowStateKeeper from 'electron-window-state';
 import path from 'node:path';
-import { RENDERER_CSP } from './security';
+import { RENDERER_CSP } from '../../shared/renderer-csp';
 import { badgeDescription } from './attention';
 
 export const RENDERER_ENTRY = path.join(__dirname, '../renderer/index.html');
