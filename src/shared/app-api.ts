@@ -91,6 +91,15 @@ export interface TxRow {
   reference?: string;
   /** The back office's signature over this transaction's latest message verified. Rows are only ever built from verified messages. */
   verified: true;
+  /** The user's own note and labels (kept locally, never signed, never sent). */
+  note?: string;
+  labels?: string[];
+}
+
+/** A user's annotation of a transaction: a free-text note and one-word labels. */
+export interface TxNote {
+  note: string;
+  labels: string[];
 }
 
 export interface SecurityAlert {
@@ -253,6 +262,8 @@ export interface TreasuryApi {
   dismissTransfer(): Promise<void>;
   /** One transaction with its signed message and the key it was verified against. */
   getTransactionDetail(txid: number): Promise<TxDetail>;
+  /** Sets the user's note and labels on a transaction (empty both: removes them); kept locally, never signed. */
+  setTransactionNote(txid: number, note: { note?: string; labels?: string[] }): Promise<TxRow>;
 
   /** Lock now (also done by the core after the idle time); the screen shows nothing until unlocked. */
   lock(): Promise<void>;
@@ -309,6 +320,7 @@ export const TREASURY_METHODS = [
   'editTransfer',
   'dismissTransfer',
   'getTransactionDetail',
+  'setTransactionNote',
   'lock',
   'unlock',
   'reportActivity',

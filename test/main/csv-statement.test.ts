@@ -25,7 +25,7 @@ const rows: TxRow[] = [
   row({ txid: 4, direction: 'out', amount: '100.00', currency: 'EUR', status: 'failed', message: '@SUM(A1:A9) account closed' }),
   row({ txid: 5, direction: 'out', amount: '49.50', currency: 'EUR', status: 'pending', reference: '\tTab leading' }),
   row({ txid: 6, direction: 'in', amount: '1.00', currency: 'EUR', reference: '\rCR leading, "quoted", and a comma' }),
-  row({ txid: 7, direction: 'in', amount: '12.00', currency: 'EUR', reference: 'Zahlung für Müller & Søn — 東京 ✓' }),
+  row({ txid: 7, direction: 'in', amount: '12.00', currency: 'EUR', reference: 'Zahlung für Müller & Søn — 東京 ✓', note: '=WEBSERVICE("x") paid', labels: ['invoice', 'q4'] }),
 ];
 
 const generatedAt = t0 + 30 * 3_600_000;
@@ -52,18 +52,21 @@ describe('CSV statement', () => {
   });
 
   it('has the right value in every cell', async () => {
-    const { data } = await exportCsv();
-    expect(data[0]).toEqual(['2026-11-24T10:30:00.000Z', '2026-11-24T11:30:00+01:00', '1', 'credit', 'DE89370400440532013000', `'=HYPERLINK("http://evil.example","click")`, 'EUR', '1000.00', '', '1000.00', '1000.00', 'complete', '', '1000.00']);
-    expect(data[1]).toEqual(['2026-11-24T11:30:00.000Z', '2026-11-24T12:30:00+01:00', '2', 'debit', 'bc1qh0q7g23e6pdye3sh2ttfvwmld8gfhvnmmfxuck', "'+1 555 0100", 'EUR', '-250.50', '250.50', '', '749.50', 'complete', '', '-250.50']);
-    expect(data[2]).toEqual(['2026-11-24T12:30:00.000Z', '2026-11-24T13:30:00+01:00', '3', 'credit', 'DE89370400440532013000', "'-2+3", 'JPY', '5000', '', '5000', '5000', 'complete', '', '5000']);
+    const { data, header } = await exportCsv();
+    expect(data[0]).toEqual(['2026-11-24T10:30:00.000Z', '2026-11-24T11:30:00+01:00', '1', 'credit', 'DE89370400440532013000', `'=HYPERLINK("http://evil.example","click")`, 'EUR', '1000.00', '', '1000.00', '1000.00', 'complete', '', '1000.00', '']);
+    expect(data[1]).toEqual(['2026-11-24T11:30:00.000Z', '2026-11-24T12:30:00+01:00', '2', 'debit', 'bc1qh0q7g23e6pdye3sh2ttfvwmld8gfhvnmmfxuck', "'+1 555 0100", 'EUR', '-250.50', '250.50', '', '749.50', 'complete', '', '-250.50', '']);
+    expect(data[2]).toEqual(['2026-11-24T12:30:00.000Z', '2026-11-24T13:30:00+01:00', '3', 'credit', 'DE89370400440532013000', "'-2+3", 'JPY', '5000', '', '5000', '5000', 'complete', '', '5000', '']);
     // A failed payout never moved money: Amount 0.00, no debit, the running balance unchanged; the
     // transfer's own amount stays visible; its reason is neutralised.
-    expect(data[3]).toEqual(['2026-11-24T13:30:00.000Z', '2026-11-24T14:30:00+01:00', '4', 'debit', 'DE89370400440532013000', '', 'EUR', '0.00', '', '', '749.50', 'failed', "'@SUM(A1:A9) account closed", '-100.00']);
+    expect(data[3]).toEqual(['2026-11-24T13:30:00.000Z', '2026-11-24T14:30:00+01:00', '4', 'debit', 'DE89370400440532013000', '', 'EUR', '0.00', '', '', '749.50', 'failed', "'@SUM(A1:A9) account closed", '-100.00', '']);
     // A pending payout reserves the funds.
-    expect(data[4]).toEqual(['2026-11-24T14:30:00.000Z', '2026-11-24T15:30:00+01:00', '5', 'debit', 'DE89370400440532013000', "'\tTab leading", 'EUR', '-49.50', '49.50', '', '700.00', 'pending', '', '-49.50']);
+    expect(data[4]).toEqual(['2026-11-24T14:30:00.000Z', '2026-11-24T15:30:00+01:00', '5', 'debit', 'DE89370400440532013000', "'\tTab leading", 'EUR', '-49.50', '49.50', '', '700.00', 'pending', '', '-49.50', '']);
     expect(data[5][5]).toBe(`'\rCR leading, "quoted", and a comma`);
     expect(data[6][5]).toBe('Zahlung für Müller & Søn — 東京 ✓');
     expect(data[6][10]).toBe('713.00');
+    // The user's own note and labels, in their own column (neutralised like every free text; never signed).
+    expect(header.at(-1)).toBe('Your note');
+    expect(data[6][14]).toBe(`'=WEBSERVICE("x") paid #invoice #q4`);
     // Negative amounts are written from validated decimals: never neutralised into text.
     for (const r of data) expect(r[7]).toMatch(/^-?\d+(\.\d+)?$/);
   });

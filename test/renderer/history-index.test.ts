@@ -24,7 +24,7 @@ describe('history search matches what the screen shows', () => {
   const rows = [
     row(1),
     row(2, { direction: 'out', amount: '15000.00', signedAmount: '-15000.00', status: 'failed', counterparty: 'DE89370400440532013000', reference: 'Supplier run' }),
-    row(3, { counterpartyKind: 'address', counterparty: 'bc1qqtl9jlrwcr3fsfcjj2du7pu6fcgaxl5dsw2vyg', amount: '0.05', signedAmount: '0.05', currency: 'USD' }),
+    row(3, { counterpartyKind: 'address', counterparty: 'bc1qqtl9jlrwcr3fsfcjj2du7pu6fcgaxl5dsw2vyg', amount: '0.05', signedAmount: '0.05', currency: 'USD', note: 'Check with Anna', labels: ['audit'] }),
   ];
   it('grouped amounts, signed amounts with either minus, spaced and unspaced IBANs, references, txids', () => {
     expect(find(rows, '12,500')).toEqual([1]);
@@ -42,6 +42,9 @@ describe('history search matches what the screen shows', () => {
     expect(find(rows, 'failed')).toEqual([2]);
     expect(find(rows, '')).toEqual([1, 2, 3]);
     expect(find(rows, 'nothing like this')).toEqual([]);
+    // The user's own notes and labels are searchable too.
+    expect(find(rows, 'anna')).toEqual([3]);
+    expect(find(rows, '#audit')).toEqual([3]);
   });
   it('groups IBANs exactly like the screen does', () => {
     for (const iban of ['FR7630006000011234567890189', 'DE89370400440532013000', 'GB29NWBK60161331926819', 'NO9386011117947']) {

@@ -49,6 +49,7 @@ import canonicalize from 'canonicalize';
 import { CodedError, codeOf, messageOf } from '../../shared/errors';
 import { classifyDestination } from '../../shared/destination';
 import { prepareDevice } from '../device/device-action';
+import { NotesStore, normaliseNote } from '../history/notes-store';
 
 /** An error for the renderer: `code` is machine-readable, the message is plain words. */
 /** An error of this layer (one family: CodedError). */
@@ -86,6 +87,7 @@ export class AppCore implements TreasuryBridge {
   private signer: Signer | null = null;
   private client: CccClient | null = null;
   private view: AccountView | null = null;
+  private notes: NotesStore | null = null;
   private account: AccountData | null | undefined = undefined;
   private historyLoaded = false;
   /** Every row of the history is verified (a cached history is checked after its newest page is shown). */
@@ -297,6 +299,10 @@ export class AppCore implements TreasuryBridge {
     }
     const view = new AccountView(address);
     this.view = view;
+    // The user's own notes on this account's transactions (local, never signed).
+    this.notes = new NotesStore(this.opts.dataDir, profile.id, address);
+    for (const [txid, n] of this.notes.all()) view.annotate(txid, n);
+    if (this.notes.problem) this.lastError = { code: 'NOTES_UNREADABLE', message: this.notes.problem };
     this.changed();
 
     this.step('connect-server');
@@ -584,6 +590,7 @@ export class AppCore implements TreasuryBridge {
     await this.signer?.close();
     this.signer = null;
     this.view = null;
+    this.notes = null;
     this.account = undefined;
     this.historyLoaded = false;
     this.historyComplete = false;
@@ -832,6 +839,19 @@ export class AppCore implements TreasuryBridge {
   }
 
   // ---- transaction detail, idle lock ------------------------------------------------------------------
+
+  async setTransactionNote(txid: number, input: { note?: string; labels?: string[] }): Promise<TxRow> {
+    const view = this.view;
+    const notes = this.notes;
+    if (!view || !notes || this.idle.locked) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    if (!Number.isSafeInteger(txid) || txid < 1) throw new AppError('INVALID_PARAMS', 'No such transaction.');
+    const note = this.guard(() => normaliseNote(input ?? {}));
+    if (!view.rows().some((r) => r.txid === txid)) throw new AppError('UNKNOWN_TRANSACTION', 'No such transaction in this account.');
+    this.guard(() => notes.set(txid, note));
+    const row = view.annotate(txid, note)!;
+    this.emit({ type: 'transaction', tx: row, live: false });
+    return row;
+  }
 
   async getTransactionDetail(txid: number): Promise<TxDetail> {
     this.requireUnlocked();

@@ -3,7 +3,7 @@
 // updated in place by its follow-ups. Only verified messages ever reach this view; each row keeps
 // the signed message it was built from (its evidence), so statements and caches can carry proof.
 import type { BalanceData, SignedRecord, TransferData } from '../../shared/protocol';
-import type { BalanceRow, TxRow } from '../../shared/app-api';
+import type { BalanceRow, TxNote, TxRow } from '../../shared/app-api';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseWireAmount } from '../../shared/money';
 import { parseBitcoinAddress } from '../../shared/bitcoin-address';
@@ -12,6 +12,8 @@ export type ApplyResult = { row: TxRow; change: 'new' | 'updated' | 'duplicate' 
 
 export class AccountView {
   private readonly txs = new Map<number, TxRow>();
+  /** The user's notes and labels (local, never signed), merged into the rows. */
+  private readonly notes = new Map<number, TxNote>();
   /** The signed message behind each row's current state. */
   private readonly evidenceByTxid = new Map<number, SignedRecord<TransferData>>();
   private readonly balances = new Map<CurrencyCode, bigint>();
@@ -44,6 +46,8 @@ export class AccountView {
       ...(d.message ? { message: d.message } : {}),
       ...(d.reference ? { reference: d.reference } : {}),
     };
+    const n = this.notes.get(d.txid);
+    if (n) Object.assign(row, noteFields(n));
     const prior = this.txs.get(d.txid);
     if (prior) {
       // The same state again (a replay, or our own answer echoed): nothing new.
@@ -74,6 +78,18 @@ export class AccountView {
     return [...this.txs.values()].sort((a, b) => a.txid - b.txid);
   }
 
+  /** Sets or clears the user's note on a transaction; returns the updated row (if the transaction is known). */
+  annotate(txid: number, note: TxNote | null): TxRow | undefined {
+    if (note) this.notes.set(txid, note);
+    else this.notes.delete(txid);
+    const row = this.txs.get(txid);
+    if (!row) return undefined;
+    const { note: _n, labels: _l, ...plain } = row;
+    const next: TxRow = note ? { ...plain, ...noteFields(note) } : plain;
+    this.txs.set(txid, next);
+    return next;
+  }
+
   /** The signed message behind a row's current state. */
   evidence(txid: number): SignedRecord<TransferData> | undefined {
     return this.evidenceByTxid.get(txid);
@@ -100,4 +116,8 @@ export class AccountView {
     for (const t of this.txs.values()) if (t.status === 'pending' && (from === null || t.txid < from)) from = t.txid;
     return from;
   }
+}
+
+function noteFields(n: TxNote): Pick<TxRow, 'note' | 'labels'> {
+  return { ...(n.note ? { note: n.note } : {}), ...(n.labels.length ? { labels: n.labels } : {}) };
 }

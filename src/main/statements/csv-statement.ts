@@ -39,7 +39,7 @@ export function localIso(ms: number, timeZone: string): string {
 }
 
 export function statementColumns(timeZone: string): string[] {
-  return ['Date (UTC)', `Local time (${timeZone})`, 'Transaction ID', 'Direction', 'Counterparty', 'Reference', 'Currency', 'Amount', 'Debit', 'Credit', 'Running balance', 'Status', 'Message', 'Transfer amount'];
+  return ['Date (UTC)', `Local time (${timeZone})`, 'Transaction ID', 'Direction', 'Counterparty', 'Reference', 'Currency', 'Amount', 'Debit', 'Credit', 'Running balance', 'Status', 'Message', 'Transfer amount', 'Your note'];
 }
 
 /** Labels of the header block's first cells (the verifier reads them back). */
@@ -101,6 +101,7 @@ export function* csvRecords(s: Statement, timeZone: string): Generator<string[]>
       e.status,
       neutralise(e.message),
       f(e.direction === 'out' ? -e.instructed : e.instructed),
+      neutralise(noteCell(e)),
     ];
   }
 }
@@ -115,4 +116,9 @@ export async function writeCsvStatement(s: Statement, file: string, opts: { time
     fs.createWriteStream(file, { encoding: 'utf8', mode: 0o600 }),
   );
   return { rows: s.entryCount };
+}
+
+/** The user's own note and labels, in one cell (local annotations; never part of the signed data). */
+export function noteCell(e: { note?: string; labels?: string[] }): string {
+  return [e.note ?? '', ...(e.labels ?? []).map((l) => `#${l}`)].filter(Boolean).join(' ');
 }

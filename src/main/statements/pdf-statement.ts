@@ -18,6 +18,7 @@ import { verifySignedData } from '../../shared/node/message-signature';
 import type { CurrencyCode } from '../../shared/currencies';
 import type { SignedRecord, TransferData } from '../../shared/protocol';
 import { assertReconciles, type Statement, type StatementEntry, type StatementHolder } from './statement-model';
+import { noteCell } from './csv-statement';
 
 const require = createRequire(import.meta.url);
 function fontFile(name: string): string {
@@ -242,7 +243,10 @@ async function layoutStatement(doc: Doc, s: Statement, draw: boolean, totalPages
 
   function entryRow(e: StatementEntry): void {
     const failed = e.status === 'failed';
-    const note = failed ? `not paid: ${printAmount(-e.instructed, e.currency)}${e.message ? ` — ${e.message}` : ''}${e.reference ? ` · ${e.reference}` : ''}` : (e.reference ?? '');
+    const own = noteCell(e);
+    const base = failed ? `not paid: ${printAmount(-e.instructed, e.currency)}${e.message ? ` — ${e.message}` : ''}${e.reference ? ` · ${e.reference}` : ''}` : (e.reference ?? '');
+    // The user's own note follows the reference, marked as theirs (it is not part of the signed data).
+    const note = own ? `${base}${base ? ' · ' : ''}Note: ${own}` : base;
     const cells: Record<(typeof COLS)[number]['key'], string> = {
       date: printDate(e.timestamp),
       txid: String(e.txid),
@@ -358,6 +362,7 @@ export async function writeReceiptPdf(input: ReceiptInput, file: string): Promis
     ['Amount', `${formatAmount(e.instructed, e.currency)} ${e.currency}`],
     ['Reference', e.reference ?? '—'],
     ...(e.message ? ([['Message', e.message]] as [string, string][]) : []),
+    ...(noteCell(e) ? ([['Your note (not signed)', noteCell(e)]] as [string, string][]) : []),
     ['Account holder', input.holder.name ?? '—'],
     ['Account IBAN', input.holder.iban ? formatIban(input.holder.iban) : 'not assigned yet'],
     ['CCC account', input.holder.address],

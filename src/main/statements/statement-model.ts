@@ -78,6 +78,9 @@ export interface StatementEntry {
   balanceAfter: bigint;
   reference?: string;
   message?: string;
+  /** The user's own note and labels (local, never signed). */
+  note?: string;
+  labels?: string[];
   record?: SignedRecord<TransferData>;
 }
 
@@ -128,6 +131,8 @@ export function entryOf(t: TxRow, balanceAfter: bigint, record?: SignedRecord<Tr
     balanceAfter,
     ...(t.reference ? { reference: t.reference } : {}),
     ...(t.message ? { message: t.message } : {}),
+    ...(t.note ? { note: t.note } : {}),
+    ...(t.labels?.length ? { labels: t.labels } : {}),
     ...(record ? { record } : {}),
   };
 }

@@ -32,6 +32,8 @@ function keys(r: TxRow): RowKeys {
       r.currency,
       r.status,
       r.message ?? '',
+      r.note ?? '',
+      ...(r.labels ?? []).map((l) => `#${l}`),
     ]
       .join('\u0001')
       .toLowerCase();
