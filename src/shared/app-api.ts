@@ -204,6 +204,8 @@ export interface StatementOptions {
   to?: number;
   currency?: CurrencyCode;
   status?: TransferStatus | 'all';
+  /** Only these transactions are listed (History's current view: "Export these"); balances stay whole. */
+  txids?: number[];
 }
 
 export const STATEMENT_FORMATS = ['csv', 'camt053', 'pdf'] as const;

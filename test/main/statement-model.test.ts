@@ -57,3 +57,16 @@ describe('statement model', () => {
     expect(() => buildStatement({ holder: { name: null, address: h.me.address, iban: null }, backOfficeKey: h.backOffice.address, rows: [], options: { from: 2, to: 1 } })).toThrow(/starts after/);
   });
 });
+
+describe('export these (History’s current view)', () => {
+  it('lists only the chosen entries, says so, and keeps the balances whole', async () => {
+    const h = signedHistory();
+    const all = h.statement();
+    const chosen = [...all.entries()].slice(0, 2).map((e) => e.txid);
+    const s = h.statement({ txids: chosen });
+    expect([...s.entries()].map((e) => e.txid)).toEqual(chosen);
+    expect(s.entryCount).toBe(2);
+    expect(s.listedNote).toMatch(/^only the 2 entries chosen in History: a partial list/);
+    expect(s.summaries).toEqual(all.summaries);
+  });
+});

@@ -101,7 +101,7 @@ function* statementXml(s: Statement): Generator<string> {
       if (e.currency !== c.currency || e.status === 'failed') continue;
       yield entry(e);
     }
-    if (s.statusFilter) yield `      <AddtlStmtInf>Only ${s.statusFilter} entries are listed: they do not add up to the balances.</AddtlStmtInf>\n`;
+    if (s.listedNote) yield `      <AddtlStmtInf>${xmlText(s.listedNote.replace(/^only/, 'Only'))}.</AddtlStmtInf>\n`;
     yield `    </Stmt>\n`;
   }
   yield `  </BkToCstmrStmt>\n</Document>\n`;

@@ -65,7 +65,7 @@ export function* headerRecords(s: Statement): Generator<string[]> {
   yield [CSV_LABELS.period, s.from === null ? 'from the first transaction' : new Date(s.from).toISOString(), new Date(s.to).toISOString()];
   yield [CSV_LABELS.generated, new Date(s.generatedAt).toISOString()];
   yield [CSV_LABELS.key, s.backOfficeKey];
-  yield [CSV_LABELS.listed, s.statusFilter ? `only ${s.statusFilter} entries: a partial list that does not add up to the balances` : 'all entries of the period'];
+  yield [CSV_LABELS.listed, s.listedNote ?? 'all entries of the period'];
   yield [CSV_LABELS.balances, ...BALANCE_COLUMNS];
   for (const c of s.summaries) {
     const f = (m: bigint) => formatAmount(m, c.currency);

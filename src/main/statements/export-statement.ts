@@ -21,6 +21,7 @@ export const StatementRequestSchema = z
     to: epochMs.optional(),
     currency: z.string().refine(isSupportedCurrency, 'is not a supported currency').optional(),
     status: z.enum(['all', 'complete', 'pending', 'failed']).optional(),
+    txids: z.array(z.number().int().min(1).safe()).max(1_000_000).optional(),
   })
   .strict()
   .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { message: 'the start date is after the end date', path: ['from'] });

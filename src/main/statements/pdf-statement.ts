@@ -153,7 +153,7 @@ async function layoutStatement(doc: Doc, s: Statement, draw: boolean, totalPages
     ['Period (UTC)', periodText(s)],
     ['Generated at (UTC)', `${new Date(s.generatedAt).toISOString().replace('T', ' ').slice(0, 19)}`],
     ['Verified against', `back-office key ${s.backOfficeKey}`],
-    ['Entries listed', s.statusFilter ? `only ${s.statusFilter} entries — a partial list that does not add up to the balances` : 'all entries of the period'],
+    ['Entries listed', s.listedNote ?? 'all entries of the period'],
   ];
   for (const [k, v] of facts) {
     text(k, left, y, { size: 8.5, color: MUTED, width: 110 });

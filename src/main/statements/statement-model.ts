@@ -95,6 +95,8 @@ export interface Statement {
   currencyFilter: CurrencyCode | null;
   /** Only entries of this status are listed (a partial list: entries do not add up to the balances). */
   statusFilter: TransferStatus | null;
+  /** How the list is partial (a status filter, or entries chosen in History), or null when every entry of the period is listed. Starts with "only". */
+  listedNote: string | null;
   /** Per currency, in code order. */
   summaries: CurrencySummary[];
   /** Number of entries listed. */
@@ -149,11 +151,12 @@ export function buildStatement(input: StatementInput): Statement {
   if (from !== null && from > to) throw new RangeError('the statement period starts after it ends');
   const currencyFilter = opts.currency ?? null;
   const statusFilter = opts.status && opts.status !== 'all' ? opts.status : null;
+  const chosen = opts.txids ? new Set(opts.txids) : null;
   const rows = input.rows;
 
   const inScope = (t: TxRow) => t.timestamp < to && (!currencyFilter || t.currency === currencyFilter);
   const inPeriod = (t: TxRow) => from === null || t.timestamp >= from;
-  const listed = (t: TxRow) => inScope(t) && inPeriod(t) && (!statusFilter || t.status === statusFilter);
+  const listed = (t: TxRow) => inScope(t) && inPeriod(t) && (!statusFilter || t.status === statusFilter) && (!chosen || chosen.has(t.txid));
 
   const sums = new Map<CurrencyCode, CurrencySummary>();
   let entryCount = 0;
@@ -188,6 +191,11 @@ export function buildStatement(input: StatementInput): Statement {
     generatedAt,
     currencyFilter,
     statusFilter,
+    listedNote: chosen
+      ? `only the ${entryCount.toLocaleString('en-US')} entries chosen in History${statusFilter ? ` (${statusFilter})` : ''}: a partial list that does not add up to the balances`
+      : statusFilter
+        ? `only ${statusFilter} entries: a partial list that does not add up to the balances`
+        : null,
     summaries,
     entryCount,
     *entries() {
