@@ -18,6 +18,7 @@ import type { StatementOptions, TxRow } from '../../shared/app-api';
 import type { SignedRecord, TransferData, TransferStatus } from '../../shared/protocol';
 import type { CurrencyCode } from '../../shared/currencies';
 import { parseWireAmount } from '../../shared/money';
+import { effectOf } from '../../shared/balance-effect';
 
 export interface StatementHolder {
   /** Name of the account holder (from the account's details), when known. */
@@ -105,14 +106,6 @@ export interface Statement {
   entries(): Generator<StatementEntry>;
   /** Signed messages that make up the opening balances and the period (every status), in txid order. */
   proofRecords(): Generator<SignedRecord<TransferData>>;
-}
-
-/** The effect of one transaction on the available and the booked balance. */
-export function effectOf(direction: 'in' | 'out', status: TransferStatus, minor: bigint): { amount: bigint; booked: bigint } {
-  const sign = direction === 'out' ? -1n : 1n;
-  if (status === 'failed') return { amount: 0n, booked: 0n };
-  if (status === 'pending') return { amount: sign * minor, booked: 0n };
-  return { amount: sign * minor, booked: sign * minor };
 }
 
 /** One transaction as a statement entry (the balance after it is the caller's to know). */

@@ -12,7 +12,7 @@ import type { SignedRecord, TransferData, TransferStatus } from '../../shared/pr
 import { verifySignedData } from '../../shared/node/message-signature';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseWireAmount } from '../../shared/money';
-import { effectOf } from './statement-model';
+import { effectOf } from '../../shared/balance-effect';
 import { BALANCE_COLUMNS, CSV_LABELS } from './csv-statement';
 import { SIGNATURES_FORMAT, signaturesPathFor, type SignaturesHeader } from './signatures-file';
 

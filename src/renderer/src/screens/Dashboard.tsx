@@ -5,6 +5,7 @@ import { Amount } from '../components/Amount';
 import { treasury } from '../treasury';
 import { formatDateTime, shortId } from '../format';
 import { formatIban } from '../../../shared/iban';
+import { BalanceChart } from '../components/BalanceChart';
 
 export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; rowsLoading: boolean; onNavigate: (s: Screen) => void }) {
   useEffect(() => {
@@ -52,6 +53,7 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
           </div>
         ))}
       </section>
+      {!rowsLoading && <BalanceChart rows={rows} preferred={account.currency} />}
       <div className="two-col">
         <section className="card">
           <h2>Pending IBAN payouts</h2>

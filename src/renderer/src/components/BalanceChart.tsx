@@ -1,0 +1,56 @@
+// Balance over time on the dashboard: one currency at a time (the preferred first), drawn from the
+// verified local history (balance-series.ts) with Recharts; theme colours come from the CSS variables,
+// so it reads the same in light and dark. The exact figure of every point is in its tooltip.
+import { useMemo, useState } from 'react';
+import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { TxRow } from '../../../shared/app-api';
+import type { CurrencyCode } from '../../../shared/currencies';
+import { balanceSeries, chartCurrencies } from '../balance-series';
+import { displayAmount, formatDateTime } from '../format';
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+export function BalanceChart({ rows, preferred }: { rows: readonly TxRow[]; preferred: CurrencyCode | null }) {
+  const currencies = useMemo(() => chartCurrencies(rows, preferred), [rows, preferred]);
+  const [chosen, setChosen] = useState<CurrencyCode | null>(null);
+  const currency = chosen && currencies.includes(chosen) ? chosen : currencies[0];
+  const data = useMemo(() => (currency ? balanceSeries(rows, currency) : []), [rows, currency]);
+  if (!currency || data.length < 2) return null;
+  const last = data[data.length - 1];
+  // Within two days, ticks show the time of day; otherwise the date.
+  const tick = last.t - data[0].t < 2 * 86_400_000 ? (t: number) => timeOfDay.format(t) : day;
+  return (
+    <section className="card balance-chart" aria-labelledby="balance-chart-title" data-testid="balance-chart">
+      <header className="card-head">
+        <h2 id="balance-chart-title">Balance over time</h2>
+        <div className="chart-currencies" role="group" aria-label="Currency">
+          {currencies.map((c) => (
+            <button key={c} className={`chip ${c === currency ? 'on' : ''}`} aria-pressed={c === currency} onClick={() => setChosen(c)}>
+              {c}
+            </button>
+          ))}
+        </div>
+      </header>
+      <p className="muted small">
+        Available {currency} after each transaction, from your verified history: now {displayAmount(last.amount)} {currency}.
+      </p>
+      <div className="chart-area" role="img" aria-label={`Available ${currency} balance from ${day(data[0].t)} to ${day(last.t)}, now ${displayAmount(last.amount)} ${currency}`}>
+        <ResponsiveContainer width="100%" height={180}>
+          <AreaChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={tick} stroke="var(--muted)" fontSize={11} minTickGap={40} />
+            <YAxis dataKey="y" tickFormatter={(v: number) => compact.format(v)} stroke="var(--muted)" fontSize={11} width={56} />
+            <Tooltip
+              contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
+              labelFormatter={(t) => formatDateTime(Number(t))}
+              formatter={(_v, _n, item) => [`${displayAmount((item.payload as { amount: string }).amount)} ${currency}`, 'Available']}
+            />
+            <Area type="stepAfter" dataKey="y" stroke="var(--accent)" fill="var(--accent)" fillOpacity={0.12} strokeWidth={2} isAnimationActive={false} />
+          </AreaChart>
+        </ResponsiveContainer>
+      </div>
+    </section>
+  );
+}
