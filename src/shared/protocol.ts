@@ -276,5 +276,13 @@ function isCanonicalAmount(text: string, currency: CurrencyCode, positive: boole
   }
 }
 
+/** A signed balance answer as received: data, its signature, and the signed binding (account, time). */
+export interface BoundBalance {
+  data: BalanceData;
+  signed: string;
+  bind: AnswerBinding;
+  bindSigned: string;
+}
+
 /** Messages whose `data` carries the back office's signature. */
 export const SIGNED_MESSAGES = ['transfer', 'balance'] as const;

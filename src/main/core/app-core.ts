@@ -23,7 +23,7 @@ import type {
   TxRow,
   VirtualDeviceSettings,
 } from '../../shared/app-api';
-import type { AccountData, SignedRecord, TransferData } from '../../shared/protocol';
+import type { AccountData, BoundBalance, SignedRecord, TransferData } from '../../shared/protocol';
 import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, SetinfoParams } from '../../shared/protocol';
 import { parseAmount, formatAmount, parseWireAmount } from '../../shared/money';
 import type { BitcoinNetwork } from '../../shared/bitcoin-address';
@@ -88,6 +88,8 @@ export class AppCore implements TreasuryBridge {
   private client: CccClient | null = null;
   private view: AccountView | null = null;
   private notes: NotesStore | null = null;
+  /** The newest signed, bound balance of the whole account: a statement's proof that no entry is missing. */
+  private lastBalance: BoundBalance | null = null;
   private account: AccountData | null | undefined = undefined;
   private historyLoaded = false;
   /** Every row of the history is verified (a cached history is checked after its newest page is shown). */
@@ -399,7 +401,9 @@ export class AppCore implements TreasuryBridge {
 
   private async refreshBalances(): Promise<void> {
     if (!this.client || !this.account || !this.view) return;
-    this.view.applyBalance(await this.client.balance());
+    const b = await this.client.boundBalance();
+    this.view.applyBalance(b.data);
+    this.lastBalance = b;
     this.changed();
   }
 
@@ -591,6 +595,7 @@ export class AppCore implements TreasuryBridge {
     this.signer = null;
     this.view = null;
     this.notes = null;
+    this.lastBalance = null;
     this.account = undefined;
     this.historyLoaded = false;
     this.historyComplete = false;
@@ -928,7 +933,11 @@ export class AppCore implements TreasuryBridge {
       options,
       currencies: view.preferred ? [view.preferred] : [],
     });
-    const { rows, signaturesPath } = await writeStatementFiles(statement, file, format);
+    // A statement of the whole account up to now carries the back office's signed balance, so an auditor can
+    // tell that no entry was left out (ccc-verify-statement compares it with the signed records).
+    if (this.client && this.client.state === 'online') await this.refreshBalances().catch(() => undefined);
+    const whole = !options.currency && (!options.status || options.status === 'all') && !options.txids && this.lastBalance !== null && statement.to >= this.lastBalance.bind.at;
+    const { rows, signaturesPath } = await writeStatementFiles(statement, file, format, { balance: whole ? this.lastBalance! : undefined });
     return { saved: true, path: file, rows, format, signaturesPath, backOfficeKey: statement.backOfficeKey };
   }
 

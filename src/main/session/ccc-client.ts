@@ -27,7 +27,7 @@ import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-pol
 import { closeWebSocket } from '../../shared/node/ws-close';
 import { backoffDelay } from '../../shared/backoff';
 import { verifySignedData } from '../../shared/node/message-signature';
-import { AccountDataSchema, BalanceDataSchema, describeIssues, HistoryEndDataSchema, TransferDataSchema, type AccountData, type AnswerBinding, type BalanceData, type HistoryEndData, type Nonce, type OpInput, type SignedRecord, type TransferData } from '../../shared/protocol';
+import { AccountDataSchema, BalanceDataSchema, describeIssues, HistoryEndDataSchema, TransferDataSchema, type AccountData, type AnswerBinding, type BalanceData, type BoundBalance, type HistoryEndData, type Nonce, type OpInput, type SignedRecord, type TransferData } from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
 import { groupThousands } from '../../shared/money';
 import { checkIban, formatIban } from '../../shared/iban';
@@ -365,7 +365,17 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   }
 
   async balance(currency?: string): Promise<BalanceData> {
-    return this.expect<BalanceData>('balance', currency ? { currency } : undefined, 'balance');
+    return (await this.boundBalance(currency)).data;
+  }
+
+  /** The balance answer with its signature and binding: proof of every balance at the back office's time `bind.at`. */
+  async boundBalance(currency?: string): Promise<BoundBalance> {
+    const f = await this.request('balance', currency ? { currency } : undefined);
+    if (f.msg !== 'balance') throw new ClientError('UNEXPECTED', `expected balance, got ${f.msg}`);
+    const checked = BalanceDataSchema.safeParse(f.data);
+    if (!checked.success) throw new ClientError('UNEXPECTED', `malformed balance: ${describeIssues(checked.error)}`);
+    // answerProblem() already verified the signature and the binding for this request and connection.
+    return { data: f.data as BalanceData, signed: f.signed!, bind: f.bind as AnswerBinding, bindSigned: f.bindSigned as string };
   }
 
   /** Replays history as a stream of verified transfers; ends on the closing `history` message. */

@@ -9,7 +9,7 @@ import { writeCsvStatement } from './csv-statement';
 import { writeCamt053Statement } from './camt053-statement';
 import { writePdfStatement } from './pdf-statement';
 import { writeSignaturesFile } from './signatures-file';
-import { describeIssues } from '../../shared/protocol';
+import { describeIssues, type BoundBalance } from '../../shared/protocol';
 
 export const FORMAT_EXTENSION: Record<StatementFormat, string> = { csv: 'csv', camt053: 'xml', pdf: 'pdf' };
 
@@ -36,8 +36,8 @@ export function parseStatementRequest(input: unknown): { ok: true; value: ValidS
 }
 
 /** Writes the statement in `format` to `file` and its `.signatures.jsonl` beside it. */
-export async function writeStatementFiles(s: Statement, file: string, format: StatementFormat, opts: { timeZone?: string } = {}): Promise<{ rows: number; signaturesPath: string; pages?: number }> {
+export async function writeStatementFiles(s: Statement, file: string, format: StatementFormat, opts: { timeZone?: string; balance?: BoundBalance } = {}): Promise<{ rows: number; signaturesPath: string; pages?: number }> {
   const written = format === 'csv' ? await writeCsvStatement(s, file, opts) : format === 'camt053' ? await writeCamt053Statement(s, file) : await writePdfStatement(s, file);
-  const sig = await writeSignaturesFile(s, file);
+  const sig = await writeSignaturesFile(s, file, opts.balance);
   return { ...written, signaturesPath: sig.path };
 }

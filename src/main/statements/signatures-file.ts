@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Statement } from './statement-model';
+import type { BoundBalance } from '../../shared/protocol';
 
 export const SIGNATURES_FORMAT = 'ccc-statement-signatures/1';
 
@@ -33,8 +34,12 @@ export function signaturesPathFor(file: string): string {
   return `${file}.signatures.jsonl`;
 }
 
-/** Writes `<file>.signatures.jsonl` next to the statement; resolves with the number of signed records. */
-export async function writeSignaturesFile(s: Statement, statementFile: string): Promise<{ path: string; records: number }> {
+/**
+ * Writes `<file>.signatures.jsonl` next to the statement; resolves with the number of signed records.
+ * `balance`: the back office's signed, bound balance of the whole account (a line `{"balance": …}` after the
+ * header), which lets a verifier tell that no entry was left out of a statement that runs up to now.
+ */
+export async function writeSignaturesFile(s: Statement, statementFile: string, balance?: BoundBalance): Promise<{ path: string; records: number }> {
   const target = signaturesPathFor(statementFile);
   const header: SignaturesHeader = {
     format: SIGNATURES_FORMAT,
@@ -50,6 +55,7 @@ export async function writeSignaturesFile(s: Statement, statementFile: string): 
   let records = 0;
   const lines = (function* () {
     yield `${JSON.stringify(header)}\n`;
+    if (balance) yield `${JSON.stringify({ balance })}\n`;
     for (const r of s.proofRecords()) {
       records++;
       yield `${JSON.stringify({ data: r.data, signed: r.signed })}\n`;

@@ -9,12 +9,14 @@ import readline from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { SaxesParser } from 'saxes';
 import type { SignedRecord, TransferData, TransferStatus } from '../../shared/protocol';
-import { verifySignedData } from '../../shared/node/message-signature';
+import { verifyMessageSignature, verifySignedData } from '../../shared/node/message-signature';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseWireAmount } from '../../shared/money';
 import { effectOf } from '../../shared/balance-effect';
 import { BALANCE_COLUMNS, CSV_LABELS } from './csv-statement';
 import { SIGNATURES_FORMAT, signaturesPathFor, type SignaturesHeader } from './signatures-file';
+import type { BoundBalance } from '../../shared/protocol';
+import { canonicalJson } from '../../shared/canonical-json';
 
 export interface SignedEntry {
   txid: number;
@@ -45,13 +47,19 @@ export interface VerifyReport {
 const MAX_PROBLEMS_LISTED = 50;
 
 /** Reads and checks the signatures file: signatures, account, duplicates; computes the signed totals. */
-export async function checkSignatures(file: string, key: string): Promise<{ header: SignaturesHeader | null; period: Map<number, SignedEntry>; totals: Map<CurrencyCode, Totals>; records: number; problems: string[] }> {
+export async function checkSignatures(
+  file: string,
+  key: string,
+): Promise<{ header: SignaturesHeader | null; period: Map<number, SignedEntry>; totals: Map<CurrencyCode, Totals>; records: number; problems: string[]; balanceAt: number | null }> {
   const problems: string[] = [];
   const period = new Map<number, SignedEntry>();
   const totals = new Map<CurrencyCode, Totals>();
   const seen = new Set<number>();
   let header: SignaturesHeader | null = null;
   let records = 0;
+  // The back office's signed balance (optional line 2) and what the signed records add up to at its time.
+  let balance: { at: number; data: Record<string, string> } | null = null;
+  const availableAt = new Map<string, bigint>();
   let lineNo = 0;
   const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
@@ -68,10 +76,17 @@ export async function checkSignatures(file: string, key: string): Promise<{ head
       const h = value as SignaturesHeader;
       if (h?.format !== SIGNATURES_FORMAT) {
         problems.push(`signatures line 1: not a ${SIGNATURES_FORMAT} header`);
-        return { header: null, period, totals, records, problems };
+        return { header: null, period, totals, records, problems, balanceAt: null };
       }
       header = h;
       if (h.key !== key) problems.push(`the signatures file says it was verified against ${h.key}, not the key you gave (${key}); every signature is checked against yours`);
+      continue;
+    }
+    const proof = (value as { balance?: BoundBalance }).balance;
+    if (lineNo === 2 && proof) {
+      const problem = header ? balanceProblem(proof, header.account, key) : 'no header';
+      if (problem) problems.push(`the signed balance: ${problem}`);
+      else balance = { at: proof.bind.at, data: proof.data as Record<string, string> };
       continue;
     }
     records++;
@@ -117,9 +132,21 @@ export async function checkSignatures(file: string, key: string): Promise<{ head
     }
     t.closing += amount;
     t.closingBooked += booked;
+    if (balance && d.timestamp <= balance.at) availableAt.set(d.currency, (availableAt.get(d.currency) ?? 0n) + amount);
   }
   if (!header) problems.push('the signatures file is empty');
-  return { header, period, totals, records, problems };
+  if (balance) {
+    // Completeness: the back office's own balance at its time must equal what the signed records add up to.
+    for (const cur of new Set([...Object.keys(balance.data), ...availableAt.keys()])) {
+      if (!isSupportedCurrency(cur)) continue;
+      const signedBalance = balance.data[cur] !== undefined ? parseWireAmount(balance.data[cur].replace(/^-/, ''), cur) * (balance.data[cur].startsWith('-') ? -1n : 1n) : 0n;
+      const fromRecords = availableAt.get(cur) ?? 0n;
+      if (signedBalance !== fromRecords) {
+        problems.push(`${cur}: the back office signed an available balance of ${formatAmount(signedBalance, cur)} at ${new Date(balance.at).toISOString()}, but the signed records add up to ${formatAmount(fromRecords, cur)} — an entry is missing from the statement, or one changed state since`);
+      }
+    }
+  }
+  return { header, period, totals, records, problems, balanceAt: balance?.at ?? null };
 }
 
 type StatedBalances = Map<string, { opening: string; closing: string; booked?: { opening?: string; closing: string } }>;
@@ -219,6 +246,8 @@ export async function verifyStatement(file: string, key: string): Promise<Verify
   const lower = file.toLowerCase();
   const stated = lower.endsWith('.csv') ? await readCsvStatement(file) : lower.endsWith('.xml') ? await readCamtStatement(file) : null;
   if (!stated) notes.push('PDF and other formats: the statement file itself is not read; compare its printed balances with the signed figures below.');
+  if (sig.balanceAt !== null) notes.push(`Complete: the back office's signed balance at ${new Date(sig.balanceAt).toISOString()} equals what the signed records add up to, so no entry is missing.`);
+  else notes.push('No signed balance in the signatures file (a filtered statement, or one that ends in the past): entries could be checked, but not that none is missing.');
   if (stated && header) {
     problems.push(...stated.problems);
     if (stated.account && stated.account !== header.account) problems.push(`the statement is for ${stated.account} but its signatures are for ${header.account}`);
@@ -320,4 +349,13 @@ export async function runVerifyCli(argv: string[], out: (line: string) => void =
   if (report.problems.length > MAX_PROBLEMS_LISTED) out(`… and ${report.problems.length - MAX_PROBLEMS_LISTED} more problems`);
   out(`NOT VERIFIED: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}.`);
   return 1;
+}
+
+/** Why a signed balance line is not the back office's balance of this account, or null when it is. */
+function balanceProblem(b: BoundBalance, account: string, key: string): string | null {
+  if (!b || typeof b !== 'object' || !b.bind || typeof b.bindSigned !== 'string') return 'malformed';
+  if (!verifySignedData(b.data, b.signed, key)) return `its signature does not verify against ${key}`;
+  if (!verifyMessageSignature(canonicalJson({ bind: b.bind, data: b.data }), key, b.bindSigned)) return `its binding does not verify against ${key}`;
+  if (b.bind.account !== account || b.bind.msg !== 'balance' || !Number.isSafeInteger(b.bind.at)) return `it is not a balance of account ${account}`;
+  return null;
 }
