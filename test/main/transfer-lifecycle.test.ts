@@ -31,7 +31,9 @@ async function setup(opts: { idleLockMs?: number; viaProxy?: boolean } = {}) {
   cleanups.push(() => server.close());
   if (proxy) proxy.target = server.url;
   const device = new SimulatedLedger();
+  const notifications: string[] = [];
   const core = new AppCore({
+    notify: (title, body) => notifications.push(`${title}: ${body}`),
     dataDir: tempDir('ccc-app-'),
     sandbox: { endpoint: proxy?.url ?? server.url, trustedAddress: server.backofficeAddress },
     simulatedDevice: device,
@@ -40,7 +42,7 @@ async function setup(opts: { idleLockMs?: number; viaProxy?: boolean } = {}) {
     idleLockMs: opts.idleLockMs ?? 0,
   });
   cleanups.push(() => core.close());
-  return { server, proxy, device, core };
+  return { server, proxy, device, core, notifications };
 }
 
 async function funded(s: Awaited<ReturnType<typeof setup>>, amount = '250000.01') {
@@ -207,6 +209,11 @@ describe('device words, detail and idle lock', () => {
     expect(locked).toMatchObject({ locked: true, balances: [], account: undefined, transfer: null });
     expect(await s.core.getTransactions()).toEqual([]);
     await expect(s.core.prepareTransfer({ destination: IBAN, currency: 'EUR', amount: '1' })).rejects.toMatchObject({ code: 'LOCKED_APP' });
+    // A deposit while locked: the desktop is told that something arrived, never what or from whom.
+    const address = (await s.server.backOffice.ledger.db.prepare('SELECT address FROM accounts').get()) as { address: string };
+    await s.server.backOffice.admin({ command: 'deposit', to: address.address, from: IBAN, currency: 'EUR', amount: '13.37' });
+    await waitFor(async () => s.notifications.some((n) => n.startsWith('Deposit received: Unlock')), 5_000);
+    expect(s.notifications.join('\n')).not.toContain('13.37');
     s.device.configure({ behaviour: 'reject' });
     await expect(s.core.unlock()).rejects.toMatchObject({ code: 'USER_REJECTED' });
     expect((await s.core.getSnapshot()).locked).toBe(true);
@@ -214,7 +221,7 @@ describe('device words, detail and idle lock', () => {
     await s.core.unlock();
     const open = await s.core.getSnapshot();
     expect(open.locked).toBe(false);
-    expect(open.balances[0]).toMatchObject({ currency: 'EUR', amount: '42.00' });
+    expect(open.balances[0]).toMatchObject({ currency: 'EUR', amount: '55.37' });
     expect(s.device.displayLog.at(-1)!.screens.join(' ')).toMatch(/Unlock CCC Treasury/);
   });
 });

@@ -551,12 +551,15 @@ export class AppCore implements TreasuryBridge {
     if (this.historyComplete) this.cache?.append(t);
     this.transfer.txUpdated(row);
     if (emit && !this.idle.locked) this.emit({ type: 'transaction', tx: row, live });
+    // While the app is locked, a desktop notification says that something arrived, never what or from whom.
+    const locked = this.idle.locked;
     if (live && change === 'new' && row.direction === 'in') {
-      this.opts.notify?.('Deposit received', `${row.amount} ${row.currency} from ${row.counterparty}`);
+      this.opts.notify?.('Deposit received', locked ? 'Unlock CCC Treasury with your Ledger to see it.' : `${row.amount} ${row.currency} from ${row.counterparty}`);
     }
     // An IBAN payout settling (pending → complete / failed) is news too (the shell decides whether to show it).
     if (live && change === 'updated' && row.direction === 'out' && row.status !== 'pending') {
-      this.opts.notify?.(row.status === 'complete' ? 'Payout completed' : 'Payout failed', `${row.amount} ${row.currency} to ${row.counterparty}${row.message ? ` — ${row.message}` : ''}`);
+      const title = row.status === 'complete' ? 'Payout completed' : 'Payout failed';
+      this.opts.notify?.(title, locked ? 'Unlock CCC Treasury with your Ledger to see it.' : `${row.amount} ${row.currency} to ${row.counterparty}${row.message ? ` — ${row.message}` : ''}`);
     }
     return row;
   }
