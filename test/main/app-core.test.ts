@@ -12,6 +12,7 @@ import { signData } from '../../src/shared/node/message-signature';
 import type { AppEvent } from '../../src/shared/app-api';
 import type { ServerProcess } from '../../src/server/serve';
 import { startServer } from '../../src/server/serve';
+import { waitFor } from '../helpers/wait';
 
 const IBAN = 'DE89370400440532013000';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -49,13 +50,6 @@ async function registeredAndFunded(s: Awaited<ReturnType<typeof setup>>, amount 
   return address;
 }
 
-async function waitFor(cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('AppCore session', () => {
   it('logs in with the device, registers, sees a deposit live, sends approved transfers and tracks a payout', async () => {

@@ -10,6 +10,7 @@ import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { startTestServer, tempDir } from '../helpers/server';
 import { WsProxy } from '../helpers/ws-proxy';
 import type { ServerProcess } from '../../src/server/serve';
+import { waitFor } from '../helpers/wait';
 
 const IBAN = 'DE89370400440532013000';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -17,13 +18,6 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 });
 
-async function waitFor(cond: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A server with one registered, verified account that received `n` deposits (1.00, 2.00, … EUR) and made one IBAN payout. */
 async function returningUser(n: number) {

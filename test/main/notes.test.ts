@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppCore, SANDBOX_PROFILE_ID } from '../../src/main/core/app-core';
 import { SimulatedLedger } from '../../src/main/device/simulated-device';
 import { startTestServer, tempDir } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 
 const IBAN = 'DE89370400440532013000';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -14,13 +15,6 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 });
 
-async function waitFor(cond: () => Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('notes and labels', () => {
   it('are validated, kept across logins, shown on the row and in the statement, and never signed', async () => {

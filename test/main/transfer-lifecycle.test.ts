@@ -13,6 +13,7 @@ import { newCustomer, startTestServer, tempDir } from '../helpers/server';
 import { WsProxy } from '../helpers/ws-proxy';
 import { verifySignedData } from '../../src/shared/node/message-signature';
 import type { ServerProcess } from '../../src/server/serve';
+import { waitFor } from '../helpers/wait';
 
 const IBAN = 'DE89370400440532013000';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -56,13 +57,6 @@ async function funded(s: Awaited<ReturnType<typeof setup>>, amount = '250000.01'
   return address;
 }
 
-async function waitFor(cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const transferScreens = (d: SimulatedLedger) => d.displayLog.filter((x) => x.screens.some((t) => t.startsWith('CCC transfer')));
 const sentBy = (s: Awaited<ReturnType<typeof setup>>, address: string) => Number((s.server.backOffice.ledger.db.prepare('SELECT COUNT(*) AS n FROM transfers WHERE sender = ?').get(address) as { n: bigint }).n);

@@ -13,6 +13,7 @@ import { newCustomer, startTestServer, tempDir, TestClient, testRules } from '..
 import { WsProxy, type ProxyLink } from '../helpers/ws-proxy';
 import type { ServerProcess } from '../../src/server/serve';
 import type { AppEvent } from '../../src/shared/app-api';
+import { waitFor } from '../helpers/wait';
 
 const IBAN = 'DE89370400440532013000';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -20,13 +21,6 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 });
 
-async function waitFor(cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The app core against `endpoint`, with a virtual Ledger whose display log records every request to sign. */
 function appAt(endpoint: string, trustedAddress: string) {
