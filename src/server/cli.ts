@@ -22,6 +22,13 @@ const withGatewayOptions = (c: Command) =>
     .option('--public-url <url>', 'the URL customers connect to, e.g. wss://api.example.com (default: this gateway\'s own URL); its host is named in every login challenge')
     .option('--tls-cert <file>', 'serve wss:// with this certificate (PEM)')
     .option('--tls-key <file>', 'the certificate\'s private key (PEM)');
+/** Listening on every interface without --public-url: login texts would name 0.0.0.0, which no client connects to. */
+function warnPublicUrl(o: { host?: string; publicUrl?: string }): void {
+  if (!o.publicUrl && (o.host === '0.0.0.0' || o.host === '::')) {
+    console.error(`warning: listening on ${o.host} without --public-url: every login challenge names ${o.host}, and the treasury app will refuse to sign it; give --public-url wss://<the name customers use>`);
+  }
+}
+
 function publicUrlOf(o: { publicUrl?: string }): string | undefined {
   if (o.publicUrl === undefined) return undefined;
   const u = new URL(o.publicUrl);
@@ -63,6 +70,7 @@ withGatewayOptions(program.command('serve'))
     const server = await startServer({ dataDir: o.data, port: port(o.port), host: o.host, sandbox: !!o.sandbox, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey) });
     console.log(`ccc-server ${o.sandbox ? 'sandbox ' : ''}ready`);
     console.log(`ws: ${server.url}`);
+    warnPublicUrl(o);
     console.log(`backoffice-address: ${server.backofficeAddress}`);
     console.log(`link: ${server.link.url}`);
     console.log(`data: ${server.dataDir}`);
@@ -99,6 +107,7 @@ withGatewayOptions(program.command('gateway'))
     const gw = await startRemoteGateway({ backofficeUrl: o.backoffice, secret, port: port(o.port), host: o.host, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey) });
     console.log('ccc-server gateway ready');
     console.log(`ws: ${gw.gateway.url}`);
+    warnPublicUrl(o);
     console.log(`backoffice: ${o.backoffice} (${gw.link.isAvailable() ? 'connected' : 'not reachable yet; retrying'})`);
     if (gw.link.backofficeAddress) console.log(`backoffice-address: ${gw.link.backofficeAddress}`);
     onShutdown(() => gw.close());
