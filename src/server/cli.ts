@@ -96,7 +96,7 @@ program
 
 withGatewayOptions(program.command('gateway'))
   .description('run a public gateway in front of a back office')
-  .requiredOption('--backoffice <url>', 'the back office internal link URL (ws://…)')
+  .requiredOption('--backoffice <url[,url…]>', 'the back office internal link URL (ws://…); several, comma-separated: tried in turn, the one that answers is followed')
   .option('--link-secret-file <file>', 'file holding the link secret (or set CCC_LINK_SECRET)')
   .addOption(portOption())
   .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -104,7 +104,7 @@ withGatewayOptions(program.command('gateway'))
   .action(async (o) => {
     const secret = o.linkSecretFile ? readSecretFile(o.linkSecretFile) : process.env.CCC_LINK_SECRET;
     if (!secret) throw new Error('give --link-secret-file or set CCC_LINK_SECRET');
-    const gw = await startRemoteGateway({ backofficeUrl: o.backoffice, secret, port: port(o.port), host: o.host, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey) });
+    const gw = await startRemoteGateway({ backofficeUrl: String(o.backoffice).split(',').map((u) => u.trim()).filter(Boolean), secret, port: port(o.port), host: o.host, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey) });
     console.log('ccc-server gateway ready');
     console.log(`ws: ${gw.gateway.url}`);
     warnPublicUrl(o);

@@ -16,7 +16,8 @@ type Pending =
   | { kind: 'admin'; resolve: (r: { ok: true; result: unknown } | { ok: false; error: ApiErrorData }) => void; reject: (e: Error) => void };
 
 export interface LinkClientOptions {
-  url: string;
+  /** The back office's link URL, or several (an active one and standbys): tried in turn until one answers. */
+  url: string | string[];
   secret: string;
   role?: 'gateway' | 'admin';
   gatewayId?: string;
@@ -36,24 +37,36 @@ export class LinkClient implements BackOfficePort {
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Set<(n: Notification) => void>();
   private readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private readonly urls: string[];
+  /** Which of `urls` is tried next; it moves on when one does not answer. */
+  private cursor = 0;
+  private welcomedHere = false;
 
   constructor(private readonly opts: LinkClientOptions) {
+    this.urls = Array.isArray(opts.url) ? [...opts.url] : [opts.url];
+    if (this.urls.length === 0) throw new Error('no back office link URL');
     this.connect();
+  }
+
+  /** The URL of the back office the link is on (or trying). */
+  get url(): string {
+    return this.urls[this.cursor % this.urls.length];
   }
 
   /** Resolves once the link is authenticated (rejects for a one-shot link that fails). */
   ready(timeoutMs = 10_000): Promise<void> {
     if (this.up) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`back office link ${this.opts.url} not available`)), timeoutMs);
+      const t = setTimeout(() => reject(new Error(`back office link ${this.urls.join(', ')} not available`)), timeoutMs);
       this.readyWaiters.push({ resolve: () => (clearTimeout(t), resolve()), reject: (e) => (clearTimeout(t), reject(e)) });
     });
   }
 
   private connect(): void {
     if (this.closed) return;
-    const ws = new WebSocket(this.opts.url, { maxPayload: 256 * LINK_MAX_FRAME_BYTES });
+    const ws = new WebSocket(this.url, { maxPayload: 256 * LINK_MAX_FRAME_BYTES });
     this.ws = ws;
+    this.welcomedHere = false;
     ws.on('message', (raw) => this.onFrame(JSON.parse(raw.toString()) as LinkServerFrame));
     ws.on('error', () => {});
     ws.on('close', () => this.onDown());
@@ -67,6 +80,13 @@ export class LinkClient implements BackOfficePort {
         return;
       }
       case 'welcome':
+        // Every back office of a deployment signs with the same key: another key is another deployment.
+        if (this.backofficeAddress && frame.backofficeAddress !== this.backofficeAddress) {
+          console.error(`back office at ${this.url} signs as ${frame.backofficeAddress}, not ${this.backofficeAddress}: refused`);
+          this.ws?.close(4003, 'another deployment');
+          return;
+        }
+        this.welcomedHere = true;
         this.up = true;
         this.attempt = 0;
         this.backofficeAddress = frame.backofficeAddress;
@@ -121,9 +141,11 @@ export class LinkClient implements BackOfficePort {
       p.reject(p.kind === 'op' ? new OutcomeUnknownError() : new Error('back office link lost'));
     }
     if (this.closed || this.opts.reconnect === false) {
-      for (const w of this.readyWaiters.splice(0)) w.reject(new Error(`back office link ${this.opts.url} not available`));
+      for (const w of this.readyWaiters.splice(0)) w.reject(new Error(`back office link ${this.urls.join(', ')} not available`));
       return;
     }
+    // A back office that did not welcome us (down, or a standby): try the next one.
+    if (!this.welcomedHere) this.cursor++;
     // Capped at 5 s: a restarted back office is found quickly.
     const delay = backoffDelay(this.attempt++, { initialMs: 100, maxMs: 5000 });
     this.retryTimer = setTimeout(() => this.connect(), delay);

@@ -75,7 +75,7 @@ export async function startServer(
 
 /** `ccc-server gateway --backoffice URL`: a gateway in front of a remote back office. */
 export async function startRemoteGateway(
-  opts: { backofficeUrl: string; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number } & Partial<
+  opts: { backofficeUrl: string | string[]; secret: string; port?: number; host?: string; network?: BitcoinNetwork; waitMs?: number } & Partial<
     Pick<GatewayOptions, 'outcomeRecoveryMs' | 'output' | 'maxConnections' | 'authTimeoutMs' | 'publicUrl' | 'tls'>
   >,
 ): Promise<{ gateway: Gateway; link: LinkClient; close(): Promise<void> }> {
