@@ -215,7 +215,8 @@ describe('device words, detail and idle lock', () => {
     await s.core.unlock();
     const open = await s.core.getSnapshot();
     expect(open.locked).toBe(false);
-    expect(open.balances[0]).toMatchObject({ currency: 'EUR', amount: '55.37' });
+    // The deposit that arrived while locked is there (its balance refresh may still be on its way).
+    await waitFor(async () => (await s.core.getSnapshot()).balances[0]?.amount === '55.37', 5_000);
     expect(s.device.displayLog.at(-1)!.screens.join(' ')).toMatch(/Unlock CCC Treasury/);
   });
 });
