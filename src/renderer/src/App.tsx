@@ -233,7 +233,7 @@ export function App() {
           </div>
           <VirtualDevicePanel compact device={snap.device} />
           <div className="foot-actions">
-            <button className="ghost" onClick={toggleTheme} aria-label="Toggle light or dark theme">
+            <button className="ghost" onClick={toggleTheme} title="Switch between the light and the dark theme">
               {theme === 'dark' ? 'Light theme' : 'Dark theme'}
             </button>
             <button className="ghost" onClick={() => void treasury.lock().catch(() => undefined)} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent' : 'Lock the app; your Ledger unlocks it'}>

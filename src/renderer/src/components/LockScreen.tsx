@@ -21,7 +21,7 @@ export function LockScreen({ snap }: { snap: AppSnapshot }) {
     }
   };
   return (
-    <div className="connect-page lock-page" data-testid="lock-screen">
+    <main className="connect-page lock-page" data-testid="lock-screen">
       <div className="card lock-card">
         <h1>CCC Treasury is locked</h1>
         <p className="muted">Nothing of your account is shown while the app is locked (it locks itself after a while without use, see Account → Security). Approve the unlock on your Ledger to continue where you were.</p>
@@ -43,6 +43,6 @@ export function LockScreen({ snap }: { snap: AppSnapshot }) {
         </div>
         <VirtualDevicePanel />
       </div>
-    </div>
+    </main>
   );
 }

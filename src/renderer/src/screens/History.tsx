@@ -271,7 +271,14 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
           </div>
         </div>
         <div className="vbody" ref={scroller} onScroll={onScroll} role="rowgroup" tabIndex={0} aria-label="Transactions">
-          {sorted.length === 0 && <div className="empty">{loading ? 'Loading your history; every message’s signature is checked…' : rows.length === 0 ? 'No transactions yet.' : 'No transactions match these filters.'}</div>}
+          {sorted.length === 0 && (
+            // A row of its own, so the row group is never empty for assistive technology.
+            <div role="row">
+              <div role="cell" className="empty">
+                {loading ? 'Loading your history; every message’s signature is checked…' : rows.length === 0 ? 'No transactions yet.' : 'No transactions match these filters.'}
+              </div>
+            </div>
+          )}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => {
               const row = sorted[v.index];
@@ -319,7 +326,7 @@ function DetailPanel({ txid, row, onClose }: { txid: number; row: TxRow | null; 
   const t = detail?.tx;
   return (
     <div className="drawer-backdrop" onClick={onClose}>
-      <aside className="drawer card" role="dialog" aria-label={`Transaction #${txid}`} data-testid="tx-detail" onClick={(e) => e.stopPropagation()}>
+      <div className="drawer card" role="dialog" aria-modal="true" aria-label={`Transaction #${txid}`} data-testid="tx-detail" onClick={(e) => e.stopPropagation()}>
         <div className="card-head">
           <h2>Transaction #{txid}</h2>
           <button className="ghost" onClick={onClose} aria-label="Close">
@@ -364,7 +371,7 @@ function DetailPanel({ txid, row, onClose }: { txid: number; row: TxRow | null; 
             <pre className="raw">{detail.signature}</pre>
           </>
         )}
-      </aside>
+      </div>
     </div>
   );
 }

@@ -222,7 +222,9 @@ function Comparison({ review }: { review: TransferReview }) {
     <table className="compare" data-testid="transfer-compare">
       <thead>
         <tr>
-          <th scope="col" />
+          <th scope="col">
+            <span className="visually-hidden">Field</span>
+          </th>
           <th scope="col">As you read it</th>
           <th scope="col">Exactly as your Ledger shows it</th>
         </tr>
