@@ -140,7 +140,12 @@ describe('accessibility (axe-core) on every screen, light and dark', () => {
     proxy.inject(`{"msg":"transfer","data":${canonical},"signed":"${signed}"}`);
     await go(page, 'Dashboard');
     await page.getByTestId('security-alerts').waitFor();
+    // Announced assertively, in the banner and in a toast that stays until dismissed.
+    await expect(page.getByTestId('security-alerts').getAttribute('role')).resolves.toBe('alert');
+    await expect(page.getByTestId('toasts-assertive').textContent()).resolves.toMatch(/Security alert/);
     await check('security alert');
+    await page.getByTestId('toasts-assertive').getByRole('button', { name: /^Dismiss: Security alert/ }).click();
+    await expect(page.getByTestId('toasts-assertive').textContent()).resolves.toBe('');
 
     await page.getByRole('button', { name: 'Lock', exact: true }).click();
     await page.getByTestId('lock-screen').waitFor();

@@ -17,6 +17,7 @@ import { VirtualDevicePanel } from './components/VirtualDevicePanel';
 import { deviceLabel } from './device-label';
 import { warmKeys } from './history-index';
 import { displayAmount, shortId } from './format';
+import { focusElement, focusMainHeading } from './focus';
 import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
@@ -101,8 +102,10 @@ export function App() {
   const toast = useCallback((t: Omit<Toast, 'id'>) => {
     const id = Math.random().toString(36).slice(2);
     setToasts((all) => [...all, { ...t, id }]);
-    setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 6000);
+    // Security alerts stay until dismissed; good news goes after a while.
+    if (t.kind !== 'danger') setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 6000);
   }, []);
+  const dismissToast = useCallback((id: string) => setToasts((all) => all.filter((x) => x.id !== id)), []);
 
   useEffect(() => {
     void treasury.getSnapshot().then(setSnap);
@@ -163,12 +166,24 @@ export function App() {
   }, []);
 
   const loggedIn = !!snap && !!snap.address && snap.loginStep === 'authenticated' && snap.connection !== 'idle';
+  // After navigation (a sidebar item, Alt+N, Register done, an unlock) focus goes to the new screen's heading.
+  const place = !snap ? 'starting' : !loggedIn ? 'login' : snap.locked ? 'locked' : !snap.account ? 'register' : screen;
+  const lastPlace = useRef(place);
+  useEffect(() => {
+    if (lastPlace.current === place) return;
+    const from = lastPlace.current;
+    lastPlace.current = place;
+    // A fresh window starts at the top (the skip link is the first Tab stop); the register form
+    // focuses its own first field.
+    if (from === 'starting' || place === 'register' || place === 'starting') return;
+    focusMainHeading();
+  }, [place]);
   if (!snap) return <div className="splash">Starting…</div>;
   if (!loggedIn) {
     return (
       <>
         <ConnectScreen snap={snap} theme={theme} onToggleTheme={toggleTheme} />
-        <Toasts toasts={toasts} />
+        <Toasts toasts={toasts} onDismiss={dismissToast} />
       </>
     );
   }
@@ -177,7 +192,7 @@ export function App() {
     return (
       <>
         <LockScreen snap={snap} />
-        <Toasts toasts={[]} />
+        <Toasts toasts={[]} onDismiss={dismissToast} />
       </>
     );
   }
@@ -200,6 +215,17 @@ export function App() {
 
   return (
     <div className="shell">
+      <a
+        className="skip-link"
+        href="#main-content"
+        onClick={(e) => {
+          // No navigation (the shell refuses it): just move focus to the content.
+          e.preventDefault();
+          focusElement(document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main-content'));
+        }}
+      >
+        Skip to content
+      </a>
       <aside className="sidebar" aria-label="Main navigation">
         <div className="brand">
           <span className="brand-mark" aria-hidden>
@@ -245,7 +271,7 @@ export function App() {
           </div>
         </div>
       </aside>
-      <main className="content">
+      <main className="content" id="main-content" tabIndex={-1}>
         <AlertsBanner alerts={snap.alerts} />
         {snap.lastError && (snap.connection !== 'online' || snap.lastError.code === 'ACCOUNT_NOT_PROTECTED') && (
           <div className="banner warn" data-testid="last-error">
@@ -264,7 +290,7 @@ export function App() {
         {registered && screen !== 'transfer' && <TransferBar transfer={snap.transfer} onOpen={() => setScreen('transfer')} />}
         {content}
       </main>
-      <Toasts toasts={toasts} />
+      <Toasts toasts={toasts} onDismiss={dismissToast} />
     </div>
   );
 }

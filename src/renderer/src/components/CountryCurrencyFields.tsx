@@ -8,7 +8,7 @@ export function CountryCurrencyFields({ register, countryError, placeholder = fa
     <div className="grid2">
       <label>
         Country of residence
-        <select {...register('country', { required: 'choose a country' })}>
+        <select {...register('country', { required: 'choose a country' })} aria-invalid={!!countryError} aria-describedby="country-error">
           {placeholder && <option value="">Choose…</option>}
           {COUNTRY_OPTIONS.map((c) => (
             <option key={c.code} value={c.code}>
@@ -16,7 +16,9 @@ export function CountryCurrencyFields({ register, countryError, placeholder = fa
             </option>
           ))}
         </select>
-        <span className="field-error">{countryError}</span>
+        <span id="country-error" className="field-error">
+          {countryError}
+        </span>
       </label>
       <label>
         Preferred currency

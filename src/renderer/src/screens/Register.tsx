@@ -28,13 +28,17 @@ export function RegisterScreen({ snap }: { snap: AppSnapshot }) {
       <form className="form card" onSubmit={(ev) => void submit(ev)} noValidate data-testid="register-form">
         <label>
           Full legal name (company or person)
-          <input {...register('name', { required: 'required', maxLength: { value: 200, message: 'at most 200 characters' } })} autoFocus />
-          <span className="field-error">{e.name?.message}</span>
+          <input {...register('name', { required: 'required', maxLength: { value: 200, message: 'at most 200 characters' } })} autoFocus aria-invalid={!!e.name} aria-describedby="register-name-error" />
+          <span id="register-name-error" className="field-error">
+            {e.name?.message}
+          </span>
         </label>
         <label>
           Email
-          <input type="email" {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || 'a valid email address' })} />
-          <span className="field-error">{e.email?.message}</span>
+          <input type="email" {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || 'a valid email address' })} aria-invalid={!!e.email} aria-describedby="register-email-error" />
+          <span id="register-email-error" className="field-error">
+            {e.email?.message}
+          </span>
         </label>
         <CountryCurrencyFields register={register as unknown as UseFormRegister<{ country: string; currency: string }>} countryError={e.country?.message} placeholder />
         <label>
@@ -47,10 +51,21 @@ export function RegisterScreen({ snap }: { snap: AppSnapshot }) {
           <span>
             Phone <span className="muted">(optional, with country code)</span>
           </span>
-          <input {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || 'international format, e.g. +507 123 1234' })} placeholder="+5071231234" />
-          <span className="field-error">{e.phone?.message}</span>
+          <input
+            {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || 'international format, e.g. +507 123 1234' })}
+            placeholder="+5071231234"
+            aria-invalid={!!e.phone}
+            aria-describedby="register-phone-error"
+          />
+          <span id="register-phone-error" className="field-error">
+            {e.phone?.message}
+          </span>
         </label>
-        {error && <div className="banner danger">{error}</div>}
+        {error && (
+          <div className="banner danger" role="alert">
+            {error}
+          </div>
+        )}
         <div className="actions">
           <button className="primary" disabled={formState.isSubmitting}>
             {formState.isSubmitting ? 'Registering…' : 'Register'}

@@ -6,6 +6,7 @@ import type { AppSnapshot, StatementFormat, StatementResult, TxRow } from '../..
 import { SUPPORTED_CURRENCIES, type CurrencyCode } from '../../../shared/currencies';
 import { treasury, errorOf } from '../treasury';
 import { localZone } from '../format';
+import { useFocusOn } from '../focus';
 
 const FORMATS: { id: StatementFormat; title: string; ext: string; what: string }[] = [
   { id: 'csv', title: 'CSV', ext: '.csv', what: 'Spreadsheets and accounting imports. A header with the balances, then one row per transaction with a running balance.' },
@@ -24,6 +25,9 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
   const [busy, setBusy] = useState(false);
   const used = [...new Set(rows.map((r) => r.currency))];
   const chosen = FORMATS.find((f) => f.id === format)!;
+  // After an export the result (or the error) takes focus: the Export button was disabled meanwhile.
+  const resultRef = useFocusOn<HTMLDivElement>(result, false);
+  const errorRef = useFocusOn<HTMLDivElement>(error, false);
 
   const run = async () => {
     setBusy(true);
@@ -95,9 +99,13 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
         </div>
         {status !== 'all' && <div className="field-hint">Only {status} entries will be listed: the balances stay the account's, so the listed entries will not add up to them.</div>}
         {from && to && from > to && <div className="field-error">The start date is after the end date.</div>}
-        {error && <div className="banner danger">{error}</div>}
+        {error && (
+          <div className="banner danger" role="alert" ref={errorRef}>
+            {error}
+          </div>
+        )}
         {result?.saved && (
-          <div className="banner success" data-testid="statement-result">
+          <div className="banner success" data-testid="statement-result" role="status" ref={resultRef}>
             <div>
               Saved {result.rows.toLocaleString('en-US')} entr{result.rows === 1 ? 'y' : 'ies'} to <code>{result.path}</code>
             </div>
@@ -109,7 +117,11 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
             </div>
           </div>
         )}
-        {result && !result.saved && <div className="banner info">Export cancelled.</div>}
+        {result && !result.saved && (
+          <div className="banner info" role="status" ref={resultRef}>
+            Export cancelled.
+          </div>
+        )}
         <div className="actions">
           <button className="primary" onClick={() => void run()} disabled={busy || (!!from && !!to && from > to)} data-testid="export">
             {busy ? 'Exporting…' : `Export ${chosen.title}…`}

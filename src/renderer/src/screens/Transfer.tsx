@@ -13,6 +13,7 @@ import { treasury, errorOf } from '../treasury';
 import { Amount } from '../components/Amount';
 import { DeviceScreens } from '../components/DeviceScreens';
 import { displayAmount } from '../format';
+import { useFocusOn } from '../focus';
 
 type Fields = { destination: string; currency: string; amount: string; reference: string };
 
@@ -147,8 +148,10 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
           placeholder="bc1q… or DE89 3704 0044 0532 0130 00"
           autoFocus
           spellCheck={false}
+          aria-invalid={!!formState.errors.destination}
+          aria-describedby="transfer-destination-note"
         />
-        <span className={formState.errors.destination ? 'field-error' : 'field-hint'}>{formState.errors.destination?.message ?? describeDestination(destination) ?? ' '}</span>
+        <span id="transfer-destination-note" className={formState.errors.destination ? 'field-error' : 'field-hint'}>{formState.errors.destination?.message ?? describeDestination(destination) ?? ' '}</span>
       </label>
       <div className="grid2">
         <label>
@@ -175,8 +178,12 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
             inputMode="decimal"
             className="num"
             placeholder={exp === 0 ? '0' : `0.${'0'.repeat(exp)}`}
+            aria-invalid={!!formState.errors.amount}
+            aria-describedby="transfer-amount-error"
           />
-          <span className="field-error">{formState.errors.amount?.message}</span>
+          <span id="transfer-amount-error" className="field-error">
+            {formState.errors.amount?.message}
+          </span>
         </label>
       </div>
       <div className="muted small" data-testid="available">
@@ -193,8 +200,12 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
             validate: (v) => !v.trim() || isConfirmableReference(v.trim()) || 'Use plain letters A–Z, digits, spaces and punctuation (no accents or symbols), so that your Ledger can show it exactly.',
           })}
           placeholder="Invoice 2026-118"
+          aria-invalid={!!formState.errors.reference}
+          aria-describedby="transfer-reference-error"
         />
-        <span className="field-error">{formState.errors.reference?.message}</span>
+        <span id="transfer-reference-error" className="field-error">
+          {formState.errors.reference?.message}
+        </span>
       </label>
       {shownError && (
         <div className="banner danger" role="alert">
@@ -268,11 +279,12 @@ function ReviewCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfer
   const online = snap.connection === 'online';
   const act = (p: Promise<unknown>) => p.then(() => setError(null), (e) => setError(errorOf(e).message));
   const waiting = t.phase === 'awaiting-device';
+  const heading = useFocusOn<HTMLHeadingElement>(t.phase);
   return (
     <div className="card review" data-testid="transfer-review" data-phase={t.phase}>
       <Comparison review={review} />
       <div className="device-preview">
-        <h2>{waiting ? 'Approve on your Ledger' : t.phase === 'sending' ? 'Approved on your Ledger' : 'Your Ledger will show'}</h2>
+        <h2 ref={heading}>{waiting ? 'Approve on your Ledger' : t.phase === 'sending' ? 'Approved on your Ledger' : 'Your Ledger will show'}</h2>
         <DeviceScreens screens={review.deviceScreens} waiting={waiting} />
         {review.deviceShowsHash ? (
           <p className="muted small">This Bitcoin app version shows only a fingerprint (SHA-256) of the text above. Check that the fingerprint on the device matches before approving.</p>
@@ -328,9 +340,10 @@ function StoppedCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfe
   const act = (p: Promise<unknown>) => p.then(() => setError(null), (e) => setError(errorOf(e).message));
   const rejected = t.phase === 'rejected';
   const sendFailed = t.error?.where === 'send';
+  const heading = useFocusOn<HTMLHeadingElement>(t.phase);
   return (
-    <div className={`card result ${rejected ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={rejected ? 'rejected' : 'failed'}>
-      <h2>{rejected ? 'You rejected the transfer on your Ledger' : sendFailed ? 'The transfer was not made' : 'Your Ledger did not confirm the transfer'}</h2>
+    <div className={`card result ${rejected ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={rejected ? 'rejected' : 'failed'} role="alert">
+      <h2 ref={heading}>{rejected ? 'You rejected the transfer on your Ledger' : sendFailed ? 'The transfer was not made' : 'Your Ledger did not confirm the transfer'}</h2>
       <p>{rejected ? 'Nothing was sent and no money moved. Your details are kept.' : t.error?.message}</p>
       <p className="muted small">
         <Amount value={review.amount} currency={review.currency} /> to {review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}
@@ -360,9 +373,10 @@ function StoppedCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfe
 
 function SentCard({ t, review, rows }: { t: TrackedTransfer; review: TransferReview; rows: TxRow[] }) {
   const live = (t.tx && rows.find((r) => r.txid === t.tx!.txid)) ?? t.tx!;
+  const heading = useFocusOn<HTMLHeadingElement>(live.txid);
   return (
-    <div className="card result sent" data-testid="transfer-result" data-status={live.status}>
-      <h2>{live.status === 'pending' ? 'Payout submitted' : live.status === 'failed' ? 'Payout failed' : 'Transfer sent'}</h2>
+    <div className="card result sent" data-testid="transfer-result" data-status={live.status} role="status">
+      <h2 ref={heading}>{live.status === 'pending' ? 'Payout submitted' : live.status === 'failed' ? 'Payout failed' : 'Transfer sent'}</h2>
       <p>
         <Amount value={review.amount} currency={review.currency} /> to <code>{review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}</code>
       </p>
