@@ -45,9 +45,9 @@ describe('keyboard only', () => {
     await tabTo(page, /^button: Approves/);
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => focused(page)).toMatch(/^button: Rejects/);
-    await expect.poll(async () => (await app.core.getVirtualDevice()).behaviour).toBe('reject');
+    await expect.poll(async () => (await app.core.getVirtualDevice())?.behaviour).toBe('reject');
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(async () => (await app.core.getVirtualDevice()).behaviour).toBe('approve');
+    await expect.poll(async () => (await app.core.getVirtualDevice())?.behaviour).toBe('approve');
 
     // Log in.
     await tabTo(page, /^button\[connect\]/, 'Shift+Tab');
