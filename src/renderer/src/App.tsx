@@ -18,6 +18,7 @@ import { deviceLabel } from './device-label';
 import { warmKeys } from './history-index';
 import { displayAmount, shortId } from './format';
 import { focusElement, focusMainHeading } from './focus';
+import { currentLocale, onLocaleChange } from './locale';
 import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
@@ -98,6 +99,12 @@ export function App() {
   const [theme, toggleTheme] = useTheme();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const { rows, upsert, fetched: rowsFetched } = useTransactions(snap);
+  // Everything is formatted in the user's locale; a new choice re-renders the whole window.
+  const [locale, setLocale] = useState(currentLocale);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  useEffect(() => onLocaleChange(setLocale), []);
 
   const toast = useCallback((t: Omit<Toast, 'id'>) => {
     const id = Math.random().toString(36).slice(2);

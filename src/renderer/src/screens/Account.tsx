@@ -6,6 +6,8 @@ import { formatIban } from '../../../shared/iban';
 import { treasury, errorOf } from '../treasury';
 import { countryName } from '../countries';
 import { CountryCurrencyFields } from '../components/CountryCurrencyFields';
+import { LOCALE_CHOICES, chooseLocale, chosenLocale, currentLocale, systemLocale } from '../locale';
+import { displayAmount, formatDateTime } from '../format';
 
 type Fields = { email: string; address: string; phone: string; country: string; currency: string };
 
@@ -52,6 +54,7 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
         </dl>
       </section>
       <IdleLockSetting />
+      <LocaleSetting />
       <form className="form card" onSubmit={(e) => void submit(e)} noValidate data-testid="account-form">
         <h2>Contact details</h2>
         <label>
@@ -87,6 +90,33 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
 }
 
 /** How long the app may sit idle before it locks (then the Ledger unlocks it). */
+/** How numbers, amounts, dates and times are written and how typed amounts are read (this window only). */
+function LocaleSetting() {
+  const chosen = chosenLocale();
+  const system = systemLocale();
+  const known = LOCALE_CHOICES.some((c) => c.id === chosen);
+  return (
+    <section className="card form" data-testid="locale-setting">
+      <h2>Numbers and dates</h2>
+      <label>
+        Format
+        <select value={chosen ?? ''} onChange={(e) => chooseLocale(e.target.value || null)}>
+          <option value="">As the system ({system})</option>
+          {chosen && !known && <option value={chosen}>{chosen}</option>}
+          {LOCALE_CHOICES.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} ({c.id})
+            </option>
+          ))}
+        </select>
+        <span className="field-hint" data-testid="locale-example">
+          {displayAmount('1234567.89')} · {formatDateTime(Date.now())} ({currentLocale()}). Amounts are typed this way too; your Ledger always shows the plain form (1234567.89).
+        </span>
+      </label>
+    </section>
+  );
+}
+
 function IdleLockSetting() {
   const [minutes, setMinutes] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -7,7 +7,7 @@ import type { TxDetail, TxRow } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
 import { formatIban } from '../../../shared/iban';
 import { Amount } from '../components/Amount';
-import { formatDateTime, shortId } from '../format';
+import { formatDateTime, shortId, formatCount } from '../format';
 import { matchesText, normaliseQuery, sortRows, type SortKey } from '../history-index';
 import { treasury, errorOf } from '../treasury';
 
@@ -82,7 +82,7 @@ const refCell = (r: TxRow) => (
 
 /** Wide tables: one fact per column (the sign of the amount says sent or received). */
 const WIDE: Column[] = [
-  { id: 'date', header: 'Date', sort: 'timestamp', width: '152px', cell: (r) => formatDateTime(r.timestamp) },
+  { id: 'date', header: 'Date', sort: 'timestamp', width: '176px', cell: (r) => formatDateTime(r.timestamp) },
   { id: 'txid', header: 'Txid', sort: 'txid', width: '90px', cell: (r) => <CopyTxid txid={r.txid} /> },
   { id: 'counterparty', header: 'Counterparty', width: 'minmax(292px, 1.1fr)', cell: (r) => <Counterparty r={r} /> },
   { id: 'reference', header: 'Reference', width: 'minmax(150px, 1fr)', cell: refCell },
@@ -97,7 +97,7 @@ const NARROW: Column[] = [
     id: 'date',
     header: 'Date · txid',
     sort: 'timestamp',
-    width: '152px',
+    width: '176px',
     cell: (r) => (
       <span className="two-line">
         <span>{formatDateTime(r.timestamp)}</span>
@@ -209,8 +209,8 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
           {loading
             ? 'Loading and verifying history…'
             : check
-              ? `Newest ${rows.length.toLocaleString('en-US')} shown · checking your saved history (${check.checked.toLocaleString('en-US')} of ${check.total.toLocaleString('en-US')} verified)…`
-              : `${sorted.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} transactions`}
+              ? `Newest ${formatCount(rows.length)} shown · checking your saved history (${formatCount(check.checked)} of ${formatCount(check.total)} verified)…`
+              : `${formatCount(sorted.length)} of ${formatCount(rows.length)} transactions`}
         </span>
       </div>
       <div className="filters" role="search">

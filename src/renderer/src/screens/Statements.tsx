@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { AppSnapshot, StatementFormat, StatementResult, TxRow } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES, type CurrencyCode } from '../../../shared/currencies';
 import { treasury, errorOf } from '../treasury';
-import { localZone } from '../format';
+import { formatCount, localZone } from '../format';
 import { useFocusOn } from '../focus';
 
 const FORMATS: { id: StatementFormat; title: string; ext: string; what: string }[] = [
@@ -107,7 +107,7 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
         {result?.saved && (
           <div className="banner success" data-testid="statement-result" role="status" ref={resultRef}>
             <div>
-              Saved {result.rows.toLocaleString('en-US')} entr{result.rows === 1 ? 'y' : 'ies'} to <code>{result.path}</code>
+              Saved {formatCount(result.rows)} entr{result.rows === 1 ? 'y' : 'ies'} to <code>{result.path}</code>
             </div>
             <div className="statement-proof">
               With the back office's signatures in <samp>{result.signaturesPath}</samp>. Anyone can check the statement without trusting this app:

@@ -3,17 +3,26 @@
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { AppSnapshot, TrackedTransfer, TransferDraft, TransferReview, TxRow } from '../../../shared/app-api';
-import { SUPPORTED_CURRENCIES, isSupportedCurrency, currencyExponent } from '../../../shared/currencies';
+import { SUPPORTED_CURRENCIES, isSupportedCurrency, currencyExponent, type CurrencyCode } from '../../../shared/currencies';
 import { parseWireAmount } from '../../../shared/money';
 import { parseBitcoinAddress } from '../../../shared/bitcoin-address';
 import { checkIban, formatIban, looksLikeIban } from '../../../shared/iban';
-import { insufficientFundsWords, parseTypedAmount, plainWords } from '../../../shared/plain-words';
+import { parseTypedAmount, plainWords } from '../../../shared/plain-words';
 import { isConfirmableReference } from '../../../shared/confirmation';
 import { treasury, errorOf } from '../treasury';
 import { Amount } from '../components/Amount';
 import { DeviceScreens } from '../components/DeviceScreens';
 import { displayAmount } from '../format';
 import { useFocusOn } from '../focus';
+import { currentLocale, localizeDecimal, readLocaleAmount } from '../locale';
+
+/** An amount typed in the user's locale, read into the canonical decimal string that is sent. */
+function readAmount(text: string, currency: string): { ok: true; minor: bigint; canonical: string } | { ok: false; message: string } {
+  if (!isSupportedCurrency(currency)) return { ok: false, message: 'Choose a currency.' };
+  const local = readLocaleAmount(text, currentLocale());
+  if (!local.ok) return local;
+  return parseTypedAmount(local.decimal, currency);
+}
 
 type Fields = { destination: string; currency: string; amount: string; reference: string };
 
@@ -80,10 +89,13 @@ export function TransferScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[
 function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: TransferDraft | null; notice: { code: string; message: string } | null }) {
   const account = snap.account!;
   const [error, setError] = useState<string | null>(null);
-  const initial: Fields = { destination: draft?.destination ?? '', currency: draft?.currency || account.currency, amount: draft?.amount ?? '', reference: draft?.reference ?? '' };
+  // A draft coming back holds the canonical amount that was sent for review: show it the user's way.
+  const draftAmount = draft?.amount && /^\d+(\.\d+)?$/.test(draft.amount) ? localizeDecimal(draft.amount, currentLocale()) : (draft?.amount ?? '');
+  const initial: Fields = { destination: draft?.destination ?? '', currency: draft?.currency || account.currency, amount: draftAmount, reference: draft?.reference ?? '' };
   const { register, handleSubmit, watch, formState, getValues, trigger } = useForm<Fields>({ mode: 'onChange', defaultValues: initial });
   const currency = watch('currency');
   const destination = watch('destination');
+  const typedAmount = readAmount(watch('amount') ?? '', currency);
   const exp = isSupportedCurrency(currency) ? currencyExponent(currency) : 2;
   const available = snap.balances.find((b) => b.currency === currency)?.amount ?? null;
   const online = snap.connection === 'online';
@@ -117,8 +129,10 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
     setError(null);
     if (saveTimer.current) clearTimeout(saveTimer.current);
     saveTimer.current = null;
+    const amount = readAmount(v.amount, v.currency);
     try {
-      await treasury.prepareTransfer(v);
+      // The core gets the canonical decimal string, whatever the locale it was typed in.
+      await treasury.prepareTransfer({ ...v, amount: amount.ok ? amount.canonical : v.amount });
     } catch (e) {
       setError(errorOf(e).message);
     }
@@ -167,11 +181,10 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
           <input
             {...register('amount', {
               validate: (v) => {
-                if (!isSupportedCurrency(currency)) return 'Choose a currency.';
-                const r = parseTypedAmount(v, currency);
+                const r = readAmount(v, currency);
                 if (!r.ok) return r.message;
-                const have = available === null ? 0n : parseWireAmount(available, currency);
-                if (r.minor > have) return insufficientFundsWords(r.canonical, available ?? '0', currency);
+                const have = available === null ? 0n : parseWireAmount(available, currency as CurrencyCode);
+                if (r.minor > have) return `Your available balance is ${displayAmount(available ?? '0')} ${currency}, less than ${displayAmount(r.canonical)} ${currency}. Lower the amount or add funds first.`;
                 return true;
               },
             })}
@@ -181,9 +194,15 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
             aria-invalid={!!formState.errors.amount}
             aria-describedby="transfer-amount-error"
           />
-          <span id="transfer-amount-error" className="field-error">
-            {formState.errors.amount?.message}
-          </span>
+          {formState.errors.amount ? (
+            <span id="transfer-amount-error" className="field-error">
+              {formState.errors.amount.message}
+            </span>
+          ) : (
+            <span id="transfer-amount-error" className="field-hint" data-testid="amount-canonical">
+              {typedAmount.ok ? `Sent as ${typedAmount.canonical} ${currency}` : ' '}
+            </span>
+          )}
         </label>
       </div>
       <div className="muted small" data-testid="available">
