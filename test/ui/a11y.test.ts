@@ -147,6 +147,14 @@ describe('accessibility (axe-core) on every screen, light and dark', () => {
     await page.getByTestId('toasts-assertive').getByRole('button', { name: /^Dismiss: Security alert/ }).click();
     await expect(page.getByTestId('toasts-assertive').textContent()).resolves.toBe('');
 
+    // At 200 % zoom of 1280×800 (640×400 CSS px): the collapsed sidebar, closed and open.
+    await page.setViewportSize({ width: 640, height: 400 });
+    await check('dashboard at 200 % zoom');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await check('menu open at 200 % zoom');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1360, height: 860 });
+
     await page.getByRole('button', { name: 'Lock', exact: true }).click();
     await page.getByTestId('lock-screen').waitFor();
     await check('lock screen');

@@ -101,6 +101,14 @@ export function App() {
   const { rows, upsert, fetched: rowsFetched } = useTransactions(snap);
   // Everything is formatted in the user's locale; a new choice re-renders the whole window.
   const [locale, setLocale] = useState(currentLocale);
+  // In a narrow window (or at high zoom) the sidebar collapses behind a Menu button.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setMenuOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
@@ -242,39 +250,44 @@ export function App() {
             <div className="brand-name">CCC Treasury</div>
             <div className="brand-sub">{snap.profileId === 'sandbox' ? 'Sandbox' : 'Crypto Capital'}</div>
           </div>
+          <button className="ghost menu-toggle" aria-expanded={menuOpen} aria-controls="sidebar-panel" onClick={() => setMenuOpen((o) => !o)}>
+            Menu
+          </button>
         </div>
-        <nav aria-label="Screens">
-          {NAV.map((n) => (
-            <button key={n.id} className={`nav-item ${screen === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => setScreen(n.id)} aria-current={screen === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
-              {n.label}
-              <kbd>Alt {n.key}</kbd>
-            </button>
-          ))}
-        </nav>
-        <div className="sidebar-foot">
-          <div className="who" title={snap.address ?? ''}>
-            <span className="label">Signing address</span>
-            <code>{shortId(snap.address ?? '', 10, 8)}</code>
-          </div>
-          <div className="status-row">
-            <span className={`pill conn-${snap.connection}`} data-testid="connection">
-              {snap.connection === 'online' ? 'Online' : snap.connection === 'reconnecting' ? 'Reconnecting…' : snap.connection}
-            </span>
-            <span className={`pill device-${snap.device.state}`} data-testid="device-status">
-              {deviceLabel(snap.device)}
-            </span>
-          </div>
-          <VirtualDevicePanel compact device={snap.device} />
-          <div className="foot-actions">
-            <button className="ghost" onClick={toggleTheme} title="Switch between the light and the dark theme">
-              {theme === 'dark' ? 'Light theme' : 'Dark theme'}
-            </button>
-            <button className="ghost" onClick={() => void treasury.lock().catch(() => undefined)} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent' : 'Lock the app; your Ledger unlocks it'}>
-              Lock
-            </button>
-            <button className="ghost" onClick={() => void treasury.logout()} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent: finish or cancel it first' : undefined}>
-              Log out
-            </button>
+        <div id="sidebar-panel" className={`sidebar-panel ${menuOpen ? 'open' : ''}`}>
+          <nav aria-label="Screens">
+            {NAV.map((n) => (
+              <button key={n.id} className={`nav-item ${screen === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => (setScreen(n.id), setMenuOpen(false))} aria-current={screen === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
+                {n.label}
+                <kbd>Alt {n.key}</kbd>
+              </button>
+            ))}
+          </nav>
+          <div className="sidebar-foot">
+            <div className="who" title={snap.address ?? ''}>
+              <span className="label">Signing address</span>
+              <code>{shortId(snap.address ?? '', 10, 8)}</code>
+            </div>
+            <div className="status-row">
+              <span className={`pill conn-${snap.connection}`} data-testid="connection">
+                {snap.connection === 'online' ? 'Online' : snap.connection === 'reconnecting' ? 'Reconnecting…' : snap.connection}
+              </span>
+              <span className={`pill device-${snap.device.state}`} data-testid="device-status">
+                {deviceLabel(snap.device)}
+              </span>
+            </div>
+            <VirtualDevicePanel compact device={snap.device} />
+            <div className="foot-actions">
+              <button className="ghost" onClick={toggleTheme} title="Switch between the light and the dark theme">
+                {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+              </button>
+              <button className="ghost" onClick={() => void treasury.lock().catch(() => undefined)} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent' : 'Lock the app; your Ledger unlocks it'}>
+                Lock
+              </button>
+              <button className="ghost" onClick={() => void treasury.logout()} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent: finish or cancel it first' : undefined}>
+                Log out
+              </button>
+            </div>
           </div>
         </div>
       </aside>

@@ -254,54 +254,57 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
         </label>
       </div>
       <div className={`vtable ${wide ? 'wide' : 'narrow'}`} role="table" aria-rowcount={sorted.length} data-testid="history-table" ref={table}>
-        <div className="vthead" role="rowgroup">
-          <div className="vtr head" role="row" style={{ gridTemplateColumns: template }}>
-            {columns.map((c) => (
-              <div key={c.id} role="columnheader" className={`vth ${c.num ? 'num' : ''}`} aria-sort={sort.key === c.sort ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-                {c.sort ? (
-                  <button className="sort" onClick={() => toggleSort(c.sort!)}>
-                    {c.header}
-                    <span className="sort-mark">{sort.key === c.sort ? (sort.desc ? '▼' : '▲') : ''}</span>
-                  </button>
-                ) : (
-                  c.header
-                )}
-              </div>
-            ))}
-          </div>
-        </div>
-        <div className="vbody" ref={scroller} onScroll={onScroll} role="rowgroup" tabIndex={0} aria-label="Transactions">
-          {sorted.length === 0 && (
-            // A row of its own, so the row group is never empty for assistive technology.
-            <div role="row">
-              <div role="cell" className="empty">
-                {loading ? 'Loading your history; every message’s signature is checked…' : rows.length === 0 ? 'No transactions yet.' : 'No transactions match these filters.'}
-              </div>
-            </div>
-          )}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((v) => {
-              const row = sorted[v.index];
-              return (
-                <div
-                  key={row.txid}
-                  className={`vtr ${row.direction}`}
-                  role="row"
-                  data-txid={row.txid}
-                  style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-                  onClick={() => setDetail(row.txid)}
-                  onKeyDown={(e) => e.key === 'Enter' && setDetail(row.txid)}
-                  tabIndex={-1}
-                  title="Show the details and the signature"
-                >
-                  {columns.map((c) => (
-                    <div key={c.id} role="cell" className={`vtd ${c.num ? 'num' : ''} col-${c.id}`}>
-                      {c.cell(row)}
-                    </div>
-                  ))}
+        {/* One sideways scroller for header and body (a very narrow window, 200 % zoom): headers stay over their columns. */}
+        <div className="vscroll">
+          <div className="vthead" role="rowgroup">
+            <div className="vtr head" role="row" style={{ gridTemplateColumns: template }}>
+              {columns.map((c) => (
+                <div key={c.id} role="columnheader" className={`vth ${c.num ? 'num' : ''}`} aria-sort={sort.key === c.sort ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+                  {c.sort ? (
+                    <button className="sort" onClick={() => toggleSort(c.sort!)}>
+                      {c.header}
+                      <span className="sort-mark">{sort.key === c.sort ? (sort.desc ? '▼' : '▲') : ''}</span>
+                    </button>
+                  ) : (
+                    c.header
+                  )}
                 </div>
-              );
-            })}
+              ))}
+            </div>
+          </div>
+          <div className="vbody" ref={scroller} onScroll={onScroll} role="rowgroup" tabIndex={0} aria-label="Transactions">
+            {sorted.length === 0 && (
+              // A row of its own, so the row group is never empty for assistive technology.
+              <div role="row">
+                <div role="cell" className="empty">
+                  {loading ? 'Loading your history; every message’s signature is checked…' : rows.length === 0 ? 'No transactions yet.' : 'No transactions match these filters.'}
+                </div>
+              </div>
+            )}
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((v) => {
+                const row = sorted[v.index];
+                return (
+                  <div
+                    key={row.txid}
+                    className={`vtr ${row.direction}`}
+                    role="row"
+                    data-txid={row.txid}
+                    style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                    onClick={() => setDetail(row.txid)}
+                    onKeyDown={(e) => e.key === 'Enter' && setDetail(row.txid)}
+                    tabIndex={-1}
+                    title="Show the details and the signature"
+                  >
+                    {columns.map((c) => (
+                      <div key={c.id} role="cell" className={`vtd ${c.num ? 'num' : ''} col-${c.id}`}>
+                        {c.cell(row)}
+                      </div>
+                    ))}
+                  </div>
+                );
+              })}
+            </div>
           </div>
         </div>
       </div>
