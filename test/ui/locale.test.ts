@@ -7,6 +7,8 @@ import { newCustomer } from '../helpers/server';
 
 const IBAN = 'DE89370400440532013000';
 const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
+/** The same, once the app speaks German. */
+const geh = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Bereiche' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 let ui: Ui | null = null;
 afterEach(async () => {
   if (ui) {
@@ -28,12 +30,15 @@ describe('locale', () => {
     await page.getByTestId('balances').getByText('1,234,567.89').waitFor();
 
     await go(page, 'Account');
-    await page.getByTestId('locale-setting').getByLabel('Format').selectOption('de-DE');
+    await page.getByTestId('locale-setting').getByLabel('Language and format').selectOption('de-DE');
     await expect.poll(() => page.getByTestId('locale-example').textContent()).toMatch(/^1\.234\.567,89 · \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} \(de-DE\)/);
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('de-DE');
-    await go(page, 'Dashboard');
+    // The words follow (the shell, lock, register and these settings are translated so far).
+    await expect(page.getByTestId('locale-setting').getByRole('heading').textContent()).resolves.toBe('Sprache, Zahlen und Datum');
+    await expect(page.getByRole('button', { name: 'Abmelden' }).isVisible()).resolves.toBe(true);
+    await geh(page, 'Übersicht');
     await page.getByTestId('balances').getByText('1.234.567,89').waitFor();
-    await go(page, 'History');
+    await geh(page, 'Verlauf');
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 1 transactions');
     await expect(page.locator('.vtr[data-txid]').first().textContent()).resolves.toMatch(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}.*\+1\.234\.567,89/);
     // Search matches what is shown, in the locale's form.
@@ -42,7 +47,7 @@ describe('locale', () => {
     await page.getByRole('searchbox').fill('');
 
     const { id: bob, client: bobClient } = await newCustomer(server.url);
-    await go(page, 'Transfer');
+    await geh(page, 'Überweisung');
     await page.locator('input[name=destination]').fill(bob.address);
     // The English form is refused rather than guessed…
     await page.locator('input[name=amount]').fill('1,234.56');
@@ -62,8 +67,8 @@ describe('locale', () => {
     // The choice is kept for this window; "As the system" goes back to the browser's locale.
     await page.reload();
     await page.getByTestId('balances').getByText('1.233.333,33').waitFor();
-    await go(page, 'Account');
-    await page.getByTestId('locale-setting').getByLabel('Format').selectOption('');
+    await geh(page, 'Konto Alt');
+    await page.getByTestId('locale-setting').getByLabel('Sprache und Format').selectOption('');
     await go(page, 'Dashboard');
     await page.getByTestId('balances').getByText('1,233,333.33').waitFor();
   }, 90_000);

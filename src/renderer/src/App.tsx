@@ -19,17 +19,19 @@ import { warmKeys } from './history-index';
 import { displayAmount, shortId } from './format';
 import { focusElement, focusMainHeading } from './focus';
 import { currentLocale, onLocaleChange } from './locale';
+import { useTranslation } from 'react-i18next';
+import { i18next } from './i18n';
 import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
 type Theme = 'light' | 'dark';
 
-const NAV: { id: Screen; label: string; key: string }[] = [
-  { id: 'dashboard', label: 'Dashboard', key: '1' },
-  { id: 'history', label: 'History', key: '2' },
-  { id: 'transfer', label: 'Transfer', key: '3' },
-  { id: 'account', label: 'Account', key: '4' },
-  { id: 'statements', label: 'Statements', key: '5' },
+const NAV: { id: Screen; key: string }[] = [
+  { id: 'dashboard', key: '1' },
+  { id: 'history', key: '2' },
+  { id: 'transfer', key: '3' },
+  { id: 'account', key: '4' },
+  { id: 'statements', key: '5' },
 ];
 
 function useTheme(): [Theme, () => void] {
@@ -101,6 +103,7 @@ export function App() {
   const { rows, upsert, fetched: rowsFetched } = useTransactions(snap);
   // Everything is formatted in the user's locale; a new choice re-renders the whole window.
   const [locale, setLocale] = useState(currentLocale);
+  const { t } = useTranslation();
   // In a narrow window (or at high zoom) the sidebar collapses behind a Menu button.
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => {
@@ -128,9 +131,14 @@ export function App() {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
         upsert(e.tx);
-        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6)}` });
+        if (e.live && e.tx.direction === 'in')
+          toast({
+            kind: 'success',
+            title: i18next.t('toast.depositReceived'),
+            body: i18next.t('toast.depositBody', { amount: displayAmount(e.tx.amount), currency: e.tx.currency, from: e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6) }),
+          });
       }
-      if (e.type === 'alert') toast({ kind: 'danger', title: 'Security alert', body: e.alert.summary });
+      if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: e.alert.summary });
     });
   }, [upsert, toast]);
 
@@ -193,7 +201,7 @@ export function App() {
     if (from === 'starting' || place === 'register' || place === 'starting') return;
     focusMainHeading();
   }, [place]);
-  if (!snap) return <div className="splash">Starting…</div>;
+  if (!snap) return <div className="splash">{t('shell.starting')}</div>;
   if (!loggedIn) {
     return (
       <>
@@ -239,38 +247,38 @@ export function App() {
           focusElement(document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main-content'));
         }}
       >
-        Skip to content
+        {t('shell.skip')}
       </a>
-      <aside className="sidebar" aria-label="Main navigation">
+      <aside className="sidebar" aria-label={t('shell.mainNavigation')}>
         <div className="brand">
           <span className="brand-mark" aria-hidden>
             C
           </span>
           <div>
             <div className="brand-name">CCC Treasury</div>
-            <div className="brand-sub">{snap.profileId === 'sandbox' ? 'Sandbox' : 'Crypto Capital'}</div>
+            <div className="brand-sub">{snap.profileId === 'sandbox' ? t('shell.sandbox') : t('shell.cryptoCapital')}</div>
           </div>
           <button className="ghost menu-toggle" aria-expanded={menuOpen} aria-controls="sidebar-panel" onClick={() => setMenuOpen((o) => !o)}>
-            Menu
+            {t('shell.menu')}
           </button>
         </div>
         <div id="sidebar-panel" className={`sidebar-panel ${menuOpen ? 'open' : ''}`}>
-          <nav aria-label="Screens">
+          <nav aria-label={t('shell.screens')}>
             {NAV.map((n) => (
               <button key={n.id} className={`nav-item ${screen === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => (setScreen(n.id), setMenuOpen(false))} aria-current={screen === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
-                {n.label}
-                <kbd>Alt {n.key}</kbd>
+                {t(`shell.nav.${n.id}`)}
+                <kbd>{t('shell.altKey', { key: n.key })}</kbd>
               </button>
             ))}
           </nav>
           <div className="sidebar-foot">
             <div className="who" title={snap.address ?? ''}>
-              <span className="label">Signing address</span>
+              <span className="label">{t('shell.signingAddress')}</span>
               <code>{shortId(snap.address ?? '', 10, 8)}</code>
             </div>
             <div className="status-row">
               <span className={`pill conn-${snap.connection}`} data-testid="connection">
-                {snap.connection === 'online' ? 'Online' : snap.connection === 'reconnecting' ? 'Reconnecting…' : snap.connection}
+                {snap.connection === 'online' ? t('shell.online') : snap.connection === 'reconnecting' ? t('shell.reconnecting') : snap.connection}
               </span>
               <span className={`pill device-${snap.device.state}`} data-testid="device-status">
                 {deviceLabel(snap.device)}
@@ -278,14 +286,14 @@ export function App() {
             </div>
             <VirtualDevicePanel compact device={snap.device} />
             <div className="foot-actions">
-              <button className="ghost" onClick={toggleTheme} title="Switch between the light and the dark theme">
-                {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+              <button className="ghost" onClick={toggleTheme} title={t('shell.themeTitle')}>
+               {theme === 'dark' ? t('shell.lightTheme') : t('shell.darkTheme')}
               </button>
-              <button className="ghost" onClick={() => void treasury.lock().catch(() => undefined)} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent' : 'Lock the app; your Ledger unlocks it'}>
-                Lock
+              <button className="ghost" onClick={() => void treasury.lock().catch(() => undefined)} disabled={busy} title={busy ? t('shell.busyTitle') : t('shell.lockTitle')}>
+               {t('shell.lock')}
               </button>
-              <button className="ghost" onClick={() => void treasury.logout()} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent: finish or cancel it first' : undefined}>
-                Log out
+              <button className="ghost" onClick={() => void treasury.logout()} disabled={busy} title={busy ? t('shell.busyTitle') : undefined}>
+               {t('shell.logout')}
               </button>
             </div>
           </div>

@@ -1,5 +1,6 @@
 // Passing notices. Good news (a deposit) is polite and goes after 6 s; a security alert is assertive
 // and stays until the user dismisses it.
+import { useTranslation } from 'react-i18next';
 export interface Toast {
   id: string;
   kind: 'success' | 'danger' | 'info';
@@ -8,12 +9,13 @@ export interface Toast {
 }
 
 function ToastItem({ t, onDismiss }: { t: Toast; onDismiss: (id: string) => void }) {
+  const { t: tr } = useTranslation();
   return (
     <div className={`toast ${t.kind}`}>
       <strong>{t.title}</strong>
       <span>{t.body}</span>
-      <button className="link toast-close" onClick={() => onDismiss(t.id)} aria-label={`Dismiss: ${t.title}`}>
-        Dismiss
+      <button className="link toast-close" onClick={() => onDismiss(t.id)} aria-label={tr('toast.dismissNamed', { title: t.title })}>
+        {tr('toast.dismiss')}
       </button>
     </div>
   );

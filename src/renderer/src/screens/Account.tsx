@@ -8,6 +8,7 @@ import { countryName } from '../countries';
 import { CountryCurrencyFields } from '../components/CountryCurrencyFields';
 import { LOCALE_CHOICES, chooseLocale, chosenLocale, currentLocale, systemLocale } from '../locale';
 import { displayAmount, formatDateTime } from '../format';
+import { useTranslation } from 'react-i18next';
 
 type Fields = { email: string; address: string; phone: string; country: string; currency: string };
 
@@ -95,13 +96,14 @@ function LocaleSetting() {
   const chosen = chosenLocale();
   const system = systemLocale();
   const known = LOCALE_CHOICES.some((c) => c.id === chosen);
+  const { t } = useTranslation();
   return (
     <section className="card form" data-testid="locale-setting">
-      <h2>Numbers and dates</h2>
+      <h2>{t('settings.formatsTitle')}</h2>
       <label>
-        Format
+        {t('settings.format')}
         <select value={chosen ?? ''} onChange={(e) => chooseLocale(e.target.value || null)}>
-          <option value="">As the system ({system})</option>
+          <option value="">{t('settings.system', { locale: system })}</option>
           {chosen && !known && <option value={chosen}>{chosen}</option>}
           {LOCALE_CHOICES.map((c) => (
             <option key={c.id} value={c.id}>
@@ -110,7 +112,7 @@ function LocaleSetting() {
           ))}
         </select>
         <span className="field-hint" data-testid="locale-example">
-          {displayAmount('1234567.89')} · {formatDateTime(Date.now())} ({currentLocale()}). Amounts are typed this way too; your Ledger always shows the plain form (1234567.89).
+          {t('settings.example', { amount: displayAmount('1234567.89'), date: formatDateTime(Date.now()), locale: currentLocale() })}
         </span>
       </label>
     </section>

@@ -1,0 +1,66 @@
+// English: the reference catalogue. Every other language must have exactly these keys (checked by the
+// type of de.ts and by test/renderer/i18n.test.ts).
+export const en = {
+  shell: {
+    skip: 'Skip to content',
+    menu: 'Menu',
+    mainNavigation: 'Main navigation',
+    screens: 'Screens',
+    nav: { dashboard: 'Dashboard', history: 'History', transfer: 'Transfer', account: 'Account', statements: 'Statements' },
+    altKey: 'Alt {{key}}',
+    sandbox: 'Sandbox',
+    cryptoCapital: 'Crypto Capital',
+    signingAddress: 'Signing address',
+    online: 'Online',
+    reconnecting: 'Reconnecting…',
+    lightTheme: 'Light theme',
+    darkTheme: 'Dark theme',
+    themeTitle: 'Switch between the light and the dark theme',
+    lock: 'Lock',
+    lockTitle: 'Lock the app; your Ledger unlocks it',
+    logout: 'Log out',
+    busyTitle: 'A transfer is on your Ledger or being sent: finish or cancel it first',
+    starting: 'Starting…',
+  },
+  toast: {
+    depositReceived: 'Deposit received',
+    depositBody: '{{amount}} {{currency}} from {{from}}',
+    securityAlert: 'Security alert',
+    dismiss: 'Dismiss',
+    dismissNamed: 'Dismiss: {{title}}',
+  },
+  lock: {
+    title: 'CCC Treasury is locked',
+    body: 'Nothing of your account is shown while the app is locked (it locks itself after a while without use, see Account → Security). Approve the unlock on your Ledger to continue where you were.',
+    logout: 'Log out',
+    unlock: 'Unlock with Ledger',
+    approving: 'Approve on your Ledger…',
+  },
+  register: {
+    title: 'Open your CCC account',
+    leadBefore: 'The address',
+    leadAfter: 'has no account yet. Register it; then complete the KYC verification on the Crypto Capital website to receive your IBAN and start sending.',
+    name: 'Full legal name (company or person)',
+    email: 'Email',
+    address: 'Street address',
+    phone: 'Phone',
+    optional: '(optional)',
+    phoneOptional: '(optional, with country code)',
+    required: 'required',
+    max200: 'at most 200 characters',
+    max300: 'at most 300 characters',
+    validEmail: 'a valid email address',
+    validPhone: 'international format, e.g. +507 123 1234',
+    submit: 'Register',
+    submitting: 'Registering…',
+  },
+  settings: {
+    formatsTitle: 'Language, numbers and dates',
+    format: 'Language and format',
+    system: 'As the system ({{locale}})',
+    example: '{{amount}} · {{date}} ({{locale}}). Amounts are typed this way too; your Ledger always shows the plain form (1234567.89).',
+  },
+};
+
+type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+export type Catalogue = Strings<typeof en>;
