@@ -77,9 +77,10 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
                     </td>
                     <td className="num">
                       <Amount value={r.amount} currency={r.currency} />
-                    </td>
-                    <td>
-                      <span className="badge pending">{t('status.pending')}</span>
+                      {/* Under the amount, as in Latest activity: a longer word (German) never pushes out of the card. */}
+                      <div>
+                        <span className="badge pending">{t('status.pending')}</span>
+                      </div>
                     </td>
                   </tr>
                 ))}
