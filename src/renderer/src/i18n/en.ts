@@ -105,6 +105,27 @@ export const en = {
     exporting: 'Exporting…',
     export: 'Export {{format}}…',
   },
+  account: {
+    title: 'Account',
+    holder: 'Holder',
+    verification: 'Verification',
+    verified: 'verified',
+    pending: 'pending',
+    ibanLater: 'assigned once verified',
+    signingAddress: 'Signing address',
+    contact: 'Contact details',
+    email: 'Email',
+    address: 'Street address',
+    phone: 'Phone',
+    country: 'Country of residence',
+    currency: 'Preferred currency',
+    chooseCountry: 'choose a country',
+    choose: 'Choose…',
+    reverifyTitle: 'Changing your country of residence requires re-verification.',
+    reverifyBody: 'Moving from {{from}} to {{to}} clears your verification: you will not be able to send until Crypto Capital has verified you again.',
+    saved: 'Saved.',
+    save: 'Save changes',
+  },
 };
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };

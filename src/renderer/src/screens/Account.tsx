@@ -18,6 +18,7 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
     void treasury.refreshAccount().catch(() => undefined);
   }, []);
   const a = snap.account!;
+  const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const defaults = { email: a.email, address: a.address ?? '', phone: a.phone ?? '', country: a.country, currency: a.currency };
@@ -39,16 +40,16 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
   });
   return (
     <div className="page narrow">
-      <h1>Account</h1>
+      <h1>{t('account.title')}</h1>
       <section className="card">
         <dl className="summary">
-          <dt>Holder</dt>
+          <dt>{t('account.holder')}</dt>
           <dd>{a.name}</dd>
-          <dt>Verification</dt>
-          <dd>{a.isVerified ? <span className="badge complete">verified</span> : <span className="badge pending">pending</span>}</dd>
+          <dt>{t('account.verification')}</dt>
+          <dd>{a.isVerified ? <span className="badge complete">{t('account.verified')}</span> : <span className="badge pending">{t('account.pending')}</span>}</dd>
           <dt>IBAN</dt>
-          <dd>{a.iban ? <code>{formatIban(a.iban)}</code> : <span className="muted">assigned once verified</span>}</dd>
-          <dt>Signing address</dt>
+          <dd>{a.iban ? <code>{formatIban(a.iban)}</code> : <span className="muted">{t('account.ibanLater')}</span>}</dd>
+          <dt>{t('account.signingAddress')}</dt>
           <dd>
             <code>{snap.address}</code>
           </dd>
@@ -57,32 +58,53 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
       <IdleLockSetting />
       <LocaleSetting />
       <form className="form card" onSubmit={(e) => void submit(e)} noValidate data-testid="account-form">
-        <h2>Contact details</h2>
+        <h2>{t('account.contact')}</h2>
         <label>
-          Email
-          <input type="email" {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || 'a valid email address' })} />
-          <span className="field-error">{formState.errors.email?.message}</span>
+          {t('account.email')}
+          <input
+            type="email"
+            {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || t('register.validEmail') })}
+            aria-invalid={!!formState.errors.email}
+            aria-describedby="account-email-error"
+          />
+          <span id="account-email-error" className="field-error">
+            {formState.errors.email?.message}
+          </span>
         </label>
         <label>
-          Street address
+          {t('account.address')}
           <input {...register('address')} />
         </label>
         <label>
-          Phone
-          <input {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || 'international format, e.g. +507 123 1234' })} />
-          <span className="field-error">{formState.errors.phone?.message}</span>
+          {t('account.phone')}
+          <input
+            {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || t('register.validPhone') })}
+            aria-invalid={!!formState.errors.phone}
+            aria-describedby="account-phone-error"
+          />
+          <span id="account-phone-error" className="field-error">
+            {formState.errors.phone?.message}
+          </span>
         </label>
         <CountryCurrencyFields register={register as unknown as UseFormRegister<{ country: string; currency: string }>} />
         {country !== a.country && (
           <div className="banner warn" data-testid="reverify-warning">
-            <strong>Changing your country of residence requires re-verification.</strong> Moving from {countryName(a.country)} to {countryName(country)} clears your verification: you will not be able to send until Crypto Capital has verified you again.
+            <strong>{t('account.reverifyTitle')}</strong> {t('account.reverifyBody', { from: countryName(a.country), to: countryName(country) })}
           </div>
         )}
-        {error && <div className="banner danger">{error}</div>}
-        {saved && !formState.isDirty && <div className="banner success">Saved.</div>}
+        {error && (
+          <div className="banner danger" role="alert">
+            {error}
+          </div>
+        )}
+        {saved && !formState.isDirty && (
+          <div className="banner success" role="status">
+            {t('account.saved')}
+          </div>
+        )}
         <div className="actions">
           <button className="primary" disabled={!formState.isDirty || Object.keys(formState.errors).length > 0 || formState.isSubmitting}>
-            Save changes
+            {t('account.save')}
           </button>
         </div>
       </form>
