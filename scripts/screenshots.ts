@@ -177,6 +177,38 @@ async function main() {
     await page.waitForTimeout(300);
     await shot(page, '16-security-alert-misbound', 'light');
 
+    // German (de-DE, as chosen in Account → Language and format): words, amounts and dates.
+    await page.evaluate(() => localStorage.setItem('ccc-locale', 'de-DE'));
+    await page.reload();
+    await page.getByTestId('balances').waitFor();
+    await page.waitForTimeout(400);
+    await both(page, '18-dashboard-de');
+    await page.getByRole('button', { name: /^Verlauf/ }).click();
+    await page.getByTestId('history-table').waitFor();
+    await shot(page, '19-history-de', 'light');
+    await page.getByRole('button', { name: /^Kontoauszüge/ }).click();
+    await page.getByTestId('export').click();
+    await page.getByTestId('statement-result').waitFor();
+    await both(page, '20-statements-de');
+    await page.evaluate(() => localStorage.removeItem('ccc-locale'));
+    await page.reload();
+    await page.getByTestId('balances').waitFor();
+
+    // 200 % zoom of 1280×800 (640×400 CSS px) and a 1024×700 window.
+    await page.setViewportSize({ width: 640, height: 400 });
+    await page.waitForTimeout(300);
+    await both(page, '21-zoom200-dashboard');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await shot(page, '22-zoom200-menu', 'dark');
+    await page.getByRole('button', { name: /^History/ }).click();
+    await page.getByTestId('history-table').scrollIntoViewIfNeeded();
+    await shot(page, '23-zoom200-history', 'light');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.getByRole('button', { name: /^Transfer/ }).click();
+    await page.getByTestId('transfer-form').or(page.getByTestId('transfer-result')).waitFor();
+    await both(page, '24-1024x700-transfer');
+    await page.setViewportSize({ width: 1360, height: 860 });
+
     if (!only) {
       console.log(`seeding ${BIG.toLocaleString('en-US')} transactions for the big history…`);
       const batch: Promise<unknown>[] = [];

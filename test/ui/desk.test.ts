@@ -115,7 +115,8 @@ describe('the desk', () => {
     await expect.poll(() => page.getByTestId('device-status').textContent()).toBe('Ledger ready');
     await expect(page.locator('.wizard li.failed').textContent()).resolves.toBe('Confirm on Ledger');
     await page.getByTestId('edit-transfer').click();
-    await expect(page.locator('input[name=amount]').inputValue()).resolves.toBe('25,000');
+    // The draft holds the canonical amount that went to review, shown back the user's (en-US) way.
+    await expect(page.locator('input[name=amount]').inputValue()).resolves.toBe('25,000.00');
     await expect(page.locator('input[name=destination]').inputValue()).resolves.toBe('FR76 3000 6000 0112 3456 7890 189');
     expect(app.device.displayLog.filter((d) => d.screens.some((s) => s.startsWith('CCC transfer'))).map((d) => d.outcome)).toEqual(['rejected']);
     // The network goes away: Review is not offered while reconnecting.

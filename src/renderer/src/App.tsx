@@ -17,17 +17,21 @@ import { VirtualDevicePanel } from './components/VirtualDevicePanel';
 import { deviceLabel } from './device-label';
 import { warmKeys } from './history-index';
 import { displayAmount, shortId } from './format';
+import { focusElement, focusMainHeading } from './focus';
+import { currentLocale, onLocaleChange } from './locale';
+import { useTranslation } from 'react-i18next';
+import { i18next } from './i18n';
 import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
 type Theme = 'light' | 'dark';
 
-const NAV: { id: Screen; label: string; key: string }[] = [
-  { id: 'dashboard', label: 'Dashboard', key: '1' },
-  { id: 'history', label: 'History', key: '2' },
-  { id: 'transfer', label: 'Transfer', key: '3' },
-  { id: 'account', label: 'Account', key: '4' },
-  { id: 'statements', label: 'Statements', key: '5' },
+const NAV: { id: Screen; key: string }[] = [
+  { id: 'dashboard', key: '1' },
+  { id: 'history', key: '2' },
+  { id: 'transfer', key: '3' },
+  { id: 'account', key: '4' },
+  { id: 'statements', key: '5' },
 ];
 
 function useTheme(): [Theme, () => void] {
@@ -97,12 +101,29 @@ export function App() {
   const [theme, toggleTheme] = useTheme();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const { rows, upsert, fetched: rowsFetched } = useTransactions(snap);
+  // Everything is formatted in the user's locale; a new choice re-renders the whole window.
+  const [locale, setLocale] = useState(currentLocale);
+  const { t } = useTranslation();
+  // In a narrow window (or at high zoom) the sidebar collapses behind a Menu button.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setMenuOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  useEffect(() => onLocaleChange(setLocale), []);
 
   const toast = useCallback((t: Omit<Toast, 'id'>) => {
     const id = Math.random().toString(36).slice(2);
     setToasts((all) => [...all, { ...t, id }]);
-    setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 6000);
+    // Security alerts stay until dismissed; good news goes after a while.
+    if (t.kind !== 'danger') setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 6000);
   }, []);
+  const dismissToast = useCallback((id: string) => setToasts((all) => all.filter((x) => x.id !== id)), []);
 
   useEffect(() => {
     void treasury.getSnapshot().then(setSnap);
@@ -110,9 +131,14 @@ export function App() {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
         upsert(e.tx);
-        if (e.live && e.tx.direction === 'in') toast({ kind: 'success', title: 'Deposit received', body: `${displayAmount(e.tx.amount)} ${e.tx.currency} from ${e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6)}` });
+        if (e.live && e.tx.direction === 'in')
+          toast({
+            kind: 'success',
+            title: i18next.t('toast.depositReceived'),
+            body: i18next.t('toast.depositBody', { amount: displayAmount(e.tx.amount), currency: e.tx.currency, from: e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6) }),
+          });
       }
-      if (e.type === 'alert') toast({ kind: 'danger', title: 'Security alert', body: e.alert.summary });
+      if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: e.alert.summary });
     });
   }, [upsert, toast]);
 
@@ -163,12 +189,24 @@ export function App() {
   }, []);
 
   const loggedIn = !!snap && !!snap.address && snap.loginStep === 'authenticated' && snap.connection !== 'idle';
-  if (!snap) return <div className="splash">Starting…</div>;
+  // After navigation (a sidebar item, Alt+N, Register done, an unlock) focus goes to the new screen's heading.
+  const place = !snap ? 'starting' : !loggedIn ? 'login' : snap.locked ? 'locked' : !snap.account ? 'register' : screen;
+  const lastPlace = useRef(place);
+  useEffect(() => {
+    if (lastPlace.current === place) return;
+    const from = lastPlace.current;
+    lastPlace.current = place;
+    // A fresh window starts at the top (the skip link is the first Tab stop); the register form
+    // focuses its own first field.
+    if (from === 'starting' || place === 'register' || place === 'starting') return;
+    focusMainHeading();
+  }, [place]);
+  if (!snap) return <div className="splash">{t('shell.starting')}</div>;
   if (!loggedIn) {
     return (
       <>
         <ConnectScreen snap={snap} theme={theme} onToggleTheme={toggleTheme} />
-        <Toasts toasts={toasts} />
+        <Toasts toasts={toasts} onDismiss={dismissToast} />
       </>
     );
   }
@@ -177,7 +215,7 @@ export function App() {
     return (
       <>
         <LockScreen snap={snap} />
-        <Toasts toasts={[]} />
+        <Toasts toasts={[]} onDismiss={dismissToast} />
       </>
     );
   }
@@ -200,52 +238,68 @@ export function App() {
 
   return (
     <div className="shell">
-      <aside className="sidebar" aria-label="Main navigation">
+      <a
+        className="skip-link"
+        href="#main-content"
+        onClick={(e) => {
+          // No navigation (the shell refuses it): just move focus to the content.
+          e.preventDefault();
+          focusElement(document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main-content'));
+        }}
+      >
+        {t('shell.skip')}
+      </a>
+      <aside className="sidebar" aria-label={t('shell.mainNavigation')}>
         <div className="brand">
           <span className="brand-mark" aria-hidden>
             C
           </span>
           <div>
             <div className="brand-name">CCC Treasury</div>
-            <div className="brand-sub">{snap.profileId === 'sandbox' ? 'Sandbox' : 'Crypto Capital'}</div>
+            <div className="brand-sub">{snap.profileId === 'sandbox' ? t('shell.sandbox') : t('shell.cryptoCapital')}</div>
           </div>
+          <button className="ghost menu-toggle" aria-expanded={menuOpen} aria-controls="sidebar-panel" onClick={() => setMenuOpen((o) => !o)}>
+            {t('shell.menu')}
+          </button>
         </div>
-        <nav aria-label="Screens">
-          {NAV.map((n) => (
-            <button key={n.id} className={`nav-item ${screen === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => setScreen(n.id)} aria-current={screen === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
-              {n.label}
-              <kbd>Alt {n.key}</kbd>
-            </button>
-          ))}
-        </nav>
-        <div className="sidebar-foot">
-          <div className="who" title={snap.address ?? ''}>
-            <span className="label">Signing address</span>
-            <code>{shortId(snap.address ?? '', 10, 8)}</code>
-          </div>
-          <div className="status-row">
-            <span className={`pill conn-${snap.connection}`} data-testid="connection">
-              {snap.connection === 'online' ? 'Online' : snap.connection === 'reconnecting' ? 'Reconnecting…' : snap.connection}
-            </span>
-            <span className={`pill device-${snap.device.state}`} data-testid="device-status">
-              {deviceLabel(snap.device)}
-            </span>
-          </div>
-          <VirtualDevicePanel compact device={snap.device} />
-          <div className="foot-actions">
-            <button className="ghost" onClick={toggleTheme} aria-label="Toggle light or dark theme">
-              {theme === 'dark' ? 'Light theme' : 'Dark theme'}
-            </button>
-            <button className="ghost" onClick={() => void treasury.lock().catch(() => undefined)} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent' : 'Lock the app; your Ledger unlocks it'}>
-              Lock
-            </button>
-            <button className="ghost" onClick={() => void treasury.logout()} disabled={busy} title={busy ? 'A transfer is on your Ledger or being sent: finish or cancel it first' : undefined}>
-              Log out
-            </button>
+        <div id="sidebar-panel" className={`sidebar-panel ${menuOpen ? 'open' : ''}`}>
+          <nav aria-label={t('shell.screens')}>
+            {NAV.map((n) => (
+              <button key={n.id} className={`nav-item ${screen === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => (setScreen(n.id), setMenuOpen(false))} aria-current={screen === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
+                {t(`shell.nav.${n.id}`)}
+                <kbd>{t('shell.altKey', { key: n.key })}</kbd>
+              </button>
+            ))}
+          </nav>
+          <div className="sidebar-foot">
+            <div className="who" title={snap.address ?? ''}>
+              <span className="label">{t('shell.signingAddress')}</span>
+              <code>{shortId(snap.address ?? '', 10, 8)}</code>
+            </div>
+            <div className="status-row">
+              <span className={`pill conn-${snap.connection}`} data-testid="connection">
+                {snap.connection === 'online' ? t('shell.online') : snap.connection === 'reconnecting' ? t('shell.reconnecting') : snap.connection}
+              </span>
+              <span className={`pill device-${snap.device.state}`} data-testid="device-status">
+                {deviceLabel(snap.device)}
+              </span>
+            </div>
+            <VirtualDevicePanel compact device={snap.device} />
+            <div className="foot-actions">
+              <button className="ghost" onClick={toggleTheme} title={t('shell.themeTitle')}>
+               {theme === 'dark' ? t('shell.lightTheme') : t('shell.darkTheme')}
+              </button>
+              <button className="ghost" onClick={() => void treasury.lock().catch(() => undefined)} disabled={busy} title={busy ? t('shell.busyTitle') : t('shell.lockTitle')}>
+               {t('shell.lock')}
+              </button>
+              <button className="ghost" onClick={() => void treasury.logout()} disabled={busy} title={busy ? t('shell.busyTitle') : undefined}>
+               {t('shell.logout')}
+              </button>
+            </div>
           </div>
         </div>
       </aside>
-      <main className="content">
+      <main className="content" id="main-content" tabIndex={-1}>
         <AlertsBanner alerts={snap.alerts} />
         {snap.lastError && (snap.connection !== 'online' || snap.lastError.code === 'ACCOUNT_NOT_PROTECTED') && (
           <div className="banner warn" data-testid="last-error">
@@ -264,7 +318,7 @@ export function App() {
         {registered && screen !== 'transfer' && <TransferBar transfer={snap.transfer} onOpen={() => setScreen('transfer')} />}
         {content}
       </main>
-      <Toasts toasts={toasts} />
+      <Toasts toasts={toasts} onDismiss={dismissToast} />
     </div>
   );
 }

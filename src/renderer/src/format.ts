@@ -1,15 +1,17 @@
-// Display formatting. Amounts arrive as canonical decimal strings and are only ever grouped and
-// aligned here — never converted to floating point.
-import { groupThousands } from '../../shared/money';
+// Display formatting, in the user's locale (see locale.ts). Amounts arrive as canonical decimal
+// strings and only their separators are localised here — never converted to floating point.
+import { currentLocale, localCount, localDateTime, localizeDecimal } from './locale';
 
 export function displayAmount(decimal: string): string {
-  return groupThousands(decimal).replace(/^-/, '−');
+  return localizeDecimal(decimal, currentLocale()).replace(/^-/, '−');
 }
 
 export function formatDateTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return localDateTime(ms, currentLocale());
+}
+
+export function formatCount(n: number): string {
+  return localCount(n, currentLocale());
 }
 
 export function shortId(text: string, head = 8, tail = 6): string {

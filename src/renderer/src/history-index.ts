@@ -4,8 +4,11 @@
 import type { TxRow } from '../../shared/app-api';
 import { parseWireAmount } from '../../shared/money';
 import { displayAmount, formatDateTime } from './format';
+import { currentLocale } from './locale';
 
 interface RowKeys {
+  /** The locale the text was written in: search matches what the screen shows. */
+  locale: string;
   text: string;
   minor: bigint;
 }
@@ -14,7 +17,8 @@ const cache = new WeakMap<TxRow, RowKeys>();
 
 function keys(r: TxRow): RowKeys {
   let k = cache.get(r);
-  if (!k) {
+  const locale = currentLocale();
+  if (!k || k.locale !== locale) {
     // The IBAN as the screen groups it (formatIban's paper format, written out here: this runs 100,000 times).
     const shown = r.counterpartyKind === 'iban' ? r.counterparty.replace(/(.{4})(?!$)/g, '$1 ') : r.counterparty;
     const signed = displayAmount(r.signedAmount);
@@ -37,7 +41,7 @@ function keys(r: TxRow): RowKeys {
     ]
       .join('\u0001')
       .toLowerCase();
-    k = { text, minor: parseWireAmount(r.signedAmount, r.currency) };
+    k = { locale, text, minor: parseWireAmount(r.signedAmount, r.currency) };
     cache.set(r, k);
   }
   return k;

@@ -5,10 +5,12 @@ import type { AppSnapshot } from '../../../shared/app-api';
 import { treasury, errorOf } from '../treasury';
 import { deviceLabel } from '../device-label';
 import { VirtualDevicePanel } from './VirtualDevicePanel';
+import { useTranslation } from 'react-i18next';
 
 export function LockScreen({ snap }: { snap: AppSnapshot }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const unlock = async () => {
     setBusy(true);
     setError(null);
@@ -21,10 +23,10 @@ export function LockScreen({ snap }: { snap: AppSnapshot }) {
     }
   };
   return (
-    <div className="connect-page lock-page" data-testid="lock-screen">
+    <main className="connect-page lock-page" data-testid="lock-screen">
       <div className="card lock-card">
-        <h1>CCC Treasury is locked</h1>
-        <p className="muted">Nothing of your account is shown while the app is locked (it locks itself after a while without use, see Account → Security). Approve the unlock on your Ledger to continue where you were.</p>
+        <h1>{t('lock.title')}</h1>
+        <p className="muted">{t('lock.body')}</p>
         <p className="small">
           <span className={`pill device-${snap.device.state}`}>{deviceLabel(snap.device)}</span>
         </p>
@@ -35,14 +37,14 @@ export function LockScreen({ snap }: { snap: AppSnapshot }) {
         )}
         <div className="actions">
           <button className="ghost" onClick={() => void treasury.logout()}>
-            Log out
+            {t('lock.logout')}
           </button>
           <button className="primary" onClick={() => void unlock()} disabled={busy} data-testid="unlock">
-            {busy ? 'Approve on your Ledger…' : 'Unlock with Ledger'}
+            {busy ? t('lock.approving') : t('lock.unlock')}
           </button>
         </div>
         <VirtualDevicePanel />
       </div>
-    </div>
+    </main>
   );
 }

@@ -28,9 +28,24 @@ export function VirtualDevicePanel({ compact = false, device: status }: { compac
     );
   const body = (
     <>
-      <div className="segmented" role="radiogroup" aria-label="Virtual Ledger behaviour">
+      <div
+        className="segmented"
+        role="radiogroup"
+        aria-label="Virtual Ledger behaviour"
+        onKeyDown={(e) => {
+          // A radio group: one Tab stop, arrows move and choose (WAI-ARIA radio group pattern).
+          const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : e.key === 'Home' ? 'first' : e.key === 'End' ? 'last' : null;
+          if (step === null) return;
+          e.preventDefault();
+          const at = STATES.findIndex((s) => s.label === current);
+          const next = step === 'first' ? 0 : step === 'last' ? STATES.length - 1 : (at + step + STATES.length) % STATES.length;
+          void set(STATES[next].settings);
+          const buttons = e.currentTarget.querySelectorAll<HTMLButtonElement>('[role=radio]');
+          buttons[next]?.focus();
+        }}
+      >
         {STATES.map((s) => (
-          <button key={s.label} role="radio" aria-checked={current === s.label} className={current === s.label ? 'on' : ''} onClick={() => void set(s.settings)}>
+          <button key={s.label} role="radio" aria-checked={current === s.label} tabIndex={current === s.label ? 0 : -1} className={current === s.label ? 'on' : ''} onClick={() => void set(s.settings)}>
             {s.label}
           </button>
         ))}

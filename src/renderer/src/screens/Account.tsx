@@ -6,6 +6,9 @@ import { formatIban } from '../../../shared/iban';
 import { treasury, errorOf } from '../treasury';
 import { countryName } from '../countries';
 import { CountryCurrencyFields } from '../components/CountryCurrencyFields';
+import { LOCALE_CHOICES, chooseLocale, chosenLocale, currentLocale, systemLocale } from '../locale';
+import { displayAmount, formatDateTime } from '../format';
+import { useTranslation } from 'react-i18next';
 
 type Fields = { email: string; address: string; phone: string; country: string; currency: string };
 
@@ -15,6 +18,7 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
     void treasury.refreshAccount().catch(() => undefined);
   }, []);
   const a = snap.account!;
+  const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const defaults = { email: a.email, address: a.address ?? '', phone: a.phone ?? '', country: a.country, currency: a.currency };
@@ -36,49 +40,71 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
   });
   return (
     <div className="page narrow">
-      <h1>Account</h1>
+      <h1>{t('account.title')}</h1>
       <section className="card">
         <dl className="summary">
-          <dt>Holder</dt>
+          <dt>{t('account.holder')}</dt>
           <dd>{a.name}</dd>
-          <dt>Verification</dt>
-          <dd>{a.isVerified ? <span className="badge complete">verified</span> : <span className="badge pending">pending</span>}</dd>
+          <dt>{t('account.verification')}</dt>
+          <dd>{a.isVerified ? <span className="badge complete">{t('account.verified')}</span> : <span className="badge pending">{t('account.pending')}</span>}</dd>
           <dt>IBAN</dt>
-          <dd>{a.iban ? <code>{formatIban(a.iban)}</code> : <span className="muted">assigned once verified</span>}</dd>
-          <dt>Signing address</dt>
+          <dd>{a.iban ? <code>{formatIban(a.iban)}</code> : <span className="muted">{t('account.ibanLater')}</span>}</dd>
+          <dt>{t('account.signingAddress')}</dt>
           <dd>
             <code>{snap.address}</code>
           </dd>
         </dl>
       </section>
       <IdleLockSetting />
+      <LocaleSetting />
       <form className="form card" onSubmit={(e) => void submit(e)} noValidate data-testid="account-form">
-        <h2>Contact details</h2>
+        <h2>{t('account.contact')}</h2>
         <label>
-          Email
-          <input type="email" {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || 'a valid email address' })} />
-          <span className="field-error">{formState.errors.email?.message}</span>
+          {t('account.email')}
+          <input
+            type="email"
+            {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || t('register.validEmail') })}
+            aria-invalid={!!formState.errors.email}
+            aria-describedby="account-email-error"
+          />
+          <span id="account-email-error" className="field-error">
+            {formState.errors.email?.message}
+          </span>
         </label>
         <label>
-          Street address
+          {t('account.address')}
           <input {...register('address')} />
         </label>
         <label>
-          Phone
-          <input {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || 'international format, e.g. +507 123 1234' })} />
-          <span className="field-error">{formState.errors.phone?.message}</span>
+          {t('account.phone')}
+          <input
+            {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || t('register.validPhone') })}
+            aria-invalid={!!formState.errors.phone}
+            aria-describedby="account-phone-error"
+          />
+          <span id="account-phone-error" className="field-error">
+            {formState.errors.phone?.message}
+          </span>
         </label>
         <CountryCurrencyFields register={register as unknown as UseFormRegister<{ country: string; currency: string }>} />
         {country !== a.country && (
           <div className="banner warn" data-testid="reverify-warning">
-            <strong>Changing your country of residence requires re-verification.</strong> Moving from {countryName(a.country)} to {countryName(country)} clears your verification: you will not be able to send until Crypto Capital has verified you again.
+            <strong>{t('account.reverifyTitle')}</strong> {t('account.reverifyBody', { from: countryName(a.country), to: countryName(country) })}
           </div>
         )}
-        {error && <div className="banner danger">{error}</div>}
-        {saved && !formState.isDirty && <div className="banner success">Saved.</div>}
+        {error && (
+          <div className="banner danger" role="alert">
+            {error}
+          </div>
+        )}
+        {saved && !formState.isDirty && (
+          <div className="banner success" role="status">
+            {t('account.saved')}
+          </div>
+        )}
         <div className="actions">
           <button className="primary" disabled={!formState.isDirty || Object.keys(formState.errors).length > 0 || formState.isSubmitting}>
-            Save changes
+            {t('account.save')}
           </button>
         </div>
       </form>
@@ -87,6 +113,34 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
 }
 
 /** How long the app may sit idle before it locks (then the Ledger unlocks it). */
+/** How numbers, amounts, dates and times are written and how typed amounts are read (this window only). */
+function LocaleSetting() {
+  const chosen = chosenLocale();
+  const system = systemLocale();
+  const known = LOCALE_CHOICES.some((c) => c.id === chosen);
+  const { t } = useTranslation();
+  return (
+    <section className="card form" data-testid="locale-setting">
+      <h2>{t('settings.formatsTitle')}</h2>
+      <label>
+        {t('settings.format')}
+        <select value={chosen ?? ''} onChange={(e) => chooseLocale(e.target.value || null)}>
+          <option value="">{t('settings.system', { locale: system })}</option>
+          {chosen && !known && <option value={chosen}>{chosen}</option>}
+          {LOCALE_CHOICES.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} ({c.id})
+            </option>
+          ))}
+        </select>
+        <span className="field-hint" data-testid="locale-example">
+          {t('settings.example', { amount: displayAmount('1234567.89'), date: formatDateTime(Date.now()), locale: currentLocale() })}
+        </span>
+      </label>
+    </section>
+  );
+}
+
 function IdleLockSetting() {
   const [minutes, setMinutes] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -75,7 +75,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
   const failed = !busy && error;
 
   return (
-    <div className="connect">
+    <main className="connect">
       <div className="connect-card">
         <header className="connect-head">
           <div className="brand">
@@ -83,7 +83,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
               C
             </span>
             <div>
-              <div className="brand-name">CCC Treasury</div>
+              <h1 className="brand-name">CCC Treasury</h1>
               <div className="brand-sub">Sign in with your Ledger</div>
             </div>
           </div>
@@ -162,7 +162,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
           </button>
         </section>
       </div>
-    </div>
+    </main>
   );
 }
 

@@ -6,6 +6,7 @@ import { treasury } from '../treasury';
 import { formatDateTime, shortId } from '../format';
 import { formatIban } from '../../../shared/iban';
 import { BalanceChart } from '../components/BalanceChart';
+import { useTranslation } from 'react-i18next';
 
 export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; rowsLoading: boolean; onNavigate: (s: Screen) => void }) {
   useEffect(() => {
@@ -13,6 +14,7 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
     void treasury.refreshAccount().catch(() => undefined);
   }, []);
   const account = snap.account!;
+  const { t } = useTranslation();
   const pending = rows.filter((r) => r.status === 'pending');
   const latest = rows.slice(-8).reverse();
   return (
@@ -23,46 +25,46 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
           <p className="muted">
             {account.isVerified ? (
               <>
-                Verified · IBAN <code data-testid="iban">{formatIban(account.iban ?? '')}</code>
+                {t('dashboard.verified')} <code data-testid="iban">{formatIban(account.iban ?? '')}</code>
               </>
             ) : (
-              'Verification pending'
+              t('dashboard.pending')
             )}
           </p>
         </div>
         <button className="primary" onClick={() => onNavigate('transfer')} disabled={!account.isVerified}>
-          New transfer
+          {t('dashboard.newTransfer')}
         </button>
       </div>
       {!account.isVerified && (
         <div className="banner info" data-testid="kyc-pending">
-          <strong>KYC verification pending.</strong> You can receive deposits now. Sending is possible once Crypto Capital has verified your identity and assigned your IBAN.
+          <strong>{t('dashboard.kycTitle')}</strong> {t('dashboard.kycBody')}
         </div>
       )}
-      <section className="balances" aria-label="Balances" data-testid="balances">
+      <section className="balances" aria-label={t('dashboard.balances')} data-testid="balances">
         {snap.balances.map((b) => (
           <div key={b.currency} className={`balance-card ${b.preferred ? 'preferred' : ''}`} data-currency={b.currency}>
             <div className="balance-cur">
               {b.currency}
-              {b.preferred && <span className="tag">preferred</span>}
+              {b.preferred && <span className="tag">{t('dashboard.preferred')}</span>}
             </div>
             <div className="balance-amount" title={`${b.amount} ${b.currency}`}>
               <Amount value={b.amount} />
             </div>
-            <div className="muted small">available</div>
+            <div className="muted small">{t('dashboard.available')}</div>
           </div>
         ))}
       </section>
       {!rowsLoading && <BalanceChart rows={rows} preferred={account.currency} />}
       <div className="two-col">
         <section className="card">
-          <h2>Pending IBAN payouts</h2>
+          <h2>{t('dashboard.pendingPayouts')}</h2>
           {rowsLoading ? (
             <p className="muted loading-note" data-testid="payouts-loading">
-              Loading and verifying your history…
+              {t('dashboard.loading')}
             </p>
           ) : pending.length === 0 ? (
-            <p className="muted">None in progress.</p>
+            <p className="muted">{t('dashboard.none')}</p>
           ) : (
             <table className="table compact">
               <tbody>
@@ -77,9 +79,10 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
                     </td>
                     <td className="num">
                       <Amount value={r.amount} currency={r.currency} />
-                    </td>
-                    <td>
-                      <span className="badge pending">pending</span>
+                      {/* Under the amount, as in Latest activity: a longer word (German) never pushes out of the card. */}
+                      <div>
+                        <span className="badge pending">{t('status.pending')}</span>
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -89,17 +92,17 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
         </section>
         <section className="card">
           <div className="card-head">
-            <h2>Latest activity</h2>
+            <h2>{t('dashboard.latest')}</h2>
             <button className="link" onClick={() => onNavigate('history')}>
-              All history →
+              {t('dashboard.allHistory')}
             </button>
           </div>
           {rowsLoading ? (
             <p className="muted loading-note" data-testid="activity-loading">
-              Loading and verifying your history…
+              {t('dashboard.loading')}
             </p>
           ) : latest.length === 0 ? (
-            <p className="muted">No transactions yet. Deposits to your IBAN appear here as they arrive.</p>
+            <p className="muted">{t('dashboard.noTx')}</p>
           ) : (
             <table className="table compact" data-testid="latest-activity">
               <tbody>
@@ -107,7 +110,7 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
                   <tr key={r.txid}>
                     <td title={r.counterparty} className="cp-cell">
                       <span className="nowrap">
-                        {r.direction === 'in' ? 'From ' : 'To '}
+                        {r.direction === 'in' ? t('dashboard.from') : t('dashboard.to')}{' '}
                         {r.counterpartyKind === 'iban' ? formatIban(r.counterparty) : shortId(r.counterparty, 10, 6)}
                       </span>
                       <div className="muted small">
@@ -118,7 +121,7 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
                     <td className="num">
                       <Amount value={r.signedAmount} currency={r.currency} signed />
                       <div>
-                        <span className={`badge ${r.status}`}>{r.status}</span>
+                        <span className={`badge ${r.status}`}>{t(`status.${r.status}`)}</span>
                       </div>
                     </td>
                   </tr>

@@ -7,7 +7,7 @@ import type { TxDetail, TxRow } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
 import { formatIban } from '../../../shared/iban';
 import { Amount } from '../components/Amount';
-import { formatDateTime, shortId } from '../format';
+import { formatDateTime, shortId, formatCount } from '../format';
 import { matchesText, normaliseQuery, sortRows, type SortKey } from '../history-index';
 import { treasury, errorOf } from '../treasury';
 
@@ -82,7 +82,7 @@ const refCell = (r: TxRow) => (
 
 /** Wide tables: one fact per column (the sign of the amount says sent or received). */
 const WIDE: Column[] = [
-  { id: 'date', header: 'Date', sort: 'timestamp', width: '152px', cell: (r) => formatDateTime(r.timestamp) },
+  { id: 'date', header: 'Date', sort: 'timestamp', width: '176px', cell: (r) => formatDateTime(r.timestamp) },
   { id: 'txid', header: 'Txid', sort: 'txid', width: '90px', cell: (r) => <CopyTxid txid={r.txid} /> },
   { id: 'counterparty', header: 'Counterparty', width: 'minmax(292px, 1.1fr)', cell: (r) => <Counterparty r={r} /> },
   { id: 'reference', header: 'Reference', width: 'minmax(150px, 1fr)', cell: refCell },
@@ -97,7 +97,7 @@ const NARROW: Column[] = [
     id: 'date',
     header: 'Date · txid',
     sort: 'timestamp',
-    width: '152px',
+    width: '176px',
     cell: (r) => (
       <span className="two-line">
         <span>{formatDateTime(r.timestamp)}</span>
@@ -209,8 +209,8 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
           {loading
             ? 'Loading and verifying history…'
             : check
-              ? `Newest ${rows.length.toLocaleString('en-US')} shown · checking your saved history (${check.checked.toLocaleString('en-US')} of ${check.total.toLocaleString('en-US')} verified)…`
-              : `${sorted.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} transactions`}
+              ? `Newest ${formatCount(rows.length)} shown · checking your saved history (${formatCount(check.checked)} of ${formatCount(check.total)} verified)…`
+              : `${formatCount(sorted.length)} of ${formatCount(rows.length)} transactions`}
         </span>
       </div>
       <div className="filters" role="search">
@@ -254,47 +254,57 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
         </label>
       </div>
       <div className={`vtable ${wide ? 'wide' : 'narrow'}`} role="table" aria-rowcount={sorted.length} data-testid="history-table" ref={table}>
-        <div className="vthead" role="rowgroup">
-          <div className="vtr head" role="row" style={{ gridTemplateColumns: template }}>
-            {columns.map((c) => (
-              <div key={c.id} role="columnheader" className={`vth ${c.num ? 'num' : ''}`} aria-sort={sort.key === c.sort ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-                {c.sort ? (
-                  <button className="sort" onClick={() => toggleSort(c.sort!)}>
-                    {c.header}
-                    <span className="sort-mark">{sort.key === c.sort ? (sort.desc ? '▼' : '▲') : ''}</span>
-                  </button>
-                ) : (
-                  c.header
-                )}
-              </div>
-            ))}
-          </div>
-        </div>
-        <div className="vbody" ref={scroller} onScroll={onScroll} role="rowgroup" tabIndex={0} aria-label="Transactions">
-          {sorted.length === 0 && <div className="empty">{loading ? 'Loading your history; every message’s signature is checked…' : rows.length === 0 ? 'No transactions yet.' : 'No transactions match these filters.'}</div>}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((v) => {
-              const row = sorted[v.index];
-              return (
-                <div
-                  key={row.txid}
-                  className={`vtr ${row.direction}`}
-                  role="row"
-                  data-txid={row.txid}
-                  style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-                  onClick={() => setDetail(row.txid)}
-                  onKeyDown={(e) => e.key === 'Enter' && setDetail(row.txid)}
-                  tabIndex={-1}
-                  title="Show the details and the signature"
-                >
-                  {columns.map((c) => (
-                    <div key={c.id} role="cell" className={`vtd ${c.num ? 'num' : ''} col-${c.id}`}>
-                      {c.cell(row)}
-                    </div>
-                  ))}
+        {/* One sideways scroller for header and body (a very narrow window, 200 % zoom): headers stay over their columns. */}
+        <div className="vscroll">
+          <div className="vthead" role="rowgroup">
+            <div className="vtr head" role="row" style={{ gridTemplateColumns: template }}>
+              {columns.map((c) => (
+                <div key={c.id} role="columnheader" className={`vth ${c.num ? 'num' : ''}`} aria-sort={sort.key === c.sort ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+                  {c.sort ? (
+                    <button className="sort" onClick={() => toggleSort(c.sort!)}>
+                      {c.header}
+                      <span className="sort-mark">{sort.key === c.sort ? (sort.desc ? '▼' : '▲') : ''}</span>
+                    </button>
+                  ) : (
+                    c.header
+                  )}
                 </div>
-              );
-            })}
+              ))}
+            </div>
+          </div>
+          <div className="vbody" ref={scroller} onScroll={onScroll} role="rowgroup" tabIndex={0} aria-label="Transactions">
+            {sorted.length === 0 && (
+              // A row of its own, so the row group is never empty for assistive technology.
+              <div role="row">
+                <div role="cell" className="empty">
+                  {loading ? 'Loading your history; every message’s signature is checked…' : rows.length === 0 ? 'No transactions yet.' : 'No transactions match these filters.'}
+                </div>
+              </div>
+            )}
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((v) => {
+                const row = sorted[v.index];
+                return (
+                  <div
+                    key={row.txid}
+                    className={`vtr ${row.direction}`}
+                    role="row"
+                    data-txid={row.txid}
+                    style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                    onClick={() => setDetail(row.txid)}
+                    onKeyDown={(e) => e.key === 'Enter' && setDetail(row.txid)}
+                    tabIndex={-1}
+                    title="Show the details and the signature"
+                  >
+                    {columns.map((c) => (
+                      <div key={c.id} role="cell" className={`vtd ${c.num ? 'num' : ''} col-${c.id}`}>
+                        {c.cell(row)}
+                      </div>
+                    ))}
+                  </div>
+                );
+              })}
+            </div>
           </div>
         </div>
       </div>
@@ -319,7 +329,7 @@ function DetailPanel({ txid, row, onClose }: { txid: number; row: TxRow | null; 
   const t = detail?.tx;
   return (
     <div className="drawer-backdrop" onClick={onClose}>
-      <aside className="drawer card" role="dialog" aria-label={`Transaction #${txid}`} data-testid="tx-detail" onClick={(e) => e.stopPropagation()}>
+      <div className="drawer card" role="dialog" aria-modal="true" aria-label={`Transaction #${txid}`} data-testid="tx-detail" onClick={(e) => e.stopPropagation()}>
         <div className="card-head">
           <h2>Transaction #{txid}</h2>
           <button className="ghost" onClick={onClose} aria-label="Close">
@@ -364,7 +374,7 @@ function DetailPanel({ txid, row, onClose }: { txid: number; row: TxRow | null; 
             <pre className="raw">{detail.signature}</pre>
           </>
         )}
-      </aside>
+      </div>
     </div>
   );
 }

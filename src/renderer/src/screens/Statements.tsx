@@ -5,16 +5,19 @@ import { useState } from 'react';
 import type { AppSnapshot, StatementFormat, StatementResult, TxRow } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES, type CurrencyCode } from '../../../shared/currencies';
 import { treasury, errorOf } from '../treasury';
-import { localZone } from '../format';
+import { formatCount, localZone } from '../format';
+import { useFocusOn } from '../focus';
+import { useTranslation } from 'react-i18next';
 
-const FORMATS: { id: StatementFormat; title: string; ext: string; what: string }[] = [
-  { id: 'csv', title: 'CSV', ext: '.csv', what: 'Spreadsheets and accounting imports. A header with the balances, then one row per transaction with a running balance.' },
-  { id: 'camt053', title: 'ISO 20022 camt.053', ext: '.xml', what: 'BankToCustomerStatement 001.08 for ERPs and treasury systems. Booked and pending entries, booked and available balances.' },
-  { id: 'pdf', title: 'PDF', ext: '.pdf', what: 'A statement to file and sign off: balances per currency, entries grouped by currency, numbered pages.' },
+const FORMATS: { id: StatementFormat; title: string; ext: string; what: 'csvWhat' | 'camtWhat' | 'pdfWhat' }[] = [
+  { id: 'csv', title: 'CSV', ext: '.csv', what: 'csvWhat' },
+  { id: 'camt053', title: 'ISO 20022 camt.053', ext: '.xml', what: 'camtWhat' },
+  { id: 'pdf', title: 'PDF', ext: '.pdf', what: 'pdfWhat' },
 ];
 
 export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[] }) {
   const [format, setFormat] = useState<StatementFormat>('csv');
+  const { t } = useTranslation();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [currency, setCurrency] = useState<string>(snap.account?.currency ?? '');
@@ -24,6 +27,9 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
   const [busy, setBusy] = useState(false);
   const used = [...new Set(rows.map((r) => r.currency))];
   const chosen = FORMATS.find((f) => f.id === format)!;
+  // After an export the result (or the error) takes focus: the Export button was disabled meanwhile.
+  const resultRef = useFocusOn<HTMLDivElement>(result, false);
+  const errorRef = useFocusOn<HTMLDivElement>(error, false);
 
   const run = async () => {
     setBusy(true);
@@ -48,71 +54,79 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
 
   return (
     <div className="page narrow">
-      <h1>Export statement</h1>
+      <h1>{t('statements.title')}</h1>
       <p className="lead">
-        Opening balance + entries = closing balance in every currency, to the cent: complete transfers are booked, pending payouts are held, failed payouts never moved money. Dates are in UTC
-        {format === 'csv' ? <> with your local time ({localZone()})</> : null}.
+        {t('statements.lead')}
+        {format === 'csv' ? <> {t('statements.leadLocal', { zone: localZone() })}</> : null}.
       </p>
       <div className="form card" data-testid="statement-form">
-        <div className="format-choice" role="radiogroup" aria-label="Format" data-testid="statement-format">
+        <div className="format-choice" role="radiogroup" aria-label={t('statements.format')} data-testid="statement-format">
           {FORMATS.map((f) => (
             <label key={f.id} className={f.id === format ? 'on' : ''}>
               <input type="radio" name="format" value={f.id} checked={f.id === format} onChange={() => setFormat(f.id)} />
               <span className="format-title">
                 {f.title} <span className="muted">{f.ext}</span>
               </span>
-              <span className="format-what">{f.what}</span>
+              <span className="format-what">{t(`statements.${f.what}`)}</span>
             </label>
           ))}
         </div>
         <div className="grid2">
           <label>
-            From
+            {t('statements.from')}
             <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
           </label>
           <label>
-            To (inclusive)
+            {t('statements.to')}
             <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
           </label>
           <label>
-            Currency
+            {t('statements.currency')}
             <select value={currency} onChange={(e) => setCurrency(e.target.value)}>
-              <option value="">All currencies</option>
+              <option value="">{t('statements.allCurrencies')}</option>
               {SUPPORTED_CURRENCIES.filter((c) => used.includes(c) || c === snap.account?.currency).map((c) => (
                 <option key={c}>{c}</option>
               ))}
             </select>
           </label>
           <label>
-            Status
+            {t('statements.status')}
             <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
-              <option value="all">All</option>
-              <option value="complete">Complete</option>
-              <option value="pending">Pending</option>
-              <option value="failed">Failed</option>
+              <option value="all">{t('statements.all')}</option>
+              <option value="complete">{t('statements.complete')}</option>
+              <option value="pending">{t('statements.pending')}</option>
+              <option value="failed">{t('statements.failed')}</option>
             </select>
           </label>
         </div>
-        {status !== 'all' && <div className="field-hint">Only {status} entries will be listed: the balances stay the account's, so the listed entries will not add up to them.</div>}
-        {from && to && from > to && <div className="field-error">The start date is after the end date.</div>}
-        {error && <div className="banner danger">{error}</div>}
+        {status !== 'all' && <div className="field-hint">{t('statements.onlyStatus', { status: t(`status.${status}`) })}</div>}
+        {from && to && from > to && <div className="field-error">{t('statements.badRange')}</div>}
+        {error && (
+          <div className="banner danger" role="alert" ref={errorRef}>
+            {error}
+          </div>
+        )}
         {result?.saved && (
-          <div className="banner success" data-testid="statement-result">
+          <div className="banner success" data-testid="statement-result" role="status" ref={resultRef}>
             <div>
-              Saved {result.rows.toLocaleString('en-US')} entr{result.rows === 1 ? 'y' : 'ies'} to <code>{result.path}</code>
+              {t(result.rows === 1 ? 'statements.savedOne' : 'statements.savedMany', { n: formatCount(result.rows) })} <code>{result.path}</code>
             </div>
             <div className="statement-proof">
-              With the back office's signatures in <samp>{result.signaturesPath}</samp>. Anyone can check the statement without trusting this app:
+              {t('statements.proof', { file: result.signaturesPath })}
               <samp className="statement-command" data-testid="verify-command">
                 npx ccc-verify-statement {result.path.split(/[\\/]/).pop()} --key {result.backOfficeKey}
               </samp>
             </div>
           </div>
         )}
-        {result && !result.saved && <div className="banner info">Export cancelled.</div>}
+        {result && !result.saved && (
+          <div className="banner info" role="status" ref={resultRef}>
+            {t('statements.cancelled')}
+          </div>
+        )}
         <div className="actions">
           <button className="primary" onClick={() => void run()} disabled={busy || (!!from && !!to && from > to)} data-testid="export">
-            {busy ? 'Exporting…' : `Export ${chosen.title}…`}
+            {busy ? t('statements.exporting') : t('statements.export', { format: chosen.title })}
           </button>
         </div>
       </div>

@@ -3,16 +3,26 @@
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { AppSnapshot, TrackedTransfer, TransferDraft, TransferReview, TxRow } from '../../../shared/app-api';
-import { SUPPORTED_CURRENCIES, isSupportedCurrency, currencyExponent } from '../../../shared/currencies';
+import { SUPPORTED_CURRENCIES, isSupportedCurrency, currencyExponent, type CurrencyCode } from '../../../shared/currencies';
 import { parseWireAmount } from '../../../shared/money';
 import { parseBitcoinAddress } from '../../../shared/bitcoin-address';
 import { checkIban, formatIban, looksLikeIban } from '../../../shared/iban';
-import { insufficientFundsWords, parseTypedAmount, plainWords } from '../../../shared/plain-words';
+import { parseTypedAmount, plainWords } from '../../../shared/plain-words';
 import { isConfirmableReference } from '../../../shared/confirmation';
 import { treasury, errorOf } from '../treasury';
 import { Amount } from '../components/Amount';
 import { DeviceScreens } from '../components/DeviceScreens';
 import { displayAmount } from '../format';
+import { useFocusOn } from '../focus';
+import { currentLocale, localizeDecimal, readLocaleAmount } from '../locale';
+
+/** An amount typed in the user's locale, read into the canonical decimal string that is sent. */
+function readAmount(text: string, currency: string): { ok: true; minor: bigint; canonical: string } | { ok: false; message: string } {
+  if (!isSupportedCurrency(currency)) return { ok: false, message: 'Choose a currency.' };
+  const local = readLocaleAmount(text, currentLocale());
+  if (!local.ok) return local;
+  return parseTypedAmount(local.decimal, currency);
+}
 
 type Fields = { destination: string; currency: string; amount: string; reference: string };
 
@@ -79,10 +89,13 @@ export function TransferScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[
 function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: TransferDraft | null; notice: { code: string; message: string } | null }) {
   const account = snap.account!;
   const [error, setError] = useState<string | null>(null);
-  const initial: Fields = { destination: draft?.destination ?? '', currency: draft?.currency || account.currency, amount: draft?.amount ?? '', reference: draft?.reference ?? '' };
+  // A draft coming back holds the canonical amount that was sent for review: show it the user's way.
+  const draftAmount = draft?.amount && /^\d+(\.\d+)?$/.test(draft.amount) ? localizeDecimal(draft.amount, currentLocale()) : (draft?.amount ?? '');
+  const initial: Fields = { destination: draft?.destination ?? '', currency: draft?.currency || account.currency, amount: draftAmount, reference: draft?.reference ?? '' };
   const { register, handleSubmit, watch, formState, getValues, trigger } = useForm<Fields>({ mode: 'onChange', defaultValues: initial });
   const currency = watch('currency');
   const destination = watch('destination');
+  const typedAmount = readAmount(watch('amount') ?? '', currency);
   const exp = isSupportedCurrency(currency) ? currencyExponent(currency) : 2;
   const available = snap.balances.find((b) => b.currency === currency)?.amount ?? null;
   const online = snap.connection === 'online';
@@ -116,8 +129,10 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
     setError(null);
     if (saveTimer.current) clearTimeout(saveTimer.current);
     saveTimer.current = null;
+    const amount = readAmount(v.amount, v.currency);
     try {
-      await treasury.prepareTransfer(v);
+      // The core gets the canonical decimal string, whatever the locale it was typed in.
+      await treasury.prepareTransfer({ ...v, amount: amount.ok ? amount.canonical : v.amount });
     } catch (e) {
       setError(errorOf(e).message);
     }
@@ -147,8 +162,10 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
           placeholder="bc1q… or DE89 3704 0044 0532 0130 00"
           autoFocus
           spellCheck={false}
+          aria-invalid={!!formState.errors.destination}
+          aria-describedby="transfer-destination-note"
         />
-        <span className={formState.errors.destination ? 'field-error' : 'field-hint'}>{formState.errors.destination?.message ?? describeDestination(destination) ?? ' '}</span>
+        <span id="transfer-destination-note" className={formState.errors.destination ? 'field-error' : 'field-hint'}>{formState.errors.destination?.message ?? describeDestination(destination) ?? ' '}</span>
       </label>
       <div className="grid2">
         <label>
@@ -164,19 +181,28 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
           <input
             {...register('amount', {
               validate: (v) => {
-                if (!isSupportedCurrency(currency)) return 'Choose a currency.';
-                const r = parseTypedAmount(v, currency);
+                const r = readAmount(v, currency);
                 if (!r.ok) return r.message;
-                const have = available === null ? 0n : parseWireAmount(available, currency);
-                if (r.minor > have) return insufficientFundsWords(r.canonical, available ?? '0', currency);
+                const have = available === null ? 0n : parseWireAmount(available, currency as CurrencyCode);
+                if (r.minor > have) return `Your available balance is ${displayAmount(available ?? '0')} ${currency}, less than ${displayAmount(r.canonical)} ${currency}. Lower the amount or add funds first.`;
                 return true;
               },
             })}
             inputMode="decimal"
             className="num"
             placeholder={exp === 0 ? '0' : `0.${'0'.repeat(exp)}`}
+            aria-invalid={!!formState.errors.amount}
+            aria-describedby="transfer-amount-error"
           />
-          <span className="field-error">{formState.errors.amount?.message}</span>
+          {formState.errors.amount ? (
+            <span id="transfer-amount-error" className="field-error">
+              {formState.errors.amount.message}
+            </span>
+          ) : (
+            <span id="transfer-amount-error" className="field-hint" data-testid="amount-canonical">
+              {typedAmount.ok ? `Sent as ${typedAmount.canonical} ${currency}` : ' '}
+            </span>
+          )}
         </label>
       </div>
       <div className="muted small" data-testid="available">
@@ -193,8 +219,12 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
             validate: (v) => !v.trim() || isConfirmableReference(v.trim()) || 'Use plain letters A–Z, digits, spaces and punctuation (no accents or symbols), so that your Ledger can show it exactly.',
           })}
           placeholder="Invoice 2026-118"
+          aria-invalid={!!formState.errors.reference}
+          aria-describedby="transfer-reference-error"
         />
-        <span className="field-error">{formState.errors.reference?.message}</span>
+        <span id="transfer-reference-error" className="field-error">
+          {formState.errors.reference?.message}
+        </span>
       </label>
       {shownError && (
         <div className="banner danger" role="alert">
@@ -222,7 +252,9 @@ function Comparison({ review }: { review: TransferReview }) {
     <table className="compare" data-testid="transfer-compare">
       <thead>
         <tr>
-          <th scope="col" />
+          <th scope="col">
+            <span className="visually-hidden">Field</span>
+          </th>
           <th scope="col">As you read it</th>
           <th scope="col">Exactly as your Ledger shows it</th>
         </tr>
@@ -266,11 +298,12 @@ function ReviewCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfer
   const online = snap.connection === 'online';
   const act = (p: Promise<unknown>) => p.then(() => setError(null), (e) => setError(errorOf(e).message));
   const waiting = t.phase === 'awaiting-device';
+  const heading = useFocusOn<HTMLHeadingElement>(t.phase);
   return (
     <div className="card review" data-testid="transfer-review" data-phase={t.phase}>
       <Comparison review={review} />
       <div className="device-preview">
-        <h2>{waiting ? 'Approve on your Ledger' : t.phase === 'sending' ? 'Approved on your Ledger' : 'Your Ledger will show'}</h2>
+        <h2 ref={heading}>{waiting ? 'Approve on your Ledger' : t.phase === 'sending' ? 'Approved on your Ledger' : 'Your Ledger will show'}</h2>
         <DeviceScreens screens={review.deviceScreens} waiting={waiting} />
         {review.deviceShowsHash ? (
           <p className="muted small">This Bitcoin app version shows only a fingerprint (SHA-256) of the text above. Check that the fingerprint on the device matches before approving.</p>
@@ -326,9 +359,10 @@ function StoppedCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfe
   const act = (p: Promise<unknown>) => p.then(() => setError(null), (e) => setError(errorOf(e).message));
   const rejected = t.phase === 'rejected';
   const sendFailed = t.error?.where === 'send';
+  const heading = useFocusOn<HTMLHeadingElement>(t.phase);
   return (
-    <div className={`card result ${rejected ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={rejected ? 'rejected' : 'failed'}>
-      <h2>{rejected ? 'You rejected the transfer on your Ledger' : sendFailed ? 'The transfer was not made' : 'Your Ledger did not confirm the transfer'}</h2>
+    <div className={`card result ${rejected ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={rejected ? 'rejected' : 'failed'} role="alert">
+      <h2 ref={heading}>{rejected ? 'You rejected the transfer on your Ledger' : sendFailed ? 'The transfer was not made' : 'Your Ledger did not confirm the transfer'}</h2>
       <p>{rejected ? 'Nothing was sent and no money moved. Your details are kept.' : t.error?.message}</p>
       <p className="muted small">
         <Amount value={review.amount} currency={review.currency} /> to {review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}
@@ -358,9 +392,10 @@ function StoppedCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfe
 
 function SentCard({ t, review, rows }: { t: TrackedTransfer; review: TransferReview; rows: TxRow[] }) {
   const live = (t.tx && rows.find((r) => r.txid === t.tx!.txid)) ?? t.tx!;
+  const heading = useFocusOn<HTMLHeadingElement>(live.txid);
   return (
-    <div className="card result sent" data-testid="transfer-result" data-status={live.status}>
-      <h2>{live.status === 'pending' ? 'Payout submitted' : live.status === 'failed' ? 'Payout failed' : 'Transfer sent'}</h2>
+    <div className="card result sent" data-testid="transfer-result" data-status={live.status} role="status">
+      <h2 ref={heading}>{live.status === 'pending' ? 'Payout submitted' : live.status === 'failed' ? 'Payout failed' : 'Transfer sent'}</h2>
       <p>
         <Amount value={review.amount} currency={review.currency} /> to <code>{review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}</code>
       </p>

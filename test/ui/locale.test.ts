@@ -1,0 +1,75 @@
+// The user's locale: a German user (chosen in Account) sees and types amounts, counts and dates the
+// German way, while what is sent and what the Ledger shows stay the canonical ASCII decimal.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { loginAndRegister, startUi, type Ui } from '../helpers/ui';
+import { newCustomer } from '../helpers/server';
+
+const IBAN = 'DE89370400440532013000';
+const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
+/** The same, once the app speaks German. */
+const geh = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Bereiche' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
+let ui: Ui | null = null;
+afterEach(async () => {
+  if (ui) {
+    expect(ui.pageErrors).toEqual([]);
+    await ui.close();
+    ui = null;
+  }
+});
+
+describe('locale', () => {
+  it('de-DE chosen in Account: amounts, counts and dates in German form; "1.234,56" typed, 1234.56 sent', async () => {
+    ui = await startUi();
+    const { page, app, server } = ui;
+    const address = await loginAndRegister(ui);
+    await server.backOffice.admin({ command: 'verify', address });
+    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1234567.89' });
+    await app.core.refreshAccount();
+    // The browser's locale (en-US here) is the default.
+    await page.getByTestId('balances').getByText('1,234,567.89').waitFor();
+
+    await go(page, 'Account');
+    await page.getByTestId('locale-setting').getByLabel('Language and format').selectOption('de-DE');
+    await expect.poll(() => page.getByTestId('locale-example').textContent()).toMatch(/^1\.234\.567,89 · \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} \(de-DE\)/);
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('de-DE');
+    // The words follow (the shell, lock, register and these settings are translated so far).
+    await expect(page.getByTestId('locale-setting').getByRole('heading').textContent()).resolves.toBe('Sprache, Zahlen und Datum');
+    await expect(page.getByRole('button', { name: 'Abmelden' }).isVisible()).resolves.toBe(true);
+    await geh(page, 'Übersicht');
+    await page.getByTestId('balances').getByText('1.234.567,89').waitFor();
+    await geh(page, 'Verlauf');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 1 transactions');
+    await expect(page.locator('.vtr[data-txid]').first().textContent()).resolves.toMatch(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}.*\+1\.234\.567,89/);
+    // Search matches what is shown, in the locale's form.
+    await page.getByRole('searchbox').fill('1.234.567,89');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 1 transactions');
+    await page.getByRole('searchbox').fill('');
+
+    const { id: bob, client: bobClient } = await newCustomer(server.url);
+    await geh(page, 'Überweisung');
+    await page.locator('input[name=destination]').fill(bob.address);
+    // The English form is refused rather than guessed…
+    await page.locator('input[name=amount]').fill('1,234.56');
+    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/Enter the amount as you write it here, e\.g\. 25\.000,00\./);
+    // …the German one is read, and the canonical value it sends is shown.
+    await page.locator('input[name=amount]').fill('1.234,56');
+    await expect.poll(() => page.getByTestId('amount-canonical').textContent()).toBe('Sent as 1234.56 EUR');
+    await page.getByRole('button', { name: 'Review' }).click();
+    // The review shows both: the German form, and exactly what the Ledger shows (canonical ASCII).
+    await expect.poll(() => page.getByTestId('transfer-compare').textContent()).toMatch(/1\.234,56 EUR.*1234\.56 EUR/);
+    await page.getByTestId('confirm-on-ledger').click();
+    await page.locator('[data-testid=transfer-result][data-status=complete]').waitFor();
+    expect(app.device.displayLog.at(-1)!.screens.join(' ')).toMatch(/1234\.56 EUR/);
+    expect((await bobClient.next((m) => m.msg === 'transfer')).data.amount).toBe('1234.56');
+    await bobClient.close();
+
+    // The choice is kept for this window; "As the system" goes back to the browser's locale.
+    await page.reload();
+    await page.getByTestId('balances').getByText('1.233.333,33').waitFor();
+    await geh(page, 'Konto Alt');
+    await page.getByTestId('locale-setting').getByLabel('Sprache und Format').selectOption('');
+    await go(page, 'Dashboard');
+    await page.getByTestId('balances').getByText('1,233,333.33').waitFor();
+  }, 90_000);
+});
