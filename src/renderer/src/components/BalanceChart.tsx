@@ -2,6 +2,7 @@
 // verified local history (balance-series.ts) with Recharts; theme colours come from the CSS variables,
 // so it reads the same in light and dark. The exact figure of every point is in its tooltip.
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TxRow } from '../../../shared/app-api';
 import type { CurrencyCode } from '../../../shared/currencies';
@@ -13,6 +14,7 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export function BalanceChart({ rows, preferred }: { rows: readonly TxRow[]; preferred: CurrencyCode | null }) {
+  const { t } = useTranslation();
   const currencies = useMemo(() => chartCurrencies(rows, preferred), [rows, preferred]);
   const [chosen, setChosen] = useState<CurrencyCode | null>(null);
   const currency = chosen && currencies.includes(chosen) ? chosen : currencies[0];
@@ -24,8 +26,8 @@ export function BalanceChart({ rows, preferred }: { rows: readonly TxRow[]; pref
   return (
     <section className="card balance-chart" aria-labelledby="balance-chart-title" data-testid="balance-chart">
       <header className="card-head">
-        <h2 id="balance-chart-title">Balance over time</h2>
-        <div className="chart-currencies" role="group" aria-label="Currency">
+        <h2 id="balance-chart-title">{t('dashboard.chart.title')}</h2>
+        <div className="chart-currencies" role="group" aria-label={t('dashboard.chart.currency')}>
           {currencies.map((c) => (
             <button key={c} className={`chip ${c === currency ? 'on' : ''}`} aria-pressed={c === currency} onClick={() => setChosen(c)}>
               {c}
@@ -33,10 +35,8 @@ export function BalanceChart({ rows, preferred }: { rows: readonly TxRow[]; pref
           ))}
         </div>
       </header>
-      <p className="muted small">
-        Available {currency} after each transaction, from your verified history: now {displayAmount(last.amount)} {currency}.
-      </p>
-      <div className="chart-area" role="img" aria-label={`Available ${currency} balance from ${day(data[0].t)} to ${day(last.t)}, now ${displayAmount(last.amount)} ${currency}`}>
+      <p className="muted small">{t('dashboard.chart.body', { currency, amount: displayAmount(last.amount) })}</p>
+      <div className="chart-area" role="img" aria-label={t('dashboard.chart.aria', { currency, from: day(data[0].t), to: day(last.t), amount: displayAmount(last.amount) })}>
         <ResponsiveContainer width="100%" height={180}>
           <AreaChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
@@ -45,7 +45,7 @@ export function BalanceChart({ rows, preferred }: { rows: readonly TxRow[]; pref
             <Tooltip
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
               labelFormatter={(t) => formatDateTime(Number(t))}
-              formatter={(_v, _n, item) => [`${displayAmount((item.payload as { amount: string }).amount)} ${currency}`, 'Available']}
+              formatter={(_v, _n, item) => [`${displayAmount((item.payload as { amount: string }).amount)} ${currency}`, t('dashboard.chart.available')]}
             />
             <Area type="stepAfter" dataKey="y" stroke="var(--accent)" fill="var(--accent)" fillOpacity={0.12} strokeWidth={2} isAnimationActive={false} />
           </AreaChart>

@@ -78,6 +78,13 @@ export const de: Catalogue = {
     noTx: 'Noch keine Umsätze. Einzahlungen auf Ihre IBAN erscheinen hier, sobald sie eintreffen.',
     from: 'Von',
     to: 'An',
+    chart: {
+      title: 'Saldo im Zeitverlauf',
+      currency: 'Währung',
+      body: 'Verfügbare {{currency}} nach jeder Buchung, aus Ihrem geprüften Verlauf: jetzt {{amount}} {{currency}}.',
+      aria: 'Verfügbarer {{currency}}-Saldo von {{from}} bis {{to}}, jetzt {{amount}} {{currency}}',
+      available: 'Verfügbar',
+    },
   },
   status: { pending: 'ausstehend', complete: 'abgeschlossen', failed: 'fehlgeschlagen' },
   statements: {

@@ -77,6 +77,13 @@ export const en = {
     noTx: 'No transactions yet. Deposits to your IBAN appear here as they arrive.',
     from: 'From',
     to: 'To',
+    chart: {
+      title: 'Balance over time',
+      currency: 'Currency',
+      body: 'Available {{currency}} after each transaction, from your verified history: now {{amount}} {{currency}}.',
+      aria: 'Available {{currency}} balance from {{from}} to {{to}}, now {{amount}} {{currency}}',
+      available: 'Available',
+    },
   },
   status: { pending: 'pending', complete: 'complete', failed: 'failed' },
   statements: {
