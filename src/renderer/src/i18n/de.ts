@@ -134,4 +134,17 @@ export const de: Catalogue = {
     saved: 'Gespeichert.',
     save: 'Änderungen speichern',
   },
+  records: {
+    note: 'Ihre Notiz',
+    noteHint: '(nur auf diesem Computer, nie signiert oder gesendet)',
+    labels: 'Schlagwörter',
+    saveNote: 'Notiz speichern',
+    noteSaved: 'Gespeichert.',
+    saveReceipt: 'PDF-Beleg speichern…',
+    receiptSaved: 'Beleg gespeichert unter {{path}} (Signatur geprüft).',
+    receiptSavedUnverified: 'Beleg gespeichert unter {{path}} — seine Signatur wurde NICHT bestätigt.',
+    format: 'Format des Kontoauszugs',
+    exportThese: 'Diese {{count}} exportieren…',
+    exported: '{{count}} Buchungen gespeichert unter {{path}}, mit ihren Signaturen.',
+  },
 };

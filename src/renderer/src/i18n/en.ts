@@ -133,6 +133,19 @@ export const en = {
     saved: 'Saved.',
     save: 'Save changes',
   },
+  records: {
+    note: 'Your note',
+    noteHint: '(kept on this computer, never signed or sent)',
+    labels: 'Labels',
+    saveNote: 'Save note',
+    noteSaved: 'Saved.',
+    saveReceipt: 'Save a PDF receipt…',
+    receiptSaved: 'Receipt saved to {{path}} (signature verified).',
+    receiptSavedUnverified: 'Receipt saved to {{path}} — its signature did NOT verify.',
+    format: 'Statement format',
+    exportThese: 'Export these {{count}}…',
+    exported: 'Saved {{count}} entries to {{path}}, with their signatures.',
+  },
 };
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
