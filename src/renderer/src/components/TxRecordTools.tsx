@@ -86,7 +86,7 @@ export function ExportThese({ rows }: { rows: readonly TxRow[] }) {
   return (
     <div className="export-these" data-testid="export-these">
       <label className="inline">
-        <span className="sr-only">{t('records.format')}</span>
+        <span className="visually-hidden">{t('records.format')}</span>
         <select value={format} onChange={(e) => setFormat(e.target.value as StatementFormat)} aria-label={t('records.format')}>
           <option value="csv">CSV</option>
           <option value="camt053">camt.053</option>
