@@ -188,4 +188,17 @@ export const de: Catalogue = {
     completed: 'Die Auszahlung ist abgeschlossen.',
     newTransfer: 'Neue Überweisung',
   },
+  bar: {
+    draft: 'Überweisung in Vorbereitung',
+    review: 'Überweisung bereit zur Prüfung',
+    'awaiting-device': 'Warten auf Ihre Bestätigung auf dem Ledger',
+    sending: 'Überweisung wird gesendet…',
+    sent: 'Überweisung gesendet',
+    failed: 'Die Überweisung wurde nicht ausgeführt',
+    rejected: 'Überweisung auf Ihrem Ledger abgelehnt — nichts wurde gesendet',
+    payoutPending: 'Auszahlung eingereicht — die Bank bearbeitet sie',
+    payoutFailed: 'Auszahlung fehlgeschlagen — die Mittel wurden zurückgebucht',
+    open: 'Öffnen',
+    dismiss: 'Schließen',
+  },
 };

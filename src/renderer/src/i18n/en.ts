@@ -187,6 +187,19 @@ export const en = {
     completed: 'The payout completed.',
     newTransfer: 'New transfer',
   },
+  bar: {
+    draft: 'Transfer being prepared',
+    review: 'Transfer ready for review',
+    'awaiting-device': 'Waiting for your approval on the Ledger',
+    sending: 'Sending the transfer…',
+    sent: 'Transfer sent',
+    failed: 'The transfer was not made',
+    rejected: 'Transfer rejected on your Ledger — nothing was sent',
+    payoutPending: 'Payout submitted — the bank is processing it',
+    payoutFailed: 'Payout failed — the funds were returned',
+    open: 'Open',
+    dismiss: 'Dismiss',
+  },
 };
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
