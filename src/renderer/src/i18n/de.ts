@@ -201,4 +201,22 @@ export const de: Catalogue = {
     open: 'Öffnen',
     dismiss: 'Schließen',
   },
+  alerts: {
+    label: 'Sicherheitswarnungen',
+    one: 'Sicherheitswarnung',
+    many: 'Sicherheitswarnungen ({{n}})',
+    intro: 'Nachrichten, denen die App nicht vertrauen konnte, wurden abgewiesen, und für sie wurde nichts signiert. Ihre Guthaben und Ihr Verlauf wurden nicht verändert.',
+    kind: {
+      'missing-signature': 'Unsigniert',
+      'bad-signature': 'Gefälschte Signatur',
+      'unexpected-message': 'Fehlerhaft',
+      'misbound-answer': 'Nicht für diese Anfrage',
+      'login-refused': 'Anmeldung abgewiesen',
+      'certificate-mismatch': 'Falsches Zertifikat',
+    },
+    refused: 'Abgewiesen',
+    details: 'Details',
+    hide: 'Ausblenden',
+    dismiss: 'Schließen',
+  },
 };

@@ -200,6 +200,24 @@ export const en = {
     open: 'Open',
     dismiss: 'Dismiss',
   },
+  alerts: {
+    label: 'Security alerts',
+    one: 'Security alert',
+    many: 'Security alerts ({{n}})',
+    intro: 'Messages the app could not trust were refused, and nothing was signed for them. Your balances and history were not changed.',
+    kind: {
+      'missing-signature': 'Unsigned',
+      'bad-signature': 'Forged signature',
+      'unexpected-message': 'Malformed',
+      'misbound-answer': 'Not for this request',
+      'login-refused': 'Login refused',
+      'certificate-mismatch': 'Wrong certificate',
+    },
+    refused: 'Refused',
+    details: 'Details',
+    hide: 'Hide',
+    dismiss: 'Dismiss',
+  },
 };
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
