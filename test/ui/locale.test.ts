@@ -54,12 +54,13 @@ describe('locale', () => {
     await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/Enter the amount as you write it here, e\.g\. 25\.000,00\./);
     // …the German one is read, and the canonical value it sends is shown.
     await page.locator('input[name=amount]').fill('1.234,56');
-    await expect.poll(() => page.getByTestId('amount-canonical').textContent()).toBe('Sent as 1234.56 EUR');
-    await page.getByRole('button', { name: 'Review' }).click();
+    await expect.poll(() => page.getByTestId('amount-canonical').textContent()).toBe('Gesendet als 1234.56 EUR');
+    await page.getByRole('button', { name: 'Prüfen' }).click();
     // The review shows both: the German form, and exactly what the Ledger shows (canonical ASCII).
     await expect.poll(() => page.getByTestId('transfer-compare').textContent()).toMatch(/1\.234,56 EUR.*1234\.56 EUR/);
     await page.getByTestId('confirm-on-ledger').click();
     await page.locator('[data-testid=transfer-result][data-status=complete]').waitFor();
+    await expect(page.getByTestId('transfer-result').getByRole('heading').textContent()).resolves.toBe('Überweisung gesendet');
     expect(app.device.displayLog.at(-1)!.screens.join(' ')).toMatch(/1234\.56 EUR/);
     expect((await bobClient.next((m) => m.msg === 'transfer')).data.amount).toBe('1234.56');
     await bobClient.close();

@@ -2,39 +2,34 @@ import { useState } from 'react';
 import type { SecurityAlert } from '../../../shared/app-api';
 import { treasury } from '../treasury';
 import { formatDateTime } from '../format';
+import { useTranslation } from 'react-i18next';
 
-/** What each kind of refusal is called on screen. */
-const KIND_LABEL: Record<SecurityAlert['kind'], string> = {
-  'missing-signature': 'Unsigned',
-  'bad-signature': 'Forged signature',
-  'unexpected-message': 'Malformed',
-  'misbound-answer': 'Not for this request',
-  'login-refused': 'Login refused',
-  'certificate-mismatch': 'Wrong certificate',
-};
+/** The kinds of refusal that have a name on screen (alerts.kind.* in the catalogues). */
+const KINDS: readonly SecurityAlert['kind'][] = ['missing-signature', 'bad-signature', 'unexpected-message', 'misbound-answer', 'login-refused', 'certificate-mismatch'];
 
 /** Refused messages (forged, unsigned, misbound) and refused logins: shown prominently, never applied. */
 export function AlertsBanner({ alerts }: { alerts: SecurityAlert[] }) {
   const [open, setOpen] = useState<string | null>(null);
+  const { t } = useTranslation();
   if (alerts.length === 0) return null;
   return (
-    <section className="alerts" role="alert" aria-label="Security alerts" data-testid="security-alerts">
+    <section className="alerts" role="alert" aria-label={t('alerts.label')} data-testid="security-alerts">
       <header>
-        <strong>Security alert{alerts.length > 1 ? `s (${alerts.length})` : ''}</strong>
-        <span>Messages the app could not trust were refused, and nothing was signed for them. Your balances and history were not changed.</span>
+        <strong>{alerts.length > 1 ? t('alerts.many', { n: alerts.length }) : t('alerts.one')}</strong>
+        <span>{t('alerts.intro')}</span>
       </header>
       <ul>
         {alerts.map((a) => (
           <li key={a.id}>
             <div className="alert-line">
               <span className="alert-time">{formatDateTime(a.time)}</span>
-              <span className="alert-kind">{KIND_LABEL[a.kind] ?? 'Refused'}</span>
+              <span className="alert-kind">{KINDS.includes(a.kind) ? t(`alerts.kind.${a.kind}`) : t('alerts.refused')}</span>
               <span className="alert-summary">{a.summary}</span>
               <button className="link" onClick={() => setOpen(open === a.id ? null : a.id)} aria-expanded={open === a.id}>
-                {open === a.id ? 'Hide' : 'Details'}
+                {open === a.id ? t('alerts.hide') : t('alerts.details')}
               </button>
               <button className="link" onClick={() => void treasury.dismissAlert(a.id)}>
-                Dismiss
+                {t('alerts.dismiss')}
               </button>
             </div>
             {open === a.id && <pre className="raw">{a.raw}</pre>}

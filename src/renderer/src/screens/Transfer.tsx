@@ -15,10 +15,15 @@ import { DeviceScreens } from '../components/DeviceScreens';
 import { displayAmount } from '../format';
 import { useFocusOn } from '../focus';
 import { currentLocale, localizeDecimal, readLocaleAmount } from '../locale';
+import { useTranslation } from 'react-i18next';
+import { i18next } from '../i18n';
+
+/** The app's words (TransferScreen subscribes to language changes; its children re-render with it). */
+const L = (key: string, options?: Record<string, unknown>): string => i18next.t(key, options);
 
 /** An amount typed in the user's locale, read into the canonical decimal string that is sent. */
 function readAmount(text: string, currency: string): { ok: true; minor: bigint; canonical: string } | { ok: false; message: string } {
-  if (!isSupportedCurrency(currency)) return { ok: false, message: 'Choose a currency.' };
+  if (!isSupportedCurrency(currency)) return { ok: false, message: L('transfer.chooseCurrency') };
   const local = readLocaleAmount(text, currentLocale());
   if (!local.ok) return local;
   return parseTypedAmount(local.decimal, currency);
@@ -29,13 +34,13 @@ type Fields = { destination: string; currency: string; amount: string; reference
 function describeDestination(v: string): string | null {
   const t = v.trim();
   if (!t) return null;
-  if (parseBitcoinAddress(t)) return 'A CCC account — arrives at once';
+  if (parseBitcoinAddress(t)) return L('transfer.toCcc');
   const i = checkIban(t);
-  if (i.ok) return `A bank account (IBAN, ${i.country}) · ${formatIban(i.iban)}`;
+  if (i.ok) return L('transfer.toIban', { country: i.country, iban: formatIban(i.iban) });
   return null;
 }
 
-const STEPS = ['Details', 'Review', 'Confirm on Ledger', 'Result'];
+const STEPS = ['details', 'review', 'confirm', 'result'] as const;
 
 /** Which wizard step a phase is on, and whether that step failed. */
 function stepOf(t: TrackedTransfer | null): { index: number; failed: boolean } {
@@ -59,22 +64,23 @@ function stepOf(t: TrackedTransfer | null): { index: number; failed: boolean } {
 export function TransferScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[] }) {
   const account = snap.account!;
   const t = snap.transfer;
+  useTranslation();
   if (!account.isVerified) {
     return (
       <div className="page narrow">
-        <h1>New transfer</h1>
-        <div className="banner info">Sending is possible once your account is verified (KYC). Deposits to your account arrive meanwhile.</div>
+        <h1>{L('transfer.title')}</h1>
+        <div className="banner info">{L('transfer.unverified')}</div>
       </div>
     );
   }
   const { index, failed } = stepOf(t);
   return (
     <div className="page narrow">
-      <h1>New transfer</h1>
-      <ol className="wizard" aria-label="Progress">
-        {STEPS.map((label, i) => (
-          <li key={label} className={i < index ? 'done' : i === index ? (failed ? 'current failed' : 'current') : ''}>
-            {label}
+      <h1>{L('transfer.title')}</h1>
+      <ol className="wizard" aria-label={L('transfer.progress')}>
+        {STEPS.map((step, i) => (
+          <li key={step} className={i < index ? 'done' : i === index ? (failed ? 'current failed' : 'current') : ''}>
+            {L(`transfer.steps.${step}`)}
           </li>
         ))}
       </ol>
@@ -147,16 +153,16 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
         </div>
       )}
       <label>
-        To
+        {L('transfer.to')}
         <input
           {...register('destination', {
             validate: (v) => {
               const s = v.trim();
-              if (!s) return 'Enter the address of a CCC account, or an IBAN.';
-              if (parseBitcoinAddress(s)) return s === snap.address ? 'That is your own account.' : true;
+              if (!s) return L('transfer.enterDestination');
+              if (parseBitcoinAddress(s)) return s === snap.address ? L('transfer.ownAccount') : true;
               const i = checkIban(s);
               if (i.ok) return true;
-              return looksLikeIban(s) ? `This IBAN is not valid: ${i.reason}.` : 'This is neither a CCC account address nor an IBAN.';
+              return looksLikeIban(s) ? L('transfer.badIban', { reason: i.reason }) : L('transfer.neither');
             },
           })}
           placeholder="bc1q… or DE89 3704 0044 0532 0130 00"
@@ -169,7 +175,7 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
       </label>
       <div className="grid2">
         <label>
-          Currency
+          {L('transfer.currency')}
           <select {...register('currency')}>
             {SUPPORTED_CURRENCIES.map((c) => (
               <option key={c}>{c}</option>
@@ -177,14 +183,14 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
           </select>
         </label>
         <label>
-          Amount
+          {L('transfer.amount')}
           <input
             {...register('amount', {
               validate: (v) => {
                 const r = readAmount(v, currency);
                 if (!r.ok) return r.message;
                 const have = available === null ? 0n : parseWireAmount(available, currency as CurrencyCode);
-                if (r.minor > have) return `Your available balance is ${displayAmount(available ?? '0')} ${currency}, less than ${displayAmount(r.canonical)} ${currency}. Lower the amount or add funds first.`;
+                if (r.minor > have) return L('transfer.insufficient', { available: displayAmount(available ?? '0'), amount: displayAmount(r.canonical), currency });
                 return true;
               },
             })}
@@ -200,23 +206,23 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
             </span>
           ) : (
             <span id="transfer-amount-error" className="field-hint" data-testid="amount-canonical">
-              {typedAmount.ok ? `Sent as ${typedAmount.canonical} ${currency}` : ' '}
+              {typedAmount.ok ? L('transfer.sentAs', { amount: typedAmount.canonical, currency }) : ' '}
             </span>
           )}
         </label>
       </div>
       <div className="muted small" data-testid="available">
-        Available: {available !== null ? <Amount value={available} currency={currency} /> : `0 ${currency}`}
+        {L('transfer.available')} {available !== null ? <Amount value={available} currency={currency} /> : `0 ${currency}`}
       </div>
       <label>
         <span>
-          Reference <span className="muted">(optional, on both statements)</span>
+          {L('transfer.reference')} <span className="muted">{L('transfer.referenceNote')}</span>
         </span>
         <input
           {...register('reference', {
-            maxLength: { value: 140, message: 'At most 140 characters.' },
+            maxLength: { value: 140, message: L('transfer.max140') },
             // Your Ledger must show the reference exactly as typed.
-            validate: (v) => !v.trim() || isConfirmableReference(v.trim()) || 'Use plain letters A–Z, digits, spaces and punctuation (no accents or symbols), so that your Ledger can show it exactly.',
+            validate: (v) => !v.trim() || isConfirmableReference(v.trim()) || L('transfer.plainReference'),
           })}
           placeholder="Invoice 2026-118"
           aria-invalid={!!formState.errors.reference}
@@ -238,7 +244,7 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
       )}
       <div className="actions">
         <button className="primary" disabled={!formState.isValid || formState.isSubmitting || !online}>
-          Review
+          {L('transfer.review')}
         </button>
       </div>
     </form>
@@ -253,15 +259,15 @@ function Comparison({ review }: { review: TransferReview }) {
       <thead>
         <tr>
           <th scope="col">
-            <span className="visually-hidden">Field</span>
+            <span className="visually-hidden">{L('transfer.field')}</span>
           </th>
-          <th scope="col">As you read it</th>
-          <th scope="col">Exactly as your Ledger shows it</th>
+          <th scope="col">{L('transfer.asYouRead')}</th>
+          <th scope="col">{L('transfer.asLedger')}</th>
         </tr>
       </thead>
       <tbody>
         <tr>
-          <th scope="row">Amount</th>
+          <th scope="row">{L('transfer.amount')}</th>
           <td className="num">
             {displayAmount(review.amount)} {review.currency}
           </td>
@@ -272,10 +278,10 @@ function Comparison({ review }: { review: TransferReview }) {
           </td>
         </tr>
         <tr>
-          <th scope="row">To</th>
+          <th scope="row">{L('transfer.to')}</th>
           <td>
             <span className="nowrap-groups">{friendlyTo}</span>
-            <div className="muted small">{review.destinationKind === 'iban' ? 'Bank account (IBAN) — settles in the banking system' : 'CCC account — arrives at once'}</div>
+            <div className="muted small">{review.destinationKind === 'iban' ? L('transfer.ibanKind') : L('transfer.cccKind')}</div>
           </td>
           <td>
             <code className="break">{review.destination}</code>
@@ -283,9 +289,9 @@ function Comparison({ review }: { review: TransferReview }) {
         </tr>
         {review.reference && (
           <tr>
-            <th scope="row">Reference</th>
+            <th scope="row">{L('transfer.reference')}</th>
             <td>{review.reference}</td>
-            <td className="muted small">on both statements</td>
+            <td className="muted small">{L('transfer.bothStatements')}</td>
           </tr>
         )}
       </tbody>
@@ -303,14 +309,13 @@ function ReviewCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfer
     <div className="card review" data-testid="transfer-review" data-phase={t.phase}>
       <Comparison review={review} />
       <div className="device-preview">
-        <h2 ref={heading}>{waiting ? 'Approve on your Ledger' : t.phase === 'sending' ? 'Approved on your Ledger' : 'Your Ledger will show'}</h2>
+        <h2 ref={heading}>{waiting ? L('transfer.approve') : t.phase === 'sending' ? L('transfer.approved') : L('transfer.willShow')}</h2>
         <DeviceScreens screens={review.deviceScreens} waiting={waiting} />
         {review.deviceShowsHash ? (
-          <p className="muted small">This Bitcoin app version shows only a fingerprint (SHA-256) of the text above. Check that the fingerprint on the device matches before approving.</p>
+          <p className="muted small">{L('transfer.hashNote')}</p>
         ) : (
           <p className="muted small">
-            Check that amount, currency, destination and reference on the device are exactly these before approving. The id and server at the end tie your approval to this one transfer at this server (
-            {snap.profileId === 'sandbox' ? 'the sandbox' : 'the server you chose'}): it cannot be reused for another. Nothing is sent unless you approve on the device.
+            {L('transfer.checkNote', { server: snap.profileId === 'sandbox' ? L('transfer.theSandbox') : L('transfer.yourServer') })}
           </p>
         )}
       </div>
@@ -327,26 +332,26 @@ function ReviewCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfer
       {t.phase === 'review' && (
         <div className="actions">
           <button className="ghost" onClick={() => void act(treasury.cancelTransfer(review.requestId))}>
-            Back
+            {L('transfer.back')}
           </button>
           <button className="primary" disabled={!online} onClick={() => void act(treasury.confirmTransfer(review.requestId))} data-testid="confirm-on-ledger">
-            Confirm on Ledger
+            {L('transfer.confirm')}
           </button>
         </div>
       )}
       {waiting && (
         <div className="actions spread">
           <p className="waiting-note" role="status">
-            Waiting for your approval on the device…
+            {L('transfer.waiting')}
           </p>
           <button className="ghost" onClick={() => void act(treasury.cancelTransfer(review.requestId))} data-testid="cancel-on-ledger">
-            Cancel
+            {L('transfer.cancel')}
           </button>
         </div>
       )}
       {t.phase === 'sending' && (
         <p className="waiting-note" role="status" data-testid="sending">
-          {online ? 'Sending to Crypto Capital…' : 'Approved. Waiting for the connection to send it — it will be sent once, as soon as the app is back online.'}
+          {online ? L('transfer.sending') : L('transfer.sendingOffline')}
         </p>
       )}
     </div>
@@ -362,11 +367,11 @@ function StoppedCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfe
   const heading = useFocusOn<HTMLHeadingElement>(t.phase);
   return (
     <div className={`card result ${rejected ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={rejected ? 'rejected' : 'failed'} role="alert">
-      <h2 ref={heading}>{rejected ? 'You rejected the transfer on your Ledger' : sendFailed ? 'The transfer was not made' : 'Your Ledger did not confirm the transfer'}</h2>
-      <p>{rejected ? 'Nothing was sent and no money moved. Your details are kept.' : t.error?.message}</p>
+      <h2 ref={heading}>{rejected ? L('transfer.rejected') : sendFailed ? L('transfer.notMade') : L('transfer.notConfirmed')}</h2>
+      <p>{rejected ? L('transfer.rejectedBody') : t.error?.message}</p>
       <p className="muted small">
-        <Amount value={review.amount} currency={review.currency} /> to {review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}
-        {t.error && !rejected && <> · code {t.error.code}</>}
+        <Amount value={review.amount} currency={review.currency} /> {L('transfer.to').toLowerCase()} {review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}
+        {t.error && !rejected && <> · {L('transfer.code', { code: t.error.code })}</>}
       </p>
       {error && (
         <div className="banner danger" role="alert">
@@ -375,14 +380,14 @@ function StoppedCard({ snap, t, review }: { snap: AppSnapshot; t: TrackedTransfe
       )}
       <div className="actions">
         <button className="ghost" onClick={() => void act(treasury.dismissTransfer())}>
-          Discard
+          {L('transfer.discard')}
         </button>
         <button className="ghost" onClick={() => void act(treasury.editTransfer())} data-testid="edit-transfer">
-          Edit details
+          {L('transfer.edit')}
         </button>
         {t.canRetry && (
           <button className="primary" disabled={!online} onClick={() => void act(treasury.retryTransfer())} data-testid="retry-transfer">
-            {sendFailed ? 'Send again' : 'Try again on Ledger'}
+            {sendFailed ? L('transfer.sendAgain') : L('transfer.tryAgain')}
           </button>
         )}
       </div>
@@ -395,17 +400,17 @@ function SentCard({ t, review, rows }: { t: TrackedTransfer; review: TransferRev
   const heading = useFocusOn<HTMLHeadingElement>(live.txid);
   return (
     <div className="card result sent" data-testid="transfer-result" data-status={live.status} role="status">
-      <h2 ref={heading}>{live.status === 'pending' ? 'Payout submitted' : live.status === 'failed' ? 'Payout failed' : 'Transfer sent'}</h2>
+      <h2 ref={heading}>{live.status === 'pending' ? L('transfer.payoutSubmitted') : live.status === 'failed' ? L('transfer.payoutFailed') : L('transfer.sent')}</h2>
       <p>
-        <Amount value={review.amount} currency={review.currency} /> to <code>{review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}</code>
+        <Amount value={review.amount} currency={review.currency} /> {L('transfer.to').toLowerCase()} <code>{review.destinationKind === 'iban' ? formatIban(review.destination) : review.destination}</code>
       </p>
-      <p className="muted small">Transaction #{live.txid}</p>
-      {live.status === 'pending' && <p className="pending-note">The bank is processing this payout. This page updates when it completes.</p>}
-      {live.status === 'failed' && <p className="banner danger">{withFullStop(live.message ?? 'The payout failed')} The reserved funds were returned to your balance.</p>}
-      {live.status === 'complete' && review.destinationKind === 'iban' && <p className="banner success">The payout completed.</p>}
+      <p className="muted small">{L('transfer.txNumber', { txid: live.txid })}</p>
+      {live.status === 'pending' && <p className="pending-note">{L('transfer.processing')}</p>}
+      {live.status === 'failed' && <p className="banner danger">{withFullStop(live.message ?? L('transfer.payoutFailedDefault'))} {L('transfer.returned')}</p>}
+      {live.status === 'complete' && review.destinationKind === 'iban' && <p className="banner success">{L('transfer.completed')}</p>}
       <div className="actions">
         <button className="primary" onClick={() => void treasury.dismissTransfer()}>
-          New transfer
+          {L('transfer.newTransfer')}
         </button>
       </div>
     </div>
