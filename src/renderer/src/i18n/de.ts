@@ -165,6 +165,7 @@ export const de: Catalogue = {
     ownAccount: 'Das ist Ihr eigenes Konto.',
     badIban: 'Diese IBAN ist ungültig: {{reason}}.',
     neither: 'Das ist weder eine CCC-Kontoadresse noch eine IBAN.',
+    wrongNetwork: 'Diese Adresse gehört zum anderen Bitcoin-Netz als Ihr Konto.',
     chooseCurrency: 'Wählen Sie eine Währung.',
     insufficient: 'Ihr verfügbares Guthaben beträgt {{available}} {{currency}}, weniger als {{amount}} {{currency}}. Verringern Sie den Betrag oder zahlen Sie zuerst ein.',
     max140: 'Höchstens 140 Zeichen.',

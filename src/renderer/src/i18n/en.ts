@@ -164,6 +164,7 @@ export const en = {
     ownAccount: 'That is your own account.',
     badIban: 'This IBAN is not valid: {{reason}}.',
     neither: 'This is neither a CCC account address nor an IBAN.',
+    wrongNetwork: 'This address belongs to the other Bitcoin network than your account.',
     chooseCurrency: 'Choose a currency.',
     insufficient: 'Your available balance is {{available}} {{currency}}, less than {{amount}} {{currency}}. Lower the amount or add funds first.',
     max140: 'At most 140 characters.',

@@ -10,6 +10,8 @@ import { Amount } from '../components/Amount';
 import { formatDateTime, shortId, formatCount } from '../format';
 import { matchesText, normaliseQuery, sortRows, type SortKey } from '../history-index';
 import { treasury, errorOf } from '../treasury';
+import { ExportThese, ReceiptButton, TxNoteEditor } from '../components/TxRecordTools';
+import { localDayRange } from '../../../shared/date-range';
 
 const ROW_HEIGHT = 50;
 /** Below this table width the narrow layout is used. */
@@ -151,8 +153,10 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
   // Sort the whole history once per order (a click), then each keystroke only filters it (order is kept).
   const ordered = useMemo(() => sortRows(rows, sort.key, sort.desc), [rows, sort]);
   const sorted = useMemo(() => {
-    const fromMs = from ? new Date(`${from}T00:00:00`).getTime() : null;
-    const toMs = to ? new Date(`${to}T00:00:00`).getTime() + 86_400_000 : null;
+    // Local calendar days, 23 or 25 hours long on the days clocks change (shared/date-range.ts).
+    const range = localDayRange(from, to);
+    const fromMs = range.from ?? null;
+    const toMs = range.to ?? null;
     return ordered.filter(
       (r) =>
         (fromMs === null || r.timestamp >= fromMs) &&
@@ -253,6 +257,7 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
           <input type="search" placeholder="Counterparty, IBAN, reference, #txid or amount as shown" value={text} onChange={(e) => setText(e.target.value)} />
         </label>
       </div>
+      {!loading && !check && <ExportThese rows={sorted} />}
       <div className={`vtable ${wide ? 'wide' : 'narrow'}`} role="table" aria-rowcount={sorted.length} data-testid="history-table" ref={table}>
         {/* One sideways scroller for header and body (a very narrow window, 200 % zoom): headers stay over their columns. */}
         <div className="vscroll">
@@ -372,6 +377,8 @@ function DetailPanel({ txid, row, onClose }: { txid: number; row: TxRow | null; 
             </pre>
             <h3 className="small muted">Signature (base64)</h3>
             <pre className="raw">{detail.signature}</pre>
+            <ReceiptButton txid={t.txid} />
+            <TxNoteEditor key={t.txid} row={row ?? t} />
           </>
         )}
       </div>

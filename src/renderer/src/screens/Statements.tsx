@@ -8,6 +8,7 @@ import { treasury, errorOf } from '../treasury';
 import { formatCount, localZone } from '../format';
 import { useFocusOn } from '../focus';
 import { useTranslation } from 'react-i18next';
+import { localDayRange } from '../../../shared/date-range';
 
 const FORMATS: { id: StatementFormat; title: string; ext: string; what: 'csvWhat' | 'camtWhat' | 'pdfWhat' }[] = [
   { id: 'csv', title: 'CSV', ext: '.csv', what: 'csvWhat' },
@@ -39,8 +40,8 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
       setResult(
         await treasury.exportStatement({
           format,
-          from: from ? new Date(`${from}T00:00:00`).getTime() : undefined,
-          to: to ? new Date(`${to}T00:00:00`).getTime() + 86_400_000 : undefined,
+          // Local calendar days; the last one ends at the next local midnight (23 or 25 hours on DST days).
+          ...localDayRange(from, to),
           currency: (currency || undefined) as CurrencyCode | undefined,
           status,
         }),

@@ -5,8 +5,9 @@ import { useForm } from 'react-hook-form';
 import type { AppSnapshot, TrackedTransfer, TransferDraft, TransferReview, TxRow } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES, isSupportedCurrency, currencyExponent, type CurrencyCode } from '../../../shared/currencies';
 import { parseWireAmount } from '../../../shared/money';
-import { parseBitcoinAddress } from '../../../shared/bitcoin-address';
-import { checkIban, formatIban, looksLikeIban } from '../../../shared/iban';
+import { parseBitcoinAddress, type BitcoinNetwork } from '../../../shared/bitcoin-address';
+import { formatIban } from '../../../shared/iban';
+import { classifyDestination } from '../../../shared/destination';
 import { parseTypedAmount, plainWords } from '../../../shared/plain-words';
 import { isConfirmableReference } from '../../../shared/confirmation';
 import { treasury, errorOf } from '../treasury';
@@ -31,13 +32,14 @@ function readAmount(text: string, currency: string): { ok: true; minor: bigint; 
 
 type Fields = { destination: string; currency: string; amount: string; reference: string };
 
-function describeDestination(v: string): string | null {
-  const t = v.trim();
-  if (!t) return null;
-  if (parseBitcoinAddress(t)) return L('transfer.toCcc');
-  const i = checkIban(t);
-  if (i.ok) return L('transfer.toIban', { country: i.country, iban: formatIban(i.iban) });
-  return null;
+/** The network of the signed-in account: destinations are classified for it (shared/destination.ts). */
+const networkOf = (address: string | null): BitcoinNetwork => (address ? (parseBitcoinAddress(address)?.network ?? 'mainnet') : 'mainnet');
+
+function describeDestination(v: string, network: BitcoinNetwork): string | null {
+  if (!v.trim()) return null;
+  const d = classifyDestination(v, network);
+  if (!d.ok) return null;
+  return d.kind === 'address' ? L('transfer.toCcc') : L('transfer.toIban', { country: d.country, iban: formatIban(d.destination) });
 }
 
 const STEPS = ['details', 'review', 'confirm', 'result'] as const;
@@ -157,12 +159,10 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
         <input
           {...register('destination', {
             validate: (v) => {
-              const s = v.trim();
-              if (!s) return L('transfer.enterDestination');
-              if (parseBitcoinAddress(s)) return s === snap.address ? L('transfer.ownAccount') : true;
-              const i = checkIban(s);
-              if (i.ok) return true;
-              return looksLikeIban(s) ? L('transfer.badIban', { reason: i.reason }) : L('transfer.neither');
+              if (!v.trim()) return L('transfer.enterDestination');
+              const d = classifyDestination(v, networkOf(snap.address));
+              if (d.ok) return d.kind === 'address' && d.destination === snap.address ? L('transfer.ownAccount') : true;
+              return d.problem === 'INVALID_IBAN' ? L('transfer.badIban', { reason: d.reason }) : d.problem === 'WRONG_NETWORK' ? L('transfer.wrongNetwork') : L('transfer.neither');
             },
           })}
           placeholder="bc1q… or DE89 3704 0044 0532 0130 00"
@@ -171,7 +171,7 @@ function TransferForm({ snap, draft, notice }: { snap: AppSnapshot; draft: Trans
           aria-invalid={!!formState.errors.destination}
           aria-describedby="transfer-destination-note"
         />
-        <span id="transfer-destination-note" className={formState.errors.destination ? 'field-error' : 'field-hint'}>{formState.errors.destination?.message ?? describeDestination(destination) ?? ' '}</span>
+        <span id="transfer-destination-note" className={formState.errors.destination ? 'field-error' : 'field-hint'}>{formState.errors.destination?.message ?? describeDestination(destination, networkOf(snap.address)) ?? ' '}</span>
       </label>
       <div className="grid2">
         <label>
