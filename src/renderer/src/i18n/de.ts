@@ -144,8 +144,8 @@ export const de: Catalogue = {
     receiptSaved: 'Beleg gespeichert unter {{path}} (Signatur geprüft).',
     receiptSavedUnverified: 'Beleg gespeichert unter {{path}} — seine Signatur wurde NICHT bestätigt.',
     format: 'Format des Kontoauszugs',
-    exportThese: 'Diese {{count}} exportieren…',
-    exported: '{{count}} Buchungen gespeichert unter {{path}}, mit ihren Signaturen.',
+    exportThese: 'Diese exportieren ({{count}})…',
+    exported: 'Gespeichert unter {{path}} ({{count}} aufgeführt), mit ihren Signaturen.',
   },
   transfer: {
     title: 'Neue Überweisung',

@@ -143,8 +143,8 @@ export const en = {
     receiptSaved: 'Receipt saved to {{path}} (signature verified).',
     receiptSavedUnverified: 'Receipt saved to {{path}} — its signature did NOT verify.',
     format: 'Statement format',
-    exportThese: 'Export these {{count}}…',
-    exported: 'Saved {{count}} entries to {{path}}, with their signatures.',
+    exportThese: 'Export these ({{count}})…',
+    exported: 'Saved to {{path}} ({{count}} listed), with their signatures.',
   },
   transfer: {
     title: 'New transfer',
