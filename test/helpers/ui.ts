@@ -61,3 +61,6 @@ export async function loginAndRegister(ui: Ui, currency = 'EUR'): Promise<string
   await page.getByTestId('kyc-pending').waitFor();
   return (await ui.app.core.getSnapshot()).address!;
 }
+
+/** Opens a screen from the sidebar, by its visible name. */
+export const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();

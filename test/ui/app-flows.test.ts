@@ -5,11 +5,10 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { loginAndRegister, startUi, type Ui } from '../helpers/ui';
+import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
 import type { Page } from 'playwright-core';
 
 /** Clicks a screen in the sidebar. */
-const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 import { newCustomer, testRules } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 

@@ -8,10 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, startUi, type Ui } from '../helpers/ui';
+import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
 import { newCustomer, testRules } from '../helpers/server';
 
-const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 const IBAN = 'DE89370400440532013000';
 const FR = 'FR7630006000011234567890189';
 /** Screenshots of this suite, to look at (kept out of the repository). */

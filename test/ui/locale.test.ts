@@ -2,11 +2,10 @@
 // German way, while what is sent and what the Ledger shows stay the canonical ASCII decimal.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, startUi, type Ui } from '../helpers/ui';
+import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 
 const IBAN = 'DE89370400440532013000';
-const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 /** The same, once the app speaks German. */
 const geh = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Bereiche' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 let ui: Ui | null = null;

@@ -4,11 +4,10 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, startUi, type Ui } from '../helpers/ui';
+import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
 import { verifyStatement } from '../../src/main/statements/verify-statement';
 
 const IBAN = 'DE89370400440532013000';
-const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 let ui: Ui | null = null;
 afterEach(async () => {
   if (ui) {
