@@ -52,7 +52,7 @@ describe('keyboard only', () => {
     // Log in.
     await tabTo(page, /^button\[connect\]/, 'Shift+Tab');
     await page.keyboard.press('Enter');
-    await page.getByTestId('register-form').waitFor();
+    await page.getByTestId('register-form').waitFor({ timeout: 30_000 }); // a login is slow on a busy machine
     expect(await focused(page)).toMatch(/^input\(name\)/);
 
     // Register with a bad email: submitting marks the invalid fields and focuses the first one.
