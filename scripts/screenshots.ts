@@ -117,6 +117,15 @@ async function main() {
     await page.getByRole('button', { name: /^History/ }).click();
     await page.getByTestId('history-table').waitFor();
     await both(page, '06-history');
+    // A row's detail: its proof, the user's own note, the receipt; "export these" above the table.
+    await page.getByTestId('history-table').getByText('Supplier invoice 7781').click();
+    await page.getByTestId('tx-detail').waitFor();
+    await page.getByTestId('tx-detail').getByLabel(/Your note/).fill('Matched with PO-7781, approved by Anna');
+    await page.getByTestId('tx-detail').getByLabel('Labels').fill('#suppliers #q4');
+    await page.getByTestId('tx-detail').getByRole('button', { name: 'Save note' }).click();
+    await page.getByTestId('tx-detail').getByText('Saved.').waitFor();
+    await both(page, '06b-history-detail-note');
+    await page.keyboard.press('Escape');
 
     await page.getByRole('button', { name: /^Transfer/ }).click();
     await page.getByTestId('transfer-form').waitFor();
