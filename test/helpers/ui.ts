@@ -1,5 +1,6 @@
 // A real app in a real browser: a ccc-server, a WebSocket proxy in front of it (to inject forged
 // frames), the app core with the virtual Ledger behind the dev bridge, and Debian's Chromium.
+import { afterEach, expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, tempDir, testRules } from './server';
 import { WsProxy } from './ws-proxy';
@@ -64,3 +65,20 @@ export async function loginAndRegister(ui: Ui, currency = 'EUR'): Promise<string
 
 /** Opens a screen from the sidebar, by its visible name. */
 export const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
+
+/**
+ * One browser app per test: `start()` opens it; after each test it is closed, and the test fails if
+ * the page threw an error.
+ */
+export function browserAppPerTest(): { start(opts?: Parameters<typeof startUi>[0]): Promise<Ui> } {
+  let ui: Ui | null = null;
+  afterEach(async () => {
+    const u = ui;
+    ui = null;
+    if (!u) return;
+    const errors = [...u.pageErrors];
+    await u.close();
+    expect(errors).toEqual([]);
+  });
+  return { start: async (opts) => (ui = await startUi(opts)) };
+}

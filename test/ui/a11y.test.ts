@@ -5,10 +5,10 @@
 // serious violations fail the test; moderate ones are listed in docs/app.md.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { Page } from 'playwright-core';
-import { startUi, type Ui, go } from '../helpers/ui';
+import { go, browserAppPerTest } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 
@@ -47,18 +47,11 @@ async function audit(page: Page, state: string): Promise<Finding[]> {
   return found;
 }
 
-let ui: Ui | null = null;
-afterEach(async () => {
-  if (ui) {
-    expect(ui.pageErrors).toEqual([]);
-    await ui.close();
-    ui = null;
-  }
-});
+const browserApp = browserAppPerTest();
 
 describe('accessibility (axe-core) on every screen, light and dark', () => {
   it('has no critical or serious violations anywhere', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app, server, proxy } = ui;
     const all: Finding[] = [];
     const check = async (state: string) => all.push(...(await audit(page, state)));

@@ -2,10 +2,10 @@
 // renderer against the real main-process core (dev bridge), a real ccc-server and the simulated
 // Ledger. Nothing here is mocked.
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
+import { loginAndRegister, type Ui, go, browserAppPerTest } from '../helpers/ui';
 import type { Page } from 'playwright-core';
 
 /** Clicks a screen in the sidebar. */
@@ -13,14 +13,7 @@ import { newCustomer, testRules } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 
 const IBAN = 'DE89370400440532013000';
-let ui: Ui | null = null;
-afterEach(async () => {
-  if (ui) {
-    expect(ui.pageErrors).toEqual([]);
-    await ui.close();
-    ui = null;
-  }
-});
+const browserApp = browserAppPerTest();
 
 async function verifiedAndFunded(u: Ui, amount = '5000.00') {
   const address = await loginAndRegister(u);
@@ -34,7 +27,7 @@ async function verifiedAndFunded(u: Ui, amount = '5000.00') {
 
 describe('the app in Chromium', () => {
   it('log in (after a locked device), register with validation, and see a deposit arrive live', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app, server } = ui;
     // The device is locked: the step fails in plain words, nothing else happens.
     app.device.configure({ behaviour: 'locked' });
@@ -72,7 +65,7 @@ describe('the app in Chromium', () => {
   });
 
   it('transfer approved on the device: the review shows exactly what the device shows', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app, server } = ui;
     await verifiedAndFunded(ui);
     const { id: bob, client: bobClient } = await newCustomer(server.url);
@@ -97,7 +90,7 @@ describe('the app in Chromium', () => {
   });
 
   it('transfer rejected on the device: a calm outcome and nothing sent', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app, server } = ui;
     const address = await verifiedAndFunded(ui);
     const { id: bob, client: bobClient } = await newCustomer(server.url);
@@ -116,7 +109,7 @@ describe('the app in Chromium', () => {
   });
 
   it('an IBAN payout is tracked from pending to complete on the result page', async () => {
-    ui = await startUi({ rules: testRules({ rails: { settleDelayMs: 800 } }) });
+    const ui = await browserApp.start({ rules: testRules({ rails: { settleDelayMs: 800 } }) });
     const { page } = ui;
     await verifiedAndFunded(ui);
     await page.getByRole('button', { name: 'New transfer' }).click();
@@ -131,7 +124,7 @@ describe('the app in Chromium', () => {
   });
 
   it('invalid input is refused as typed and never reaches the device', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app } = ui;
     await verifiedAndFunded(ui);
     await page.getByRole('button', { name: 'New transfer' }).click();
@@ -144,7 +137,7 @@ describe('the app in Chromium', () => {
   });
 
   it('exports a statement and the file has the right rows', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page } = ui;
     await verifiedAndFunded(ui, '777.00');
     await go(page, 'Statements');
@@ -160,7 +153,7 @@ describe('the app in Chromium', () => {
   });
 
   it('a forged notification raises a prominent alert and never changes a balance', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, proxy } = ui;
     const address = await verifiedAndFunded(ui, '100.00');
     const { canonical, signed } = signData({ txid: 4242, timestamp: Date.now(), sender: IBAN, destination: address, currency: 'EUR', amount: '900000.00' }, secp256k1.utils.randomPrivateKey());
@@ -174,7 +167,7 @@ describe('the app in Chromium', () => {
   });
 
   it('history: live rows, filters, sorting and the verified mark', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, server } = ui;
     const address = await verifiedAndFunded(ui, '1.00');
     for (const [amount, ref] of [
@@ -203,7 +196,7 @@ describe('the app in Chromium', () => {
   });
 
   it('a returning user sees the whole history after logging in again (replayed and verified)', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, server } = ui;
     const address = await verifiedAndFunded(ui, '1.00');
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -218,7 +211,7 @@ describe('the app in Chromium', () => {
   });
 
   it('history keeps the row you are looking at in place when live rows arrive', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, server } = ui;
     const address = await verifiedAndFunded(ui, '1.00');
     await Promise.all(Array.from({ length: 200 }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: `${i + 2}.00` })));
@@ -242,7 +235,7 @@ describe('the app in Chromium', () => {
   });
 
   it('account: a country change warns about re-verification and clears it on save', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page } = ui;
     await verifiedAndFunded(ui, '1.00');
     await go(page, 'Account');

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
+import { loginAndRegister, type Ui, go, browserAppPerTest } from '../helpers/ui';
 import { newCustomer, testRules } from '../helpers/server';
 
 const IBAN = 'DE89370400440532013000';
@@ -16,14 +16,7 @@ const FR = 'FR7630006000011234567890189';
 /** Screenshots of this suite, to look at (kept out of the repository). */
 const SHOTS = path.join(os.tmpdir(), 'ccc-desk-screenshots');
 
-let ui: Ui | null = null;
-afterEach(async () => {
-  if (ui) {
-    expect(ui.pageErrors).toEqual([]);
-    await ui.close();
-    ui = null;
-  }
-});
+const browserApp = browserAppPerTest();
 
 async function verifiedAndFunded(u: Ui, amount: string) {
   const address = await loginAndRegister(u);
@@ -49,7 +42,7 @@ async function shoot(page: Page, name: string) {
 
 describe('the desk', () => {
   it('a transfer waiting on a slow Ledger survives navigation and is shown until dismissed', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app, server } = ui;
     await verifiedAndFunded(ui, '5000.00');
     const { id: bob, client: bobClient } = await newCustomer(server.url);
@@ -91,7 +84,7 @@ describe('the desk', () => {
   });
 
   it('overspending is refused in the form; a rejection keeps the fields and offers Retry; offline disables Review', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app } = ui;
     await verifiedAndFunded(ui, '250000.01');
     await page.getByRole('button', { name: 'New transfer' }).click();
@@ -126,7 +119,7 @@ describe('the desk', () => {
   });
 
   it('History fits from 1024×700 to 2560×1440, light and dark: nothing clipped, cells under headers; search finds what is shown; a row opens its proof', async () => {
-    ui = await startUi({ rules: testRules({ rails: { settleDelayMs: 0 } }) });
+    const ui = await browserApp.start({ rules: testRules({ rails: { settleDelayMs: 0 } }) });
     const { page, server, app } = ui;
     const address = await verifiedAndFunded(ui, '1234567.89');
     await server.backOffice.admin({ command: 'deposit', to: address, from: 'GB29NWBK60161331926819', currency: 'USD', amount: '1234567.89', reference: 'Quarterly settlement from the prime broker, batch 7' });

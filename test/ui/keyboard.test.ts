@@ -1,20 +1,13 @@
 // The app by keyboard alone, as a user who cannot use a mouse or who works with a screen reader:
 // log in, register (with a mistake), make a transfer and export a statement with Tab, Enter, arrows
 // and Alt+N only, checking at each step where focus lands — never on <body>.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startUi, type Ui } from '../helpers/ui';
+import { browserAppPerTest } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 
 const IBAN = 'DE89370400440532013000';
-let ui: Ui | null = null;
-afterEach(async () => {
-  if (ui) {
-    expect(ui.pageErrors).toEqual([]);
-    await ui.close();
-    ui = null;
-  }
-});
+const browserApp = browserAppPerTest();
 
 /** What has focus, described as a screen reader would find it. */
 const focused = (page: Page) =>
@@ -37,7 +30,7 @@ async function tabTo(page: Page, match: RegExp, key = 'Tab') {
 
 describe('keyboard only', () => {
   it('login → register → transfer → export, with focus on the new heading or result at each step', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app, server } = ui;
     await page.getByTestId('connect').waitFor();
 

@@ -1,25 +1,18 @@
 // The user's locale: a German user (chosen in Account) sees and types amounts, counts and dates the
 // German way, while what is sent and what the Ledger shows stay the canonical ASCII decimal.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
+import { loginAndRegister, go, browserAppPerTest } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 
 const IBAN = 'DE89370400440532013000';
 /** The same, once the app speaks German. */
 const geh = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Bereiche' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
-let ui: Ui | null = null;
-afterEach(async () => {
-  if (ui) {
-    expect(ui.pageErrors).toEqual([]);
-    await ui.close();
-    ui = null;
-  }
-});
+const browserApp = browserAppPerTest();
 
 describe('locale', () => {
   it('de-DE chosen in Account: amounts, counts and dates in German form; "1.234,56" typed, 1234.56 sent', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app, server } = ui;
     const address = await loginAndRegister(ui);
     await server.backOffice.admin({ command: 'verify', address });

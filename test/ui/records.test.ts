@@ -2,24 +2,17 @@
 // transaction (found by History's search, in the CSV), a one-page PDF receipt from the detail panel, and
 // "export these" — a statement of exactly the rows History shows, which verifies.
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
+import { loginAndRegister, go, browserAppPerTest } from '../helpers/ui';
 import { verifyStatement } from '../../src/main/statements/verify-statement';
 
 const IBAN = 'DE89370400440532013000';
-let ui: Ui | null = null;
-afterEach(async () => {
-  if (ui) {
-    expect(ui.pageErrors).toEqual([]);
-    await ui.close();
-    ui = null;
-  }
-});
+const browserApp = browserAppPerTest();
 
 describe('records from History', () => {
   it('a note that search finds, a PDF receipt, and a statement of the rows on screen', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, server } = ui;
     const address = await loginAndRegister(ui);
     await server.backOffice.admin({ command: 'verify', address });

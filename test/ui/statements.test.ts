@@ -4,24 +4,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, startUi, type Ui, go } from '../helpers/ui';
+import { loginAndRegister, go, browserAppPerTest } from '../helpers/ui';
 import { verifyStatement } from '../../src/main/statements/verify-statement';
 
 const IBAN = 'DE89370400440532013000';
-let ui: Ui | null = null;
-afterEach(async () => {
-  if (ui) {
-    expect(ui.pageErrors).toEqual([]);
-    await ui.close();
-    ui = null;
-  }
-});
+const browserApp = browserAppPerTest();
 
 describe('Statements screen', () => {
   it('exports CSV, camt.053 and PDF, each with signatures that verify', async () => {
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, server } = ui;
     const address = await loginAndRegister(ui);
     await server.backOffice.admin({ command: 'verify', address });

@@ -5,23 +5,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, startUi, type Ui } from '../helpers/ui';
+import { loginAndRegister, browserAppPerTest } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 
 const IBAN = 'DE89370400440532013000';
 const SHOTS = path.join(os.tmpdir(), 'ccc-zoom-screenshots');
-let ui: Ui | null = null;
-afterEach(async () => {
-  if (ui) {
-    expect(ui.pageErrors).toEqual([]);
-    await ui.close();
-    ui = null;
-  }
-});
+const browserApp = browserAppPerTest();
 
 /** Visible text that is cut off: by its own overflow or ellipsis, or by a non-scrolling ancestor / the window. */
 function clippedText(page: Page): Promise<string[]> {
@@ -76,7 +69,7 @@ const go = async (page: Page, screen: string) => {
 describe('zoom and small windows', () => {
   it('200 % zoom (640×400) and 1024×700: nothing cut off on any screen; collapsible sidebar; history scrolls as one', async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
-    ui = await startUi();
+    const ui = await browserApp.start();
     const { page, app, server, proxy } = ui;
     const address = await loginAndRegister(ui);
     await server.backOffice.admin({ command: 'verify', address });
