@@ -27,6 +27,9 @@ export interface ConfirmationFields {
   requestId: string;
   /** The server's identity: its back-office address (the key whose signatures the app trusts). */
   server: string;
+  /** A team account's address (docs/team-treasury.md): its members and approvers all sign the text that
+   * names it, so an approval cannot be replayed at another company. Absent for a single-key account. */
+  account?: string;
 }
 
 export class ConfirmationTextError extends CodedError<'REFERENCE_NOT_ASCII' | 'TEXT_NOT_DISPLAYABLE'> {}
@@ -37,7 +40,7 @@ export function isConfirmableReference(reference: string): boolean {
 }
 
 /**
- * `CCC transfer 1250.00 EUR to DE89370400440532013000 ref "Invoice 42" id <requestId> server <address>`
+ * `CCC transfer 1250.00 EUR [from <team account>] to DE89370400440532013000 ref "Invoice 42" id <requestId> server <address>`
  * (`no ref` when there is none; the reference is JSON-quoted so a quote inside it cannot end it early).
  */
 export function confirmationText(f: ConfirmationFields): string {
@@ -45,7 +48,8 @@ export function confirmationText(f: ConfirmationFields): string {
     throw new ConfirmationTextError('REFERENCE_NOT_ASCII', 'a reference confirmed on the device must be plain ASCII letters, digits, spaces and punctuation (no accents or symbols)');
   }
   const ref = f.reference !== undefined ? `ref ${JSON.stringify(f.reference)}` : 'no ref';
-  return displayable(`CCC transfer ${f.amount} ${f.currency} to ${f.destination} ${ref} id ${f.requestId} server ${f.server}`);
+  const from = f.account !== undefined ? ` from ${f.account}` : '';
+  return displayable(`CCC transfer ${f.amount} ${f.currency}${from} to ${f.destination} ${ref} id ${f.requestId} server ${f.server}`);
 }
 
 export interface PolicyFields {
