@@ -138,6 +138,21 @@ CREATE TRIGGER transfers_immutable
   FOR EACH ROW EXECUTE FUNCTION refuse_change('transfers');
 `,
   },
+  {
+    version: 2,
+    name: 'leadership',
+    // One row: which back office is active, and its epoch — the fencing token every write batch
+    // checks (pg-leadership.ts). Bumped by each back office that becomes active.
+    sql: `
+CREATE TABLE leadership (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  epoch BIGINT NOT NULL CHECK (epoch >= 0),
+  holder TEXT NOT NULL,
+  since BIGINT NOT NULL
+);
+INSERT INTO leadership (id, epoch, holder, since) VALUES (1, 0, '', 0);
+`,
+  },
 ];
 
 /** Applies every migration not yet applied, in order; safe when several back offices start at once. */
