@@ -160,7 +160,7 @@ export class LinkClient implements BackOfficePort {
     return new Promise((resolve, reject) => {
       if (!this.up) return reject(new Error('back office link down'));
       this.pending.set(req.ref, { kind: 'op', emit, flow, resolve, reject });
-      this.send({ t: 'op', ref: req.ref, account: req.account, op: req.op, params: req.params, nonce: req.nonce ?? null, session: req.session });
+      this.send({ t: 'op', ref: req.ref, account: req.account, member: req.member, op: req.op, params: req.params, nonce: req.nonce ?? null, session: req.session });
     });
   }
 

@@ -7,11 +7,11 @@ import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './
 import { parseWireAmount } from './money';
 import { checkText, TEXT_LIMITS } from './text-policy';
 
-export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'] as const;
+export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
 /** Operations that need an authenticated session; `register` additionally needs no existing account. */
-export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'];
+export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit'];
 
 export const MAX_FRAME_BYTES = 16 * 1024;
 
@@ -122,6 +122,38 @@ export const SetpolicyParams = z.strictObject({
   confirmation: z.string().min(1).max(200),
 });
 
+// ---- team accounts (extension; docs/team-treasury.md) ------------------------------------------
+
+export const ROLES = ['viewer', 'initiator', 'approver', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+const AddressParam = z.string().trim().min(1).max(100);
+const Confirmation = z.string().min(1).max(200);
+
+/** Act for a team account (or, with one's own address, for one's own account again). */
+export const ActParams = z.strictObject({ account: AddressParam });
+export const MembersParams = z.strictObject({});
+/** Add a member, change its role, or remove it (role `none`): device-signed by an administrator (team.memberText). */
+export const SetmemberParams = z.strictObject({ member: AddressParam, role: z.enum([...ROLES, 'none']), requestId: RequestIdSchema, confirmation: Confirmation });
+export const MAX_AUDIT_PAGE = 500;
+export const AuditParams = z.strictObject({ afterSeq: z.number().int().min(0).safe().optional(), limit: z.number().int().min(1).max(MAX_AUDIT_PAGE).optional() });
+
+export const MAX_APPROVALS = 5;
+/** The dual-control policy of a team account; amounts are canonical wire decimals, never floats. */
+export const TeamPolicySchema = z.strictObject({
+  /** Approvals a transfer needs when the policy applies to it (0: never). */
+  approvals: z.number().int().min(0).max(MAX_APPROVALS),
+  /** Per currency: transfers above this amount need approvals. A currency not listed has no threshold. */
+  above: z
+    .partialRecord(CurrencySchema, z.string().max(40))
+    .refine((above) => Object.entries(above).every(([cur, amount]) => amount !== undefined && !amount.startsWith('-') && isCanonicalAmount(amount, cur as CurrencyCode, false)), 'every threshold a canonical, non-negative decimal of its currency, e.g. "10000.00"'),
+  /** A destination not in the beneficiary book needs approvals too. */
+  newBeneficiaryNeedsApproval: z.boolean(),
+  /** Member, policy and beneficiary changes need a second administrator. */
+  adminChangesNeedSecondAdmin: z.boolean(),
+});
+export type TeamPolicy = z.infer<typeof TeamPolicySchema>;
+
 export const PARAM_SCHEMAS = {
   auth: AuthParams,
   register: RegisterParams,
@@ -131,6 +163,10 @@ export const PARAM_SCHEMAS = {
   history: HistoryParams,
   transfer: TransferParams,
   setpolicy: SetpolicyParams,
+  act: ActParams,
+  members: MembersParams,
+  setmember: SetmemberParams,
+  audit: AuditParams,
 } as const;
 
 export type OpParams = { [K in OperationName]: z.infer<(typeof PARAM_SCHEMAS)[K]> };

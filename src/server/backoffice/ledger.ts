@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import type { CurrencyCode } from '../../shared/currencies';
 import type { TransferStatus } from '../../shared/protocol';
+import type { Role } from '../../shared/team';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -115,6 +116,30 @@ CREATE TRIGGER IF NOT EXISTS transfers_immutable
   BEFORE UPDATE OF txid, timestamp, kind, sender, destination, currency, amount, reference, request_id ON transfers
   BEGIN SELECT RAISE(ABORT, 'transfers are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS transfers_no_delete BEFORE DELETE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers are immutable'); END;
+-- A team account's members (docs/team-treasury.md): keys other than the account's own, each with a
+-- role. The account's own key is its first administrator and has no row here.
+CREATE TABLE IF NOT EXISTS members (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  member TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'initiator', 'approver', 'administrator')),
+  added_at INTEGER NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (account, member),
+  CHECK (member <> account)
+);
+CREATE INDEX IF NOT EXISTS members_by_member ON members (member);
+-- The audit trail: every security-relevant event of an account, signed by the back office; append-only.
+-- seq counts each account's events from 1 without gaps, so an exported trail shows if one is missing.
+CREATE TABLE IF NOT EXISTS audit_events (
+  account TEXT NOT NULL,
+  seq INTEGER NOT NULL CHECK (seq >= 1),
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  signed TEXT NOT NULL,
+  PRIMARY KEY (account, seq)
+);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS status_no_update BEFORE UPDATE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
 CREATE TRIGGER IF NOT EXISTS status_no_delete BEFORE DELETE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
 `;
@@ -157,6 +182,21 @@ export interface RequestRow {
   txid: bigint | null;
   error_code: string | null;
   error_message: string | null;
+}
+
+export interface MemberRow {
+  member: string;
+  role: Role;
+  added_at: bigint;
+  added_by: string;
+}
+
+export interface AuditRow {
+  seq: bigint;
+  at: bigint;
+  /** The RFC 8785 canonical JSON of the event, as signed. */
+  data: string;
+  signed: string;
 }
 
 export type HistoryFilter = { limit?: number; sinceTransaction?: number; sinceTime?: number };
@@ -404,6 +444,47 @@ export class Ledger {
     return (account
       ? this.db.prepare('SELECT at, account, txid, rule, reason, request FROM compliance_rejections WHERE account = ? ORDER BY id').all(account)
       : this.db.prepare('SELECT at, account, txid, rule, reason, request FROM compliance_rejections ORDER BY id').all()) as never;
+  }
+
+  // ---- team accounts: members and the audit trail (docs/team-treasury.md) -----------------------
+
+  /** A member's role at an account (the account's own key is not a row: it is the first administrator). */
+  member(account: string, member: string): MemberRow | undefined {
+    return this.db.prepare('SELECT member, role, added_at, added_by FROM members WHERE account = ? AND member = ?').get(account, member) as MemberRow | undefined;
+  }
+
+  members(account: string): MemberRow[] {
+    return this.db.prepare('SELECT member, role, added_at, added_by FROM members WHERE account = ? ORDER BY added_at, member').all(account) as MemberRow[];
+  }
+
+  /** The accounts a key may act for, other than its own. */
+  memberships(member: string): { account: string; role: Role }[] {
+    return this.db.prepare('SELECT account, role FROM members WHERE member = ? ORDER BY account').all(member) as { account: string; role: Role }[];
+  }
+
+  /** Adds a member, changes its role, or (role null) removes it. */
+  setMember(account: string, member: string, role: Role | null, by: string, now: number): void {
+    if (role === null) this.db.prepare('DELETE FROM members WHERE account = ? AND member = ?').run(account, member);
+    else {
+      this.db
+        .prepare('INSERT INTO members (account, member, role, added_at, added_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, member) DO UPDATE SET role = excluded.role')
+        .run(account, member, role, now, by);
+    }
+  }
+
+  /** The sequence number the account's next audit event gets (inside the write transaction: one writer). */
+  nextAuditSeq(account: string): bigint {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM audit_events WHERE account = ?').get(account) as { next: bigint }).next;
+  }
+
+  /** Appends an event whose signed data names `seq` (from nextAuditSeq). */
+  appendAudit(account: string, seq: bigint, at: number, data: string, signed: string): void {
+    this.db.prepare('INSERT INTO audit_events (account, seq, at, data, signed) VALUES (?, ?, ?, ?, ?)').run(account, seq, at, data, signed);
+  }
+
+  /** The account's audit events after `afterSeq`, oldest first. */
+  auditEvents(account: string, afterSeq: bigint, limit: number): AuditRow[] {
+    return this.db.prepare('SELECT seq, at, data, signed FROM audit_events WHERE account = ? AND seq > ? ORDER BY seq LIMIT ?').all(account, afterSeq, limit) as AuditRow[];
   }
 
   // ---- audit ------------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ export async function startLinkServer(
       if (frame.t === 'op' && role === 'gateway' && isRef(frame.ref) && typeof frame.account === 'string') {
         const ref = frame.ref;
         backOffice
-          .execute({ ref, account: frame.account, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }), flowOf(ref))
+          .execute({ ref, account: frame.account, member: typeof frame.member === 'string' ? frame.member : undefined, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }), flowOf(ref))
           .then(
             (outcome) => send(ws, { t: 'end', ref, outcome }),
             () => send(ws, { t: 'end', ref, outcome: { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The back office is shutting down; the operation was not performed.' } } }),
