@@ -33,6 +33,8 @@ const WORDS: Record<string, string> = {
   RATE_LIMITED: 'Too many requests in a short time. Wait a moment, then try again.',
   BACKEND_UNAVAILABLE: 'Crypto Capital’s back office is unavailable right now; nothing was done. Try again in a moment.',
   INTERNAL_ERROR: 'The CCC server had an unexpected problem; nothing was done. Try again in a moment.',
+  NOT_A_MEMBER: 'This Ledger is not a member of that company account. Ask one of its administrators to add it.',
+  ROLE_FORBIDS: 'Your role in this company account does not allow this. Ask an administrator.',
   // transfers in the app
   TRANSFER_STATE: 'A transfer is already waiting on your Ledger or being sent. Finish or cancel it first.',
   UNKNOWN_REVIEW: 'This transfer was not prepared, or was already sent. Start a new transfer.',

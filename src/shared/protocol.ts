@@ -250,6 +250,42 @@ export interface Bound {
   bindSigned?: string;
 }
 
+/** The data of an `acting` message (extension): whom the session acts for from now on; role null when refused. */
+export interface ActingData {
+  account: string;
+  member: string;
+  role: Role | null;
+}
+
+/** The data of a `members` message (extension): the account's own key first, as its first administrator. */
+export interface MembersData {
+  account: string;
+  members: { member: string; role: Role; addedAt: number | null; addedBy: string | null }[];
+}
+
+export const AUDIT_KINDS = ['act', 'member-changed', 'refused'] as const;
+
+/** One event of an account's audit trail, as the back office signs it (RFC 8785 canonical JSON). */
+export interface AuditEventData {
+  account: string;
+  /** 1, 2, 3, … per account, without gaps: a missing event shows. */
+  seq: number;
+  at: number;
+  kind: (typeof AUDIT_KINDS)[number];
+  /** Who did it (a member's or the account's own address). */
+  actor: string | null;
+  /** The gateway the request came through. */
+  gateway?: string;
+  details: Record<string, string | number | boolean | null>;
+}
+
+/** The data of an `audit` message (extension): a page of signed events, oldest first. */
+export interface AuditPageData {
+  account: string;
+  events: { data: string; signed: string }[];
+  more: boolean;
+}
+
 export type ServerMessage =
   | { msg: 'challenge'; data: string }
   | { msg: 'auth'; nonce?: Nonce; data: 'User Authenticated' }
@@ -258,6 +294,9 @@ export type ServerMessage =
   | ({ msg: 'balance'; nonce?: Nonce; data: BalanceData; signed: string } & Bound)
   | ({ msg: 'transfer'; nonce?: Nonce; data: TransferData; signed: string } & Bound)
   | ({ msg: 'history'; nonce?: Nonce; data: HistoryEndData } & Bound)
+  | ({ msg: 'acting'; nonce?: Nonce; data: ActingData } & Bound)
+  | ({ msg: 'members'; nonce?: Nonce; data: MembersData } & Bound)
+  | ({ msg: 'audit'; nonce?: Nonce; data: AuditPageData } & Bound)
   | { msg: 'error'; nonce?: Nonce; data: { code: string; message: string; details?: unknown } };
 
 /** A verified signed message as the app keeps it: its data and the back office's signature over the
