@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BackOffice } from './backoffice/back-office';
+import { sharedSigningPool } from './backoffice/signing-pool';
 import { startLinkServer, type LinkServer } from './backoffice/link-server';
 import { loadOrCreateLinkSecret, removeRuntimeInfo, writeRuntimeInfo } from './backoffice/data-dir';
 import type { Rules } from './backoffice/config';
@@ -41,7 +42,8 @@ function backOfficeMonitoring(backOffice: BackOffice): Monitoring {
   m.gauge('ccc_backoffice_committed_transactions', 'Group-commit transactions since start (use rate()).', () => backOffice.stats.commits);
   m.gauge('ccc_backoffice_committed_operations', 'Operations committed since start (use rate()).', () => backOffice.stats.operations);
   m.gauge('ccc_backoffice_queue_depth', 'Operations waiting for the next group commit.', () => backOffice.queueDepth());
-  m.gauge('ccc_backoffice_pending_payouts', 'IBAN payouts pending settlement.', () => (backOffice.isAvailable() ? backOffice.ledger.pendingPayoutCount() : 0));
+  m.gauge('ccc_backoffice_pending_payouts', 'IBAN payouts pending settlement.', () => (backOffice.isAvailable() ? backOffice.store.pendingPayoutCount() : 0));
+  m.gauge('ccc_backoffice_signing_queue_depth', 'Signatures waiting for a thread of the signing pool.', () => sharedSigningPool().queueDepth());
   return m;
 }
 

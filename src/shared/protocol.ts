@@ -250,11 +250,11 @@ export interface Bound {
   bindSigned?: string;
 }
 
-/** The data of an `acting` message (extension): whom the session acts for from now on; role null when refused. */
+/** The data of an `acting` message (extension): whom the session acts for from now on, in which role. */
 export interface ActingData {
   account: string;
   member: string;
-  role: Role | null;
+  role: Role;
 }
 
 /** The data of a `members` message (extension): the account's own key first, as its first administrator. */
@@ -263,7 +263,7 @@ export interface MembersData {
   members: { member: string; role: Role; addedAt: number | null; addedBy: string | null }[];
 }
 
-export const AUDIT_KINDS = ['act', 'member-changed', 'refused'] as const;
+export const AUDIT_KINDS = ['act', 'member-changed', 'transfer-initiated', 'refused'] as const;
 
 /** One event of an account's audit trail, as the back office signs it (RFC 8785 canonical JSON). */
 export interface AuditEventData {

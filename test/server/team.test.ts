@@ -34,7 +34,7 @@ function setMember(c: TestClient, signer: Identity, account: string, member: str
 async function auditOf(c: TestClient): Promise<AuditEventData[]> {
   const page = await c.op('audit', { limit: 500 });
   expect(page.msg).toBe('audit');
-  for (const e of page.data.events) expect(verifySignedData(e.data, e.signed, server.backofficeAddress)).toBe(true);
+  for (const e of page.data.events) expect(verifySignedData(JSON.parse(e.data), e.signed, server.backofficeAddress)).toBe(true);
   return page.data.events.map((e: { data: string }) => JSON.parse(e.data) as AuditEventData);
 }
 
@@ -76,7 +76,23 @@ describe('team accounts', () => {
     expect(refused.data.code).toBe('ROLE_FORBIDS');
     expect((await viC.op('setmember', { member: viewer.address, role: 'administrator', requestId: requestId(), confirmation: 'x' })).data.code).toBe('ROLE_FORBIDS');
     expect((await viC.op('audit')).data.code).toBe('ROLE_FORBIDS');
-    expect((await ownerC.op('balance')).data).toEqual({ EUR: '50000.00' }); // nothing moved
+    expect((await ownerC.op('balance')).data).toEqual({ EUR: '50000.00' }); // nothing moved by the viewer
+
+    // An approver may initiate: confirmed on its own device with the text that names the account.
+    const rid2 = requestId();
+    const single = confirmationText({ amount: '250.00', currency: 'EUR', destination: payee.address, requestId: rid2, server: server.backofficeAddress });
+    const wrongText = await apC.op('transfer', { destination: payee.address, currency: 'EUR', amount: '250.00', requestId: rid2, confirmation: approver.sign(single) });
+    expect(wrongText.data.code).toBe('CONFIRMATION_INVALID');
+    const teamText = confirmationText({ amount: '250.00', currency: 'EUR', destination: payee.address, requestId: rid2, server: server.backofficeAddress, account: owner.address });
+    const byOwnerKey = await apC.op('transfer', { destination: payee.address, currency: 'EUR', amount: '250.00', requestId: rid2, confirmation: owner.sign(teamText) });
+    expect(byOwnerKey.data.code).toBe('CONFIRMATION_INVALID'); // the member acting must confirm it on its own device
+    const sent = await apC.op('transfer', { destination: payee.address, currency: 'EUR', amount: '250.00', requestId: rid2, confirmation: approver.sign(teamText) });
+    expect(sent.msg).toBe('transfer');
+    expect(sent.data).toMatchObject({ sender: owner.address, destination: payee.address, amount: '250.00' });
+    // The account's other sessions are told, as for any transfer of theirs.
+    const told = await ownerC.next((m) => m.msg === 'transfer' && m.nonce === undefined && m.data.txid === sent.data.txid);
+    expect(told.data).toEqual(sent.data);
+    expect((await ownerC.op('balance')).data).toEqual({ EUR: '49750.00' });
 
     // A stranger cannot act for the account.
     const stranger = newIdentity();
@@ -103,6 +119,7 @@ describe('team accounts', () => {
       ['refused', viewer.address, 'transfer'],
       ['refused', viewer.address, 'setmember'],
       ['refused', viewer.address, 'audit'],
+      ['transfer-initiated', approver.address, null],
       ['refused', stranger.address, 'act'],
       ['member-changed', owner.address, 'none'],
       ['refused', viewer.address, 'act'],

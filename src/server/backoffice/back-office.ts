@@ -2,8 +2,13 @@
 // compliance rules, signs the messages customers receive, and runs the IBAN rails.
 //
 // Writes are group-committed: operations queue up and every queued operation is executed in ONE
-// SQLite transaction (each in its own savepoint, so one failing op does not undo the others);
-// answers and notifications are released only after that transaction is durably committed.
+// transaction of the ledger store (ledger-store.ts; each in its own savepoint, so one failing op
+// does not undo the others); answers and notifications are released only after that transaction is
+// durably committed, and each state-changing operation's outcome is recorded in it (outcomes.ts).
+// Operations are asynchronous: signatures are made by a pool of worker threads (signing-pool.ts)
+// and awaited, so the event loop stays free while a batch is signed. Read-only operations
+// (balance, getinfo, history pages, outcome lookups) do not queue behind a batch: they read the
+// last committed state (LedgerStore.read) and sign with interactive priority.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { isStateChanging, type AdminCommand, type BackOfficePort, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from '../contract';
@@ -15,15 +20,19 @@ import { classifyDestination } from '../../shared/destination';
 import { parseBitcoinAddress, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { canonicalJson } from '../../shared/canonical-json';
 import { confirmationText, ConfirmationTextError, policyText } from '../../shared/confirmation';
-import { signData, verifyMessageSignature } from '../../shared/node/message-signature';
-import { signBinding } from '../../shared/node/answer-binding';
+import { verifyMessageSignature } from '../../shared/node/message-signature';
+import { bindingText } from '../../shared/node/answer-binding';
 import { composeIBAN } from 'ibantools';
 import { describeIssues, PARAM_SCHEMAS, type AccountData, type AnswerBinding, type BalanceData, type OpParams, type TransferData } from '../../shared/protocol';
-import { CLEARING_OWNER, Ledger, type AccountRow, type HistoryWindow, type TransferRow } from './ledger';
+import { CLEARING_OWNER, type Ledger } from './ledger';
+import type { AccountRow, HistoryWindow, LedgerReads, LedgerStore, LedgerTx, TransferRow } from './ledger-store';
+import { SqliteLedgerStore } from './sqlite-store';
+import { sharedSigningPool, type SignPriority, type Signer } from './signing-pool';
 import { dataPath, ensureDataDir, loadOrCreateKey, type BackOfficeKey } from './data-dir';
 import { limitMinor, loadRules, type Rules } from './config';
 import { OUTCOME_RETENTION_MS, OutcomeLog } from './outcomes';
 import { parseAdminCommand } from './admin-command';
+import { TeamDesk, type Actor } from './team-desk';
 
 /** Rows of a history replay read and signed per job; the replay then waits for its reader (OpFlow). */
 export const HISTORY_PAGE_ROWS = 256;
@@ -35,6 +44,8 @@ export interface BackOfficeOptions {
   sandbox?: boolean;
   /** Override the rules read from compliance.json (tests). */
   rules?: Rules;
+  /** The ledger store (default: SQLite in the data directory). The back office closes it. */
+  store?: LedgerStore;
   /** Most operations committed in one transaction. */
   maxBatch?: number;
   /** Clock (tests). */
@@ -52,7 +63,7 @@ interface JobResult {
 }
 
 interface Job {
-  run: () => JobResult;
+  run: (tx: LedgerTx) => Promise<JobResult>;
   resolve: (r: JobResult) => void;
   /** A state-changing operation's ref: its outcome is recorded in the same transaction. */
   ref?: string;
@@ -62,20 +73,25 @@ const ok: OpOutcome = { ok: true };
 const failure = (e: ApiErrorData): JobResult => ({ messages: [], outcome: { ok: false, error: e }, notifications: [] });
 
 export class BackOffice implements BackOfficePort {
-  readonly ledger: Ledger;
+  readonly store: LedgerStore;
   readonly address: string;
   readonly network: BitcoinNetwork;
   readonly rules: Rules;
   readonly dataDir: string;
   private readonly key: BackOfficeKey;
+  private readonly signer: Signer;
   private readonly now: () => number;
   private readonly maxBatch: number;
   private readonly listeners = new Set<(n: Notification) => void>();
   private readonly timers = new Map<bigint, NodeJS.Timeout>();
   private queue: Job[] = [];
   private flushScheduled = false;
+  private flushing = false;
+  /** Reads of committed data in progress (close waits for them). */
+  private readonly reading = new Set<Promise<unknown>>();
   private closed = false;
   private readonly outcomes: OutcomeLog;
+  private readonly team: TeamDesk;
   private readonly pruneTimer: NodeJS.Timeout;
   /** Figures for benchmarks: transactions committed and operations in them. */
   readonly stats = { commits: 0, operations: 0 };
@@ -83,6 +99,12 @@ export class BackOffice implements BackOfficePort {
   /** Operations waiting for the next group commit. */
   queueDepth(): number {
     return this.queue.length;
+  }
+
+  /** The SQLite ledger's write connection (tests and tools; only while no batch is open). */
+  get ledger(): Ledger {
+    if (!(this.store instanceof SqliteLedgerStore)) throw new Error(`the ledger is in ${this.store.kind}, not SQLite`);
+    return this.store.ledger;
   }
 
   constructor(opts: BackOfficeOptions) {
@@ -94,11 +116,23 @@ export class BackOffice implements BackOfficePort {
     this.rules = opts.rules ?? loadRules(this.dataDir, opts.sandbox ?? false);
     this.now = opts.now ?? Date.now;
     this.maxBatch = opts.maxBatch ?? 512;
-    this.ledger = new Ledger(dataPath(this.dataDir, 'ledger'));
-    this.outcomes = new OutcomeLog(this.ledger.db);
-    this.pruneTimer = setInterval(() => void this.enqueue(() => (this.outcomes.prune(this.now() - OUTCOME_RETENTION_MS), this.answer())), 60_000);
+    this.signer = sharedSigningPool().signer(this.key.privateKey);
+    this.store = opts.store ?? new SqliteLedgerStore(dataPath(this.dataDir, 'ledger'));
+    this.outcomes = new OutcomeLog(this.store);
+    this.team = new TeamDesk({ server: this.address, network: this.network, now: this.now, signData: (d) => this.signData(d, 'bulk') });
+    this.pruneTimer = setInterval(
+      () =>
+        void this.enqueue(async (tx) => {
+          await this.outcomes.prune(tx, this.now() - OUTCOME_RETENTION_MS);
+          return this.answer();
+        }),
+      60_000,
+    );
     this.pruneTimer.unref();
-    for (const row of this.ledger.pendingPayouts()) this.scheduleSettlement(row);
+    void this.track(this.store.pendingPayouts()).then(
+      (rows) => rows.forEach((row) => this.scheduleSettlement(row)),
+      (e) => console.error('back office: could not read pending payouts:', e),
+    );
   }
 
   // ---- BackOfficePort -------------------------------------------------------------------
@@ -109,9 +143,17 @@ export class BackOffice implements BackOfficePort {
       // A gateway was told this ref was not performed: keep that true.
       return Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The operation arrived after its gateway gave it up; it was not performed.' } });
     }
+    // Not tracked for close(): a replay may wait for its reader indefinitely; it checks `closed` before every page.
     if (req.op === 'history') return this.history(req as OpRequest<'history'>, emit, flow);
+    if (req.op === 'balance' || req.op === 'getinfo') {
+      // Read-only: answered from committed data, never queued behind a batch being signed.
+      return this.track(this.readOp(req)).then((r) => {
+        for (const m of r.messages) emit(m);
+        return r.outcome;
+      });
+    }
     // Answers are bound inside the job, so an outcome recorded for recovery carries its binding too.
-    const done = this.enqueue(() => this.bindAll(req, this.perform(req)), isStateChanging(req.op) ? req.ref : undefined).then((r) => {
+    const done = this.enqueue(async (tx) => this.bindAll(req, await this.perform(tx, req)), isStateChanging(req.op) ? req.ref : undefined).then((r) => {
       for (const m of r.messages) emit(m);
       return r.outcome;
     });
@@ -129,20 +171,35 @@ export class BackOffice implements BackOfficePort {
    * op nonce and connection it answers. Replayed history rows are not bound one by one (they are the
    * same signed messages for everyone); the closing `history` message binds the whole replay by digest.
    */
-  private bindAll(req: OpRequest, r: JobResult): JobResult {
-    return { ...r, messages: r.messages.map((m) => this.bindAnswer(req, m)) };
+  private async bindAll(req: OpRequest, r: JobResult): Promise<JobResult> {
+    return { ...r, messages: await Promise.all(r.messages.map((m) => this.bindAnswer(req, m))) };
   }
 
-  private bindAnswer(req: OpRequest, m: OutboundMessage): OutboundMessage {
+  /** A binding is what a customer waits for: signed with interactive priority (signBinding's format). */
+  private async bindAnswer(req: OpRequest, m: OutboundMessage): Promise<OutboundMessage> {
     if (m.msg === 'transfer' && req.op !== 'transfer') return m;
     if (m.msg === 'error' || req.session === undefined) return m;
     const bind: AnswerBinding = { account: req.account, msg: m.msg, nonce: req.nonce ?? null, session: req.session, at: this.now() };
-    return { ...m, bind: JSON.stringify(bind), bindSigned: signBinding(bind, JSON.parse(m.data), this.key.privateKey) };
+    return { ...m, bind: JSON.stringify(bind), bindSigned: await this.signer.sign(bindingText(bind, JSON.parse(m.data)), 'interactive', req.account) };
+  }
+
+  /** signData's format: the signature of the RFC 8785 canonical JSON of `data`. */
+  private async signData(data: unknown, priority: SignPriority, lane?: string): Promise<{ canonical: string; signed: string }> {
+    const canonical = canonicalJson(data);
+    return { canonical, signed: await this.signer.sign(canonical, priority, lane) };
+  }
+
+  /** Keeps `p` in the set of reads close() waits for. */
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.reading.add(p);
+    const forget = () => this.reading.delete(p);
+    p.then(forget, forget);
+    return p;
   }
 
   async admin(cmd: AdminCommand): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorData }> {
     if (this.closed) throw new Error('back office closed');
-    const r = await this.enqueue(() => this.performAdmin(cmd));
+    const r = await this.enqueue((tx) => this.performAdmin(tx, cmd));
     if (!r.outcome.ok) return { ok: false, error: r.outcome.error };
     if (r.result !== undefined) return { ok: true, result: r.result };
     const m = r.messages[0];
@@ -160,51 +217,60 @@ export class BackOffice implements BackOfficePort {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    // Let queued operations finish and commit before closing.
-    while (this.queue.length > 0 || this.flushScheduled) await new Promise((r) => setImmediate(r));
+    // Let queued operations finish and commit, and reads in progress end, before closing.
+    while (this.queue.length > 0 || this.flushScheduled || this.flushing) await new Promise((r) => setImmediate(r));
     this.closed = true;
+    await Promise.allSettled([...this.reading]);
     clearInterval(this.pruneTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    this.ledger.close();
+    await this.store.close();
   }
 
   // ---- group commit -----------------------------------------------------------------------
 
-  private enqueue(run: () => JobResult, ref?: string): Promise<JobResult> {
+  private enqueue(run: (tx: LedgerTx) => Promise<JobResult>, ref?: string): Promise<JobResult> {
     return new Promise((resolve) => {
       this.queue.push({ run, resolve, ref });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
   }
 
-  private flush(): void {
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  /**
+   * One group commit: the queued jobs, one after another, each in its own savepoint of ONE
+   * transaction; while it is open (jobs await signatures), newly arriving jobs wait for the next.
+   */
+  private async flush(): Promise<void> {
     this.flushScheduled = false;
     if (this.closed) return;
+    this.flushing = true;
     const batch = this.queue.splice(0, this.maxBatch);
     const results: JobResult[] = new Array(batch.length);
-    const inSavepoint = this.ledger.db.transaction((job: Job) => job.run());
-    const all = this.ledger.db.transaction(() => {
-      batch.forEach((job, i) => {
-        try {
-          results[i] = inSavepoint(job);
-        } catch (e) {
-          results[i] = failure(e instanceof ApiError ? e.toData() : internalError(e));
-        }
-        if (job.ref !== undefined) this.outcomes.record(job.ref, this.now(), results[i].messages, results[i].outcome);
-      });
-    });
     try {
-      all();
+      await this.store.transaction(async (tx) => {
+        for (const [i, job] of batch.entries()) {
+          try {
+            results[i] = await tx.savepoint(() => job.run(tx));
+          } catch (e) {
+            results[i] = failure(e instanceof ApiError ? e.toData() : internalError(e));
+          }
+          if (job.ref !== undefined) await this.outcomes.record(tx, job.ref, this.now(), results[i].messages, results[i].outcome);
+        }
+      });
       this.stats.commits += 1;
       this.stats.operations += batch.length;
     } catch (e) {
       // The commit itself failed: nothing of this batch happened.
       results.fill(failure(internalError(e)));
       for (const r of results) r.after = undefined;
+    } finally {
+      this.flushing = false;
     }
     batch.forEach((job, i) => {
       const r = results[i];
@@ -212,36 +278,95 @@ export class BackOffice implements BackOfficePort {
       for (const n of r.notifications) for (const l of this.listeners) l(n);
       r.after?.();
     });
-    if (this.queue.length > 0 && !this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.scheduleFlush();
   }
 
   // ---- operations ---------------------------------------------------------------------------
 
-  private perform(req: OpRequest): JobResult {
-    // Defence in depth: the gateway validated already, but the back office trusts no one.
+  /** Defence in depth: the gateway validated already, but the back office trusts no one. */
+  private validated<K extends OpRequest['op']>(req: OpRequest<K>): OpParams[K] {
     const parsed = PARAM_SCHEMAS[req.op].safeParse(req.params ?? {});
     if (!parsed.success) throw new ApiError('INVALID_PARAMS', describeIssues(parsed.error));
-    const params = parsed.data;
+    if (!parseBitcoinAddress(req.account)) throw new ApiError('INVALID_ADDRESS');
+    return parsed.data as OpParams[K];
+  }
+
+  private async perform(tx: LedgerTx, req: OpRequest): Promise<JobResult> {
+    const params = this.validated(req);
     const account = req.account;
-    if (!parseBitcoinAddress(account)) throw new ApiError('INVALID_ADDRESS');
+    const actor = await this.actorOrRefusal(tx, req);
+    if (!('address' in actor)) return actor;
     switch (req.op) {
       case 'register':
-        return this.register(account, params as OpParams['register']);
+        return this.register(tx, account, params as OpParams['register']);
       case 'getinfo':
-        return this.answer(this.accountMessage('account', account));
+        return this.answer(accountMessage('account', await requireAccount(tx, account), this.rules.requireConfirmation));
       case 'setinfo':
-        return this.setinfo(account, params as OpParams['setinfo']);
-      case 'balance':
-        return this.answer(this.balanceMessage(this.requireAccount(account), (params as OpParams['balance']).currency));
+        return this.setinfo(tx, account, params as OpParams['setinfo']);
+      case 'balance': {
+        const a = await requireAccount(tx, account);
+        return this.answer(await this.balanceMessage(a, await tx.balances(account), (params as OpParams['balance']).currency, 'interactive'));
+      }
       case 'history':
         throw new Error('history is streamed in pages (BackOffice.history), not performed in one job');
       case 'transfer':
-        return this.transfer(req.ref, account, params as OpParams['transfer']);
+        return this.transfer(tx, req, actor, params as OpParams['transfer']);
       case 'setpolicy':
-        return this.setpolicy(account, params as OpParams['setpolicy']);
+        return this.setpolicy(tx, account, actor, params as OpParams['setpolicy']);
+      case 'act': {
+        const r = await this.team.act(tx, req as OpRequest<'act'>, gatewayOf(req.ref));
+        return r.refused ? failure(r.refused.toData()) : this.answer(r.message);
+      }
+      case 'members':
+        await requireAccount(tx, account);
+        return this.answer(await this.team.membersMessage(tx, account));
+      case 'setmember': {
+        await requireAccount(tx, account);
+        const r = await this.team.setmember(tx, req as OpRequest<'setmember'>, actor, gatewayOf(req.ref));
+        return { messages: [r.message], outcome: ok, notifications: r.revoked ? [{ account, message: r.message, revokedMember: r.revoked }] : [] };
+      }
+      case 'audit':
+        await requireAccount(tx, account);
+        return this.answer(await this.team.auditMessage(tx, account, params as OpParams['audit']));
+    }
+  }
+
+  /**
+   * Who acts, if their membership and role allow the operation; otherwise the refusal, recorded in the
+   * account's audit trail (returned, not thrown, so that the record is kept).
+   */
+  private async actorOrRefusal(tx: LedgerTx, req: OpRequest): Promise<Actor | JobResult> {
+    try {
+      return await this.team.authorize(tx, req);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      if (await tx.account(req.account)) await this.team.record(tx, req.account, 'refused', req.member ?? null, gatewayOf(req.ref), { op: req.op, code: e.code });
+      return failure(e.toData());
+    }
+  }
+
+  /** balance and getinfo: one read of committed data, then signed with interactive priority. */
+  private async readOp(req: OpRequest): Promise<JobResult> {
+    try {
+      const params = this.validated(req);
+      const { account, balances, refused } = await this.store.read(async (r) => {
+        const refused = await this.team.authorize(r, req).then(
+          () => null,
+          (e: unknown) => (e instanceof ApiError ? e : Promise.reject(e)),
+        );
+        if (refused) return { account: undefined, balances: [], refused };
+        return { account: await r.account(req.account), balances: req.op === 'balance' ? await r.balances(req.account) : [], refused: null };
+      });
+      // A member's refused read is recorded in the audit trail, in a write batch.
+      if (refused) return await this.enqueue((tx) => this.actorOrRefusal(tx, req).then((a) => ('address' in a ? failure(refused.toData()) : a)));
+      if (!account) throw new ApiError('NOT_REGISTERED');
+      const message =
+        req.op === 'balance'
+          ? await this.balanceMessage(account, balances, (params as OpParams['balance']).currency, 'interactive')
+          : accountMessage('account', account, this.rules.requireConfirmation);
+      return await this.bindAll(req, this.answer(message));
+    } catch (e) {
+      return failure(e instanceof ApiError ? e.toData() : internalError(e));
     }
   }
 
@@ -249,138 +374,137 @@ export class BackOffice implements BackOfficePort {
     return { messages, outcome: ok, notifications: [] };
   }
 
-  private requireAccount(address: string): AccountRow {
-    const a = this.ledger.account(address);
-    if (!a) throw new ApiError('NOT_REGISTERED');
-    return a;
-  }
-
-  private register(address: string, p: OpParams['register']): JobResult {
-    if (this.ledger.account(address)) throw new ApiError('ALREADY_REGISTERED');
-    this.ledger.register(address, p, this.now());
-    return this.answer(this.accountMessage('register', address));
-  }
-
-  private accountMessage(msg: 'account' | 'register', address: string): OutboundMessage {
-    return { msg, data: JSON.stringify(accountData(this.requireAccount(address), this.rules.requireConfirmation)) };
+  private async register(tx: LedgerTx, address: string, p: OpParams['register']): Promise<JobResult> {
+    if (await tx.account(address)) throw new ApiError('ALREADY_REGISTERED');
+    await tx.register(address, p, this.now());
+    return this.answer(accountMessage('register', await requireAccount(tx, address), this.rules.requireConfirmation));
   }
 
   /** Extension: the account switches its device-confirmation policy, confirmed on its device. */
-  private setpolicy(address: string, p: OpParams['setpolicy']): JobResult {
-    this.requireAccount(address);
+  private async setpolicy(tx: LedgerTx, address: string, actor: Actor, p: OpParams['setpolicy']): Promise<JobResult> {
+    await requireAccount(tx, address);
     const paramsHash = sha256(canonicalJson({ op: 'setpolicy', requireConfirmation: p.requireConfirmation }));
-    const prior = this.ledger.request(address, p.requestId);
+    const prior = await tx.request(address, p.requestId);
     if (prior) {
       if (prior.params_hash !== paramsHash) throw new ApiError('IDEMPOTENCY_CONFLICT', `requestId ${p.requestId} was already used for another request`);
       // A retry (or a replay of an old request): answered, never applied again.
-      return this.answer(this.accountMessage('account', address));
+      return this.answer(accountMessage('account', await requireAccount(tx, address), this.rules.requireConfirmation));
     }
     const text = policyText({ account: address, requireConfirmation: p.requireConfirmation, requestId: p.requestId, server: this.address });
-    if (!verifyMessageSignature(text, address, p.confirmation)) throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${address} of: ${text}`);
+    if (!verifyMessageSignature(text, actor.address, p.confirmation)) throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${actor.address} of: ${text}`);
     const now = this.now();
-    this.ledger.setConfirmationPolicy(address, p.requireConfirmation, now);
-    this.ledger.saveRequest(address, p.requestId, paramsHash, {}, now);
-    return this.answer(this.accountMessage('account', address));
+    await tx.setConfirmationPolicy(address, p.requireConfirmation, now);
+    await tx.saveRequest(address, p.requestId, paramsHash, {}, now);
+    return this.answer(accountMessage('account', await requireAccount(tx, address), this.rules.requireConfirmation));
   }
 
-  private setinfo(address: string, p: OpParams['setinfo']): JobResult {
-    const before = this.requireAccount(address);
+  private async setinfo(tx: LedgerTx, address: string, p: OpParams['setinfo']): Promise<JobResult> {
+    const before = await requireAccount(tx, address);
     const countryChanged = p.country !== undefined && p.country !== before.country;
-    this.ledger.updateAccount(
+    await tx.updateAccount(
       address,
       { email: p.email, postal_address: p.address, phone: p.phone, country: p.country, currency: p.currency, verified: countryChanged ? 0 : undefined },
       this.now(),
     );
-    return this.answer(this.accountMessage('account', address));
+    return this.answer(accountMessage('account', await requireAccount(tx, address), this.rules.requireConfirmation));
   }
 
-  private balanceMessage(account: AccountRow, only?: CurrencyCode): OutboundMessage {
+  private async balanceMessage(account: AccountRow, balances: { currency: CurrencyCode; balance: bigint; held: bigint }[], only: CurrencyCode | undefined, priority: SignPriority): Promise<OutboundMessage> {
     const data: BalanceData = {};
-    const available = new Map(this.ledger.balances(account.address).map((b) => [b.currency, b.balance - b.held]));
+    const available = new Map(balances.map((b) => [b.currency, b.balance - b.held]));
     if (only) {
       data[only] = formatAmount(available.get(only) ?? 0n, only);
     } else {
       data[account.currency] = formatAmount(available.get(account.currency) ?? 0n, account.currency);
       for (const [cur, v] of available) if (v !== 0n) data[cur] = formatAmount(v, cur);
     }
-    const { canonical, signed } = signData(data, this.key.privateKey);
+    const { canonical, signed } = await this.signData(data, priority, account.address);
     return { msg: 'balance', data: canonical, signed };
   }
 
   /**
-   * A history replay, streamed: one job per page of HISTORY_PAGE_ROWS rows (so writes interleave and
-   * nothing is built whole), then it waits for its reader (`flow.more()`) and stops if the reader left.
-   * The window is fixed by the first page (rows committed later arrive as live notifications).
+   * A history replay, streamed: one read of committed data per page of HISTORY_PAGE_ROWS rows (so
+   * nothing is built whole, and it never waits behind a write batch), then it waits for its reader
+   * (`flow.more()`) and stops if the reader left. The window is fixed by the first page (rows
+   * committed later arrive as live notifications).
    */
   private async history(req: OpRequest<'history'>, emit: (m: OutboundMessage) => void, flow?: OpFlow): Promise<OpOutcome> {
-    let window: HistoryWindow | null = null;
+    const state: { window: HistoryWindow | null } = { window: null };
     let count = 0;
     const digest = crypto.createHash('sha256');
     for (;;) {
       // Before every page, the first too: a reader still busy with earlier output waits.
       if (flow && !(await flow.more())) return ok; // the reader is gone: stop reading the ledger
       if (this.closed) throw new Error('back office closed');
-      const r = await this.enqueue(() => {
-        if (window === null) {
-          const parsed = PARAM_SCHEMAS.history.safeParse(req.params ?? {});
-          if (!parsed.success) throw new ApiError('INVALID_PARAMS', describeIssues(parsed.error));
-          this.requireAccount(req.account);
-          window = this.ledger.historyWindow(req.account, parsed.data);
-        }
-        const rows = this.ledger.historyPage(req.account, window, HISTORY_PAGE_ROWS);
-        if (rows.length > 0) window.after = rows[rows.length - 1].txid;
-        return this.answer(...rows.map((row) => this.transferMessage(row)));
-      });
-      if (!r.outcome.ok) return r.outcome;
-      for (const m of r.messages) {
+      let messages: OutboundMessage[];
+      try {
+        const page = await this.store.read(async (r) => {
+          if (state.window === null) {
+            const params = this.validated(req);
+            await this.team.authorize(r, req);
+            await requireAccount(r, req.account);
+            state.window = await r.historyWindow(req.account, params);
+          }
+          const rows = await r.historyPage(req.account, state.window, HISTORY_PAGE_ROWS);
+          return Promise.all(rows.map(async (row) => ({ row, cached: await r.signedMessage(row.txid) })));
+        });
+        if (page.length > 0) state.window!.after = page[page.length - 1].row.txid;
+        messages = await Promise.all(page.map(({ row, cached }) => (cached ? { msg: 'transfer' as const, data: cached.data, signed: cached.signed } : this.signUncachedRow(row))));
+      } catch (e) {
+        return { ok: false, error: e instanceof ApiError ? e.toData() : internalError(e) };
+      }
+      for (const m of messages) {
         digest.update(`${m.signed}\n`);
         emit(m);
       }
-      count += r.messages.length;
-      if (r.messages.length < HISTORY_PAGE_ROWS) break;
+      count += messages.length;
+      if (messages.length < HISTORY_PAGE_ROWS) break;
     }
-    emit(this.bindAnswer(req, historyEnd(count, digest.digest('hex'))));
+    emit(await this.bindAnswer(req, historyEnd(count, digest.digest('hex'))));
     return ok;
   }
 
-  /** The signed transfer message of a row's current state (signed once per state, then reused). */
-  private transferMessage(row: TransferRow): OutboundMessage {
-    const cached = this.ledger.signedMessage(row.txid);
-    if (cached) return { msg: 'transfer', data: cached.data, signed: cached.signed };
-    return this.signTransfer(row);
-  }
-
-  private signTransfer(row: TransferRow): OutboundMessage {
-    const data: TransferData = {
-      txid: Number(row.txid),
-      timestamp: Number(row.timestamp),
-      sender: row.sender,
-      destination: row.destination,
-      currency: row.currency,
-      amount: formatAmount(row.amount, row.currency),
-    };
-    if (row.kind === 'iban_out') data.status = row.status as TransferData['status'];
-    if (row.status === 'failed' && row.status_message) data.message = row.status_message;
-    if (row.reference) data.reference = row.reference;
-    const { canonical, signed } = signData(data, this.key.privateKey);
-    this.ledger.storeSignedMessage(row.txid, canonical, signed);
+  /** A row written before messages were kept signed (older ledgers): signed now, and kept unless a newer state was meanwhile. */
+  private async signUncachedRow(row: TransferRow): Promise<OutboundMessage> {
+    const { canonical, signed } = await this.signData(transferData(row), 'bulk');
+    void this.enqueue(async (tx) => {
+      if (!(await tx.signedMessage(row.txid))) await tx.storeSignedMessage(row.txid, canonical, signed);
+      return this.answer();
+    });
     return { msg: 'transfer', data: canonical, signed };
   }
 
-  private transfer(ref: string, sender: string, p: OpParams['transfer']): JobResult {
-    const account = this.requireAccount(sender);
+  /** The signed transfer message of a row's current state (signed once per state, then reused). */
+  private async transferMessage(tx: LedgerTx, row: TransferRow): Promise<OutboundMessage> {
+    const cached = await tx.signedMessage(row.txid);
+    if (cached) return { msg: 'transfer', data: cached.data, signed: cached.signed };
+    return this.signTransfer(tx, row);
+  }
+
+  private async signTransfer(tx: LedgerTx, row: TransferRow): Promise<OutboundMessage> {
+    const { canonical, signed } = await this.signData(transferData(row), 'bulk');
+    await tx.storeSignedMessage(row.txid, canonical, signed);
+    return { msg: 'transfer', data: canonical, signed };
+  }
+
+  private async transfer(tx: LedgerTx, req: OpRequest, actor: Actor, p: OpParams['transfer']): Promise<JobResult> {
+    const ref = req.ref;
+    const sender = req.account;
+    const account = await requireAccount(tx, sender);
+    // A team account's transfers are confirmed with the text that names it, whoever confirms them.
+    const team = actor.isMember || (await tx.members(sender)).length > 0;
     const amountResult = parseAmount(p.amount, p.currency);
     if (!amountResult.ok) throw new ApiError('INVALID_AMOUNT', amountResult.error.message);
     const amount = amountResult.minor;
-    const dest = this.resolveDestination(sender, account, p.destination);
+    const dest = await this.resolveDestination(tx, sender, account, p.destination);
     const paramsHash = sha256(canonicalJson({ destination: dest.destination, currency: p.currency, amount: formatAmount(amount, p.currency), reference: p.reference ?? null }));
 
     if (p.requestId) {
-      const prior = this.ledger.request(sender, p.requestId);
+      const prior = await tx.request(sender, p.requestId);
       if (prior) {
         if (prior.params_hash !== paramsHash) throw new ApiError('IDEMPOTENCY_CONFLICT', `requestId ${p.requestId} was already used for a different transfer`);
         // A retry: answer with the original outcome; nothing moves again.
-        if (prior.txid !== null) return this.answer(this.transferMessage(this.ledger.findTransfer(prior.txid)!));
+        if (prior.txid !== null) return this.answer(await this.transferMessage(tx, (await tx.findTransfer(prior.txid))!));
         return failure({ code: prior.error_code as ApiErrorData['code'], message: prior.error_message ?? '' });
       }
     }
@@ -390,13 +514,13 @@ export class BackOffice implements BackOfficePort {
       // Rebuilt from exactly what will be recorded: a confirmation covers every field the user decided.
       let text: string;
       try {
-        text = confirmationText({ amount: formatAmount(amount, p.currency), currency: p.currency, destination: dest.destination, reference: p.reference, requestId: p.requestId, server: this.address });
+        text = confirmationText({ amount: formatAmount(amount, p.currency), currency: p.currency, destination: dest.destination, reference: p.reference, requestId: p.requestId, server: this.address, account: team ? sender : undefined });
       } catch (e) {
         if (e instanceof ConfirmationTextError) throw new ApiError('CONFIRMATION_INVALID', e.message);
         throw e;
       }
-      if (!verifyMessageSignature(text, sender, p.confirmation)) {
-        throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${sender} of: ${text}`);
+      if (!verifyMessageSignature(text, actor.address, p.confirmation)) {
+        throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${actor.address} of: ${text}`);
       }
       confirmed = { text, signature: p.confirmation };
     } else if (this.rules.requireConfirmation || account.require_confirmation === 1n) {
@@ -404,41 +528,51 @@ export class BackOffice implements BackOfficePort {
     }
 
     const now = this.now();
-    const txid = this.ledger.insertTransfer({ timestamp: now, kind: dest.kind, sender, destination: dest.destination, currency: p.currency, amount, reference: p.reference, requestId: p.requestId });
-    if (confirmed) this.ledger.recordConfirmation(txid, confirmed.text, confirmed.signature);
-    const rejection = this.complianceCheck(account, p.currency, amount, dest, now);
+    const txid = await tx.insertTransfer({ timestamp: now, kind: dest.kind, sender, destination: dest.destination, currency: p.currency, amount, reference: p.reference, requestId: p.requestId });
+    if (confirmed) await tx.recordConfirmation(txid, confirmed.text, confirmed.signature);
+    const rejection = await this.complianceCheck(tx, account, p.currency, amount, dest, now);
     if (rejection) {
-      this.ledger.advance(txid, 'rejected', now, rejection.reason);
-      this.ledger.recordRejection({ at: now, account: sender, txid, rule: rejection.rule, reason: rejection.reason, request: { ...p, confirmation: p.confirmation ? '(present)' : undefined } });
+      await tx.advance(txid, 'rejected', now, rejection.reason);
+      await tx.recordRejection({ at: now, account: sender, txid, rule: rejection.rule, reason: rejection.reason, request: { ...p, confirmation: p.confirmation ? '(present)' : undefined } });
       const error = { code: rejection.code, message: rejection.reason } as ApiErrorData;
-      if (p.requestId) this.ledger.saveRequest(sender, p.requestId, paramsHash, { error }, now);
+      if (p.requestId) await tx.saveRequest(sender, p.requestId, paramsHash, { error }, now);
       return failure(error);
     }
-    const { balance, held } = this.ledger.balance(sender, p.currency);
+    const { balance, held } = await tx.balance(sender, p.currency);
     if (balance - held < amount) {
       // A plain refusal: thrown, so the savepoint undoes the NEW record and nothing changes.
       throw new ApiError('INSUFFICIENT_FUNDS', `available ${formatAmount(balance - held, p.currency)} ${p.currency}, requested ${formatAmount(amount, p.currency)} ${p.currency}`);
     }
-    this.ledger.advance(txid, 'approved', now);
+    await tx.advance(txid, 'approved', now);
     if (dest.kind === 'internal') {
-      this.ledger.post(txid, p.currency, [
+      await tx.post(txid, p.currency, [
         { owner: sender, amount: -amount },
         { owner: dest.destination, amount },
       ]);
-      this.ledger.advance(txid, 'complete', now);
+      await tx.advance(txid, 'complete', now);
     } else {
-      this.ledger.hold(sender, p.currency, amount);
-      this.ledger.advance(txid, 'pending', now);
+      await tx.hold(sender, p.currency, amount);
+      await tx.advance(txid, 'pending', now);
     }
-    if (p.requestId) this.ledger.saveRequest(sender, p.requestId, paramsHash, { txid }, now);
-    const row = this.ledger.findTransfer(txid)!;
-    const message = this.signTransfer(row);
+    if (p.requestId) await tx.saveRequest(sender, p.requestId, paramsHash, { txid }, now);
+    const row = (await tx.findTransfer(txid))!;
+    if (team) {
+      await this.team.record(tx, sender, 'transfer-initiated', actor.address, gatewayOf(ref), {
+        txid: Number(txid),
+        amount: formatAmount(amount, p.currency),
+        currency: p.currency,
+        destination: dest.destination,
+        requestId: p.requestId ?? null,
+        status: row.status,
+      });
+    }
+    const message = await this.signTransfer(tx, row);
     const notifications: Notification[] = [{ account: sender, message, exceptRef: ref }];
     if (dest.kind === 'internal') notifications.push({ account: dest.destination, message });
     return { messages: [message], outcome: ok, notifications, after: dest.kind === 'iban_out' ? () => this.scheduleSettlement(row) : undefined };
   }
 
-  private resolveDestination(sender: string, account: AccountRow, raw: string): { kind: 'internal' | 'iban_out'; destination: string; country?: string } {
+  private async resolveDestination(tx: LedgerTx, sender: string, account: AccountRow, raw: string): Promise<{ kind: 'internal' | 'iban_out'; destination: string; country?: string }> {
     const d = classifyDestination(raw, this.network);
     if (!d.ok) {
       if (d.problem === 'INVALID_IBAN') throw new ApiError('INVALID_IBAN', `invalid IBAN: ${d.reason}`);
@@ -447,20 +581,21 @@ export class BackOffice implements BackOfficePort {
     }
     if (d.kind === 'address') {
       if (d.destination === sender) throw new ApiError('SELF_TRANSFER');
-      if (!this.ledger.account(d.destination)) throw new ApiError('UNKNOWN_DESTINATION');
+      if (!(await tx.account(d.destination))) throw new ApiError('UNKNOWN_DESTINATION');
       return { kind: 'internal', destination: d.destination };
     }
     if (account.iban && d.destination === account.iban) throw new ApiError('SELF_TRANSFER', 'the destination IBAN is this account’s own IBAN');
     return { kind: 'iban_out', destination: d.destination, country: d.country };
   }
 
-  private complianceCheck(
+  private async complianceCheck(
+    tx: LedgerTx,
     account: AccountRow,
     currency: CurrencyCode,
     amount: bigint,
     dest: { kind: 'internal' | 'iban_out'; country?: string },
     now: number,
-  ): { code: 'NOT_VERIFIED' | 'COMPLIANCE_REJECTED'; rule: string; reason: string } | null {
+  ): Promise<{ code: 'NOT_VERIFIED' | 'COMPLIANCE_REJECTED'; rule: string; reason: string } | null> {
     if (account.verified !== 1n) return { code: 'NOT_VERIFIED', rule: 'kyc', reason: 'unverified accounts cannot send; complete KYC verification first' };
     const perTransfer = limitMinor(this.rules, currency, 'perTransfer');
     if (perTransfer !== null && amount > perTransfer) {
@@ -469,7 +604,7 @@ export class BackOffice implements BackOfficePort {
     const daily = limitMinor(this.rules, currency, 'daily');
     if (daily !== null) {
       const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-      const sent = this.ledger.outgoingSince(account.address, currency, dayStart);
+      const sent = await tx.outgoingSince(account.address, currency, dayStart);
       if (sent + amount > daily) {
         return { code: 'COMPLIANCE_REJECTED', rule: 'daily-limit', reason: `exceeds the daily limit of ${formatAmount(daily, currency)} ${currency} (already sent today: ${formatAmount(sent, currency)})` };
       }
@@ -490,32 +625,32 @@ export class BackOffice implements BackOfficePort {
       this.timers.delete(row.txid);
       if (this.closed) return;
       const fails = this.rules.rails.failIbans.includes(row.destination) || this.rules.rails.failCountries.includes(row.destination.slice(0, 2));
-      void this.enqueue(() => {
-        const current = this.ledger.findTransfer(row.txid);
+      void this.enqueue(async (tx) => {
+        const current = await tx.findTransfer(row.txid);
         if (!current || current.status !== 'pending') return this.answer(); // settled by the operator meanwhile
-        return this.settle(row.txid, fails ? 'failed' : 'complete', fails ? this.rules.rails.failReason : undefined);
+        return this.settle(tx, row.txid, fails ? 'failed' : 'complete', fails ? this.rules.rails.failReason : undefined);
       });
     }, due);
     timer.unref();
     this.timers.set(row.txid, timer);
   }
 
-  private settle(txid: bigint, outcome: 'complete' | 'failed', reason?: string): JobResult {
-    const row = this.ledger.findTransfer(txid);
+  private async settle(tx: LedgerTx, txid: bigint, outcome: 'complete' | 'failed', reason?: string): Promise<JobResult> {
+    const row = await tx.findTransfer(txid);
     if (!row) throw new ApiError('UNKNOWN_TRANSACTION', `no transaction ${txid}`);
     if (row.kind !== 'iban_out' || row.status !== 'pending') throw new ApiError('INVALID_STATE', `transaction ${txid} is ${row.kind === 'iban_out' ? row.status : 'not an IBAN payout'}`);
     const now = this.now();
-    this.ledger.hold(row.sender, row.currency, -row.amount);
+    await tx.hold(row.sender, row.currency, -row.amount);
     if (outcome === 'complete') {
-      this.ledger.post(txid, row.currency, [
+      await tx.post(txid, row.currency, [
         { owner: row.sender, amount: -row.amount },
         { owner: CLEARING_OWNER, amount: row.amount },
       ]);
-      this.ledger.advance(txid, 'complete', now);
+      await tx.advance(txid, 'complete', now);
     } else {
-      this.ledger.advance(txid, 'failed', now, reason?.trim() || 'The payment was returned by the beneficiary bank');
+      await tx.advance(txid, 'failed', now, reason?.trim() || 'The payment was returned by the beneficiary bank');
     }
-    const message = this.signTransfer(this.ledger.findTransfer(txid)!);
+    const message = await this.signTransfer(tx, (await tx.findTransfer(txid))!);
     const timer = this.timers.get(txid);
     if (timer) clearTimeout(timer);
     this.timers.delete(txid);
@@ -524,46 +659,72 @@ export class BackOffice implements BackOfficePort {
 
   // ---- admin --------------------------------------------------------------------------------------
 
-  private performAdmin(raw: AdminCommand): JobResult {
+  private async performAdmin(tx: LedgerTx, raw: AdminCommand): Promise<JobResult> {
     const cmd = parseAdminCommand(raw);
     switch (cmd.command) {
       case 'key':
         return { ...this.answer(), result: { address: this.address } };
       case 'verify': {
-        const acct = this.requireAccount(cmd.address);
+        const acct = await requireAccount(tx, cmd.address);
         if (!acct.iban) {
-          const n = this.ledger.nextCounter('iban-counter');
+          const n = await tx.nextCounter('iban-counter');
           const iban = composeIBAN({ countryCode: 'GB', bban: `CCCT400000${n.toString().padStart(8, '0')}` });
           if (!iban || !checkIban(iban).ok) throw new ApiError('INTERNAL_ERROR', 'could not compose a valid IBAN');
-          this.ledger.setIban(cmd.address, iban, this.now());
+          await tx.setIban(cmd.address, iban, this.now());
         } else {
-          this.ledger.updateAccount(cmd.address, { verified: 1 }, this.now());
+          await tx.updateAccount(cmd.address, { verified: 1 }, this.now());
         }
-        return this.answer(this.accountMessage('account', cmd.address));
+        return this.answer(accountMessage('account', await requireAccount(tx, cmd.address), this.rules.requireConfirmation));
       }
       case 'deposit': {
         if (!isSupportedCurrency(cmd.currency)) throw new ApiError('UNSUPPORTED_CURRENCY', `${cmd.currency} is not supported`);
         const currency = cmd.currency;
-        if (!parseBitcoinAddress(cmd.to) || !this.ledger.account(cmd.to)) throw new ApiError('UNKNOWN_DESTINATION', `${cmd.to} has no account`);
+        if (!parseBitcoinAddress(cmd.to) || !(await tx.account(cmd.to))) throw new ApiError('UNKNOWN_DESTINATION', `${cmd.to} has no account`);
         const from = checkIban(cmd.from);
         if (!from.ok) throw new ApiError('INVALID_IBAN', `invalid IBAN: ${from.reason}`);
         const amount = parseAmount(cmd.amount, currency);
         if (!amount.ok) throw new ApiError('INVALID_AMOUNT', amount.error.message);
         const now = this.now();
-        const txid = this.ledger.insertTransfer({ timestamp: now, kind: 'iban_in', sender: from.iban, destination: cmd.to, currency, amount: amount.minor, reference: cmd.reference ?? null });
-        this.ledger.advance(txid, 'approved', now);
-        this.ledger.post(txid, currency, [
+        const txid = await tx.insertTransfer({ timestamp: now, kind: 'iban_in', sender: from.iban, destination: cmd.to, currency, amount: amount.minor, reference: cmd.reference ?? null });
+        await tx.advance(txid, 'approved', now);
+        await tx.post(txid, currency, [
           { owner: CLEARING_OWNER, amount: -amount.minor },
           { owner: cmd.to, amount: amount.minor },
         ]);
-        this.ledger.advance(txid, 'complete', now);
-        const message = this.signTransfer(this.ledger.findTransfer(txid)!);
+        await tx.advance(txid, 'complete', now);
+        const message = await this.signTransfer(tx, (await tx.findTransfer(txid))!);
         return { messages: [message], outcome: ok, notifications: [{ account: cmd.to, message }] };
       }
       case 'settle':
-        return this.settle(cmd.txid, cmd.outcome, cmd.reason);
+        return this.settle(tx, cmd.txid, cmd.outcome, cmd.reason);
     }
   }
+}
+
+async function requireAccount(r: LedgerReads, address: string): Promise<AccountRow> {
+  const a = await r.account(address);
+  if (!a) throw new ApiError('NOT_REGISTERED');
+  return a;
+}
+
+function accountMessage(msg: 'account' | 'register', account: AccountRow, serverRequiresConfirmation: boolean): OutboundMessage {
+  return { msg, data: JSON.stringify(accountData(account, serverRequiresConfirmation)) };
+}
+
+/** The data of a transfer's signed message, from its row's current state. */
+function transferData(row: TransferRow): TransferData {
+  const data: TransferData = {
+    txid: Number(row.txid),
+    timestamp: Number(row.timestamp),
+    sender: row.sender,
+    destination: row.destination,
+    currency: row.currency,
+    amount: formatAmount(row.amount, row.currency),
+  };
+  if (row.kind === 'iban_out') data.status = row.status as TransferData['status'];
+  if (row.status === 'failed' && row.status_message) data.message = row.status_message;
+  if (row.reference) data.reference = row.reference;
+  return data;
 }
 
 /** The closing message of a history replay: how many rows, and the digest of their signatures. */
@@ -593,4 +754,10 @@ function sha256(text: string): string {
 function internalError(e: unknown): ApiErrorData {
   console.error('back office internal error:', e);
   return { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred; the operation was not performed.' };
+}
+
+/** The gateway a request came through: its refs are "<gatewayId>.<16 hex>:<counter>" (gateway.ts). */
+function gatewayOf(ref: string): string | undefined {
+  const m = /^(.+)\.[0-9a-f]{16}:\d+$/.exec(ref);
+  return m?.[1];
 }

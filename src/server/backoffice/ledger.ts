@@ -4,8 +4,10 @@
 // postings can never be changed or deleted (triggers). Each currency has one external IBAN
 // clearing account standing for the outside world, so every currency sums to zero.
 //
-// All methods are synchronous and expect to run inside the back office's group-commit
-// transaction; integers come back as BigInt (safeIntegers) and money is never a float.
+// All methods are synchronous; the back office reaches them through the SQLite ledger store
+// (sqlite-store.ts), writes inside its group-commit transaction on the write connection, reads of
+// committed data on a second, read-only connection. Integers come back as BigInt (safeIntegers)
+// and money is never a float.
 import Database from 'better-sqlite3';
 import type { CurrencyCode } from '../../shared/currencies';
 import type { TransferStatus } from '../../shared/protocol';
@@ -221,15 +223,20 @@ export class Ledger {
   readonly db: Database.Database;
   private readonly stmt;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+  /** `readOnly`: a second connection for reads of committed data (WAL: it never waits for the writer). */
+  constructor(file: string, opts: { readOnly?: boolean } = {}) {
+    this.db = opts.readOnly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file);
+    if (!opts.readOnly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+    }
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.defaultSafeIntegers(true);
-    this.db.exec(SCHEMA);
-    migrate(this.db);
+    if (!opts.readOnly) {
+      this.db.exec(SCHEMA);
+      migrate(this.db);
+    }
     const db = this.db;
     this.stmt = {
       account: db.prepare('SELECT * FROM accounts WHERE address = ?'),
@@ -266,6 +273,10 @@ export class Ledger {
       ),
       signedMessage: db.prepare('SELECT data, signed FROM signed_messages WHERE txid = ?'),
       storeSignedMessage: db.prepare('INSERT INTO signed_messages (txid, data, signed) VALUES (?, ?, ?) ON CONFLICT (txid) DO UPDATE SET data = excluded.data, signed = excluded.signed'),
+      // INSERT OR IGNORE: a ref seen twice must never fail the batch it is committed in.
+      recordOutcome: db.prepare('INSERT OR IGNORE INTO op_outcomes (ref, at, messages, outcome) VALUES (?, ?, ?, ?)'),
+      outcome: db.prepare('SELECT messages, outcome FROM op_outcomes WHERE ref = ?'),
+      pruneOutcomes: db.prepare('DELETE FROM op_outcomes WHERE at < ?'),
       meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -444,6 +455,20 @@ export class Ledger {
     return (account
       ? this.db.prepare('SELECT at, account, txid, rule, reason, request FROM compliance_rejections WHERE account = ? ORDER BY id').all(account)
       : this.db.prepare('SELECT at, account, txid, rule, reason, request FROM compliance_rejections ORDER BY id').all()) as never;
+  }
+
+  // ---- outcomes of state-changing operations, by the gateway's ref (outcomes.ts) -------------------
+
+  recordOutcome(ref: string, at: number, messages: string, outcome: string): void {
+    this.stmt.recordOutcome.run(ref, at, messages, outcome);
+  }
+
+  outcome(ref: string): { messages: string; outcome: string } | undefined {
+    return this.stmt.outcome.get(ref) as { messages: string; outcome: string } | undefined;
+  }
+
+  pruneOutcomes(before: number): void {
+    this.stmt.pruneOutcomes.run(before);
   }
 
   // ---- team accounts: members and the audit trail (docs/team-treasury.md) -----------------------

@@ -72,7 +72,7 @@ export class TeamDesk {
   }
 
   /** `act`: the member's session acts for a team account from now on (or for its own again). */
-  async act(tx: TeamTx, req: OpRequest<'act'>, gateway: string | undefined): Promise<{ message: OutboundMessage; refused?: ApiError }> {
+  async act(tx: TeamTx, req: OpRequest<'act'>, gateway: string | undefined): Promise<{ message: OutboundMessage; refused?: undefined } | { refused: ApiError }> {
     const target = req.params.account;
     if (!isAddressOnNetwork(target, this.opts.network)) throw new ApiError('INVALID_ADDRESS', `${target} is not a ${this.opts.network} address`);
     if (target === req.account) return { message: actingMessage({ account: target, member: target, role: 'administrator' }) };
@@ -80,7 +80,7 @@ export class TeamDesk {
     if (!row) {
       // Recorded at the account the attempt was against (only when that account exists).
       if (await tx.account(target)) await this.record(tx, target, 'refused', req.account, gateway, { op: 'act', code: 'NOT_A_MEMBER' });
-      return { message: actingMessage({ account: target, member: req.account, role: null }), refused: new ApiError('NOT_A_MEMBER', `${req.account} is not a member of ${target}`) };
+      return { refused: new ApiError('NOT_A_MEMBER', `${req.account} is not a member of ${target}`) };
     }
     await this.record(tx, target, 'act', req.account, gateway, { role: row.role });
     return { message: actingMessage({ account: target, member: req.account, role: row.role }) };
@@ -135,6 +135,6 @@ export class TeamDesk {
   }
 }
 
-function actingMessage(data: { account: string; member: string; role: Role | null }): OutboundMessage {
+function actingMessage(data: { account: string; member: string; role: Role }): OutboundMessage {
   return { msg: 'acting', data: JSON.stringify(data) };
 }

@@ -13,7 +13,8 @@ import { canonicalJson } from '../canonical-json';
 import { signMessage, verifyMessageSignature } from './message-signature';
 import type { AnswerBinding, Nonce } from '../protocol';
 
-function bindingText(bind: AnswerBinding, data: unknown): string {
+/** The text a binding signature covers (the back office's signing pool signs exactly this). */
+export function bindingText(bind: AnswerBinding, data: unknown): string {
   return canonicalJson({ bind, data });
 }
 

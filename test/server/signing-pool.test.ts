@@ -1,0 +1,83 @@
+// The signing pool: signatures made by worker threads are exactly the ones the back office made on
+// its own thread before (same format, same bytes), interactive requests overtake bulk ones, the event
+// loop keeps turning while thousands are signed, and read-only operations never open a write batch.
+import { afterAll, describe, expect, it } from 'vitest';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { SigningPool } from '../../src/server/backoffice/signing-pool';
+import { signMessage, verifyMessageSignature } from '../../src/shared/node/message-signature';
+import { addressFromPublicKey } from '../../src/shared/bitcoin-address';
+import { newCustomer, startTestServer } from '../helpers/server';
+
+const pool = new SigningPool(2);
+afterAll(() => pool.close());
+
+const keyOf = () => {
+  const privateKey = secp256k1.utils.randomPrivateKey();
+  return { privateKey, address: addressFromPublicKey(secp256k1.getPublicKey(privateKey, true), 'p2pkh', 'mainnet') };
+};
+
+describe('signing pool', () => {
+  it('signs exactly as signMessage does, for each of several keys', async () => {
+    const keys = [keyOf(), keyOf()];
+    const signers = keys.map((k) => pool.signer(k.privateKey));
+    const texts = ['{"amount":"1.00","currency":"USD"}', 'ünïcödé ✓', '', '{"bind":{"msg":"balance"},"data":{"USD":"0.00"}}'];
+    for (const [i, k] of keys.entries()) {
+      const sigs = await Promise.all(texts.map((t, j) => signers[i].sign(t, j % 2 ? 'interactive' : 'bulk')));
+      sigs.forEach((s, j) => {
+        expect(s).toBe(signMessage(texts[j], k.privateKey)); // deterministic (RFC 6979): byte for byte the same
+        expect(verifyMessageSignature(texts[j], k.address, s)).toBe(true);
+      });
+    }
+    expect(pool.stats.signed).toBeGreaterThanOrEqual(8);
+    expect(pool.stats.inline).toBe(0); // made by worker threads, not on this thread
+  });
+
+  it('an interactive signature overtakes a queue of bulk ones, and the event loop keeps turning', async () => {
+    const signer = pool.signer(keyOf().privateKey);
+    await signer.sign('warm up');
+    let bulkDone = 0;
+    const bulk = Array.from({ length: 3000 }, (_, i) => signer.sign(`bulk ${i}`, 'bulk').then(() => void (bulkDone += 1)));
+    let turns = 0;
+    let signing = true;
+    const spin = () => {
+      turns += 1;
+      if (signing) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const bulkDoneWhenInteractiveAnswered = await signer.sign('interactive', 'interactive').then(() => bulkDone);
+    await Promise.all(bulk);
+    signing = false;
+    expect(bulkDoneWhenInteractiveAnswered).toBeLessThan(1000);
+    expect(turns).toBeGreaterThan(20); // signing 3,000 texts on this thread would have been one long turn
+  });
+});
+
+describe('signing pool fairness', () => {
+  it('interactive requests are served round robin by lane: one flooding account delays only itself', async () => {
+    const signer = pool.signer(keyOf().privateKey);
+    await signer.sign('warm up');
+    let floodDone = 0;
+    const flood = Array.from({ length: 3000 }, (_, i) => signer.sign(`flood ${i}`, 'interactive', 'hostile').then(() => void (floodDone += 1)));
+    const floodDoneWhenOtherAnswered = await signer.sign('balance of another customer', 'interactive', 'other').then(() => floodDone);
+    await Promise.all(flood);
+    expect(floodDoneWhenOtherAnswered).toBeLessThan(1000);
+  });
+});
+
+describe('the back office with the pool', () => {
+  it('balance and getinfo are answered from committed data without opening a write batch', async () => {
+    const server = await startTestServer();
+    try {
+      const { client } = await newCustomer(server.url);
+      const commits = server.backOffice.stats.commits;
+      for (let i = 0; i < 10; i++) {
+        expect((await client.op('balance')).msg).toBe('balance');
+        expect((await client.op('getinfo')).msg).toBe('account');
+      }
+      expect(server.backOffice.stats.commits).toBe(commits);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
