@@ -18,8 +18,8 @@ export interface BackOfficeProcess {
   close(): Promise<void>;
 }
 
-export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean; network?: BitcoinNetwork; linkHost?: string; linkPort?: number; rules?: Rules }): Promise<BackOfficeProcess> {
-  const backOffice = new BackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
+export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean; network?: BitcoinNetwork; linkHost?: string; linkPort?: number; rules?: Rules; approvalTtlMs?: number }): Promise<BackOfficeProcess> {
+  const backOffice = new BackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, approvalTtlMs: opts.approvalTtlMs });
   const link = await startLinkServer(backOffice, { secret: loadOrCreateLinkSecret(backOffice.dataDir), host: opts.linkHost, port: opts.linkPort, monitoring: backOfficeMonitoring(backOffice) });
   writeRuntimeInfo(backOffice.dataDir, { pid: process.pid, linkUrl: link.url, startedAt: new Date().toISOString() });
   let closed = false;
@@ -56,11 +56,11 @@ export interface ServerProcess extends BackOfficeProcess {
 
 /** `ccc-server serve`: everything in one process. */
 export async function startServer(
-  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules } & Partial<
+  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules; approvalTtlMs?: number } & Partial<
     Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'authTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress' | 'output' | 'outcomeRecoveryMs' | 'publicUrl' | 'tls'>
   >,
 ): Promise<ServerProcess> {
-  const bo = await startBackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules });
+  const bo = await startBackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, approvalTtlMs: opts.approvalTtlMs });
   const gateway = await startGateway({ ...opts, backOffice: bo.backOffice });
   return {
     ...bo,

@@ -35,6 +35,9 @@ const WORDS: Record<string, string> = {
   INTERNAL_ERROR: 'The CCC server had an unexpected problem; nothing was done. Try again in a moment.',
   NOT_A_MEMBER: 'This Ledger is not a member of that company account. Ask one of its administrators to add it.',
   ROLE_FORBIDS: 'Your role in this company account does not allow this. Ask an administrator.',
+  OWN_APPROVAL: 'You started this transfer, so your approval does not count. Another approver must approve it.',
+  UNKNOWN_APPROVAL: 'This transfer is not waiting for approval (any more).',
+  ALREADY_DECIDED: 'This transfer was already decided, or you already approved it.',
   // transfers in the app
   TRANSFER_STATE: 'A transfer is already waiting on your Ledger or being sent. Finish or cancel it first.',
   UNKNOWN_REVIEW: 'This transfer was not prepared, or was already sent. Start a new transfer.',

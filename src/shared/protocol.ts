@@ -7,11 +7,11 @@ import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './
 import { parseWireAmount } from './money';
 import { checkText, TEXT_LIMITS } from './text-policy';
 
-export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit'] as const;
+export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit', 'teampolicy', 'approvals', 'approve', 'reject', 'cancel'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
 /** Operations that need an authenticated session; `register` additionally needs no existing account. */
-export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit'];
+export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit', 'teampolicy', 'approvals', 'approve', 'reject', 'cancel'];
 
 export const MAX_FRAME_BYTES = 16 * 1024;
 
@@ -154,6 +154,12 @@ export const TeamPolicySchema = z.strictObject({
 });
 export type TeamPolicy = z.infer<typeof TeamPolicySchema>;
 
+/** Set the dual-control policy: device-signed by an administrator (team.teamPolicyText). */
+export const TeampolicyParams = z.strictObject({ policy: TeamPolicySchema, requestId: RequestIdSchema, confirmation: Confirmation });
+export const ApprovalsParams = z.strictObject({});
+/** approve (the same text as the initiator's), reject or cancel (team.decisionText) a waiting transfer. */
+export const DecideParams = z.strictObject({ requestId: RequestIdSchema, confirmation: Confirmation });
+
 export const PARAM_SCHEMAS = {
   auth: AuthParams,
   register: RegisterParams,
@@ -167,6 +173,11 @@ export const PARAM_SCHEMAS = {
   members: MembersParams,
   setmember: SetmemberParams,
   audit: AuditParams,
+  teampolicy: TeampolicyParams,
+  approvals: ApprovalsParams,
+  approve: DecideParams,
+  reject: DecideParams,
+  cancel: DecideParams,
 } as const;
 
 export type OpParams = { [K in OperationName]: z.infer<(typeof PARAM_SCHEMAS)[K]> };
@@ -263,7 +274,51 @@ export interface MembersData {
   members: { member: string; role: Role; addedAt: number | null; addedBy: string | null }[];
 }
 
-export const AUDIT_KINDS = ['act', 'member-changed', 'transfer-initiated', 'refused'] as const;
+export const AUDIT_KINDS = [
+  'act',
+  'member-changed',
+  'policy-changed',
+  'transfer-initiated',
+  'transfer-approved',
+  'transfer-released',
+  'transfer-rejected',
+  'transfer-cancelled',
+  'transfer-expired',
+  'transfer-failed',
+  'refused',
+] as const;
+
+export const APPROVAL_STATUSES = ['awaiting', 'released', 'rejected', 'cancelled', 'expired', 'failed'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** The data of an `approval` message (extension): a team transfer under dual control. */
+export interface ApprovalData {
+  account: string;
+  requestId: string;
+  initiator: string;
+  destination: string;
+  currency: CurrencyCode;
+  amount: string;
+  reference?: string;
+  /** Exactly what the initiator's device showed and signed, and what each approver's device signs. */
+  text: string;
+  required: number;
+  /** Approvers who have signed, in order. */
+  approvals: string[];
+  status: ApprovalStatus;
+  reason?: string;
+  /** Once released: the transfer it became. */
+  txid?: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** The data of an `approvals` message (extension): the account's transfers awaiting approval, oldest first. */
+export interface ApprovalsData {
+  account: string;
+  policy: TeamPolicy;
+  items: ApprovalData[];
+}
 
 /** One event of an account's audit trail, as the back office signs it (RFC 8785 canonical JSON). */
 export interface AuditEventData {
@@ -297,6 +352,8 @@ export type ServerMessage =
   | ({ msg: 'acting'; nonce?: Nonce; data: ActingData } & Bound)
   | ({ msg: 'members'; nonce?: Nonce; data: MembersData } & Bound)
   | ({ msg: 'audit'; nonce?: Nonce; data: AuditPageData } & Bound)
+  | ({ msg: 'approval'; nonce?: Nonce; data: ApprovalData } & Bound)
+  | ({ msg: 'approvals'; nonce?: Nonce; data: ApprovalsData } & Bound)
   | { msg: 'error'; nonce?: Nonce; data: { code: string; message: string; details?: unknown } };
 
 /** A verified signed message as the app keeps it: its data and the back office's signature over the

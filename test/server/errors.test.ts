@@ -208,9 +208,9 @@ describe('account and transfer errors change nothing', () => {
 describe('coverage of the error catalogue', () => {
   it('every code except those tested elsewhere was produced here', () => {
     // BACKEND_UNAVAILABLE: resilience.test.ts; CONFIRMATION_REQUIRED, IDEMPOTENCY_CONFLICT: flow.test.ts;
-    // OUTCOME_UNKNOWN: outcomes.test.ts; NOT_A_MEMBER, ROLE_FORBIDS: team.test.ts;
+    // OUTCOME_UNKNOWN: outcomes.test.ts; NOT_A_MEMBER, ROLE_FORBIDS and the approval codes: team.test.ts;
     // INTERNAL_ERROR: only on an unexpected fault (never produced on purpose).
-    const elsewhere = new Set(['BACKEND_UNAVAILABLE', 'CONFIRMATION_REQUIRED', 'INTERNAL_ERROR', 'OUTCOME_UNKNOWN', 'NOT_A_MEMBER', 'ROLE_FORBIDS']);
+    const elsewhere = new Set(['BACKEND_UNAVAILABLE', 'CONFIRMATION_REQUIRED', 'INTERNAL_ERROR', 'OUTCOME_UNKNOWN', 'NOT_A_MEMBER', 'ROLE_FORBIDS', 'OWN_APPROVAL', 'UNKNOWN_APPROVAL', 'ALREADY_DECIDED']);
     const missing = Object.keys(ERROR_CODES).filter((c) => !seen.has(c) && !elsewhere.has(c));
     expect(missing).toEqual([]);
   });

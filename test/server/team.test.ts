@@ -2,11 +2,12 @@
 // company account within their role; the server — not the app — refuses what a role does not allow;
 // a removed member loses access at once; every step is in the account's signed audit trail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newCustomer, newIdentity, startTestServer, TestClient, testRules, type Identity } from '../helpers/server';
+import { newCustomer, newIdentity, startTestServer, tempDir, TestClient, testRules, type Identity } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 import { verifySignedData } from '../../src/shared/node/message-signature';
-import { memberText } from '../../src/shared/team';
+import { decisionText, memberText, teamPolicyText } from '../../src/shared/team';
 import { confirmationText } from '../../src/shared/confirmation';
-import type { AuditEventData } from '../../src/shared/protocol';
+import type { ApprovalData, AuditEventData, TeamPolicy } from '../../src/shared/protocol';
 import type { ServerProcess } from '../../src/server/serve';
 
 let server: ServerProcess;
@@ -29,6 +30,23 @@ async function memberSession(id: Identity): Promise<TestClient> {
 function setMember(c: TestClient, signer: Identity, account: string, member: string, role: string, id = requestId()) {
   const text = memberText({ account, member, role: role as never, requestId: id, server: server.backofficeAddress });
   return c.op('setmember', { member, role, requestId: id, confirmation: signer.sign(text) });
+}
+
+function setPolicy(c: TestClient, signer: Identity, account: string, policy: TeamPolicy, srv = server) {
+  const id = requestId();
+  return c.op('teampolicy', { policy, requestId: id, confirmation: signer.sign(teamPolicyText({ account, policy, requestId: id, server: srv.backofficeAddress })) });
+}
+
+/** A team transfer, confirmed on the initiator's device with the text that names the account. */
+function teamTransfer(c: TestClient, signer: Identity, account: string, destination: string, amount: string, srv = server) {
+  const id = requestId();
+  const text = confirmationText({ amount, currency: 'EUR', destination, requestId: id, server: srv.backofficeAddress, account });
+  return c.op('transfer', { destination, currency: 'EUR', amount, requestId: id, confirmation: signer.sign(text) });
+}
+
+function decide(c: TestClient, signer: Identity, op: 'approve' | 'reject' | 'cancel', a: ApprovalData, srv = server) {
+  const text = op === 'approve' ? a.text : decisionText({ decision: op, account: a.account, requestId: a.requestId, server: srv.backofficeAddress });
+  return c.op(op, { requestId: a.requestId, confirmation: signer.sign(text) });
 }
 
 async function auditOf(c: TestClient): Promise<AuditEventData[]> {
@@ -140,5 +158,135 @@ describe('team accounts', () => {
     expect((await setMember(ownerC, owner, owner.address, m.address, 'administrator', id)).data.code).toBe('IDEMPOTENCY_CONFLICT');
     expect((await auditOf(ownerC)).filter((e) => e.kind === 'member-changed')).toHaveLength(1);
     await ownerC.close();
+  });
+
+  it('dual control: above the threshold a transfer waits with its funds held; only another approver’s device releases it; reject, cancel and expiry release the funds', async () => {
+    const { id: owner, client: ownerC } = await newCustomer(server.url, { currency: 'EUR', name: 'Dual Control AG' });
+    await server.backOffice.admin({ command: 'verify', address: owner.address });
+    await server.backOffice.admin({ command: 'deposit', to: owner.address, from: 'DE89370400440532013000', currency: 'EUR', amount: '50000.00' });
+    const { id: payee, client: payeeC } = await newCustomer(server.url, { currency: 'EUR' });
+    const initiator = newIdentity();
+    const approver1 = newIdentity('p2wpkh');
+    const approver2 = newIdentity();
+    for (const [m, role] of [[initiator, 'initiator'], [approver1, 'approver'], [approver2, 'approver']] as const) {
+      expect((await setMember(ownerC, owner, owner.address, m.address, role)).msg).toBe('members');
+    }
+    // More approvals than keys that can approve: refused.
+    expect((await setPolicy(ownerC, owner, owner.address, { approvals: 4, above: { EUR: '1000.00' }, newBeneficiaryNeedsApproval: false, adminChangesNeedSecondAdmin: false })).data.code).toBe('INVALID_PARAMS');
+    const policy = await setPolicy(ownerC, owner, owner.address, { approvals: 1, above: { EUR: '1000.00' }, newBeneficiaryNeedsApproval: false, adminChangesNeedSecondAdmin: false });
+    expect(policy.msg).toBe('approvals');
+    expect(policy.data.policy.above).toEqual({ EUR: '1000.00' });
+
+    const [inC, a1C, a2C] = await Promise.all([initiator, approver1, approver2].map(memberSession));
+    for (const c of [inC, a1C, a2C]) expect((await c.op('act', { account: owner.address })).msg).toBe('acting');
+
+    // Below the threshold: an ordinary transfer at once.
+    const small = await teamTransfer(inC, initiator, owner.address, payee.address, '500.00');
+    expect(small.msg).toBe('transfer');
+
+    // Above it: it waits; its funds are held, nothing is posted; the account's sessions see it.
+    const waiting = await teamTransfer(inC, initiator, owner.address, payee.address, '5000.00');
+    expect(waiting.msg).toBe('approval');
+    const a = waiting.data as ApprovalData;
+    expect(a).toMatchObject({ account: owner.address, initiator: initiator.address, amount: '5000.00', required: 1, approvals: [], status: 'awaiting' });
+    expect(a.text).toBe(confirmationText({ amount: '5000.00', currency: 'EUR', destination: payee.address, requestId: a.requestId, server: server.backofficeAddress, account: owner.address }));
+    expect((await a1C.next((m) => m.msg === 'approval' && m.data.requestId === a.requestId)).data.status).toBe('awaiting');
+    expect((await ownerC.op('balance')).data).toEqual({ EUR: '44500.00' });
+    expect((await payeeC.op('balance')).data).toEqual({ EUR: '500.00' });
+    const queue = await a1C.op('approvals');
+    expect(queue.data.items.map((i: ApprovalData) => i.requestId)).toEqual([a.requestId]);
+    // A retry of the same request is answered with its state, never a second request.
+    const retried = await inC.op('transfer', { destination: payee.address, currency: 'EUR', amount: '5000.00', requestId: a.requestId, confirmation: initiator.sign(a.text) });
+    expect(retried.msg).toBe('approval');
+    expect((await a1C.op('approvals')).data.items).toHaveLength(1);
+
+    // Who may not release it: the initiator (its role; and as an administrator, its own transfer), a forged approval.
+    expect((await decide(inC, initiator, 'approve', a)).data.code).toBe('ROLE_FORBIDS');
+    const ownersOwn = await teamTransfer(ownerC, owner, owner.address, payee.address, '1500.00');
+    expect(ownersOwn.msg).toBe('approval');
+    expect((await decide(ownerC, owner, 'approve', ownersOwn.data)).data.code).toBe('OWN_APPROVAL');
+    const otherText = { ...a, text: a.text.replace('5000.00', '50.00') };
+    expect((await decide(a1C, approver1, 'approve', otherText)).data.code).toBe('CONFIRMATION_INVALID');
+    expect((await payeeC.op('balance')).data).toEqual({ EUR: '500.00' });
+
+    // Another approver's device signature of the same text releases it.
+    const released = await decide(a1C, approver1, 'approve', a);
+    expect(released.msg).toBe('approval');
+    expect(released.data).toMatchObject({ status: 'released', approvals: [approver1.address] });
+    const transfer = await a1C.next((m) => m.msg === 'transfer' && m.data.txid === released.data.txid);
+    expect(transfer.data).toMatchObject({ sender: owner.address, destination: payee.address, amount: '5000.00' });
+    expect(verifySignedData(transfer.data, transfer.signed, server.backofficeAddress)).toBe(true);
+    expect((await payeeC.op('balance')).data).toEqual({ EUR: '5500.00' });
+    expect((await decide(a2C, approver2, 'approve', a)).data.code).toBe('ALREADY_DECIDED');
+    expect((await a2C.op('approve', { requestId: 'no-such-request', confirmation: 'x' })).data.code).toBe('UNKNOWN_APPROVAL');
+
+    // The owner's own transfer is released by an approver; another is rejected, another cancelled by its initiator.
+    expect((await decide(a2C, approver2, 'approve', ownersOwn.data)).data.status).toBe('released');
+    const toReject = (await teamTransfer(inC, initiator, owner.address, payee.address, '2000.00')).data as ApprovalData;
+    expect((await decide(a2C, approver2, 'reject', toReject)).data.status).toBe('rejected');
+    const toCancel = (await teamTransfer(inC, initiator, owner.address, payee.address, '3000.00')).data as ApprovalData;
+    expect((await decide(a1C, approver1, 'cancel', toCancel)).data.code).toBe('ROLE_FORBIDS');
+    expect((await decide(inC, initiator, 'cancel', toCancel)).data.status).toBe('cancelled');
+    expect((await ownerC.op('balance')).data).toEqual({ EUR: '43000.00' }); // 50,000 − 500 − 5,000 − 1,500; nothing held
+    expect((await a1C.op('approvals')).data.items).toEqual([]);
+    expect(server.backOffice.ledger.checkInvariants()).toEqual([]);
+
+    const events = (await auditOf(ownerC)).filter((e) => e.kind.startsWith('transfer-') || e.details.code === 'OWN_APPROVAL');
+    expect(events.map((e) => [e.kind, e.actor === null ? null : [owner, initiator, approver1, approver2].findIndex((x) => x.address === e.actor)])).toEqual([
+      ['transfer-initiated', 1], // 500.00, at once
+      ['transfer-initiated', 1], // 5,000.00, awaiting
+      ['transfer-initiated', 0], // the owner's 1,500.00
+      ['refused', 0], // its own approval
+      ['transfer-approved', 2],
+      ['transfer-released', null],
+      ['transfer-approved', 3],
+      ['transfer-released', null],
+      ['transfer-initiated', 1],
+      ['transfer-rejected', 3],
+      ['transfer-initiated', 1],
+      ['transfer-cancelled', 1],
+    ]);
+    for (const c of [ownerC, payeeC, inC, a1C, a2C]) await c.close();
+  });
+
+  it('a transfer not approved in time expires and its funds are released, also across a restart of the back office', async () => {
+    const dataDir = tempDir();
+    const srv = await startTestServer({ rules: testRules(), approvalTtlMs: 1500, dataDir });
+    let restarted: ServerProcess | null = null;
+    try {
+      const { id: owner, client: ownerC } = await newCustomer(srv.url, { currency: 'EUR' });
+      await srv.backOffice.admin({ command: 'verify', address: owner.address });
+      await srv.backOffice.admin({ command: 'deposit', to: owner.address, from: 'DE89370400440532013000', currency: 'EUR', amount: '1000.00' });
+      const { id: payee } = await newCustomer(srv.url, { currency: 'EUR' });
+      const approver = newIdentity();
+      const id0 = requestId();
+      const text0 = memberText({ account: owner.address, member: approver.address, role: 'approver', requestId: id0, server: srv.backofficeAddress });
+      expect((await ownerC.op('setmember', { member: approver.address, role: 'approver', requestId: id0, confirmation: owner.sign(text0) })).msg).toBe('members');
+      expect((await setPolicy(ownerC, owner, owner.address, { approvals: 1, above: { EUR: '0.00' }, newBeneficiaryNeedsApproval: false, adminChangesNeedSecondAdmin: false }, srv)).msg).toBe('approvals');
+
+      // One expires while the back office runs: its session is told, the funds come back.
+      const first = await teamTransfer(ownerC, owner, owner.address, payee.address, '600.00', srv);
+      expect(first.data.status).toBe('awaiting');
+      expect((await ownerC.op('balance')).data).toEqual({ EUR: '400.00' });
+      const expired = await ownerC.next((m) => m.msg === 'approval' && m.data.status === 'expired', 10_000);
+      expect(expired.data.reason).toBe('not approved in time');
+      expect((await ownerC.op('balance')).data).toEqual({ EUR: '1000.00' });
+
+      // Another waits when the back office stops; the next one re-arms its expiry from the ledger.
+      expect((await teamTransfer(ownerC, owner, owner.address, payee.address, '700.00', srv)).data.status).toBe('awaiting');
+      await ownerC.close();
+      await srv.close();
+      restarted = await startTestServer({ rules: testRules(), approvalTtlMs: 1500, dataDir });
+      const c = await TestClient.connect(restarted.url);
+      await c.login(owner);
+      expect((await c.op('balance')).data).toEqual({ EUR: '300.00' });
+      await waitFor(async () => (await c.op('balance')).data.EUR === '1000.00', 10_000, 'the expiry after the restart');
+      expect((await c.op('approvals')).data.items).toEqual([]);
+      expect(restarted.backOffice.ledger.checkInvariants()).toEqual([]);
+      await c.close();
+    } finally {
+      await srv.close();
+      await restarted?.close();
+    }
   });
 });

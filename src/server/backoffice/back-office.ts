@@ -33,6 +33,8 @@ import { limitMinor, loadRules, type Rules } from './config';
 import { OUTCOME_RETENTION_MS, OutcomeLog } from './outcomes';
 import { parseAdminCommand } from './admin-command';
 import { TeamDesk, type Actor } from './team-desk';
+import { APPROVAL_TTL_MS, DualControl, type HeldTransfer } from './dual-control';
+import { approvalsRequired } from '../../shared/team';
 
 /** Rows of a history replay read and signed per job; the replay then waits for its reader (OpFlow). */
 export const HISTORY_PAGE_ROWS = 256;
@@ -50,6 +52,8 @@ export interface BackOfficeOptions {
   maxBatch?: number;
   /** Clock (tests). */
   now?: () => number;
+  /** How long a transfer may wait for its approvals (dual control; tests shorten it). */
+  approvalTtlMs?: number;
 }
 
 interface JobResult {
@@ -92,6 +96,9 @@ export class BackOffice implements BackOfficePort {
   private closed = false;
   private readonly outcomes: OutcomeLog;
   private readonly team: TeamDesk;
+  private readonly dual: DualControl;
+  /** Expiry timers of transfers awaiting approval, by "account requestId". */
+  private readonly expiries = new Map<string, NodeJS.Timeout>();
   private readonly pruneTimer: NodeJS.Timeout;
   /** Figures for benchmarks: transactions committed and operations in them. */
   readonly stats = { commits: 0, operations: 0 };
@@ -120,6 +127,14 @@ export class BackOffice implements BackOfficePort {
     this.store = opts.store ?? new SqliteLedgerStore(dataPath(this.dataDir, 'ledger'));
     this.outcomes = new OutcomeLog(this.store);
     this.team = new TeamDesk({ server: this.address, network: this.network, now: this.now, signData: (d) => this.signData(d, 'bulk') });
+    this.dual = new DualControl({
+      team: this.team,
+      server: this.address,
+      now: this.now,
+      ttlMs: opts.approvalTtlMs ?? APPROVAL_TTL_MS,
+      moveMoney: (tx, t, ref) => this.moveMoney(tx, t, ref),
+      scheduleExpiry: (account, requestId, expiresAt) => this.scheduleExpiry(account, requestId, expiresAt),
+    });
     this.pruneTimer = setInterval(
       () =>
         void this.enqueue(async (tx) => {
@@ -132,6 +147,10 @@ export class BackOffice implements BackOfficePort {
     void this.track(this.store.pendingPayouts()).then(
       (rows) => rows.forEach((row) => this.scheduleSettlement(row)),
       (e) => console.error('back office: could not read pending payouts:', e),
+    );
+    void this.track(this.store.awaitingApprovals()).then(
+      (rows) => rows.forEach((row) => this.scheduleExpiry(row.account, row.request_id, Number(row.expires_at))),
+      (e) => console.error('back office: could not read transfers awaiting approval:', e),
     );
   }
 
@@ -223,6 +242,8 @@ export class BackOffice implements BackOfficePort {
     await Promise.allSettled([...this.reading]);
     clearInterval(this.pruneTimer);
     for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.expiries.values()) clearTimeout(t);
+    this.expiries.clear();
     this.timers.clear();
     await this.store.close();
   }
@@ -328,6 +349,17 @@ export class BackOffice implements BackOfficePort {
       case 'audit':
         await requireAccount(tx, account);
         return this.answer(await this.team.auditMessage(tx, account, params as OpParams['audit']));
+      case 'teampolicy':
+        await requireAccount(tx, account);
+        return this.dual.setPolicy(tx, req as OpRequest<'teampolicy'>, actor, gatewayOf(req.ref));
+      case 'approvals':
+        await requireAccount(tx, account);
+        return this.answer(await this.dual.approvalsMessage(tx, account));
+      case 'approve':
+        return this.dual.approve(tx, req as OpRequest<'approve'>, actor, gatewayOf(req.ref));
+      case 'reject':
+      case 'cancel':
+        return this.dual.decide(tx, req as OpRequest<'reject' | 'cancel'>, actor, gatewayOf(req.ref));
     }
   }
 
@@ -500,10 +532,12 @@ export class BackOffice implements BackOfficePort {
     const paramsHash = sha256(canonicalJson({ destination: dest.destination, currency: p.currency, amount: formatAmount(amount, p.currency), reference: p.reference ?? null }));
 
     if (p.requestId) {
+      // A retry: answer with the original outcome; nothing moves again.
+      const waiting = await this.dual.retried(tx, sender, p.requestId, paramsHash);
+      if (waiting) return this.answer(waiting);
       const prior = await tx.request(sender, p.requestId);
       if (prior) {
         if (prior.params_hash !== paramsHash) throw new ApiError('IDEMPOTENCY_CONFLICT', `requestId ${p.requestId} was already used for a different transfer`);
-        // A retry: answer with the original outcome; nothing moves again.
         if (prior.txid !== null) return this.answer(await this.transferMessage(tx, (await tx.findTransfer(prior.txid))!));
         return failure({ code: prior.error_code as ApiErrorData['code'], message: prior.error_message ?? '' });
       }
@@ -527,49 +561,74 @@ export class BackOffice implements BackOfficePort {
       throw new ApiError('CONFIRMATION_REQUIRED', this.rules.requireConfirmation ? undefined : 'This account requires a device confirmation signature on every transfer.');
     }
 
+    if (team) {
+      // Dual control: what the account's policy says needs approvals waits for them, its funds held.
+      const need = approvalsRequired(await this.dual.policy(tx, sender), { currency: p.currency, amount, beneficiaryKnown: false });
+      if (need.count > 0) {
+        if (!confirmed || !p.requestId) throw new ApiError('CONFIRMATION_REQUIRED', 'a transfer that needs approval must be confirmed on the initiator’s device (its approvers sign the same text)');
+        const rejection = await this.complianceCheck(tx, account, p.currency, amount, dest, this.now());
+        if (rejection) throw new ApiError(rejection.code, rejection.reason);
+        await this.requireAvailable(tx, sender, p.currency, amount);
+        const held: HeldTransfer = { account: sender, initiator: actor.address, kind: dest.kind, destination: dest.destination, currency: p.currency, amount, reference: p.reference ?? null, requestId: p.requestId, paramsHash, text: confirmed.text, signature: confirmed.signature };
+        return this.dual.hold(tx, held, need, ref, gatewayOf(ref));
+      }
+    }
+    const moved = await this.moveMoney(tx, { account: sender, initiator: actor.address, kind: dest.kind, destination: dest.destination, currency: p.currency, amount, reference: p.reference ?? null, requestId: p.requestId ?? null, paramsHash, text: confirmed?.text ?? null, signature: confirmed?.signature ?? null, request: { ...p, confirmation: p.confirmation ? '(present)' : undefined } }, ref);
+    if (team && moved.outcome.ok) {
+      const data = JSON.parse(moved.messages[0].data) as TransferData;
+      await this.team.record(tx, sender, 'transfer-initiated', actor.address, gatewayOf(ref), { txid: data.txid, amount: data.amount, currency: data.currency, destination: data.destination, requestId: p.requestId ?? null, status: data.status ?? 'complete' });
+    }
+    return moved;
+  }
+
+  private async requireAvailable(tx: LedgerTx, address: string, currency: CurrencyCode, amount: bigint): Promise<void> {
+    const { balance, held } = await tx.balance(address, currency);
+    if (balance - held < amount) {
+      throw new ApiError('INSUFFICIENT_FUNDS', `available ${formatAmount(balance - held, currency)} ${currency}, requested ${formatAmount(amount, currency)} ${currency}`);
+    }
+  }
+
+  /**
+   * Moves the money of a decided transfer: records it (with its confirmation), applies the compliance
+   * rules, posts an internal transfer or holds a payout. A plain refusal is thrown (the savepoint undoes
+   * the NEW record, nothing changes); a compliance rejection is recorded and returned.
+   */
+  private async moveMoney(
+    tx: LedgerTx,
+    t: Omit<HeldTransfer, 'requestId' | 'text' | 'signature'> & { requestId: string | null; text: string | null; signature: string | null; request?: unknown },
+    ref: string,
+  ): Promise<JobResult> {
+    const sender = t.account;
+    const account = await requireAccount(tx, sender);
     const now = this.now();
-    const txid = await tx.insertTransfer({ timestamp: now, kind: dest.kind, sender, destination: dest.destination, currency: p.currency, amount, reference: p.reference, requestId: p.requestId });
-    if (confirmed) await tx.recordConfirmation(txid, confirmed.text, confirmed.signature);
-    const rejection = await this.complianceCheck(tx, account, p.currency, amount, dest, now);
+    const txid = await tx.insertTransfer({ timestamp: now, kind: t.kind, sender, destination: t.destination, currency: t.currency, amount: t.amount, reference: t.reference, requestId: t.requestId });
+    if (t.text !== null && t.signature !== null) await tx.recordConfirmation(txid, t.text, t.signature);
+    const rejection = await this.complianceCheck(tx, account, t.currency, t.amount, { kind: t.kind, country: t.kind === 'iban_out' ? t.destination.slice(0, 2) : undefined }, now);
     if (rejection) {
       await tx.advance(txid, 'rejected', now, rejection.reason);
-      await tx.recordRejection({ at: now, account: sender, txid, rule: rejection.rule, reason: rejection.reason, request: { ...p, confirmation: p.confirmation ? '(present)' : undefined } });
+      await tx.recordRejection({ at: now, account: sender, txid, rule: rejection.rule, reason: rejection.reason, request: t.request ?? { requestId: t.requestId } });
       const error = { code: rejection.code, message: rejection.reason } as ApiErrorData;
-      if (p.requestId) await tx.saveRequest(sender, p.requestId, paramsHash, { error }, now);
+      if (t.requestId) await tx.saveRequest(sender, t.requestId, t.paramsHash, { error }, now);
       return failure(error);
     }
-    const { balance, held } = await tx.balance(sender, p.currency);
-    if (balance - held < amount) {
-      // A plain refusal: thrown, so the savepoint undoes the NEW record and nothing changes.
-      throw new ApiError('INSUFFICIENT_FUNDS', `available ${formatAmount(balance - held, p.currency)} ${p.currency}, requested ${formatAmount(amount, p.currency)} ${p.currency}`);
-    }
+    await this.requireAvailable(tx, sender, t.currency, t.amount);
     await tx.advance(txid, 'approved', now);
-    if (dest.kind === 'internal') {
-      await tx.post(txid, p.currency, [
-        { owner: sender, amount: -amount },
-        { owner: dest.destination, amount },
+    if (t.kind === 'internal') {
+      await tx.post(txid, t.currency, [
+        { owner: sender, amount: -t.amount },
+        { owner: t.destination, amount: t.amount },
       ]);
       await tx.advance(txid, 'complete', now);
     } else {
-      await tx.hold(sender, p.currency, amount);
+      await tx.hold(sender, t.currency, t.amount);
       await tx.advance(txid, 'pending', now);
     }
-    if (p.requestId) await tx.saveRequest(sender, p.requestId, paramsHash, { txid }, now);
+    if (t.requestId) await tx.saveRequest(sender, t.requestId, t.paramsHash, { txid }, now);
     const row = (await tx.findTransfer(txid))!;
-    if (team) {
-      await this.team.record(tx, sender, 'transfer-initiated', actor.address, gatewayOf(ref), {
-        txid: Number(txid),
-        amount: formatAmount(amount, p.currency),
-        currency: p.currency,
-        destination: dest.destination,
-        requestId: p.requestId ?? null,
-        status: row.status,
-      });
-    }
     const message = await this.signTransfer(tx, row);
     const notifications: Notification[] = [{ account: sender, message, exceptRef: ref }];
-    if (dest.kind === 'internal') notifications.push({ account: dest.destination, message });
-    return { messages: [message], outcome: ok, notifications, after: dest.kind === 'iban_out' ? () => this.scheduleSettlement(row) : undefined };
+    if (t.kind === 'internal') notifications.push({ account: t.destination, message });
+    return { messages: [message], outcome: ok, notifications, after: t.kind === 'iban_out' ? () => this.scheduleSettlement(row) : undefined };
   }
 
   private async resolveDestination(tx: LedgerTx, sender: string, account: AccountRow, raw: string): Promise<{ kind: 'internal' | 'iban_out'; destination: string; country?: string }> {
@@ -616,6 +675,22 @@ export class BackOffice implements BackOfficePort {
   }
 
   // ---- IBAN rails -----------------------------------------------------------------------------
+
+  /** A transfer awaiting approval expires at `expiresAt` (timers are rescheduled from the ledger on start). */
+  private scheduleExpiry(account: string, requestId: string, expiresAt: number): void {
+    const key = `${account} ${requestId}`;
+    if (this.closed || this.expiries.has(key)) return;
+    // setTimeout holds at most 2^31-1 ms; a later expiry is re-armed when this one fires.
+    const due = Math.min(Math.max(0, expiresAt - this.now()), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.expiries.delete(key);
+      if (this.closed) return;
+      if (expiresAt > this.now()) return this.scheduleExpiry(account, requestId, expiresAt);
+      void this.enqueue((tx) => this.dual.expire(tx, account, requestId));
+    }, due);
+    timer.unref();
+    this.expiries.set(key, timer);
+  }
 
   private scheduleSettlement(row: TransferRow): void {
     const delay = this.rules.rails.settleDelayMs;

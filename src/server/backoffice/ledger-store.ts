@@ -10,9 +10,9 @@
 // Integers that can grow (txids, amounts, timestamps in rows) are BigInt; money is never a float.
 import type { CurrencyCode } from '../../shared/currencies';
 import type { Role } from '../../shared/protocol';
-import type { AccountRow, AuditRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
+import type { AccountRow, ApprovalRow, AuditRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
 
-export type { AccountRow, AuditRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
+export type { AccountRow, ApprovalRow, AuditRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -40,6 +40,11 @@ export interface LedgerReads {
   member(account: string, member: string): Promise<MemberRow | undefined>;
   members(account: string): Promise<MemberRow[]>;
   auditEvents(account: string, afterSeq: bigint, limit: number): Promise<AuditRow[]>;
+  /** The account's dual-control policy as stored (TeamPolicy JSON), if it has one. */
+  teamPolicy(account: string): Promise<string | undefined>;
+  approvalRequest(account: string, requestId: string): Promise<ApprovalRow | undefined>;
+  approvalVotes(account: string, requestId: string): Promise<{ approver: string; at: bigint }[]>;
+  awaitingApprovals(account: string): Promise<ApprovalRow[]>;
 }
 
 export interface NewTransfer {
@@ -82,6 +87,10 @@ export interface LedgerTx extends LedgerReads {
   setMember(account: string, member: string, role: Role | null, by: string, now: number): Promise<void>;
   nextAuditSeq(account: string): Promise<bigint>;
   appendAudit(account: string, seq: bigint, at: number, data: string, signed: string): Promise<void>;
+  setTeamPolicy(account: string, policy: string, now: number): Promise<void>;
+  insertApproval(a: Omit<ApprovalRow, 'status' | 'reason' | 'decided_at' | 'txid'>): Promise<void>;
+  addApprovalVote(account: string, requestId: string, approver: string, signature: string, now: number): Promise<void>;
+  decideApproval(account: string, requestId: string, status: Exclude<ApprovalRow['status'], 'awaiting'>, reason: string | null, txid: bigint | null, now: number): Promise<void>;
 }
 
 export interface LedgerStore {
@@ -96,6 +105,8 @@ export interface LedgerStore {
   /** IBAN payouts waiting for settlement (their timers are rescheduled on start). */
   pendingPayouts(): Promise<TransferRow[]>;
   pendingPayoutCount(): Promise<number>;
+  /** Every transfer awaiting approval (their expiry timers are rescheduled on start). */
+  awaitingApprovals(): Promise<ApprovalRow[]>;
   /** The ledger's invariants; a list of violations (empty when sound). */
   checkInvariants(): Promise<string[]>;
   close(): Promise<void>;

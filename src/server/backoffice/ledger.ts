@@ -140,6 +140,53 @@ CREATE TABLE IF NOT EXISTS audit_events (
   signed TEXT NOT NULL,
   PRIMARY KEY (account, seq)
 );
+-- A team account's dual-control policy (TeamPolicy JSON, validated before it is stored).
+CREATE TABLE IF NOT EXISTS team_policies (
+  account TEXT PRIMARY KEY REFERENCES accounts (address),
+  policy TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- Transfers under dual control: recorded with their funds held until enough approvers other than
+-- the initiator signed the same text; only then does a transfer (and its postings) exist.
+CREATE TABLE IF NOT EXISTS approval_requests (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  request_id TEXT NOT NULL,
+  initiator TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('internal', 'iban_out')),
+  destination TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  reference TEXT,
+  params_hash TEXT NOT NULL,
+  text TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  required INTEGER NOT NULL CHECK (required BETWEEN 1 AND 5),
+  status TEXT NOT NULL CHECK (status IN ('awaiting', 'released', 'rejected', 'cancelled', 'expired', 'failed')),
+  reason TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  txid INTEGER REFERENCES transfers (txid),
+  PRIMARY KEY (account, request_id)
+);
+CREATE INDEX IF NOT EXISTS approvals_awaiting ON approval_requests (status) WHERE status = 'awaiting';
+-- Decided is final; what was asked never changes.
+CREATE TRIGGER IF NOT EXISTS approvals_decided_final BEFORE UPDATE ON approval_requests
+  WHEN OLD.status <> 'awaiting' OR NEW.initiator <> OLD.initiator OR NEW.destination <> OLD.destination OR NEW.amount <> OLD.amount
+    OR NEW.currency <> OLD.currency OR NEW.text <> OLD.text OR NEW.signature <> OLD.signature OR NEW.required <> OLD.required
+  BEGIN SELECT RAISE(ABORT, 'a decided approval request, and what any approval request asks, are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS approvals_no_delete BEFORE DELETE ON approval_requests BEGIN SELECT RAISE(ABORT, 'approval requests are kept'); END;
+CREATE TABLE IF NOT EXISTS approval_votes (
+  account TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  approver TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (account, request_id, approver),
+  FOREIGN KEY (account, request_id) REFERENCES approval_requests (account, request_id)
+);
+CREATE TRIGGER IF NOT EXISTS votes_no_update BEFORE UPDATE ON approval_votes BEGIN SELECT RAISE(ABORT, 'approvals are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS votes_no_delete BEFORE DELETE ON approval_votes BEGIN SELECT RAISE(ABORT, 'approvals are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS status_no_update BEFORE UPDATE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
@@ -191,6 +238,27 @@ export interface MemberRow {
   role: Role;
   added_at: bigint;
   added_by: string;
+}
+
+export interface ApprovalRow {
+  account: string;
+  request_id: string;
+  initiator: string;
+  kind: 'internal' | 'iban_out';
+  destination: string;
+  currency: CurrencyCode;
+  amount: bigint;
+  reference: string | null;
+  params_hash: string;
+  text: string;
+  signature: string;
+  required: bigint;
+  status: 'awaiting' | 'released' | 'rejected' | 'cancelled' | 'expired' | 'failed';
+  reason: string | null;
+  created_at: bigint;
+  expires_at: bigint;
+  decided_at: bigint | null;
+  txid: bigint | null;
 }
 
 export interface AuditRow {
@@ -512,6 +580,48 @@ export class Ledger {
     return this.db.prepare('SELECT seq, at, data, signed FROM audit_events WHERE account = ? AND seq > ? ORDER BY seq LIMIT ?').all(account, afterSeq, limit) as AuditRow[];
   }
 
+  // ---- dual control ---------------------------------------------------------------------------------
+
+  teamPolicy(account: string): string | undefined {
+    return (this.db.prepare('SELECT policy FROM team_policies WHERE account = ?').get(account) as { policy: string } | undefined)?.policy;
+  }
+
+  setTeamPolicy(account: string, policy: string, now: number): void {
+    this.db.prepare('INSERT INTO team_policies (account, policy, updated_at) VALUES (?, ?, ?) ON CONFLICT (account) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at').run(account, policy, now);
+  }
+
+  approvalRequest(account: string, requestId: string): ApprovalRow | undefined {
+    return this.db.prepare('SELECT * FROM approval_requests WHERE account = ? AND request_id = ?').get(account, requestId) as ApprovalRow | undefined;
+  }
+
+  insertApproval(a: Omit<ApprovalRow, 'status' | 'reason' | 'decided_at' | 'txid'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO approval_requests (account, request_id, initiator, kind, destination, currency, amount, reference, params_hash, text, signature, required, status, created_at, expires_at)
+         VALUES (@account, @request_id, @initiator, @kind, @destination, @currency, @amount, @reference, @params_hash, @text, @signature, @required, 'awaiting', @created_at, @expires_at)`,
+      )
+      .run(a);
+  }
+
+  approvalVotes(account: string, requestId: string): { approver: string; at: bigint }[] {
+    return this.db.prepare('SELECT approver, at FROM approval_votes WHERE account = ? AND request_id = ? ORDER BY at, approver').all(account, requestId) as { approver: string; at: bigint }[];
+  }
+
+  addApprovalVote(account: string, requestId: string, approver: string, signature: string, now: number): void {
+    this.db.prepare('INSERT INTO approval_votes (account, request_id, approver, signature, at) VALUES (?, ?, ?, ?, ?)').run(account, requestId, approver, signature, now);
+  }
+
+  decideApproval(account: string, requestId: string, status: Exclude<ApprovalRow['status'], 'awaiting'>, reason: string | null, txid: bigint | null, now: number): void {
+    this.db.prepare('UPDATE approval_requests SET status = ?, reason = ?, txid = ?, decided_at = ? WHERE account = ? AND request_id = ?').run(status, reason, txid, now, account, requestId);
+  }
+
+  /** Transfers awaiting approval: one account's (oldest first), or every account's (their expiry timers). */
+  awaitingApprovals(account?: string): ApprovalRow[] {
+    return (account
+      ? this.db.prepare(`SELECT * FROM approval_requests WHERE account = ? AND status = 'awaiting' ORDER BY created_at, request_id`).all(account)
+      : this.db.prepare(`SELECT * FROM approval_requests WHERE status = 'awaiting' ORDER BY expires_at`).all()) as ApprovalRow[];
+  }
+
   // ---- audit ------------------------------------------------------------------------------------
 
   /** Checks the ledger's invariants; returns a list of violations (empty when sound). */
@@ -536,14 +646,22 @@ export class Ledger {
     }[]) {
       problems.push(`${r.owner} ${r.currency}: balance ${r.balance}, held ${r.held}`);
     }
-    const pendingHeld = this.db.prepare(`SELECT sender, currency, SUM(amount) AS total FROM transfers WHERE status = 'pending' GROUP BY sender, currency`).all() as { sender: string; currency: CurrencyCode; total: bigint }[];
+    // Held: pending payouts, and transfers awaiting approval (dual control).
+    const pendingHeld = this.db
+      .prepare(
+        `SELECT sender, currency, SUM(amount) AS total FROM (
+           SELECT sender, currency, amount FROM transfers WHERE status = 'pending'
+           UNION ALL SELECT account AS sender, currency, amount FROM approval_requests WHERE status = 'awaiting'
+         ) GROUP BY sender, currency`,
+      )
+      .all() as { sender: string; currency: CurrencyCode; total: bigint }[];
     const heldRows = this.db.prepare("SELECT owner, currency, held FROM ledger_accounts WHERE kind = 'customer' AND held <> 0").all() as { owner: string; currency: string; held: bigint }[];
     const expected = new Map(pendingHeld.map((p) => [`${p.sender}/${p.currency}`, p.total]));
     for (const h of heldRows) {
       if (expected.get(`${h.owner}/${h.currency}`) !== h.held) problems.push(`${h.owner} ${h.currency}: held ${h.held} but pending payouts total ${expected.get(`${h.owner}/${h.currency}`) ?? 0n}`);
       expected.delete(`${h.owner}/${h.currency}`);
     }
-    for (const [k, v] of expected) problems.push(`${k}: pending payouts total ${v} but nothing held`);
+    for (const [k, v] of expected) problems.push(`${k}: pending payouts and awaiting approvals total ${v} but nothing held`);
     return problems;
   }
 }

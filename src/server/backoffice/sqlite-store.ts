@@ -22,6 +22,10 @@ function readsOf(l: Ledger): LedgerReads {
     member: async (account, member) => l.member(account, member),
     members: async (account) => l.members(account),
     auditEvents: async (account, afterSeq, limit) => l.auditEvents(account, afterSeq, limit),
+    teamPolicy: async (account) => l.teamPolicy(account),
+    approvalRequest: async (account, requestId) => l.approvalRequest(account, requestId),
+    approvalVotes: async (account, requestId) => l.approvalVotes(account, requestId),
+    awaitingApprovals: async (account) => l.awaitingApprovals(account),
   };
 }
 
@@ -63,6 +67,10 @@ export class SqliteLedgerStore implements LedgerStore {
       setMember: async (account, member, role, by, now) => l.setMember(account, member, role, by, now),
       nextAuditSeq: async (account) => l.nextAuditSeq(account),
       appendAudit: async (account, seq, at, data, signed) => l.appendAudit(account, seq, at, data, signed),
+      setTeamPolicy: async (account, policy, now) => l.setTeamPolicy(account, policy, now),
+      insertApproval: async (a) => l.insertApproval(a),
+      addApprovalVote: async (account, requestId, approver, signature, now) => l.addApprovalVote(account, requestId, approver, signature, now),
+      decideApproval: async (account, requestId, status, reason, txid, now) => l.decideApproval(account, requestId, status, reason, txid, now),
     };
   }
 
@@ -121,6 +129,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async pendingPayouts() {
     return this.reader.pendingPayouts();
+  }
+
+  async awaitingApprovals() {
+    return this.reader.awaitingApprovals();
   }
 
   async pendingPayoutCount() {

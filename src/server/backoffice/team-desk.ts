@@ -43,6 +43,11 @@ const NEEDS: Record<OpRequest['op'], TeamAction | 'own'> = {
   setpolicy: 'manage',
   setmember: 'manage',
   audit: 'manage',
+  teampolicy: 'manage',
+  approvals: 'read',
+  approve: 'approve',
+  reject: 'approve',
+  cancel: 'initiate',
 };
 
 export interface Actor {
