@@ -7,11 +7,11 @@ import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './
 import { parseWireAmount } from './money';
 import { checkText, TEXT_LIMITS } from './text-policy';
 
-export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit', 'teampolicy', 'approvals', 'approve', 'reject', 'cancel'] as const;
+export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit', 'teampolicy', 'approvals', 'approve', 'reject', 'cancel', 'beneficiaries', 'setbeneficiary', 'removebeneficiary'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
 /** Operations that need an authenticated session; `register` additionally needs no existing account. */
-export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit', 'teampolicy', 'approvals', 'approve', 'reject', 'cancel'];
+export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit', 'teampolicy', 'approvals', 'approve', 'reject', 'cancel', 'beneficiaries', 'setbeneficiary', 'removebeneficiary'];
 
 export const MAX_FRAME_BYTES = 16 * 1024;
 
@@ -159,6 +159,10 @@ export const TeampolicyParams = z.strictObject({ policy: TeamPolicySchema, reque
 export const ApprovalsParams = z.strictObject({});
 /** approve (the same text as the initiator's), reject or cancel (team.decisionText) a waiting transfer. */
 export const DecideParams = z.strictObject({ requestId: RequestIdSchema, confirmation: Confirmation });
+export const BeneficiariesParams = z.strictObject({});
+/** Save a destination under a name: device-signed by an administrator (team.beneficiaryText). */
+export const SetbeneficiaryParams = z.strictObject({ name: NameSchema, destination: z.string().trim().min(1).max(100), requestId: RequestIdSchema, confirmation: Confirmation });
+export const RemovebeneficiaryParams = z.strictObject({ destination: z.string().trim().min(1).max(100), requestId: RequestIdSchema, confirmation: Confirmation });
 
 export const PARAM_SCHEMAS = {
   auth: AuthParams,
@@ -178,6 +182,9 @@ export const PARAM_SCHEMAS = {
   approve: DecideParams,
   reject: DecideParams,
   cancel: DecideParams,
+  beneficiaries: BeneficiariesParams,
+  setbeneficiary: SetbeneficiaryParams,
+  removebeneficiary: RemovebeneficiaryParams,
 } as const;
 
 export type OpParams = { [K in OperationName]: z.infer<(typeof PARAM_SCHEMAS)[K]> };
@@ -278,6 +285,8 @@ export const AUDIT_KINDS = [
   'act',
   'member-changed',
   'policy-changed',
+  'beneficiary-added',
+  'beneficiary-removed',
   'transfer-initiated',
   'transfer-approved',
   'transfer-released',
@@ -300,6 +309,8 @@ export interface ApprovalData {
   currency: CurrencyCode;
   amount: string;
   reference?: string;
+  /** The destination's name in the account's beneficiary book, when it is there. */
+  beneficiary?: string;
   /** Exactly what the initiator's device showed and signed, and what each approver's device signs. */
   text: string;
   required: number;
@@ -311,6 +322,12 @@ export interface ApprovalData {
   txid?: number;
   createdAt: number;
   expiresAt: number;
+}
+
+/** The data of a `beneficiaries` message (extension): the account's saved destinations. */
+export interface BeneficiariesData {
+  account: string;
+  items: { name: string; destination: string; addedAt: number; addedBy: string }[];
 }
 
 /** The data of an `approvals` message (extension): the account's transfers awaiting approval, oldest first. */
@@ -354,6 +371,7 @@ export type ServerMessage =
   | ({ msg: 'audit'; nonce?: Nonce; data: AuditPageData } & Bound)
   | ({ msg: 'approval'; nonce?: Nonce; data: ApprovalData } & Bound)
   | ({ msg: 'approvals'; nonce?: Nonce; data: ApprovalsData } & Bound)
+  | ({ msg: 'beneficiaries'; nonce?: Nonce; data: BeneficiariesData } & Bound)
   | { msg: 'error'; nonce?: Nonce; data: { code: string; message: string; details?: unknown } };
 
 /** A verified signed message as the app keeps it: its data and the back office's signature over the

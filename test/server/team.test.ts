@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer, newIdentity, startTestServer, tempDir, TestClient, testRules, type Identity } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 import { verifySignedData } from '../../src/shared/node/message-signature';
-import { decisionText, memberText, teamPolicyText } from '../../src/shared/team';
+import { beneficiaryText, decisionText, memberText, teamPolicyText } from '../../src/shared/team';
 import { confirmationText } from '../../src/shared/confirmation';
 import type { ApprovalData, AuditEventData, TeamPolicy } from '../../src/shared/protocol';
 import type { ServerProcess } from '../../src/server/serve';
@@ -288,5 +288,48 @@ describe('team accounts', () => {
       await srv.close();
       await restarted?.close();
     }
+  });
+
+  it('beneficiary book: saved by an administrator’s device; a new destination needs approval, a saved one does not; the approval shows its name', async () => {
+    const { id: owner, client: ownerC } = await newCustomer(server.url, { currency: 'EUR', name: 'Book Keeping SA' });
+    await server.backOffice.admin({ command: 'verify', address: owner.address });
+    await server.backOffice.admin({ command: 'deposit', to: owner.address, from: 'DE89370400440532013000', currency: 'EUR', amount: '10000.00' });
+    const initiator = newIdentity();
+    const approver = newIdentity();
+    await setMember(ownerC, owner, owner.address, initiator.address, 'initiator');
+    await setMember(ownerC, owner, owner.address, approver.address, 'approver');
+    expect((await setPolicy(ownerC, owner, owner.address, { approvals: 1, above: {}, newBeneficiaryNeedsApproval: true, adminChangesNeedSecondAdmin: false })).msg).toBe('approvals');
+    const IBAN = 'FR7630006000011234567890189';
+    const save = (c: TestClient, signer: Identity, name: string, destination = 'FR76 3000 6000 0112 3456 7890 189') => {
+      const id = requestId();
+      const text = beneficiaryText({ account: owner.address, requestId: id, server: server.backofficeAddress, destination: IBAN, name });
+      return c.op('setbeneficiary', { name, destination, requestId: id, confirmation: signer.sign(text) });
+    };
+
+    // Not yet in the book: approval needed, even for a small amount.
+    const inC = await memberSession(initiator);
+    await inC.op('act', { account: owner.address });
+    const first = await teamTransfer(inC, initiator, owner.address, IBAN, '10.00');
+    expect(first.msg).toBe('approval');
+    expect(first.data.beneficiary).toBeUndefined();
+    // Only an administrator saves a beneficiary; the IBAN is stored in its electronic form; the name as given.
+    expect((await save(inC, initiator, 'Société Générale Paris')).data.code).toBe('ROLE_FORBIDS');
+    const saved = await save(ownerC, owner, 'Société Générale Paris');
+    expect(saved.msg).toBe('beneficiaries');
+    expect(saved.data.items).toEqual([expect.objectContaining({ name: 'Société Générale Paris', destination: IBAN, addedBy: owner.address })]);
+    // The waiting approval now shows the name beside the IBAN.
+    expect((await inC.op('approvals')).data.items[0]).toMatchObject({ destination: IBAN, beneficiary: 'Société Générale Paris' });
+    // In the book: no approval needed.
+    expect((await teamTransfer(inC, initiator, owner.address, IBAN, '20.00')).msg).toBe('transfer');
+    // Removed: approvals again.
+    const id = requestId();
+    const removed = await ownerC.op('removebeneficiary', { destination: IBAN, requestId: id, confirmation: owner.sign(beneficiaryText({ account: owner.address, requestId: id, server: server.backofficeAddress, destination: IBAN, remove: true })) });
+    expect(removed.data.items).toEqual([]);
+    expect((await teamTransfer(inC, initiator, owner.address, IBAN, '30.00')).msg).toBe('approval');
+    const kinds = (await auditOf(ownerC)).map((e) => e.kind).filter((k) => k.startsWith('beneficiary'));
+    expect(kinds).toEqual(['beneficiary-added', 'beneficiary-removed']);
+    expect(server.backOffice.ledger.checkInvariants()).toEqual([]);
+    await inC.close();
+    await ownerC.close();
   });
 });

@@ -34,6 +34,7 @@ import { OUTCOME_RETENTION_MS, OutcomeLog } from './outcomes';
 import { parseAdminCommand } from './admin-command';
 import { TeamDesk, type Actor } from './team-desk';
 import { APPROVAL_TTL_MS, DualControl, type HeldTransfer } from './dual-control';
+import { BeneficiaryBook } from './beneficiary-book';
 import { approvalsRequired } from '../../shared/team';
 
 /** Rows of a history replay read and signed per job; the replay then waits for its reader (OpFlow). */
@@ -97,6 +98,7 @@ export class BackOffice implements BackOfficePort {
   private readonly outcomes: OutcomeLog;
   private readonly team: TeamDesk;
   private readonly dual: DualControl;
+  private readonly book: BeneficiaryBook;
   /** Expiry timers of transfers awaiting approval, by "account requestId". */
   private readonly expiries = new Map<string, NodeJS.Timeout>();
   private readonly pruneTimer: NodeJS.Timeout;
@@ -127,6 +129,7 @@ export class BackOffice implements BackOfficePort {
     this.store = opts.store ?? new SqliteLedgerStore(dataPath(this.dataDir, 'ledger'));
     this.outcomes = new OutcomeLog(this.store);
     this.team = new TeamDesk({ server: this.address, network: this.network, now: this.now, signData: (d) => this.signData(d, 'bulk') });
+    this.book = new BeneficiaryBook({ team: this.team, server: this.address, network: this.network, now: this.now });
     this.dual = new DualControl({
       team: this.team,
       server: this.address,
@@ -360,6 +363,13 @@ export class BackOffice implements BackOfficePort {
       case 'reject':
       case 'cancel':
         return this.dual.decide(tx, req as OpRequest<'reject' | 'cancel'>, actor, gatewayOf(req.ref));
+      case 'beneficiaries':
+        await requireAccount(tx, account);
+        return this.answer(await this.book.message(tx, account));
+      case 'setbeneficiary':
+      case 'removebeneficiary':
+        await requireAccount(tx, account);
+        return this.answer(await this.book.change(tx, req as OpRequest<'setbeneficiary' | 'removebeneficiary'>, actor, gatewayOf(req.ref)));
     }
   }
 
@@ -563,7 +573,8 @@ export class BackOffice implements BackOfficePort {
 
     if (team) {
       // Dual control: what the account's policy says needs approvals waits for them, its funds held.
-      const need = approvalsRequired(await this.dual.policy(tx, sender), { currency: p.currency, amount, beneficiaryKnown: false });
+      const known = (await tx.beneficiary(sender, dest.destination)) !== undefined;
+      const need = approvalsRequired(await this.dual.policy(tx, sender), { currency: p.currency, amount, beneficiaryKnown: known });
       if (need.count > 0) {
         if (!confirmed || !p.requestId) throw new ApiError('CONFIRMATION_REQUIRED', 'a transfer that needs approval must be confirmed on the initiator’s device (its approvers sign the same text)');
         const rejection = await this.complianceCheck(tx, account, p.currency, amount, dest, this.now());

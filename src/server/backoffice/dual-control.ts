@@ -238,6 +238,7 @@ export class DualControl {
 
   private async approvalData(r: LedgerReads, row: ApprovalRow): Promise<ApprovalData> {
     const votes = await r.approvalVotes(row.account, row.request_id);
+    const beneficiary = await r.beneficiary(row.account, row.destination);
     return {
       account: row.account,
       requestId: row.request_id,
@@ -246,6 +247,7 @@ export class DualControl {
       currency: row.currency,
       amount: formatAmount(row.amount, row.currency),
       ...(row.reference !== null ? { reference: row.reference } : {}),
+      ...(beneficiary ? { beneficiary: beneficiary.name } : {}),
       text: row.text,
       required: Number(row.required),
       approvals: votes.map((v) => v.approver),

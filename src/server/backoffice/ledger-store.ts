@@ -10,9 +10,9 @@
 // Integers that can grow (txids, amounts, timestamps in rows) are BigInt; money is never a float.
 import type { CurrencyCode } from '../../shared/currencies';
 import type { Role } from '../../shared/protocol';
-import type { AccountRow, ApprovalRow, AuditRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
+import type { AccountRow, ApprovalRow, AuditRow, BeneficiaryRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
 
-export type { AccountRow, ApprovalRow, AuditRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
+export type { AccountRow, ApprovalRow, AuditRow, BeneficiaryRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -45,6 +45,8 @@ export interface LedgerReads {
   approvalRequest(account: string, requestId: string): Promise<ApprovalRow | undefined>;
   approvalVotes(account: string, requestId: string): Promise<{ approver: string; at: bigint }[]>;
   awaitingApprovals(account: string): Promise<ApprovalRow[]>;
+  beneficiary(account: string, destination: string): Promise<BeneficiaryRow | undefined>;
+  beneficiaries(account: string): Promise<BeneficiaryRow[]>;
 }
 
 export interface NewTransfer {
@@ -89,6 +91,8 @@ export interface LedgerTx extends LedgerReads {
   appendAudit(account: string, seq: bigint, at: number, data: string, signed: string): Promise<void>;
   setTeamPolicy(account: string, policy: string, now: number): Promise<void>;
   insertApproval(a: Omit<ApprovalRow, 'status' | 'reason' | 'decided_at' | 'txid'>): Promise<void>;
+  /** Saves (or renames) a beneficiary; name null removes it. */
+  setBeneficiary(account: string, destination: string, name: string | null, by: string, now: number): Promise<void>;
   addApprovalVote(account: string, requestId: string, approver: string, signature: string, now: number): Promise<void>;
   decideApproval(account: string, requestId: string, status: Exclude<ApprovalRow['status'], 'awaiting'>, reason: string | null, txid: bigint | null, now: number): Promise<void>;
 }

@@ -187,6 +187,15 @@ CREATE TABLE IF NOT EXISTS approval_votes (
 );
 CREATE TRIGGER IF NOT EXISTS votes_no_update BEFORE UPDATE ON approval_votes BEGIN SELECT RAISE(ABORT, 'approvals are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS votes_no_delete BEFORE DELETE ON approval_votes BEGIN SELECT RAISE(ABORT, 'approvals are immutable'); END;
+-- A team account's beneficiary book: saved destinations (IBAN in electronic format, or an address).
+CREATE TABLE IF NOT EXISTS beneficiaries (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  destination TEXT NOT NULL,
+  name TEXT NOT NULL,
+  added_at INTEGER NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (account, destination)
+);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS status_no_update BEFORE UPDATE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
@@ -236,6 +245,13 @@ export interface RequestRow {
 export interface MemberRow {
   member: string;
   role: Role;
+  added_at: bigint;
+  added_by: string;
+}
+
+export interface BeneficiaryRow {
+  destination: string;
+  name: string;
   added_at: bigint;
   added_by: string;
 }
@@ -578,6 +594,26 @@ export class Ledger {
   /** The account's audit events after `afterSeq`, oldest first. */
   auditEvents(account: string, afterSeq: bigint, limit: number): AuditRow[] {
     return this.db.prepare('SELECT seq, at, data, signed FROM audit_events WHERE account = ? AND seq > ? ORDER BY seq LIMIT ?').all(account, afterSeq, limit) as AuditRow[];
+  }
+
+  // ---- beneficiary book --------------------------------------------------------------------------------
+
+  beneficiary(account: string, destination: string): BeneficiaryRow | undefined {
+    return this.db.prepare('SELECT destination, name, added_at, added_by FROM beneficiaries WHERE account = ? AND destination = ?').get(account, destination) as BeneficiaryRow | undefined;
+  }
+
+  beneficiaries(account: string): BeneficiaryRow[] {
+    return this.db.prepare('SELECT destination, name, added_at, added_by FROM beneficiaries WHERE account = ? ORDER BY name, destination').all(account) as BeneficiaryRow[];
+  }
+
+  /** Saves (or renames) a beneficiary; name null removes it. */
+  setBeneficiary(account: string, destination: string, name: string | null, by: string, now: number): void {
+    if (name === null) this.db.prepare('DELETE FROM beneficiaries WHERE account = ? AND destination = ?').run(account, destination);
+    else {
+      this.db
+        .prepare('INSERT INTO beneficiaries (account, destination, name, added_at, added_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, destination) DO UPDATE SET name = excluded.name')
+        .run(account, destination, name, now, by);
+    }
   }
 
   // ---- dual control ---------------------------------------------------------------------------------

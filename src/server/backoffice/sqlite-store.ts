@@ -26,6 +26,8 @@ function readsOf(l: Ledger): LedgerReads {
     approvalRequest: async (account, requestId) => l.approvalRequest(account, requestId),
     approvalVotes: async (account, requestId) => l.approvalVotes(account, requestId),
     awaitingApprovals: async (account) => l.awaitingApprovals(account),
+    beneficiary: async (account, destination) => l.beneficiary(account, destination),
+    beneficiaries: async (account) => l.beneficiaries(account),
   };
 }
 
@@ -69,6 +71,7 @@ export class SqliteLedgerStore implements LedgerStore {
       appendAudit: async (account, seq, at, data, signed) => l.appendAudit(account, seq, at, data, signed),
       setTeamPolicy: async (account, policy, now) => l.setTeamPolicy(account, policy, now),
       insertApproval: async (a) => l.insertApproval(a),
+      setBeneficiary: async (account, destination, name, by, now) => l.setBeneficiary(account, destination, name, by, now),
       addApprovalVote: async (account, requestId, approver, signature, now) => l.addApprovalVote(account, requestId, approver, signature, now),
       decideApproval: async (account, requestId, status, reason, txid, now) => l.decideApproval(account, requestId, status, reason, txid, now),
     };

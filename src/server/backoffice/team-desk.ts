@@ -48,6 +48,9 @@ const NEEDS: Record<OpRequest['op'], TeamAction | 'own'> = {
   approve: 'approve',
   reject: 'approve',
   cancel: 'initiate',
+  beneficiaries: 'read',
+  setbeneficiary: 'manage',
+  removebeneficiary: 'manage',
 };
 
 export interface Actor {
