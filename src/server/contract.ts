@@ -76,6 +76,16 @@ export interface Notification {
   revokedMember?: string;
 }
 
+/** A login at a gateway, reported to the back office for the accounts' audit trails (best effort). */
+export interface LoginEvent {
+  /** The key that logged in, or that a failed attempt claimed (a valid address of the network). */
+  address: string;
+  gateway: string;
+  ok: boolean;
+  /** Why a failed attempt failed (AUTH_FAILED, TOO_MANY_AUTH_FAILURES). */
+  code?: string;
+}
+
 export type AdminCommand =
   | { command: 'verify'; address: string }
   | { command: 'deposit'; to: string; from: string; currency: string; amount: string; reference?: string }
@@ -96,6 +106,8 @@ export interface BackOfficePort {
   recoverOutcomes(refs: string[]): Promise<RecoveredOutcome[]>;
   admin(cmd: AdminCommand): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorData }>;
   onNotification(listener: (n: Notification) => void): () => void;
+  /** Records a login (or failed attempt) in the audit trail of the accounts it concerns; never fails the login. */
+  recordLogin(e: LoginEvent): void;
   /** Whether the back office is reachable now (a remote link may be down and reconnecting). */
   isAvailable(): boolean;
   close(): Promise<void>;
@@ -111,7 +123,8 @@ export type LinkClientFrame =
   | { t: 'op'; ref: string; account: string; member?: string; op: BackOfficeOp; params: unknown; nonce?: Nonce | null; session?: string }
   | { t: 'admin'; ref: string; cmd: AdminCommand }
   | { t: 'recover'; id: string; refs: string[] }
-  | { t: 'more'; ref: string; go: boolean };
+  | { t: 'more'; ref: string; go: boolean }
+  | { t: 'login'; event: LoginEvent };
 
 export type LinkServerFrame =
   | { t: 'challenge'; nonce: string }

@@ -282,6 +282,8 @@ export interface MembersData {
 }
 
 export const AUDIT_KINDS = [
+  'login',
+  'login-failed',
   'act',
   'member-changed',
   'policy-changed',

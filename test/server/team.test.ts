@@ -125,10 +125,18 @@ describe('team accounts', () => {
     const again = await memberSession(viewer);
     expect((await again.op('act', { account: owner.address })).data.code).toBe('NOT_A_MEMBER');
 
+    // A failed login on a member's key shows in the account's trail (at most once a minute per key, with a count).
+    for (let i = 0; i < 3; i++) {
+      const bad = await TestClient.connect(server.url);
+      expect((await bad.op('auth', { key: approver.address, signature: stranger.sign(bad.challenge) })).data.code).toBe('AUTH_FAILED');
+      await bad.close();
+    }
+
     // The audit trail: signed, gap-free, every step with who did it.
-    const events = await auditOf(ownerC);
-    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    const summary = events.map((e) => [e.kind, e.actor, e.details.op ?? e.details.to ?? e.details.role ?? null]);
+    await waitFor(async () => (await auditOf(ownerC)).some((e) => e.kind === 'login-failed'));
+    const events = (await auditOf(ownerC)).filter((e) => e.kind !== 'login' || e.actor !== owner.address);
+    expect((await auditOf(ownerC)).map((e) => e.seq)).toEqual((await auditOf(ownerC)).map((_, i) => i + 1));
+    const summary = events.map((e) => [e.kind, e.actor, e.details.op ?? e.details.to ?? e.details.role ?? e.details.code ?? null]);
     expect(summary).toEqual([
       ['member-changed', owner.address, 'approver'],
       ['member-changed', owner.address, 'viewer'],
@@ -141,7 +149,12 @@ describe('team accounts', () => {
       ['refused', stranger.address, 'act'],
       ['member-changed', owner.address, 'none'],
       ['refused', viewer.address, 'act'],
+      ['login-failed', approver.address, 'AUTH_FAILED'],
     ]);
+    // The account key's own logins are in it too (a member's login to the account is its `act`).
+    const ownerAgain = await memberSession(owner);
+    await waitFor(async () => (await auditOf(ownerC)).some((e) => e.kind === 'login' && e.actor === owner.address));
+    await ownerAgain.close();
     // An administrator member reads it too; it names the gateway each request came through.
     expect(events.every((e) => typeof e.gateway === 'string' && e.gateway.length > 0)).toBe(true);
     for (const c of [ownerC, apC, stC, again]) await c.close();

@@ -11,7 +11,7 @@
 // last committed state (LedgerStore.read) and sign with interactive priority.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { isStateChanging, type AdminCommand, type BackOfficePort, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from '../contract';
+import { isStateChanging, type AdminCommand, type BackOfficePort, type LoginEvent, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from '../contract';
 import { ApiError, type ApiErrorData } from '../../shared/errors';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseAmount } from '../../shared/money';
@@ -99,6 +99,8 @@ export class BackOffice implements BackOfficePort {
   private readonly team: TeamDesk;
   private readonly dual: DualControl;
   private readonly book: BeneficiaryBook;
+  /** Failed logins per key: when last recorded, and how many since (recordLogin). */
+  private readonly failedLogins = new Map<string, { at: number; suppressed: number }>();
   /** Expiry timers of transfers awaiting approval, by "account requestId". */
   private readonly expiries = new Map<string, NodeJS.Timeout>();
   private readonly pruneTimer: NodeJS.Timeout;
@@ -226,6 +228,35 @@ export class BackOffice implements BackOfficePort {
     if (r.result !== undefined) return { ok: true, result: r.result };
     const m = r.messages[0];
     return { ok: true, result: m ? JSON.parse(m.data) : null };
+  }
+
+  /**
+   * A login at a gateway, in the audit trail of the key's own account and (for failed attempts) of every
+   * team account it is a member of. Failed attempts on one key are recorded at most once a minute, with
+   * the count of those in between, so that nobody can flood an account's trail.
+   */
+  recordLogin(e: LoginEvent): void {
+    if (this.closed || !parseBitcoinAddress(e.address)) return;
+    const now = this.now();
+    let suppressed = 0;
+    if (!e.ok) {
+      const last = this.failedLogins.get(e.address);
+      if (last && now - last.at < 60_000) {
+        last.suppressed += 1;
+        return;
+      }
+      suppressed = last?.suppressed ?? 0;
+      this.failedLogins.set(e.address, { at: now, suppressed: 0 });
+      if (this.failedLogins.size > 10_000) this.failedLogins.delete(this.failedLogins.keys().next().value!);
+    }
+    void this.enqueue(async (tx) => {
+      const accounts = (await tx.account(e.address)) ? [e.address] : [];
+      if (!e.ok) for (const m of await tx.memberships(e.address)) accounts.push(m.account);
+      for (const account of accounts) {
+        await this.team.record(tx, account, e.ok ? 'login' : 'login-failed', e.address, e.gateway, e.ok ? {} : { code: e.code ?? null, alsoFailedSinceLastRecord: suppressed });
+      }
+      return this.answer();
+    });
   }
 
   onNotification(listener: (n: Notification) => void): () => void {

@@ -39,6 +39,8 @@ export interface LedgerReads {
   /** A member's role at a team account (docs/team-treasury.md). */
   member(account: string, member: string): Promise<MemberRow | undefined>;
   members(account: string): Promise<MemberRow[]>;
+  /** The team accounts a key is a member of. */
+  memberships(member: string): Promise<{ account: string; role: Role }[]>;
   auditEvents(account: string, afterSeq: bigint, limit: number): Promise<AuditRow[]>;
   /** The account's dual-control policy as stored (TeamPolicy JSON), if it has one. */
   teamPolicy(account: string): Promise<string | undefined>;

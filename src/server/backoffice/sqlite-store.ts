@@ -21,6 +21,7 @@ function readsOf(l: Ledger): LedgerReads {
     outcome: async (ref) => l.outcome(ref),
     member: async (account, member) => l.member(account, member),
     members: async (account) => l.members(account),
+    memberships: async (member) => l.memberships(member),
     auditEvents: async (account, afterSeq, limit) => l.auditEvents(account, afterSeq, limit),
     teamPolicy: async (account) => l.teamPolicy(account),
     approvalRequest: async (account, requestId) => l.approvalRequest(account, requestId),

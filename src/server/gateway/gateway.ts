@@ -22,7 +22,7 @@ import { TokenBucket, type RateLimit } from './rate-limit';
 import { AccountRoutes } from './routing';
 import type { Session } from './session';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
-import type { BitcoinNetwork } from '../../shared/bitcoin-address';
+import { isAddressOnNetwork, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { describeIssues, MAX_FRAME_BYTES, PARAM_SCHEMAS, type Nonce } from '../../shared/protocol';
 
 export interface GatewayOptions {
@@ -114,6 +114,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const authenticate = (s: Session, nonce: Nonce | undefined, params: unknown) => {
     const v = login.authenticate(s, params);
+    // The accounts' audit trails learn of logins and of failed attempts on a real key (best effort).
+    const claimed = (params as { key?: unknown } | null)?.key;
+    if (v.ok) backOffice.recordLogin({ address: v.address, gateway: gatewayId, ok: true });
+    else if ((v.code === 'AUTH_FAILED' || v.code === 'TOO_MANY_AUTH_FAILURES') && isAddressOnNetwork(claimed, network)) backOffice.recordLogin({ address: claimed as string, gateway: gatewayId, ok: false, code: v.code });
     if (v.ok) {
       routes.add(s);
       return send(s, frame('auth', nonce, JSON.stringify('User Authenticated')));
