@@ -15,7 +15,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { signMessage } from '../../shared/node/message-signature';
-import type { FromWorker, ToWorker } from './signing-worker';
+import type { FromWorker, ToWorker } from './signing-worker.mjs';
 
 export type SignPriority = 'interactive' | 'bulk';
 
@@ -46,8 +46,7 @@ const MAX_IN_FLIGHT = 2;
 /** Texts per message: a message takes a worker under 2 ms, so a newly queued interactive text waits little. */
 const CHUNK = 16;
 
-const WORKER_BOOT = fileURLToPath(new URL('./signing-worker-boot.mjs', import.meta.url));
-const WORKER_ENTRY = new URL('./signing-worker.ts', import.meta.url).href;
+const WORKER = fileURLToPath(new URL('./signing-worker.mjs', import.meta.url));
 
 export class SigningPool {
   private readonly size: number;
@@ -62,11 +61,15 @@ export class SigningPool {
   /** Set when worker threads cannot start here: sign on the calling thread instead. */
   private inline = false;
   private closed = false;
+  /** What the workers sign with (libsecp256k1, or @noble/curves where the addon cannot load). */
+  readonly implementations = new Set<string>();
   /** Figures: signatures made by the workers and on the calling thread. */
   readonly stats = { signed: 0, inline: 0 };
 
-  constructor(size = Math.max(1, os.availableParallelism())) {
+  /** `size` threads; 0 signs on the calling thread (CCC_SIGNING_THREADS overrides the default, one per core). */
+  constructor(size = defaultSize()) {
     this.size = size;
+    this.inline = size === 0;
   }
 
   signer(privateKey: Uint8Array): Signer {
@@ -130,7 +133,7 @@ export class SigningPool {
 
   private spawn(): void {
     while (!this.inline && !this.closed && this.threads.length < this.size) {
-      const worker = new Worker(WORKER_BOOT, { workerData: { entry: WORKER_ENTRY } });
+      const worker = new Worker(WORKER);
       const thread: PoolThread = { worker, keys: new Set(), inFlight: new Map(), answered: false };
       worker.on('message', (m: FromWorker) => this.onMessage(thread, m));
       worker.on('error', (e) => this.onExit(thread, e));
@@ -142,6 +145,10 @@ export class SigningPool {
 
   private onMessage(thread: PoolThread, m: FromWorker): void {
     thread.answered = true;
+    if (m.t === 'ready') {
+      this.implementations.add(m.implementation);
+      return;
+    }
     const jobs = thread.inFlight.get(m.id);
     thread.inFlight.delete(m.id);
     if (thread.inFlight.size === 0) thread.worker.unref();
@@ -198,6 +205,12 @@ export class SigningPool {
     for (const j of this.drainQueued()) j.reject(new Error('signing pool closed'));
     await Promise.all(this.threads.splice(0).map((t) => t.worker.terminate()));
   }
+}
+
+function defaultSize(): number {
+  const env = process.env.CCC_SIGNING_THREADS;
+  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
+  return Math.max(1, os.availableParallelism());
 }
 
 let shared: SigningPool | null = null;
