@@ -10,7 +10,8 @@ import { signMessage, verifyMessageSignature } from '../../src/shared/node/messa
 import { addressFromPublicKey } from '../../src/shared/bitcoin-address';
 import { newCustomer, startTestServer } from '../helpers/server';
 
-const pool = new SigningPool(2);
+// No inline budget: every signature here is made by a worker thread.
+const pool = new SigningPool(2, { inlineBudgetMs: 0 });
 afterAll(() => pool.close());
 
 const keyOf = () => {
@@ -76,6 +77,24 @@ describe('signing pool fairness', () => {
     const floodDoneWhenOtherAnswered = await signer.sign('balance of another customer', 'interactive', 'other').then(() => floodDone);
     await Promise.all(flood);
     expect(floodDoneWhenOtherAnswered).toBeLessThan(1000);
+  });
+});
+
+describe('signing pool inline budget', () => {
+  it('a lone interactive signature is made on the calling thread; a flood goes to the threads', async () => {
+    const budgeted = new SigningPool(2);
+    try {
+      const key = keyOf();
+      const signer = budgeted.signer(key.privateKey);
+      expect(await signer.sign('balance', 'interactive', 'a')).toBe(signMessage('balance', key.privateKey));
+      expect(budgeted.stats.inline).toBe(1);
+      const flood = await Promise.all(Array.from({ length: 2000 }, (_, i) => signer.sign(`flood ${i}`, 'interactive', 'a')));
+      expect(flood[1999]).toBe(signMessage('flood 1999', key.privateKey));
+      expect(budgeted.stats.signed).toBeGreaterThan(1000); // the budget (2 ms of every 10 ms) ran out: threads signed the rest
+      expect(await signer.sign('bulk', 'bulk')).toBe(signMessage('bulk', key.privateKey));
+    } finally {
+      await budgeted.close();
+    }
   });
 });
 

@@ -425,7 +425,8 @@ export class BackOffice implements BackOfficePort {
             state.window = await r.historyWindow(req.account, params);
           }
           const rows = await r.historyPage(req.account, state.window, HISTORY_PAGE_ROWS);
-          return Promise.all(rows.map(async (row) => ({ row, cached: await r.signedMessage(row.txid) })));
+          const signed = await r.signedMessages(rows.map((row) => row.txid));
+          return rows.map((row) => ({ row, cached: signed.get(row.txid) }));
         });
         if (page.length > 0) state.window!.after = page[page.length - 1].row.txid;
         messages = await Promise.all(page.map(({ row, cached }) => (cached ? { msg: 'transfer' as const, data: cached.data, signed: cached.signed } : this.signUncachedRow(row))));
