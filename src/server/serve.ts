@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BackOffice } from './backoffice/back-office';
 import { sharedSigningPool } from './backoffice/signing-pool';
+import { PgLedgerStore } from './backoffice/pg-store';
 import { startLinkServer, type LinkServer } from './backoffice/link-server';
 import { loadOrCreateLinkSecret, removeRuntimeInfo, writeRuntimeInfo } from './backoffice/data-dir';
 import type { Rules } from './backoffice/config';
@@ -18,8 +19,10 @@ export interface BackOfficeProcess {
   close(): Promise<void>;
 }
 
-export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean; network?: BitcoinNetwork; linkHost?: string; linkPort?: number; rules?: Rules; approvalTtlMs?: number }): Promise<BackOfficeProcess> {
-  const backOffice = new BackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, approvalTtlMs: opts.approvalTtlMs });
+/** `database`: a postgres:// URL keeps the ledger in PostgreSQL (pg-store.ts); without it, SQLite in the data directory. */
+export async function startBackOffice(opts: { dataDir: string; database?: string; sandbox?: boolean; network?: BitcoinNetwork; linkHost?: string; linkPort?: number; rules?: Rules; approvalTtlMs?: number }): Promise<BackOfficeProcess> {
+  const store = opts.database ? await openDatabase(opts.database) : undefined;
+  const backOffice = new BackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, store, approvalTtlMs: opts.approvalTtlMs });
   const link = await startLinkServer(backOffice, { secret: loadOrCreateLinkSecret(backOffice.dataDir), host: opts.linkHost, port: opts.linkPort, monitoring: backOfficeMonitoring(backOffice) });
   writeRuntimeInfo(backOffice.dataDir, { pid: process.pid, linkUrl: link.url, startedAt: new Date().toISOString() });
   let closed = false;
@@ -34,6 +37,12 @@ export async function startBackOffice(opts: { dataDir: string; sandbox?: boolean
       await backOffice.close();
     },
   };
+}
+
+/** The ledger store for a --database URL (postgres:// or postgresql://). */
+export async function openDatabase(url: string): Promise<PgLedgerStore> {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`--database must be a postgres:// URL (without it the ledger is SQLite in the data directory), not ${url}`);
+  return PgLedgerStore.open(url);
 }
 
 /** The back office's health and figures, served on its link port (src/server/monitoring.ts). */
@@ -56,11 +65,11 @@ export interface ServerProcess extends BackOfficeProcess {
 
 /** `ccc-server serve`: everything in one process. */
 export async function startServer(
-  opts: { dataDir: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules; approvalTtlMs?: number } & Partial<
+  opts: { dataDir: string; database?: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules; approvalTtlMs?: number } & Partial<
     Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'authTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress' | 'output' | 'outcomeRecoveryMs' | 'publicUrl' | 'tls'>
   >,
 ): Promise<ServerProcess> {
-  const bo = await startBackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, approvalTtlMs: opts.approvalTtlMs });
+  const bo = await startBackOffice({ dataDir: opts.dataDir, database: opts.database, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, approvalTtlMs: opts.approvalTtlMs });
   const gateway = await startGateway({ ...opts, backOffice: bo.backOffice });
   return {
     ...bo,

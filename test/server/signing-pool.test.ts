@@ -3,12 +3,15 @@
 // loop keeps turning while thousands are signed, and read-only operations never open a write batch.
 import { afterAll, describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
+import crypto from 'node:crypto';
 import { SigningPool } from '../../src/server/backoffice/signing-pool';
+import { signBitcoinMessage, signBitcoinMessageNoble, signerImplementation, useNativeSigner } from '../../src/server/backoffice/signing-worker.mjs';
 import { signMessage, verifyMessageSignature } from '../../src/shared/node/message-signature';
 import { addressFromPublicKey } from '../../src/shared/bitcoin-address';
 import { newCustomer, startTestServer } from '../helpers/server';
 
-const pool = new SigningPool(2);
+// No inline budget: every signature here is made by a worker thread.
+const pool = new SigningPool(2, { inlineBudgetMs: 0 });
 afterAll(() => pool.close());
 
 const keyOf = () => {
@@ -17,6 +20,18 @@ const keyOf = () => {
 };
 
 describe('signing pool', () => {
+  it("a worker's signature is signMessage's, byte for byte: with its own libsecp256k1 and with @noble/curves", () => {
+    useNativeSigner(); // this thread's own copy of the addon, as a worker loads it
+    expect(signerImplementation).toBe('libsecp256k1');
+    for (let i = 0; i < 200; i++) {
+      const key = crypto.randomBytes(32);
+      // Lengths across the one-byte and three-byte varint of the message length; multi-byte UTF-8.
+      const text = `${crypto.randomBytes(i * 2).toString('base64')}ü✓`;
+      expect(signBitcoinMessage(text, key)).toBe(signMessage(text, key));
+      expect(signBitcoinMessageNoble(text, key)).toBe(signMessage(text, key));
+    }
+  });
+
   it('signs exactly as signMessage does, for each of several keys', async () => {
     const keys = [keyOf(), keyOf()];
     const signers = keys.map((k) => pool.signer(k.privateKey));
@@ -30,6 +45,7 @@ describe('signing pool', () => {
     }
     expect(pool.stats.signed).toBeGreaterThanOrEqual(8);
     expect(pool.stats.inline).toBe(0); // made by worker threads, not on this thread
+    expect([...pool.implementations]).toEqual(['libsecp256k1']);
   });
 
   it('an interactive signature overtakes a queue of bulk ones, and the event loop keeps turning', async () => {
@@ -61,6 +77,24 @@ describe('signing pool fairness', () => {
     const floodDoneWhenOtherAnswered = await signer.sign('balance of another customer', 'interactive', 'other').then(() => floodDone);
     await Promise.all(flood);
     expect(floodDoneWhenOtherAnswered).toBeLessThan(1000);
+  });
+});
+
+describe('signing pool inline budget', () => {
+  it('a lone interactive signature is made on the calling thread; a flood goes to the threads', async () => {
+    const budgeted = new SigningPool(2);
+    try {
+      const key = keyOf();
+      const signer = budgeted.signer(key.privateKey);
+      expect(await signer.sign('balance', 'interactive', 'a')).toBe(signMessage('balance', key.privateKey));
+      expect(budgeted.stats.inline).toBe(1);
+      const flood = await Promise.all(Array.from({ length: 2000 }, (_, i) => signer.sign(`flood ${i}`, 'interactive', 'a')));
+      expect(flood[1999]).toBe(signMessage('flood 1999', key.privateKey));
+      expect(budgeted.stats.signed).toBeGreaterThan(1000); // the budget (2 ms of every 10 ms) ran out: threads signed the rest
+      expect(await signer.sign('bulk', 'bulk')).toBe(signMessage('bulk', key.privateKey));
+    } finally {
+      await budgeted.close();
+    }
   });
 });
 

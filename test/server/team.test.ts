@@ -4,15 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer, newIdentity, startTestServer, tempDir, TestClient, testRules, type Identity } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
+import { STORES, storeOptions } from '../helpers/stores';
 import { verifySignedData } from '../../src/shared/node/message-signature';
 import { beneficiaryText, decisionText, memberText, teamPolicyText } from '../../src/shared/team';
 import { confirmationText } from '../../src/shared/confirmation';
 import type { ApprovalData, AuditEventData, TeamPolicy } from '../../src/shared/protocol';
 import type { ServerProcess } from '../../src/server/serve';
 
+describe.each(STORES)('team accounts (ledger in %s)', (store) => {
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await startTestServer({ rules: testRules() });
+  server = await startTestServer({ ...(await storeOptions(store)), rules: testRules() });
 });
 afterAll(async () => server.close());
 
@@ -242,7 +244,7 @@ describe('team accounts', () => {
     expect((await decide(inC, initiator, 'cancel', toCancel)).data.status).toBe('cancelled');
     expect((await ownerC.op('balance')).data).toEqual({ EUR: '43000.00' }); // 50,000 − 500 − 5,000 − 1,500; nothing held
     expect((await a1C.op('approvals')).data.items).toEqual([]);
-    expect(server.backOffice.ledger.checkInvariants()).toEqual([]);
+    expect(await server.backOffice.store.checkInvariants()).toEqual([]);
 
     const events = (await auditOf(ownerC)).filter((e) => e.kind.startsWith('transfer-') || e.details.code === 'OWN_APPROVAL');
     expect(events.map((e) => [e.kind, e.actor === null ? null : [owner, initiator, approver1, approver2].findIndex((x) => x.address === e.actor)])).toEqual([
@@ -263,8 +265,8 @@ describe('team accounts', () => {
   });
 
   it('a transfer not approved in time expires and its funds are released, also across a restart of the back office', async () => {
-    const dataDir = tempDir();
-    const srv = await startTestServer({ rules: testRules(), approvalTtlMs: 1500, dataDir });
+    const where = { ...(await storeOptions(store)), dataDir: tempDir() };
+    const srv = await startTestServer({ ...where, rules: testRules(), approvalTtlMs: 1500 });
     let restarted: ServerProcess | null = null;
     try {
       const { id: owner, client: ownerC } = await newCustomer(srv.url, { currency: 'EUR' });
@@ -289,13 +291,13 @@ describe('team accounts', () => {
       expect((await teamTransfer(ownerC, owner, owner.address, payee.address, '700.00', srv)).data.status).toBe('awaiting');
       await ownerC.close();
       await srv.close();
-      restarted = await startTestServer({ rules: testRules(), approvalTtlMs: 1500, dataDir });
+      restarted = await startTestServer({ ...where, rules: testRules(), approvalTtlMs: 1500 });
       const c = await TestClient.connect(restarted.url);
       await c.login(owner);
       expect((await c.op('balance')).data).toEqual({ EUR: '300.00' });
       await waitFor(async () => (await c.op('balance')).data.EUR === '1000.00', 10_000, 'the expiry after the restart');
       expect((await c.op('approvals')).data.items).toEqual([]);
-      expect(restarted.backOffice.ledger.checkInvariants()).toEqual([]);
+      expect(await restarted.backOffice.store.checkInvariants()).toEqual([]);
       await c.close();
     } finally {
       await srv.close();
@@ -341,8 +343,9 @@ describe('team accounts', () => {
     expect((await teamTransfer(inC, initiator, owner.address, IBAN, '30.00')).msg).toBe('approval');
     const kinds = (await auditOf(ownerC)).map((e) => e.kind).filter((k) => k.startsWith('beneficiary'));
     expect(kinds).toEqual(['beneficiary-added', 'beneficiary-removed']);
-    expect(server.backOffice.ledger.checkInvariants()).toEqual([]);
+    expect(await server.backOffice.store.checkInvariants()).toEqual([]);
     await inC.close();
     await ownerC.close();
   });
+});
 });

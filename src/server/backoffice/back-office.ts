@@ -5,8 +5,10 @@
 // transaction of the ledger store (ledger-store.ts; each in its own savepoint, so one failing op
 // does not undo the others); answers and notifications are released only after that transaction is
 // durably committed, and each state-changing operation's outcome is recorded in it (outcomes.ts).
-// Operations are asynchronous: signatures are made by a pool of worker threads (signing-pool.ts)
-// and awaited, so the event loop stays free while a batch is signed. Read-only operations
+// Signatures are made by a pool of worker threads (signing-pool.ts), so the event loop stays free
+// while a batch is signed: an operation leaves its messages to sign as drafts (JobResult.toSign);
+// once every operation of the batch has run, all their signatures (and answer bindings) are
+// requested at once, awaited, stored in the same transaction, and then it commits. Read-only operations
 // (balance, getinfo, history pages, outcome lookups) do not queue behind a batch: they read the
 // last committed state (LedgerStore.read) and sign with interactive priority.
 import crypto from 'node:crypto';
@@ -57,8 +59,16 @@ export interface BackOfficeOptions {
   approvalTtlMs?: number;
 }
 
+/** A message whose `signed` is to be the signature of its `data`, made at the end of the batch (kept for `txid`). */
+interface ToSign {
+  m: OutboundMessage;
+  txid?: bigint;
+}
+
 interface JobResult {
   messages: OutboundMessage[];
+  /** Drafts among `messages` and `notifications` still to be signed (see flush). */
+  toSign?: ToSign[];
   outcome: OpOutcome;
   notifications: Notification[];
   /** An admin command's result when it is not a customer message (e.g. `key`). */
@@ -69,6 +79,8 @@ interface JobResult {
 
 interface Job {
   run: (tx: LedgerTx) => Promise<JobResult>;
+  /** The operation it performs, whose answers are bound to it (none for admin and internal jobs). */
+  req?: OpRequest;
   resolve: (r: JobResult) => void;
   /** A state-changing operation's ref: its outcome is recorded in the same transaction. */
   ref?: string;
@@ -177,7 +189,7 @@ export class BackOffice implements BackOfficePort {
       });
     }
     // Answers are bound inside the job, so an outcome recorded for recovery carries its binding too.
-    const done = this.enqueue(async (tx) => this.bindAll(req, await this.perform(tx, req)), isStateChanging(req.op) ? req.ref : undefined).then((r) => {
+    const done = this.enqueue((tx) => this.perform(tx, req), isStateChanging(req.op) ? req.ref : undefined, req).then((r) => {
       for (const m of r.messages) emit(m);
       return r.outcome;
     });
@@ -195,16 +207,27 @@ export class BackOffice implements BackOfficePort {
    * op nonce and connection it answers. Replayed history rows are not bound one by one (they are the
    * same signed messages for everyone); the closing `history` message binds the whole replay by digest.
    */
-  private async bindAll(req: OpRequest, r: JobResult): Promise<JobResult> {
-    return { ...r, messages: await Promise.all(r.messages.map((m) => this.bindAnswer(req, m))) };
-  }
-
   /** A binding is what a customer waits for: signed with interactive priority (signBinding's format). */
   private async bindAnswer(req: OpRequest, m: OutboundMessage): Promise<OutboundMessage> {
-    if (m.msg === 'transfer' && req.op !== 'transfer') return m;
-    if (m.msg === 'error' || req.session === undefined) return m;
-    const bind: AnswerBinding = { account: req.account, msg: m.msg, nonce: req.nonce ?? null, session: req.session, at: this.now() };
+    if (!bindsTo(req, m)) return m;
+    const bind: AnswerBinding = { account: req.account, msg: m.msg, nonce: req.nonce ?? null, session: req.session!, at: this.now() };
     return { ...m, bind: JSON.stringify(bind), bindSigned: await this.signer.sign(bindingText(bind, JSON.parse(m.data)), 'interactive', req.account) };
+  }
+
+  /**
+   * The signatures a job left to make, all requested at once: its drafts' (bulk) and its answers'
+   * bindings (interactive; a binding covers the data, not the signature, so both go together).
+   * Resolves with the final answers and the signed messages to keep.
+   */
+  private async signJob(r: JobResult, req: OpRequest | undefined): Promise<{ messages: OutboundMessage[]; keep: { txid: bigint; data: string; signed: string }[] }> {
+    const toSign = r.toSign ?? [];
+    const drafts = Promise.all(toSign.map(({ m }) => this.signer.sign(m.data, 'bulk')));
+    const bound = r.messages.map((m) => (req && bindsTo(req, m) ? this.bindAnswer(req, m) : null));
+    const signatures = await drafts;
+    toSign.forEach(({ m }, i) => (m.signed = signatures[i]));
+    // A bound answer is a copy (notifications to others go without the binding): it takes the draft's signature now.
+    const messages = await Promise.all(r.messages.map(async (m, i) => (bound[i] ? { ...(await bound[i]!), signed: m.signed } : m)));
+    return { messages, keep: toSign.filter((d) => d.txid !== undefined).map(({ m, txid }) => ({ txid: txid!, data: m.data, signed: m.signed! })) };
   }
 
   /** signData's format: the signature of the RFC 8785 canonical JSON of `data`. */
@@ -284,9 +307,9 @@ export class BackOffice implements BackOfficePort {
 
   // ---- group commit -----------------------------------------------------------------------
 
-  private enqueue(run: (tx: LedgerTx) => Promise<JobResult>, ref?: string): Promise<JobResult> {
+  private enqueue(run: (tx: LedgerTx) => Promise<JobResult>, ref?: string, req?: OpRequest): Promise<JobResult> {
     return new Promise((resolve) => {
-      this.queue.push({ run, resolve, ref });
+      this.queue.push({ run, resolve, ref, req });
       this.scheduleFlush();
     });
   }
@@ -299,7 +322,9 @@ export class BackOffice implements BackOfficePort {
 
   /**
    * One group commit: the queued jobs, one after another, each in its own savepoint of ONE
-   * transaction; while it is open (jobs await signatures), newly arriving jobs wait for the next.
+   * transaction; then every signature they left is made at once (the pool's threads in parallel),
+   * the signed messages and each operation's outcome are written, and it commits. While it is
+   * open, newly arriving jobs wait for the next batch; reads do not wait at all.
    */
   private async flush(): Promise<void> {
     this.flushScheduled = false;
@@ -309,12 +334,20 @@ export class BackOffice implements BackOfficePort {
     const results: JobResult[] = new Array(batch.length);
     try {
       await this.store.transaction(async (tx) => {
+        const signing: ReturnType<BackOffice['signJob']>[] = [];
         for (const [i, job] of batch.entries()) {
           try {
             results[i] = await tx.savepoint(() => job.run(tx));
           } catch (e) {
             results[i] = failure(e instanceof ApiError ? e.toData() : internalError(e));
           }
+          signing.push(this.signJob(results[i], job.req));
+        }
+        // A signature that cannot be made fails the whole batch (rolled back: nothing of it happened).
+        const signed = await Promise.all(signing);
+        for (const [i, job] of batch.entries()) {
+          results[i] = { ...results[i], messages: signed[i].messages };
+          for (const k of signed[i].keep) await tx.storeSignedMessage(k.txid, k.data, k.signed);
           if (job.ref !== undefined) await this.outcomes.record(tx, job.ref, this.now(), results[i].messages, results[i].outcome);
         }
       });
@@ -359,8 +392,8 @@ export class BackOffice implements BackOfficePort {
       case 'setinfo':
         return this.setinfo(tx, account, params as OpParams['setinfo']);
       case 'balance': {
-        const a = await requireAccount(tx, account);
-        return this.answer(await this.balanceMessage(a, await tx.balances(account), (params as OpParams['balance']).currency, 'interactive'));
+        const m = balanceDraft(await requireAccount(tx, account), await tx.balances(account), (params as OpParams['balance']).currency);
+        return { ...this.answer(m), toSign: [{ m }] };
       }
       case 'history':
         throw new Error('history is streamed in pages (BackOffice.history), not performed in one job');
@@ -433,11 +466,11 @@ export class BackOffice implements BackOfficePort {
       // A member's refused read is recorded in the audit trail, in a write batch.
       if (refused) return await this.enqueue((tx) => this.actorOrRefusal(tx, req).then((a) => ('address' in a ? failure(refused.toData()) : a)));
       if (!account) throw new ApiError('NOT_REGISTERED');
-      const message =
-        req.op === 'balance'
-          ? await this.balanceMessage(account, balances, (params as OpParams['balance']).currency, 'interactive')
-          : accountMessage('account', account, this.rules.requireConfirmation);
-      return await this.bindAll(req, this.answer(message));
+      if (req.op === 'getinfo') return this.answer(await this.bindAnswer(req, accountMessage('account', account, this.rules.requireConfirmation)));
+      // The balance's signature and its binding's, requested together (the binding covers the data).
+      const m = balanceDraft(account, balances, (params as OpParams['balance']).currency);
+      const [signed, bound] = await Promise.all([this.signer.sign(m.data, 'interactive', account.address), this.bindAnswer(req, m)]);
+      return this.answer({ ...bound, signed });
     } catch (e) {
       return failure(e instanceof ApiError ? e.toData() : internalError(e));
     }
@@ -482,19 +515,6 @@ export class BackOffice implements BackOfficePort {
     return this.answer(accountMessage('account', await requireAccount(tx, address), this.rules.requireConfirmation));
   }
 
-  private async balanceMessage(account: AccountRow, balances: { currency: CurrencyCode; balance: bigint; held: bigint }[], only: CurrencyCode | undefined, priority: SignPriority): Promise<OutboundMessage> {
-    const data: BalanceData = {};
-    const available = new Map(balances.map((b) => [b.currency, b.balance - b.held]));
-    if (only) {
-      data[only] = formatAmount(available.get(only) ?? 0n, only);
-    } else {
-      data[account.currency] = formatAmount(available.get(account.currency) ?? 0n, account.currency);
-      for (const [cur, v] of available) if (v !== 0n) data[cur] = formatAmount(v, cur);
-    }
-    const { canonical, signed } = await this.signData(data, priority, account.address);
-    return { msg: 'balance', data: canonical, signed };
-  }
-
   /**
    * A history replay, streamed: one read of committed data per page of HISTORY_PAGE_ROWS rows (so
    * nothing is built whole, and it never waits behind a write batch), then it waits for its reader
@@ -519,7 +539,8 @@ export class BackOffice implements BackOfficePort {
             state.window = await r.historyWindow(req.account, params);
           }
           const rows = await r.historyPage(req.account, state.window, HISTORY_PAGE_ROWS);
-          return Promise.all(rows.map(async (row) => ({ row, cached: await r.signedMessage(row.txid) })));
+          const signed = await r.signedMessages(rows.map((row) => row.txid));
+          return rows.map((row) => ({ row, cached: signed.get(row.txid) }));
         });
         if (page.length > 0) state.window!.after = page[page.length - 1].row.txid;
         messages = await Promise.all(page.map(({ row, cached }) => (cached ? { msg: 'transfer' as const, data: cached.data, signed: cached.signed } : this.signUncachedRow(row))));
@@ -548,16 +569,10 @@ export class BackOffice implements BackOfficePort {
   }
 
   /** The signed transfer message of a row's current state (signed once per state, then reused). */
-  private async transferMessage(tx: LedgerTx, row: TransferRow): Promise<OutboundMessage> {
+  private async transferMessage(tx: LedgerTx, row: TransferRow, toSign: ToSign[]): Promise<OutboundMessage> {
     const cached = await tx.signedMessage(row.txid);
     if (cached) return { msg: 'transfer', data: cached.data, signed: cached.signed };
-    return this.signTransfer(tx, row);
-  }
-
-  private async signTransfer(tx: LedgerTx, row: TransferRow): Promise<OutboundMessage> {
-    const { canonical, signed } = await this.signData(transferData(row), 'bulk');
-    await tx.storeSignedMessage(row.txid, canonical, signed);
-    return { msg: 'transfer', data: canonical, signed };
+    return draftTransfer(row, toSign);
   }
 
   private async transfer(tx: LedgerTx, req: OpRequest, actor: Actor, p: OpParams['transfer']): Promise<JobResult> {
@@ -579,7 +594,10 @@ export class BackOffice implements BackOfficePort {
       const prior = await tx.request(sender, p.requestId);
       if (prior) {
         if (prior.params_hash !== paramsHash) throw new ApiError('IDEMPOTENCY_CONFLICT', `requestId ${p.requestId} was already used for a different transfer`);
-        if (prior.txid !== null) return this.answer(await this.transferMessage(tx, (await tx.findTransfer(prior.txid))!));
+        if (prior.txid !== null) {
+          const toSign: ToSign[] = [];
+          return { ...this.answer(await this.transferMessage(tx, (await tx.findTransfer(prior.txid))!, toSign)), toSign };
+        }
         return failure({ code: prior.error_code as ApiErrorData['code'], message: prior.error_message ?? '' });
       }
     }
@@ -667,10 +685,11 @@ export class BackOffice implements BackOfficePort {
     }
     if (t.requestId) await tx.saveRequest(sender, t.requestId, t.paramsHash, { txid }, now);
     const row = (await tx.findTransfer(txid))!;
-    const message = await this.signTransfer(tx, row);
+    const toSign: ToSign[] = [];
+    const message = draftTransfer(row, toSign);
     const notifications: Notification[] = [{ account: sender, message, exceptRef: ref }];
     if (t.kind === 'internal') notifications.push({ account: t.destination, message });
-    return { messages: [message], outcome: ok, notifications, after: t.kind === 'iban_out' ? () => this.scheduleSettlement(row) : undefined };
+    return { messages: [message], toSign, outcome: ok, notifications, after: t.kind === 'iban_out' ? () => this.scheduleSettlement(row) : undefined };
   }
 
   private async resolveDestination(tx: LedgerTx, sender: string, account: AccountRow, raw: string): Promise<{ kind: 'internal' | 'iban_out'; destination: string; country?: string }> {
@@ -767,11 +786,12 @@ export class BackOffice implements BackOfficePort {
     } else {
       await tx.advance(txid, 'failed', now, reason?.trim() || 'The payment was returned by the beneficiary bank');
     }
-    const message = await this.signTransfer(tx, (await tx.findTransfer(txid))!);
+    const toSign: ToSign[] = [];
+    const message = draftTransfer((await tx.findTransfer(txid))!, toSign);
     const timer = this.timers.get(txid);
     if (timer) clearTimeout(timer);
     this.timers.delete(txid);
-    return { messages: [message], outcome: ok, notifications: [{ account: row.sender, message }] };
+    return { messages: [message], toSign, outcome: ok, notifications: [{ account: row.sender, message }] };
   }
 
   // ---- admin --------------------------------------------------------------------------------------
@@ -809,8 +829,9 @@ export class BackOffice implements BackOfficePort {
           { owner: cmd.to, amount: amount.minor },
         ]);
         await tx.advance(txid, 'complete', now);
-        const message = await this.signTransfer(tx, (await tx.findTransfer(txid))!);
-        return { messages: [message], outcome: ok, notifications: [{ account: cmd.to, message }] };
+        const toSign: ToSign[] = [];
+        const message = draftTransfer((await tx.findTransfer(txid))!, toSign);
+        return { messages: [message], toSign, outcome: ok, notifications: [{ account: cmd.to, message }] };
       }
       case 'settle':
         return this.settle(tx, cmd.txid, cmd.outcome, cmd.reason);
@@ -826,6 +847,32 @@ async function requireAccount(r: LedgerReads, address: string): Promise<AccountR
 
 function accountMessage(msg: 'account' | 'register', account: AccountRow, serverRequiresConfirmation: boolean): OutboundMessage {
   return { msg, data: JSON.stringify(accountData(account, serverRequiresConfirmation)) };
+}
+
+/** A `balance` message, to be signed: available funds (booked minus held) by currency. */
+function balanceDraft(account: AccountRow, balances: { currency: CurrencyCode; balance: bigint; held: bigint }[], only: CurrencyCode | undefined): OutboundMessage {
+  const data: BalanceData = {};
+  const available = new Map(balances.map((b) => [b.currency, b.balance - b.held]));
+  if (only) {
+    data[only] = formatAmount(available.get(only) ?? 0n, only);
+  } else {
+    data[account.currency] = formatAmount(available.get(account.currency) ?? 0n, account.currency);
+    for (const [cur, v] of available) if (v !== 0n) data[cur] = formatAmount(v, cur);
+  }
+  return { msg: 'balance', data: canonicalJson(data) };
+}
+
+/** Whether an answer carries a binding to the request (shared/answer-binding.ts). */
+function bindsTo(req: OpRequest, m: OutboundMessage): boolean {
+  if (m.msg === 'transfer' && req.op !== 'transfer') return false;
+  return m.msg !== 'error' && req.session !== undefined;
+}
+
+/** A transfer message of the row's current state, to be signed (and kept) at the end of the batch. */
+function draftTransfer(row: TransferRow, toSign: ToSign[]): OutboundMessage {
+  const m: OutboundMessage = { msg: 'transfer', data: canonicalJson(transferData(row)) };
+  toSign.push({ m, txid: row.txid });
+  return m;
 }
 
 /** The data of a transfer's signed message, from its row's current state. */

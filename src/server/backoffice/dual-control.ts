@@ -21,6 +21,8 @@ export const APPROVAL_TTL_MS = 72 * 3600_000;
 /** What an operation produced (the back office's JobResult). */
 export interface Outcome {
   messages: OutboundMessage[];
+  /** Drafts to sign at the end of the batch (the back office's JobResult.toSign). */
+  toSign?: { m: OutboundMessage; txid?: bigint }[];
   outcome: OpOutcome;
   notifications: Notification[];
   after?: () => void;
@@ -212,7 +214,7 @@ export class DualControl {
     await tx.decideApproval(account, row.request_id, 'released', null, txid, now);
     await this.opts.team.record(tx, account, 'transfer-released', null, gateway, { requestId: row.request_id, txid: Number(txid) });
     const message = await this.message(tx, account, row.request_id);
-    return { messages: [message, transfer], outcome: ok, notifications: [{ account, message, exceptRef: ref }, ...moved.notifications], after: moved.after };
+    return { messages: [message, transfer], toSign: moved.toSign, outcome: ok, notifications: [{ account, message, exceptRef: ref }, ...moved.notifications], after: moved.after };
   }
 
   private async end(tx: LedgerTx, row: ApprovalRow, status: 'rejected' | 'cancelled' | 'expired', reason: string | null): Promise<void> {

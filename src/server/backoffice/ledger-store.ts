@@ -29,6 +29,8 @@ export interface LedgerReads {
   findTransfer(txid: bigint): Promise<TransferRow | undefined>;
   /** The latest signed message of a transfer (replays reuse it byte for byte). */
   signedMessage(txid: bigint): Promise<{ data: string; signed: string } | undefined>;
+  /** The latest signed messages of several transfers (a history page), by txid. */
+  signedMessages(txids: bigint[]): Promise<Map<bigint, { data: string; signed: string }>>;
   request(sender: string, requestId: string): Promise<RequestRow | undefined>;
   /** Sum of this sender's complete and pending transfers in `currency` since `since` (ms). */
   outgoingSince(sender: string, currency: CurrencyCode, since: number): Promise<bigint>;
@@ -99,6 +101,15 @@ export interface LedgerTx extends LedgerReads {
   decideApproval(account: string, requestId: string, status: Exclude<ApprovalRow['status'], 'awaiting'>, reason: string | null, txid: bigint | null, now: number): Promise<void>;
 }
 
+/** The ledger laid open for an audit (and for tests that check nothing changed). */
+export interface LedgerAudit {
+  ledgerAccounts: { id: bigint; owner: string; kind: 'customer' | 'clearing'; currency: CurrencyCode; balance: bigint; held: bigint }[];
+  /** Every transfer, by txid. */
+  transfers: TransferRow[];
+  postings: bigint;
+  rejections: { at: bigint; account: string; txid: bigint | null; rule: string; reason: string; request: string }[];
+}
+
 export interface LedgerStore {
   readonly kind: StoreKind;
   /**
@@ -115,5 +126,9 @@ export interface LedgerStore {
   awaitingApprovals(): Promise<ApprovalRow[]>;
   /** The ledger's invariants; a list of violations (empty when sound). */
   checkInvariants(): Promise<string[]>;
+  /** Every table that holds money or decisions, on one snapshot. */
+  audit(): Promise<LedgerAudit>;
+  /** A transfer's status history, oldest first. */
+  statusHistory(txid: bigint): Promise<{ status: string; at: bigint; reason: string | null }[]>;
   close(): Promise<void>;
 }

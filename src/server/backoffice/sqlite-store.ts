@@ -4,8 +4,8 @@
 // read-only connection serves `read` on the last committed snapshot — in WAL mode it never waits
 // for the writer, so a `balance` is answered while a batch is still being signed.
 import type { CurrencyCode } from '../../shared/currencies';
-import { Ledger, type HistoryFilter, type HistoryWindow } from './ledger';
-import type { AccountChanges, LedgerReads, LedgerStore, LedgerTx, NewTransfer } from './ledger-store';
+import { Ledger, type HistoryFilter, type HistoryWindow, type TransferRow } from './ledger';
+import type { AccountChanges, LedgerAudit, LedgerReads, LedgerStore, LedgerTx, NewTransfer } from './ledger-store';
 
 function readsOf(l: Ledger): LedgerReads {
   return {
@@ -14,6 +14,14 @@ function readsOf(l: Ledger): LedgerReads {
     balances: async (address) => l.balances(address),
     findTransfer: async (txid) => l.findTransfer(txid),
     signedMessage: async (txid) => l.signedMessage(txid),
+    signedMessages: async (txids) => {
+      const found = new Map<bigint, { data: string; signed: string }>();
+      for (const txid of txids) {
+        const m = l.signedMessage(txid);
+        if (m) found.set(txid, m);
+      }
+      return found;
+    },
     request: async (sender, requestId) => l.request(sender, requestId),
     outgoingSince: async (sender, currency, since) => l.outgoingSince(sender, currency, since),
     historyWindow: async (address: string, f: HistoryFilter) => l.historyWindow(address, f),
@@ -145,6 +153,20 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async checkInvariants() {
     return this.reader.checkInvariants();
+  }
+
+  async audit(): Promise<LedgerAudit> {
+    const db = this.reader.db;
+    return db.transaction(() => ({
+      ledgerAccounts: db.prepare('SELECT id, owner, kind, currency, balance, held FROM ledger_accounts ORDER BY id').all() as LedgerAudit['ledgerAccounts'],
+      transfers: db.prepare('SELECT * FROM transfers ORDER BY txid').all() as TransferRow[],
+      postings: (db.prepare('SELECT COUNT(*) AS n FROM postings').get() as { n: bigint }).n,
+      rejections: this.reader.rejections(),
+    }))();
+  }
+
+  async statusHistory(txid: bigint) {
+    return this.reader.statusHistory(txid);
   }
 
   async close(): Promise<void> {
