@@ -1,6 +1,8 @@
 // Team accounts over real sockets (docs/team-treasury.md): members with their own keys act for a
 // company account within their role; the server — not the app — refuses what a role does not allow;
 // a removed member loses access at once; every step is in the account's signed audit trail.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer, newIdentity, startTestServer, tempDir, TestClient, testRules, type Identity } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
@@ -9,7 +11,7 @@ import { verifySignedData } from '../../src/shared/node/message-signature';
 import { beneficiaryText, decisionText, memberText, teamPolicyText } from '../../src/shared/team';
 import { confirmationText } from '../../src/shared/confirmation';
 import type { ApprovalData, AuditEventData, TeamPolicy } from '../../src/shared/protocol';
-import type { ServerProcess } from '../../src/server/serve';
+import { startBackOffice, startRemoteGateway, type ServerProcess } from '../../src/server/serve';
 
 describe.each(STORES)('team accounts (ledger in %s)', (store) => {
 let server: ServerProcess;
@@ -348,4 +350,45 @@ describe('team accounts', () => {
     await ownerC.close();
   });
 });
+});
+
+describe('team accounts through a gateway linked to a separate back office', () => {
+  it('the member, the revocation and the login reports cross the internal link', async () => {
+    const dataDir = tempDir();
+    const bo = await startBackOffice({ dataDir, rules: testRules() });
+    const secret = fs.readFileSync(path.join(dataDir, 'link-secret'), 'utf8').trim();
+    const gw = await startRemoteGateway({ backofficeUrl: [bo.link.url], secret, port: 0 });
+    try {
+      await waitFor(() => gw.link.isAvailable(), 10_000, 'the link');
+      const url = gw.gateway.url;
+      const { id: owner, client: ownerC } = await newCustomer(url, { currency: 'EUR' });
+      const viewer = newIdentity();
+      let n = 0;
+      const change = async (role: string) => {
+        const id = `link-req-${++n}`.padEnd(8, '0');
+        const text = memberText({ account: owner.address, member: viewer.address, role: role as never, requestId: id, server: bo.backOffice.address });
+        return ownerC.op('setmember', { member: viewer.address, role, requestId: id, confirmation: owner.sign(text) });
+      };
+      expect((await change('viewer')).msg).toBe('members');
+      const vc = await TestClient.connect(url);
+      expect((await vc.login(viewer)).msg).toBe('auth');
+      expect((await vc.op('act', { account: owner.address })).data.role).toBe('viewer');
+      expect((await vc.op('getinfo')).data.currency).toBe('EUR');
+      expect((await vc.op('setinfo', { email: 'x@y.co' })).data.code).toBe('ROLE_FORBIDS');
+      const closed = new Promise<number>((resolve) => vc.ws.once('close', (code) => resolve(code)));
+      expect((await change('none')).msg).toBe('members');
+      expect(await closed).toBe(4011);
+      const again = await TestClient.connect(url);
+      await again.login(owner);
+      const trail = async () => ((await ownerC.op('audit')).data.events as { data: string }[]).map((e) => JSON.parse(e.data) as AuditEventData);
+      await waitFor(async () => (await trail()).some((e) => e.kind === 'login'), 10_000, 'the login report');
+      const kinds = (await trail()).map((e) => e.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['member-changed', 'act', 'refused', 'login']));
+      expect((await trail()).every((e) => typeof e.gateway === 'string' && e.gateway.startsWith('gw-'))).toBe(true);
+      await Promise.all([ownerC.close(), again.close()]);
+    } finally {
+      await gw.close();
+      await bo.close();
+    }
+  });
 });
