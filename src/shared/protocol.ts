@@ -289,6 +289,11 @@ export const AUDIT_KINDS = [
   'policy-changed',
   'beneficiary-added',
   'beneficiary-removed',
+  'change-proposed',
+  'change-approved',
+  'change-rejected',
+  'change-cancelled',
+  'change-expired',
   'transfer-initiated',
   'transfer-approved',
   'transfer-released',
@@ -332,11 +337,34 @@ export interface BeneficiariesData {
   items: { name: string; destination: string; addedAt: number; addedBy: string }[];
 }
 
-/** The data of an `approvals` message (extension): the account's transfers awaiting approval, oldest first. */
+/** Operations that change who may do what; with `adminChangesNeedSecondAdmin` they wait for a second administrator. */
+export const ADMIN_CHANGE_OPS = ['setmember', 'teampolicy', 'setbeneficiary', 'removebeneficiary'] as const;
+export type AdminChangeOp = (typeof ADMIN_CHANGE_OPS)[number];
+
+/** The data of a `change` message (extension): a membership, policy or beneficiary change awaiting a second administrator. */
+export interface ChangeData {
+  account: string;
+  requestId: string;
+  op: AdminChangeOp;
+  /** The request as proposed (without its confirmation). */
+  params: Record<string, unknown>;
+  /** What the proposer's device signed, and what the second administrator's device signs to apply it. */
+  text: string;
+  proposer: string;
+  status: 'awaiting' | 'applied' | 'rejected' | 'cancelled' | 'expired' | 'failed';
+  reason?: string;
+  decidedBy?: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** The data of an `approvals` message (extension): what awaits approval, oldest first. */
 export interface ApprovalsData {
   account: string;
   policy: TeamPolicy;
   items: ApprovalData[];
+  /** Membership, policy and beneficiary changes awaiting a second administrator. */
+  changes: ChangeData[];
 }
 
 /** One event of an account's audit trail, as the back office signs it (RFC 8785 canonical JSON). */
@@ -374,6 +402,7 @@ export type ServerMessage =
   | ({ msg: 'approval'; nonce?: Nonce; data: ApprovalData } & Bound)
   | ({ msg: 'approvals'; nonce?: Nonce; data: ApprovalsData } & Bound)
   | ({ msg: 'beneficiaries'; nonce?: Nonce; data: BeneficiariesData } & Bound)
+  | ({ msg: 'change'; nonce?: Nonce; data: ChangeData } & Bound)
   | { msg: 'error'; nonce?: Nonce; data: { code: string; message: string; details?: unknown } };
 
 /** A verified signed message as the app keeps it: its data and the back office's signature over the

@@ -87,9 +87,12 @@ export function beneficiaryText(f: Signed & { destination: string } & ({ name: s
   return displayable(`CCC beneficiary ${asciiJson(f.name)} ${f.destination} for ${f.account} id ${f.requestId} server ${f.server}`);
 }
 
-/** `CCC reject transfer <requestId> for <A> server <bo>` (an approver) or `CCC cancel transfer …` (its initiator). */
-export function decisionText(f: { decision: 'reject' | 'cancel'; account: string; requestId: string; server: string }): string {
-  return displayable(`CCC ${f.decision} transfer ${f.requestId} for ${f.account} server ${f.server}`);
+/**
+ * `CCC reject transfer <requestId> for <A> server <bo>` (an approver) or `CCC cancel transfer …` (its
+ * initiator); `… change …` for a membership, policy or beneficiary change awaiting a second administrator.
+ */
+export function decisionText(f: { decision: 'reject' | 'cancel'; subject?: 'transfer' | 'change'; account: string; requestId: string; server: string }): string {
+  return displayable(`CCC ${f.decision} ${f.subject ?? 'transfer'} ${f.requestId} for ${f.account} server ${f.server}`);
 }
 
 /** JSON string literal with every character outside printable ASCII as a \uXXXX escape. */

@@ -350,6 +350,61 @@ describe.each(STORES)('team accounts (ledger in %s)', (store) => {
       await ownerC.close();
     });
   });
+
+  it('with the policy’s second administrator, member, policy and beneficiary changes wait for another administrator’s device', async () => {
+    const { id: owner, client: ownerC } = await newCustomer(server.url, { currency: 'EUR', name: 'Four Eyes Ltd' });
+    const admin2 = newIdentity();
+    const viewer = newIdentity();
+    const strict = { approvals: 0, above: {}, newBeneficiaryNeedsApproval: false, adminChangesNeedSecondAdmin: true };
+    // With only one administrator, the policy cannot ask for a second.
+    expect((await setPolicy(ownerC, owner, owner.address, strict)).data.code).toBe('INVALID_PARAMS');
+    await setMember(ownerC, owner, owner.address, admin2.address, 'administrator');
+    expect((await setPolicy(ownerC, owner, owner.address, strict)).data.policy.adminChangesNeedSecondAdmin).toBe(true);
+    const a2C = await memberSession(admin2);
+    await a2C.op('act', { account: owner.address });
+
+    // A new member now waits; the proposer's own approval does not count; the second administrator's does.
+    const proposed = await setMember(ownerC, owner, owner.address, viewer.address, 'viewer');
+    expect(proposed.msg).toBe('change');
+    expect(proposed.data).toMatchObject({ op: 'setmember', proposer: owner.address, status: 'awaiting', params: { member: viewer.address, role: 'viewer' } });
+    expect((await ownerC.op('members')).data.members).toHaveLength(2);
+    expect((await a2C.op('approvals')).data.changes.map((c: { requestId: string }) => c.requestId)).toEqual([proposed.data.requestId]);
+    const approve = (c: TestClient, signer: Identity, change: { requestId: string; text: string }) => c.op('approve', { requestId: change.requestId, confirmation: signer.sign(change.text) });
+    expect((await approve(ownerC, owner, proposed.data)).data.code).toBe('OWN_APPROVAL');
+    expect((await a2C.op('approve', { requestId: proposed.data.requestId, confirmation: admin2.sign('something else') })).data.code).toBe('CONFIRMATION_INVALID');
+    const applied = await approve(a2C, admin2, proposed.data);
+    expect(applied.msg).toBe('change');
+    expect(applied.data).toMatchObject({ status: 'applied', decidedBy: admin2.address });
+    expect((await ownerC.op('members')).data.members.map((m: { member: string }) => m.member)).toContain(viewer.address);
+    expect((await approve(a2C, admin2, proposed.data)).data.code).toBe('ALREADY_DECIDED');
+
+    // A beneficiary rejected by the other administrator; a removal cancelled by its proposer.
+    const IBAN = 'DE89370400440532013000';
+    const bid = requestId();
+    const bText = beneficiaryText({ account: owner.address, requestId: bid, server: server.backofficeAddress, destination: IBAN, name: 'Supplier' });
+    const bene = await ownerC.op('setbeneficiary', { name: 'Supplier', destination: IBAN, requestId: bid, confirmation: owner.sign(bText) });
+    expect(bene.data.status).toBe('awaiting');
+    const reject = decisionText({ decision: 'reject', subject: 'change', account: owner.address, requestId: bid, server: server.backofficeAddress });
+    expect((await a2C.op('reject', { requestId: bid, confirmation: admin2.sign(reject) })).data.status).toBe('rejected');
+    expect((await ownerC.op('beneficiaries')).data.items).toEqual([]);
+    const removal = await setMember(a2C, admin2, owner.address, viewer.address, 'none');
+    expect(removal.data.status).toBe('awaiting');
+    const cancel = decisionText({ decision: 'cancel', subject: 'change', account: owner.address, requestId: removal.data.requestId, server: server.backofficeAddress });
+    expect((await ownerC.op('cancel', { requestId: removal.data.requestId, confirmation: owner.sign(cancel) })).data.code).toBe('ROLE_FORBIDS');
+    expect((await a2C.op('cancel', { requestId: removal.data.requestId, confirmation: admin2.sign(cancel) })).data.status).toBe('cancelled');
+
+    // A change that can no longer be applied when approved fails, and says why: the last second administrator.
+    const demote = await setMember(ownerC, owner, owner.address, admin2.address, 'viewer');
+    const failed = await approve(a2C, admin2, demote.data);
+    expect(failed.data).toMatchObject({ status: 'failed' });
+    expect(failed.data.reason).toMatch(/second administrator/);
+    expect((await ownerC.op('members')).data.members.find((m: { member: string }) => m.member === admin2.address).role).toBe('administrator');
+
+    const kinds = (await auditOf(ownerC)).map((e) => e.kind).filter((k) => k.startsWith('change-'));
+    expect(kinds).toEqual(['change-proposed', 'change-approved', 'change-proposed', 'change-rejected', 'change-proposed', 'change-cancelled', 'change-proposed', 'change-approved']);
+    await a2C.close();
+    await ownerC.close();
+  });
 });
 
 describe('team accounts through a gateway linked to a separate back office', () => {

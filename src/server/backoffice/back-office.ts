@@ -37,6 +37,8 @@ import { parseAdminCommand } from './admin-command';
 import { TeamDesk, type Actor } from './team-desk';
 import { APPROVAL_TTL_MS, DualControl, type HeldTransfer } from './dual-control';
 import { BeneficiaryBook } from './beneficiary-book';
+import { AdminChanges } from './admin-changes';
+import type { AdminChangeOp } from '../../shared/protocol';
 import { approvalsRequired } from '../../shared/team';
 
 /** Rows of a history replay read and signed per job; the replay then waits for its reader (OpFlow). */
@@ -111,6 +113,7 @@ export class BackOffice implements BackOfficePort {
   private readonly team: TeamDesk;
   private readonly dual: DualControl;
   private readonly book: BeneficiaryBook;
+  private readonly changes: AdminChanges;
   /** Failed logins per key: when last recorded, and how many since (recordLogin). */
   private readonly failedLogins = new Map<string, { at: number; suppressed: number }>();
   /** Expiry timers of transfers awaiting approval, by "account requestId". */
@@ -150,7 +153,17 @@ export class BackOffice implements BackOfficePort {
       now: this.now,
       ttlMs: opts.approvalTtlMs ?? APPROVAL_TTL_MS,
       moveMoney: (tx, t, ref) => this.moveMoney(tx, t, ref),
-      scheduleExpiry: (account, requestId, expiresAt) => this.scheduleExpiry(account, requestId, expiresAt),
+      scheduleExpiry: (account, requestId, expiresAt) => this.scheduleExpiry('transfer', account, requestId, expiresAt),
+      pendingChanges: (r, account) => this.changes.pending(r, account),
+    });
+    this.changes = new AdminChanges({
+      team: this.team,
+      server: this.address,
+      network: this.network,
+      now: this.now,
+      ttlMs: opts.approvalTtlMs ?? APPROVAL_TTL_MS,
+      apply: (tx, req, proposer) => this.applyAdminChange(tx, req, proposer),
+      scheduleExpiry: (account, requestId, expiresAt) => this.scheduleExpiry('change', account, requestId, expiresAt),
     });
     this.pruneTimer = setInterval(
       () =>
@@ -166,8 +179,12 @@ export class BackOffice implements BackOfficePort {
       (e) => console.error('back office: could not read pending payouts:', e),
     );
     void this.track(this.store.awaitingApprovals()).then(
-      (rows) => rows.forEach((row) => this.scheduleExpiry(row.account, row.request_id, Number(row.expires_at))),
+      (rows) => rows.forEach((row) => this.scheduleExpiry('transfer', row.account, row.request_id, Number(row.expires_at))),
       (e) => console.error('back office: could not read transfers awaiting approval:', e),
+    );
+    void this.track(this.store.awaitingAdminChanges()).then(
+      (rows) => rows.forEach((row) => this.scheduleExpiry('change', row.account, row.request_id, Number(row.expires_at))),
+      (e) => console.error('back office: could not read changes awaiting a second administrator:', e),
     );
   }
 
@@ -408,32 +425,56 @@ export class BackOffice implements BackOfficePort {
       case 'members':
         await requireAccount(tx, account);
         return this.answer(await this.team.membersMessage(tx, account));
-      case 'setmember': {
+      case 'setmember':
+      case 'teampolicy':
+      case 'setbeneficiary':
+      case 'removebeneficiary': {
         await requireAccount(tx, account);
-        const r = await this.team.setmember(tx, req as OpRequest<'setmember'>, actor, gatewayOf(req.ref));
-        return { messages: [r.message], outcome: ok, notifications: r.revoked ? [{ account, message: r.message, revokedMember: r.revoked }] : [] };
+        const change = req as OpRequest<AdminChangeOp>;
+        // With the policy's second administrator, a change waits for one; the current policy decides.
+        if ((await this.dual.policy(tx, account)).adminChangesNeedSecondAdmin) return this.changes.propose(tx, change, actor, gatewayOf(req.ref));
+        return this.applyAdminChange(tx, change, actor);
       }
       case 'audit':
         await requireAccount(tx, account);
         return this.answer(await this.team.auditMessage(tx, account, params as OpParams['audit']));
-      case 'teampolicy':
-        await requireAccount(tx, account);
-        return this.dual.setPolicy(tx, req as OpRequest<'teampolicy'>, actor, gatewayOf(req.ref));
       case 'approvals':
         await requireAccount(tx, account);
         return this.answer(await this.dual.approvalsMessage(tx, account));
       case 'approve':
+        if (await this.changes.isChange(tx, account, (params as OpParams['approve']).requestId)) return this.changes.approve(tx, req as OpRequest<'approve'>, actor, gatewayOf(req.ref));
         return this.dual.approve(tx, req as OpRequest<'approve'>, actor, gatewayOf(req.ref));
       case 'reject':
       case 'cancel':
+        if (await this.changes.isChange(tx, account, (params as OpParams['reject']).requestId)) return this.changes.decide(tx, req as OpRequest<'reject' | 'cancel'>, actor, gatewayOf(req.ref));
         return this.dual.decide(tx, req as OpRequest<'reject' | 'cancel'>, actor, gatewayOf(req.ref));
       case 'beneficiaries':
         await requireAccount(tx, account);
         return this.answer(await this.book.message(tx, account));
+    }
+  }
+
+  /** A change of members, policy or beneficiaries, applied now (at once, or approved by a second administrator). */
+  private async applyAdminChange(tx: LedgerTx, req: OpRequest<AdminChangeOp>, actor: Actor): Promise<JobResult> {
+    const account = req.account;
+    const gateway = gatewayOf(req.ref);
+    switch (req.op) {
+      case 'setmember': {
+        const p = req.params as OpParams['setmember'];
+        const policy = await this.dual.policy(tx, account);
+        const members = await tx.members(account);
+        const demoted = members.find((m) => m.member === p.member)?.role === 'administrator' && p.role !== 'administrator';
+        if (policy.adminChangesNeedSecondAdmin && demoted && 1 + members.filter((m) => m.role === 'administrator').length - 1 < 2) {
+          throw new ApiError('INVALID_PARAMS', 'the policy needs a second administrator: add another before removing this one, or change the policy');
+        }
+        const r = await this.team.setmember(tx, req as OpRequest<'setmember'>, actor, gateway);
+        return { messages: [r.message], outcome: ok, notifications: r.revoked ? [{ account, message: r.message, revokedMember: r.revoked }] : [] };
+      }
+      case 'teampolicy':
+        return this.dual.setPolicy(tx, req as OpRequest<'teampolicy'>, actor, gateway);
       case 'setbeneficiary':
       case 'removebeneficiary':
-        await requireAccount(tx, account);
-        return this.answer(await this.book.change(tx, req as OpRequest<'setbeneficiary' | 'removebeneficiary'>, actor, gatewayOf(req.ref)));
+        return this.answer(await this.book.change(tx, req as OpRequest<'setbeneficiary' | 'removebeneficiary'>, actor, gateway));
     }
   }
 
@@ -737,17 +778,17 @@ export class BackOffice implements BackOfficePort {
 
   // ---- IBAN rails -----------------------------------------------------------------------------
 
-  /** A transfer awaiting approval expires at `expiresAt` (timers are rescheduled from the ledger on start). */
-  private scheduleExpiry(account: string, requestId: string, expiresAt: number): void {
-    const key = `${account} ${requestId}`;
+  /** A transfer (or change) awaiting approval expires at `expiresAt` (timers are rescheduled from the ledger on start). */
+  private scheduleExpiry(kind: 'transfer' | 'change', account: string, requestId: string, expiresAt: number): void {
+    const key = `${kind} ${account} ${requestId}`;
     if (this.closed || this.expiries.has(key)) return;
     // setTimeout holds at most 2^31-1 ms; a later expiry is re-armed when this one fires.
     const due = Math.min(Math.max(0, expiresAt - this.now()), 2 ** 31 - 1);
     const timer = setTimeout(() => {
       this.expiries.delete(key);
       if (this.closed) return;
-      if (expiresAt > this.now()) return this.scheduleExpiry(account, requestId, expiresAt);
-      void this.enqueue((tx) => this.dual.expire(tx, account, requestId));
+      if (expiresAt > this.now()) return this.scheduleExpiry(kind, account, requestId, expiresAt);
+      void this.enqueue((tx) => (kind === 'transfer' ? this.dual.expire(tx, account, requestId) : this.changes.expire(tx, account, requestId)));
     }, due);
     timer.unref();
     this.expiries.set(key, timer);

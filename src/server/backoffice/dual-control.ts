@@ -9,7 +9,7 @@ import { canonicalJson } from '../../shared/canonical-json';
 import { formatAmount } from '../../shared/money';
 import { verifyMessageSignature } from '../../shared/node/message-signature';
 import { approvalRefusal, decisionText, NO_TEAM_POLICY, roleAllows, teamPolicyText, type ApprovalReason } from '../../shared/team';
-import { TeamPolicySchema, type ApprovalData, type ApprovalsData, type TeamPolicy } from '../../shared/protocol';
+import { TeamPolicySchema, type ApprovalData, type ApprovalsData, type ChangeData, type TeamPolicy } from '../../shared/protocol';
 import type { CurrencyCode } from '../../shared/currencies';
 import type { Notification, OpOutcome, OpRequest, OutboundMessage } from '../contract';
 import type { ApprovalRow, LedgerReads, LedgerTx } from './ledger-store';
@@ -52,6 +52,8 @@ export interface DualControlOptions {
   moveMoney(tx: LedgerTx, t: HeldTransfer, ref: string): Promise<Outcome>;
   /** Schedules the expiry of a waiting transfer (after commit). */
   scheduleExpiry(account: string, requestId: string, expiresAt: number): void;
+  /** Changes awaiting a second administrator (listed with the transfers awaiting approval). */
+  pendingChanges(r: LedgerReads, account: string): Promise<ChangeData[]>;
 }
 
 const ok: OpOutcome = { ok: true };
@@ -74,8 +76,11 @@ export class DualControl {
       if (prior.params_hash !== paramsHash) throw new ApiError('IDEMPOTENCY_CONFLICT', `requestId ${p.requestId} was already used for another request`);
       return answer(await this.approvalsMessage(tx, account));
     }
-    const approvers = 1 + (await tx.members(account)).filter((m) => roleAllows(m.role, 'approve')).length;
+    const members = await tx.members(account);
+    const approvers = 1 + members.filter((m) => roleAllows(m.role, 'approve')).length;
     if (p.policy.approvals > approvers) throw new ApiError('INVALID_PARAMS', `only ${approvers} key(s) of this account can approve; the policy asks for ${p.policy.approvals}`);
+    const admins = 1 + members.filter((m) => m.role === 'administrator').length;
+    if (p.policy.adminChangesNeedSecondAdmin && admins < 2) throw new ApiError('INVALID_PARAMS', 'a second administrator is needed before changes can require one');
     const text = teamPolicyText({ account, policy: p.policy, requestId: p.requestId, server: this.opts.server });
     if (!verifyMessageSignature(text, actor.address, p.confirmation)) throw new ApiError('CONFIRMATION_INVALID', `the confirmation is not a signature by ${actor.address} of: ${text}`);
     const now = this.opts.now();
@@ -87,7 +92,7 @@ export class DualControl {
 
   async approvalsMessage(r: LedgerReads, account: string): Promise<OutboundMessage> {
     const rows = await r.awaitingApprovals(account);
-    const data: ApprovalsData = { account, policy: await this.policy(r, account), items: await Promise.all(rows.map((row) => this.approvalData(r, row))) };
+    const data: ApprovalsData = { account, policy: await this.policy(r, account), items: await Promise.all(rows.map((row) => this.approvalData(r, row))), changes: await this.opts.pendingChanges(r, account) };
     return { msg: 'approvals', data: JSON.stringify(data) };
   }
 

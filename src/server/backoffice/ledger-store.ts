@@ -10,9 +10,9 @@
 // Integers that can grow (txids, amounts, timestamps in rows) are BigInt; money is never a float.
 import type { CurrencyCode } from '../../shared/currencies';
 import type { Role } from '../../shared/protocol';
-import type { AccountRow, ApprovalRow, AuditRow, BeneficiaryRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
+import type { AccountRow, AdminChangeRow, ApprovalRow, AuditRow, BeneficiaryRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
 
-export type { AccountRow, ApprovalRow, AuditRow, BeneficiaryRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
+export type { AccountRow, AdminChangeRow, ApprovalRow, AuditRow, BeneficiaryRow, HistoryFilter, HistoryWindow, MemberRow, RequestRow, TransferKind, TransferRow } from './ledger';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -49,6 +49,8 @@ export interface LedgerReads {
   approvalRequest(account: string, requestId: string): Promise<ApprovalRow | undefined>;
   approvalVotes(account: string, requestId: string): Promise<{ approver: string; at: bigint }[]>;
   awaitingApprovals(account: string): Promise<ApprovalRow[]>;
+  adminChange(account: string, requestId: string): Promise<AdminChangeRow | undefined>;
+  awaitingAdminChanges(account: string): Promise<AdminChangeRow[]>;
   beneficiary(account: string, destination: string): Promise<BeneficiaryRow | undefined>;
   beneficiaries(account: string): Promise<BeneficiaryRow[]>;
 }
@@ -95,6 +97,8 @@ export interface LedgerTx extends LedgerReads {
   appendAudit(account: string, seq: bigint, at: number, data: string, signed: string): Promise<void>;
   setTeamPolicy(account: string, policy: string, now: number): Promise<void>;
   insertApproval(a: Omit<ApprovalRow, 'status' | 'reason' | 'decided_at' | 'txid'>): Promise<void>;
+  insertAdminChange(c: Pick<AdminChangeRow, 'account' | 'request_id' | 'op' | 'params' | 'text' | 'proposer' | 'signature' | 'created_at' | 'expires_at'>): Promise<void>;
+  decideAdminChange(account: string, requestId: string, status: Exclude<AdminChangeRow['status'], 'awaiting'>, reason: string | null, by: string | null, approval: string | null, now: number): Promise<void>;
   /** Saves (or renames) a beneficiary; name null removes it. */
   setBeneficiary(account: string, destination: string, name: string | null, by: string, now: number): Promise<void>;
   addApprovalVote(account: string, requestId: string, approver: string, signature: string, now: number): Promise<void>;
@@ -124,6 +128,8 @@ export interface LedgerStore {
   pendingPayoutCount(): Promise<number>;
   /** Every transfer awaiting approval (their expiry timers are rescheduled on start). */
   awaitingApprovals(): Promise<ApprovalRow[]>;
+  /** Every change awaiting a second administrator (likewise). */
+  awaitingAdminChanges(): Promise<AdminChangeRow[]>;
   /** The ledger's invariants; a list of violations (empty when sound). */
   checkInvariants(): Promise<string[]>;
   /** Every table that holds money or decisions, on one snapshot. */

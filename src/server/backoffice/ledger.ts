@@ -196,6 +196,28 @@ CREATE TABLE IF NOT EXISTS beneficiaries (
   added_by TEXT NOT NULL,
   PRIMARY KEY (account, destination)
 );
+-- Membership, policy and beneficiary changes awaiting a second administrator (adminChangesNeedSecondAdmin).
+CREATE TABLE IF NOT EXISTS admin_changes (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  request_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('setmember', 'teampolicy', 'setbeneficiary', 'removebeneficiary')),
+  params TEXT NOT NULL,
+  text TEXT NOT NULL,
+  proposer TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('awaiting', 'applied', 'rejected', 'cancelled', 'expired', 'failed')),
+  reason TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  decided_by TEXT,
+  approval TEXT,
+  PRIMARY KEY (account, request_id)
+);
+CREATE TRIGGER IF NOT EXISTS admin_changes_decided_final BEFORE UPDATE ON admin_changes
+  WHEN OLD.status <> 'awaiting' OR NEW.op <> OLD.op OR NEW.params <> OLD.params OR NEW.text <> OLD.text OR NEW.proposer <> OLD.proposer OR NEW.signature <> OLD.signature
+  BEGIN SELECT RAISE(ABORT, 'a decided change, and what any change asks, are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS admin_changes_no_delete BEFORE DELETE ON admin_changes BEGIN SELECT RAISE(ABORT, 'changes are kept'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS status_no_update BEFORE UPDATE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
@@ -254,6 +276,24 @@ export interface BeneficiaryRow {
   name: string;
   added_at: bigint;
   added_by: string;
+}
+
+export interface AdminChangeRow {
+  account: string;
+  request_id: string;
+  op: 'setmember' | 'teampolicy' | 'setbeneficiary' | 'removebeneficiary';
+  /** The request's params as proposed, JSON (with the proposer's confirmation). */
+  params: string;
+  text: string;
+  proposer: string;
+  signature: string;
+  status: 'awaiting' | 'applied' | 'rejected' | 'cancelled' | 'expired' | 'failed';
+  reason: string | null;
+  created_at: bigint;
+  expires_at: bigint;
+  decided_at: bigint | null;
+  decided_by: string | null;
+  approval: string | null;
 }
 
 export interface ApprovalRow {
@@ -614,6 +654,34 @@ export class Ledger {
         .prepare('INSERT INTO beneficiaries (account, destination, name, added_at, added_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, destination) DO UPDATE SET name = excluded.name')
         .run(account, destination, name, now, by);
     }
+  }
+
+  // ---- changes awaiting a second administrator ------------------------------------------------------
+
+  adminChange(account: string, requestId: string): AdminChangeRow | undefined {
+    return this.db.prepare('SELECT * FROM admin_changes WHERE account = ? AND request_id = ?').get(account, requestId) as AdminChangeRow | undefined;
+  }
+
+  insertAdminChange(c: Pick<AdminChangeRow, 'account' | 'request_id' | 'op' | 'params' | 'text' | 'proposer' | 'signature' | 'created_at' | 'expires_at'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO admin_changes (account, request_id, op, params, text, proposer, signature, status, created_at, expires_at)
+         VALUES (@account, @request_id, @op, @params, @text, @proposer, @signature, 'awaiting', @created_at, @expires_at)`,
+      )
+      .run(c);
+  }
+
+  decideAdminChange(account: string, requestId: string, status: Exclude<AdminChangeRow['status'], 'awaiting'>, reason: string | null, by: string | null, approval: string | null, now: number): void {
+    this.db
+      .prepare('UPDATE admin_changes SET status = ?, reason = ?, decided_by = ?, approval = ?, decided_at = ? WHERE account = ? AND request_id = ?')
+      .run(status, reason, by, approval, now, account, requestId);
+  }
+
+  /** Changes awaiting a second administrator: one account's (oldest first), or every account's (their expiry timers). */
+  awaitingAdminChanges(account?: string): AdminChangeRow[] {
+    return (account
+      ? this.db.prepare(`SELECT * FROM admin_changes WHERE account = ? AND status = 'awaiting' ORDER BY created_at, request_id`).all(account)
+      : this.db.prepare(`SELECT * FROM admin_changes WHERE status = 'awaiting' ORDER BY expires_at`).all()) as AdminChangeRow[];
   }
 
   // ---- dual control ---------------------------------------------------------------------------------

@@ -230,6 +230,32 @@ CREATE TABLE approval_votes (
   FOREIGN KEY (account, request_id) REFERENCES approval_requests (account, request_id)
 );
 CREATE TRIGGER votes_immutable BEFORE UPDATE OR DELETE ON approval_votes FOR EACH ROW EXECUTE FUNCTION refuse_change('approvals');
+CREATE TABLE admin_changes (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  request_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('setmember', 'teampolicy', 'setbeneficiary', 'removebeneficiary')),
+  params TEXT NOT NULL,
+  text TEXT NOT NULL,
+  proposer TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('awaiting', 'applied', 'rejected', 'cancelled', 'expired', 'failed')),
+  reason TEXT,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  decided_at BIGINT,
+  decided_by TEXT,
+  approval TEXT,
+  PRIMARY KEY (account, request_id)
+);
+CREATE FUNCTION admin_changes_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' OR OLD.status <> 'awaiting'
+     OR (NEW.op, NEW.params, NEW.text, NEW.proposer, NEW.signature) IS DISTINCT FROM (OLD.op, OLD.params, OLD.text, OLD.proposer, OLD.signature) THEN
+    RAISE EXCEPTION 'a decided change, and what any change asks, are immutable' USING ERRCODE = 'restrict_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER admin_changes_guard BEFORE UPDATE OR DELETE ON admin_changes FOR EACH ROW EXECUTE FUNCTION admin_changes_guard();
 `,
   },
 ];

@@ -16,7 +16,7 @@
 import pg from 'pg';
 import type { ClientBase, PoolClient } from 'pg';
 import type { CurrencyCode } from '../../shared/currencies';
-import { CLEARING_OWNER, type AccountRow, type ApprovalRow, type AuditRow, type BeneficiaryRow, type HistoryFilter, type HistoryWindow, type MemberRow, type RequestRow, type TransferRow } from './ledger';
+import { CLEARING_OWNER, type AccountRow, type AdminChangeRow, type ApprovalRow, type AuditRow, type BeneficiaryRow, type HistoryFilter, type HistoryWindow, type MemberRow, type RequestRow, type TransferRow } from './ledger';
 import type { Role } from '../../shared/protocol';
 import type { AccountChanges, LedgerAudit, LedgerReads, LedgerStore, LedgerTx, NewTransfer } from './ledger-store';
 import { migratePg } from './pg-schema';
@@ -91,6 +91,8 @@ function readsOn(c: ClientBase): LedgerReads {
     approvalRequest: (account, requestId) => one<ApprovalRow>('SELECT * FROM approval_requests WHERE account = $1 AND request_id = $2', [account, requestId]),
     approvalVotes: (account, requestId) => all<{ approver: string; at: bigint }>('SELECT approver, at FROM approval_votes WHERE account = $1 AND request_id = $2 ORDER BY at, approver', [account, requestId]),
     awaitingApprovals: (account) => all<ApprovalRow>(`SELECT * FROM approval_requests WHERE account = $1 AND status = 'awaiting' ORDER BY created_at, request_id`, [account]),
+    adminChange: (account, requestId) => one<AdminChangeRow>('SELECT * FROM admin_changes WHERE account = $1 AND request_id = $2', [account, requestId]),
+    awaitingAdminChanges: (account) => all<AdminChangeRow>(`SELECT * FROM admin_changes WHERE account = $1 AND status = 'awaiting' ORDER BY created_at, request_id`, [account]),
     beneficiary: (account, destination) => one<BeneficiaryRow>('SELECT destination, name, added_at, added_by FROM beneficiaries WHERE account = $1 AND destination = $2', [account, destination]),
     beneficiaries: (account) => all<BeneficiaryRow>('SELECT destination, name, added_at, added_by FROM beneficiaries WHERE account = $1 ORDER BY name, destination', [account]),
   };
@@ -266,6 +268,14 @@ export class PgLedgerStore implements LedgerStore {
         name === null
           ? run('DELETE FROM beneficiaries WHERE account = $1 AND destination = $2', [account, destination])
           : run('INSERT INTO beneficiaries (account, destination, name, added_at, added_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account, destination) DO UPDATE SET name = excluded.name', [account, destination, name, now, by]),
+      insertAdminChange: (c) =>
+        run(
+          `INSERT INTO admin_changes (account, request_id, op, params, text, proposer, signature, status, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting', $8, $9)`,
+          [c.account, c.request_id, c.op, c.params, c.text, c.proposer, c.signature, c.created_at, c.expires_at],
+        ),
+      decideAdminChange: (account, requestId, status, reason, by, approval, now) =>
+        run('UPDATE admin_changes SET status = $1, reason = $2, decided_by = $3, approval = $4, decided_at = $5 WHERE account = $6 AND request_id = $7', [status, reason, by, approval, now, account, requestId]),
       addApprovalVote: (account, requestId, approver, signature, now) =>
         run('INSERT INTO approval_votes (account, request_id, approver, signature, at) VALUES ($1, $2, $3, $4, $5)', [account, requestId, approver, signature, now]),
       decideApproval: (account, requestId, status, reason, txid, now) =>
@@ -295,6 +305,10 @@ export class PgLedgerStore implements LedgerStore {
 
   async awaitingApprovals(): Promise<ApprovalRow[]> {
     return (await this.pool.query(`SELECT * FROM approval_requests WHERE status = 'awaiting' ORDER BY expires_at`)).rows as ApprovalRow[];
+  }
+
+  async awaitingAdminChanges(): Promise<AdminChangeRow[]> {
+    return (await this.pool.query(`SELECT * FROM admin_changes WHERE status = 'awaiting' ORDER BY expires_at`)).rows as AdminChangeRow[];
   }
 
   async pendingPayoutCount(): Promise<number> {

@@ -35,6 +35,8 @@ function readsOf(l: Ledger): LedgerReads {
     approvalRequest: async (account, requestId) => l.approvalRequest(account, requestId),
     approvalVotes: async (account, requestId) => l.approvalVotes(account, requestId),
     awaitingApprovals: async (account) => l.awaitingApprovals(account),
+    adminChange: async (account, requestId) => l.adminChange(account, requestId),
+    awaitingAdminChanges: async (account) => l.awaitingAdminChanges(account),
     beneficiary: async (account, destination) => l.beneficiary(account, destination),
     beneficiaries: async (account) => l.beneficiaries(account),
   };
@@ -81,6 +83,8 @@ export class SqliteLedgerStore implements LedgerStore {
       setTeamPolicy: async (account, policy, now) => l.setTeamPolicy(account, policy, now),
       insertApproval: async (a) => l.insertApproval(a),
       setBeneficiary: async (account, destination, name, by, now) => l.setBeneficiary(account, destination, name, by, now),
+      insertAdminChange: async (c) => l.insertAdminChange(c),
+      decideAdminChange: async (account, requestId, status, reason, by, approval, now) => l.decideAdminChange(account, requestId, status, reason, by, approval, now),
       addApprovalVote: async (account, requestId, approver, signature, now) => l.addApprovalVote(account, requestId, approver, signature, now),
       decideApproval: async (account, requestId, status, reason, txid, now) => l.decideApproval(account, requestId, status, reason, txid, now),
     };
@@ -145,6 +149,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async awaitingApprovals() {
     return this.reader.awaitingApprovals();
+  }
+
+  async awaitingAdminChanges() {
+    return this.reader.awaitingAdminChanges();
   }
 
   async pendingPayoutCount() {
