@@ -7,6 +7,11 @@ import { WsProxy } from './ws-proxy';
 import { runAppInBrowser, type BrowserApp } from '../../src/devbridge/run-app-in-browser';
 import type { ServerProcess } from '../../src/server/serve';
 import type { Rules } from '../../src/server/backoffice/config';
+import { formatAmount, groupThousands, parseWireAmount } from '../../src/shared/money';
+import type { CurrencyCode } from '../../src/shared/currencies';
+
+/** The IBAN deposits come from in the UI tests. */
+export const TEST_IBAN = 'DE89370400440532013000';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'];
@@ -61,6 +66,41 @@ export async function loginAndRegister(ui: Ui, currency = 'EUR'): Promise<string
   await page.getByRole('button', { name: 'Register' }).click();
   await page.getByTestId('kyc-pending').waitFor();
   return (await ui.app.core.getSnapshot()).address!;
+}
+
+export interface TestDeposit {
+  amount: string;
+  currency?: CurrencyCode;
+  reference?: string;
+  from?: string;
+}
+
+/**
+ * KYC-verifies the account and makes these deposits (EUR from TEST_IBAN unless said), then waits until
+ * the dashboard shows the IBAN and each currency's new balance (written the en-US way).
+ */
+export async function verifyAndFund(ui: Ui, address: string, deposits: TestDeposit[]): Promise<void> {
+  const { server, app, page } = ui;
+  await server.backOffice.admin({ command: 'verify', address });
+  const totals = new Map<CurrencyCode, bigint>();
+  for (const d of deposits) {
+    const currency = d.currency ?? 'EUR';
+    await server.backOffice.admin({ command: 'deposit', to: address, from: d.from ?? TEST_IBAN, currency, amount: d.amount, ...(d.reference ? { reference: d.reference } : {}) });
+    totals.set(currency, (totals.get(currency) ?? 0n) + parseWireAmount(d.amount, currency));
+  }
+  await app.core.refreshAccount();
+  await page.getByTestId('iban').waitFor();
+  for (const [currency, minor] of totals) {
+    const shown = page.getByTestId('balances').locator(`[data-currency="${currency}"] .balance-amount`);
+    await expect.poll(() => shown.textContent(), { timeout: 15_000 }).toBe(groupThousands(formatAmount(minor, currency)));
+  }
+}
+
+/** Logs in, registers, verifies and funds the account with one EUR deposit; returns the signing address. */
+export async function loginVerifiedAndFunded(ui: Ui, amount = '5000.00', reference?: string): Promise<string> {
+  const address = await loginAndRegister(ui);
+  await verifyAndFund(ui, address, [{ amount, reference }]);
+  return address;
 }
 
 /** Opens a screen from the sidebar, by its visible name. */

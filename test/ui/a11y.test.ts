@@ -8,12 +8,12 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { Page } from 'playwright-core';
-import { go, browserAppPerTest } from '../helpers/ui';
+import { go, browserAppPerTest, verifyAndFund, TEST_IBAN } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const IBAN = 'DE89370400440532013000';
+const IBAN = TEST_IBAN;
 
 interface Finding {
   state: string;
@@ -81,10 +81,7 @@ describe('accessibility (axe-core) on every screen, light and dark', () => {
     await check('dashboard unverified');
 
     const address = (await app.core.getSnapshot()).address!;
-    await server.backOffice.admin({ command: 'verify', address });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '5000.00', reference: 'Seed' });
-    await app.core.refreshAccount();
-    await page.getByTestId('balances').getByText('5,000.00').waitFor();
+    await verifyAndFund(ui, address, [{ amount: '5000.00', reference: 'Seed' }]);
     await check('dashboard');
 
     await go(page, 'History');

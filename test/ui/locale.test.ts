@@ -2,10 +2,9 @@
 // German way, while what is sent and what the Ledger shows stay the canonical ASCII decimal.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, go, browserAppPerTest } from '../helpers/ui';
+import { loginVerifiedAndFunded, go, browserAppPerTest } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 
-const IBAN = 'DE89370400440532013000';
 /** The same, once the app speaks German. */
 const geh = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Bereiche' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 const browserApp = browserAppPerTest();
@@ -14,12 +13,8 @@ describe('locale', () => {
   it('de-DE chosen in Account: amounts, counts and dates in German form; "1.234,56" typed, 1234.56 sent', async () => {
     const ui = await browserApp.start();
     const { page, app, server } = ui;
-    const address = await loginAndRegister(ui);
-    await server.backOffice.admin({ command: 'verify', address });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1234567.89' });
-    await app.core.refreshAccount();
-    // The browser's locale (en-US here) is the default.
-    await page.getByTestId('balances').getByText('1,234,567.89').waitFor();
+    // The browser's locale (en-US here) is the default: the helper waits for "1,234,567.89".
+    const address = await loginVerifiedAndFunded(ui, '1234567.89');
 
     await go(page, 'Account');
     await page.getByTestId('locale-setting').getByLabel('Language and format').selectOption('de-DE');

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, browserAppPerTest } from '../helpers/ui';
+import { loginAndRegister, browserAppPerTest, verifyAndFund, TEST_IBAN } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 
-const IBAN = 'DE89370400440532013000';
+const IBAN = TEST_IBAN;
 const SHOTS = path.join(os.tmpdir(), 'ccc-zoom-screenshots');
 const browserApp = browserAppPerTest();
 
@@ -72,11 +72,10 @@ describe('zoom and small windows', () => {
     const ui = await browserApp.start();
     const { page, app, server, proxy } = ui;
     const address = await loginAndRegister(ui);
-    await server.backOffice.admin({ command: 'verify', address });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1250000.50', reference: 'Wire from the Frankfurt desk, quarterly liquidity' });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'USD', amount: '845210.75' });
-    await app.core.refreshAccount();
-    await page.getByTestId('balances').getByText('1,250,000.50').waitFor();
+    await verifyAndFund(ui, address, [
+      { amount: '1250000.50', reference: 'Wire from the Frankfurt desk, quarterly liquidity' },
+      { amount: '845210.75', currency: 'USD' },
+    ]);
     const { client } = await newCustomer(server.url);
     const r = await app.core.prepareTransfer({ destination: 'FR7630006000011234567890189', currency: 'EUR', amount: '48000.00', reference: 'Supplier invoice 7781' });
     await app.core.confirmTransfer(r.requestId);
