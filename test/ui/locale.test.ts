@@ -38,7 +38,7 @@ describe('locale', () => {
     await page.locator('input[name=destination]').fill(bob.address);
     // The English form is refused rather than guessed…
     await page.locator('input[name=amount]').fill('1,234.56');
-    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/Enter the amount as you write it here, e\.g\. 25\.000,00\./);
+    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/Geben Sie den Betrag so ein, wie Sie ihn hier schreiben, z\. B\. 25\.000,00\./);
     // …the German one is read, and the canonical value it sends is shown.
     await page.locator('input[name=amount]').fill('1.234,56');
     await expect.poll(() => page.getByTestId('amount-canonical').textContent()).toBe('Gesendet als 1234.56 EUR');

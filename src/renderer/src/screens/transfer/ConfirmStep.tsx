@@ -1,7 +1,6 @@
 // Step 3 of the Transfer wizard: the Ledger shows the transfer and waits for the user's approval (which
 // can be cancelled from here); once approved, the core sends it — once, even across a lost connection.
 import type { AppSnapshot, TrackedTransfer, TransferReview } from '../../../../shared/app-api';
-import { plainWords } from '../../../../shared/plain-words';
 import { treasury } from '../../treasury';
 import { useFocusOn } from '../../focus';
 import { ActionError, TransferSummary } from './TransferSummary';
@@ -17,7 +16,7 @@ export function ConfirmStep({ snap, t, review, online }: { snap: AppSnapshot; t:
       <ActionError error={error} />
       {!online && waiting && (
         <div className="banner warn" role="status">
-          {plainWords('OFFLINE')}
+          {L('errors.OFFLINE')}
         </div>
       )}
       {waiting ? (

@@ -7,12 +7,12 @@ import type { AppSnapshot, TransferDraft } from '../../../../shared/app-api';
 import { SUPPORTED_CURRENCIES, isSupportedCurrency, currencyExponent, type CurrencyCode } from '../../../../shared/currencies';
 import { parseWireAmount } from '../../../../shared/money';
 import { classifyDestination } from '../../../../shared/destination';
-import { plainWords } from '../../../../shared/plain-words';
 import { isConfirmableReference } from '../../../../shared/confirmation';
 import { treasury, errorOf } from '../../treasury';
 import { Amount } from '../../components/Amount';
 import { displayAmount } from '../../format';
 import { currentLocale, localizeDecimal } from '../../locale';
+import { errorWords } from '../../i18n/core-words';
 import { L, describeDestination, networkOf, readAmount } from './words';
 
 type Fields = { destination: string; currency: string; amount: string; reference: string };
@@ -78,12 +78,12 @@ export function DetailsStep({ snap, draft, notice }: { snap: AppSnapshot; draft:
     }
   });
 
-  const shownError = error ?? (notice && notice.code !== 'CANCELLED' ? notice.message : null);
+  const shownError = error ?? (notice && notice.code !== 'CANCELLED' ? errorWords(notice) : null);
   return (
     <form className="form card" onSubmit={(e) => void review(e)} noValidate data-testid="transfer-form">
       {notice?.code === 'CANCELLED' && !error && (
         <div className="banner info" role="status">
-          {notice.message}
+          {errorWords(notice)}
         </div>
       )}
       <label>
@@ -97,7 +97,7 @@ export function DetailsStep({ snap, draft, notice }: { snap: AppSnapshot; draft:
               return d.problem === 'INVALID_IBAN' ? L('transfer.badIban', { reason: d.reason }) : d.problem === 'WRONG_NETWORK' ? L('transfer.wrongNetwork') : L('transfer.neither');
             },
           })}
-          placeholder="bc1q… or DE89 3704 0044 0532 0130 00"
+          placeholder={L('transfer.destinationPlaceholder')}
           autoFocus
           spellCheck={false}
           aria-invalid={!!formState.errors.destination}
@@ -158,7 +158,7 @@ export function DetailsStep({ snap, draft, notice }: { snap: AppSnapshot; draft:
             // Your Ledger must show the reference exactly as typed.
             validate: (v) => !v.trim() || isConfirmableReference(v.trim()) || L('transfer.plainReference'),
           })}
-          placeholder="Invoice 2026-118"
+          placeholder={L('transfer.referencePlaceholder')}
           aria-invalid={!!formState.errors.reference}
           aria-describedby="transfer-reference-error"
         />
@@ -173,7 +173,7 @@ export function DetailsStep({ snap, draft, notice }: { snap: AppSnapshot; draft:
       )}
       {!online && (
         <div className="banner warn" role="status">
-          {plainWords('OFFLINE')}
+          {L('errors.OFFLINE')}
         </div>
       )}
       <div className="actions">

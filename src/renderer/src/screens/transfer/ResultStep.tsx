@@ -6,6 +6,7 @@ import { Amount } from '../../components/Amount';
 import { useFocusOn } from '../../focus';
 import { ActionError } from './TransferSummary';
 import { useCoreAction } from './use-transfer-wizard';
+import { errorWords } from '../../i18n/core-words';
 import { L, friendlyDestination, withFullStop } from './words';
 
 export function StoppedResult({ t, review, online }: { t: TrackedTransfer; review: TransferReview; online: boolean }) {
@@ -16,7 +17,7 @@ export function StoppedResult({ t, review, online }: { t: TrackedTransfer; revie
   return (
     <div className={`card result ${rejected ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={rejected ? 'rejected' : 'failed'} role="alert">
       <h2 ref={heading}>{rejected ? L('transfer.rejected') : sendFailed ? L('transfer.notMade') : L('transfer.notConfirmed')}</h2>
-      <p>{rejected ? L('transfer.rejectedBody') : t.error?.message}</p>
+      <p>{rejected ? L('transfer.rejectedBody') : t.error && errorWords(t.error)}</p>
       <p className="muted small">
         <Amount value={review.amount} currency={review.currency} /> {L('transfer.to').toLowerCase()} {friendlyDestination(review)}
         {t.error && !rejected && <> · {L('transfer.code', { code: t.error.code })}</>}

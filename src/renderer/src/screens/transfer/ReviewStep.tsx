@@ -1,7 +1,6 @@
 // Step 2 of the Transfer wizard: the user compares what they typed with what their Ledger will show,
 // then goes back to edit or asks the core to have the transfer confirmed on the device.
 import type { AppSnapshot, TrackedTransfer, TransferReview } from '../../../../shared/app-api';
-import { plainWords } from '../../../../shared/plain-words';
 import { treasury } from '../../treasury';
 import { useFocusOn } from '../../focus';
 import { ActionError, TransferSummary } from './TransferSummary';
@@ -16,7 +15,7 @@ export function ReviewStep({ snap, t, review, online }: { snap: AppSnapshot; t: 
       <ActionError error={error} />
       {!online && (
         <div className="banner warn" role="status">
-          {plainWords('OFFLINE')}
+          {L('errors.OFFLINE')}
         </div>
       )}
       <div className="actions">

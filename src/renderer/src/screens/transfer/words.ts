@@ -8,6 +8,7 @@ import { classifyDestination } from '../../../../shared/destination';
 import { parseTypedAmount } from '../../../../shared/plain-words';
 import { currentLocale, readLocaleAmount } from '../../locale';
 import { i18next } from '../../i18n';
+import { amountWords } from '../../i18n/core-words';
 
 /** The app's words (TransferScreen subscribes to language changes; its children re-render with it). */
 export const L = (key: string, options?: Record<string, unknown>): string => i18next.t(key, options);
@@ -16,8 +17,9 @@ export const L = (key: string, options?: Record<string, unknown>): string => i18
 export function readAmount(text: string, currency: string): { ok: true; minor: bigint; canonical: string } | { ok: false; message: string } {
   if (!isSupportedCurrency(currency)) return { ok: false, message: L('transfer.chooseCurrency') };
   const local = readLocaleAmount(text, currentLocale());
-  if (!local.ok) return local;
-  return parseTypedAmount(local.decimal, currency);
+  if (!local.ok) return { ok: false, message: amountWords(local) };
+  const r = parseTypedAmount(local.decimal, currency);
+  return r.ok ? r : { ok: false, message: amountWords(r) };
 }
 
 /** The network of the signed-in account: destinations are classified for it (shared/destination.ts). */
