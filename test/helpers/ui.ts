@@ -7,7 +7,8 @@ import { WsProxy } from './ws-proxy';
 import { runAppInBrowser, type BrowserApp } from '../../src/devbridge/run-app-in-browser';
 import type { ServerProcess } from '../../src/server/serve';
 import type { Rules } from '../../src/server/backoffice/config';
-import { formatAmount, groupThousands, parseWireAmount } from '../../src/shared/money';
+import { formatAmount, parseWireAmount } from '../../src/shared/money';
+import { localizeDecimal } from '../../src/renderer/src/locale';
 import type { CurrencyCode } from '../../src/shared/currencies';
 
 /** The IBAN deposits come from in the UI tests. */
@@ -77,7 +78,7 @@ export interface TestDeposit {
 
 /**
  * KYC-verifies the account and makes these deposits (EUR from TEST_IBAN unless said), then waits until
- * the dashboard shows the IBAN and each currency's new balance (written the en-US way).
+ * the dashboard shows the IBAN and each currency's new balance (written in the page's locale).
  */
 export async function verifyAndFund(ui: Ui, address: string, deposits: TestDeposit[]): Promise<void> {
   const { server, app, page } = ui;
@@ -90,9 +91,10 @@ export async function verifyAndFund(ui: Ui, address: string, deposits: TestDepos
   }
   await app.core.refreshAccount();
   await page.getByTestId('iban').waitFor();
+  const locale = await page.evaluate(() => document.documentElement.lang || 'en-US');
   for (const [currency, minor] of totals) {
     const shown = page.getByTestId('balances').locator(`[data-currency="${currency}"] .balance-amount`);
-    await expect.poll(() => shown.textContent(), { timeout: 15_000 }).toBe(groupThousands(formatAmount(minor, currency)));
+    await expect.poll(() => shown.textContent(), { timeout: 15_000 }).toBe(localizeDecimal(formatAmount(minor, currency), locale));
   }
 }
 

@@ -5,6 +5,7 @@
 // specific (a server's own words, a detail) is shown as sent rather than lost.
 import type { SecurityAlert } from '../../../shared/app-api';
 import type { AmountRefusal } from '../../../shared/plain-words';
+import type { IbanProblem } from '../../../shared/iban';
 import { groupThousands } from '../../../shared/money';
 import { displayAmount } from '../format';
 import { i18next } from './index';
@@ -41,6 +42,12 @@ export function errorWords(e: { code: string; message: string; params?: Params }
 /** Why a typed amount cannot be read. */
 export function amountWords(r: AmountRefusal): string {
   return localWords(`amount.${r.problem}`, r.message, r.params);
+}
+
+/** Why an IBAN is refused (shared/iban.ts), in the user's language. */
+export function ibanWords(problems: readonly IbanProblem[] | undefined, english: string): string {
+  if (!problems?.length) return english;
+  return problems.map((p) => i18next.t(`iban.${p}`)).join('; ');
 }
 
 /** A security alert's summary. */

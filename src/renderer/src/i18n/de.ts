@@ -388,6 +388,18 @@ export const de: Catalogue = {
     tooLarge: 'Dieser Betrag ist größer, als die App in einer Überweisung senden kann.',
     figures: 'Geben Sie den Betrag in Ziffern ein, z. B. 25.000,00.',
   },
+  iban: {
+    missing: 'keine IBAN angegeben',
+    characters: 'eine IBAN hat nur Buchstaben, Ziffern und Leerzeichen',
+    country: 'sie beginnt nicht mit einem bekannten Ländercode',
+    length: 'sie hat die falsche Anzahl Zeichen für dieses Land',
+    format: 'die Kontonummer hat nicht die Form, die dieses Land verwendet',
+    checkDigits: 'das 3. und 4. Zeichen müssen Ziffern sein',
+    checksum: 'die Prüfziffern stimmen nicht: wahrscheinlich ist ein Zeichen vertippt',
+    bankChecksum: 'die Prüfziffern der Bank stimmen nicht: wahrscheinlich ist ein Zeichen vertippt',
+    qrIban: 'eine QR-IBAN kann keine Überweisungen empfangen',
+    invalid: 'ungültige IBAN',
+  },
   alerts: {
     label: 'Sicherheitswarnungen',
     one: 'Sicherheitswarnung',

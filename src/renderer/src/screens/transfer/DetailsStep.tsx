@@ -12,7 +12,7 @@ import { treasury, errorOf } from '../../treasury';
 import { Amount } from '../../components/Amount';
 import { displayAmount } from '../../format';
 import { currentLocale, localizeDecimal } from '../../locale';
-import { errorWords } from '../../i18n/core-words';
+import { errorWords, ibanWords } from '../../i18n/core-words';
 import { L, describeDestination, networkOf, readAmount } from './words';
 
 type Fields = { destination: string; currency: string; amount: string; reference: string };
@@ -94,7 +94,7 @@ export function DetailsStep({ snap, draft, notice }: { snap: AppSnapshot; draft:
               if (!v.trim()) return L('transfer.enterDestination');
               const d = classifyDestination(v, networkOf(snap.address));
               if (d.ok) return d.kind === 'address' && d.destination === snap.address ? L('transfer.ownAccount') : true;
-              return d.problem === 'INVALID_IBAN' ? L('transfer.badIban', { reason: d.reason }) : d.problem === 'WRONG_NETWORK' ? L('transfer.wrongNetwork') : L('transfer.neither');
+              return d.problem === 'INVALID_IBAN' ? L('transfer.badIban', { reason: ibanWords(d.ibanProblems, d.reason) }) : d.problem === 'WRONG_NETWORK' ? L('transfer.wrongNetwork') : L('transfer.neither');
             },
           })}
           placeholder={L('transfer.destinationPlaceholder')}
