@@ -25,8 +25,13 @@ describe('core words in German', () => {
       const english = deviceWords('USER_REJECTED', doing);
       expect(errorWords({ code: 'USER_REJECTED', message: english, params: deviceWordParams('USER_REJECTED', doing) }), doing).toMatch(/^Sie haben .* auf Ihrem Ledger abgelehnt/);
     }
-    // A more specific message than the catalogue's (the device named the app it shows) stays as sent.
-    const specific = deviceFailureWords('WRONG_APP', 'The Bitcoin app is not open (the device shows the dashboard)');
+    // What the device shows is named (params), in both languages.
+    const dashboard = deviceFailureWords('WRONG_APP', 'The Bitcoin app is not open (the device shows the dashboard)');
+    expect(errorWords({ code: 'WRONG_APP', message: dashboard, params: { context: 'dashboard' } })).toMatch(/^Die Bitcoin-App ist nicht geöffnet \(das Gerät zeigt das Dashboard\)\. Öffnen/);
+    const other = deviceFailureWords('WRONG_APP', 'The Bitcoin app is not open (the device shows the Ethereum app)');
+    expect(errorWords({ code: 'WRONG_APP', message: other, params: { context: 'otherApp', app: 'Ethereum' } })).toMatch(/\(das Gerät zeigt die App Ethereum\)/);
+    // A more specific message than the catalogue's stays as sent.
+    const specific = deviceFailureWords('WRONG_APP', 'The Bitcoin app is not open (the device says so)');
     expect(errorWords({ code: 'WRONG_APP', message: specific, params: { context: 'device' } })).toBe(specific);
   });
 

@@ -249,7 +249,8 @@ export class AppCore implements TreasuryBridge {
     // A rejected login must not say "Nothing was sent" (that is the transfer's wording).
     const rejected = err.code === 'USER_REJECTED';
     const message = rejected ? deviceWords(err.code, doing) : deviceFailureWords(err.code, err.message);
-    const params = rejected ? deviceWordParams(err.code, doing) : { context: 'device' };
+    // The walk to readiness names what the device shows (WRONG_APP_dashboard…); other failures are title. action.
+    const params = rejected ? deviceWordParams(err.code, doing) : (err.params ?? { context: 'device' });
     this.device = { state: 'error', code: err.code, message, ...(params ? { params } : {}) };
     this.emit({ type: 'device', status: this.device });
     return this.fail(err.code, message, params);
@@ -820,7 +821,7 @@ export class AppCore implements TreasuryBridge {
         return { status: 'rejected-on-device' };
       }
       const message = deviceFailureWords(err.code, err.message);
-      this.transfer.failed({ code: err.code, message, params: { context: 'device' } }, 'device');
+      this.transfer.failed({ code: err.code, message, params: err.params ?? { context: 'device' } }, 'device');
       return { status: 'failed', code: err.code, message };
     }
     // Cancelled while the device was asked (or logged out): the signature is thrown away, nothing is sent.

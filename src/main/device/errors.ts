@@ -1,7 +1,7 @@
 // Every device failure becomes one typed, explainable state. Status words and error classes are
 // those of @ledgerhq/errors and the Bitcoin app (LedgerHQ/app-bitcoin-new, lib-app-bitcoin).
 import type { DeviceErrorCode } from '../../shared/app-api';
-import { CodedError } from '../../shared/errors';
+import { CodedError, type WordParams } from '../../shared/errors';
 import { DEVICE_FAILURE_WORDS } from '../../shared/plain-words';
 
 export class DeviceError extends CodedError<DeviceErrorCode> {
@@ -9,8 +9,9 @@ export class DeviceError extends CodedError<DeviceErrorCode> {
     code: DeviceErrorCode,
     message?: string,
     readonly statusWord?: number,
+    params?: WordParams,
   ) {
-    super(code, message ?? describeDeviceError(code).title);
+    super(code, message ?? describeDeviceError(code).title, params);
   }
 }
 

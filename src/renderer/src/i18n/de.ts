@@ -372,6 +372,8 @@ export const de: Catalogue = {
     UNSUPPORTED_PATH_device: "Dieser Ableitungspfad wird nicht unterstützt. Verwenden Sie einen Standardpfad: 44'/0'/0'/0/0 (Legacy), 49'/0'/0'/0/0 (verschachteltes SegWit) oder 84'/0'/0'/0/0 (natives SegWit); Coin-Type 1' im Testnet.",
     UNKNOWN_device: 'Der Ledger hat einen unerwarteten Fehler gemeldet. Trennen Sie das Gerät, schließen Sie es wieder an, öffnen Sie die Bitcoin-App und versuchen Sie es erneut.',
     INSUFFICIENT_FUNDS_amounts: 'Ihr verfügbares Guthaben beträgt {{available}} {{currency}}, weniger als {{amount}} {{currency}}. Verringern Sie den Betrag oder zahlen Sie zuerst Geld ein.',
+    WRONG_APP_dashboard: 'Die Bitcoin-App ist nicht geöffnet (das Gerät zeigt das Dashboard). Öffnen Sie die Bitcoin-App auf Ihrem Ledger (nicht das Dashboard oder eine andere App) und versuchen Sie es dann erneut.',
+    WRONG_APP_otherApp: 'Die Bitcoin-App ist nicht geöffnet (das Gerät zeigt die App {{app}}). Öffnen Sie die Bitcoin-App auf Ihrem Ledger (nicht das Dashboard oder eine andere App) und versuchen Sie es dann erneut.',
     ACCOUNT_NOT_PROTECTED_declined: 'Ihr Konto verlangt noch keine Ledger-Bestätigung für jede Überweisung (auf dem Gerät abgelehnt). Sie werden bei der nächsten Anmeldung erneut gefragt.',
     ACCOUNT_NOT_PROTECTED_failed: 'Ihr Konto verlangt noch keine Ledger-Bestätigung für jede Überweisung: {{reason}}. Sie werden bei der nächsten Anmeldung erneut gefragt.',
     retrying: 'Neuer Versuch…',
