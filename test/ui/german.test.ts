@@ -3,6 +3,7 @@
 // placeholder that is an English catalogue string whose German differs (or contains a phrase of one),
 // and (2) a text with two or more English-only words ("the", "your", "with", …) — which also catches a
 // literal that never was in a catalogue, and English the core sent that the renderer did not localise.
+// Each state is also checked by axe-core, light and dark (0 critical, 0 serious, as in English).
 // Left out: what is not the app's words — code, the device's own screens (canonical ASCII), raw frames.
 // History and its detail panel are the issue-11 helper's (translated there) and are not checked here.
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { browserAppPerTest, verifyAndFund, TEST_IBAN } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
+import { audit, type Finding } from '../helpers/axe';
 import { en } from '../../src/renderer/src/i18n/en';
 import { de } from '../../src/renderer/src/i18n/de';
 
@@ -78,13 +80,16 @@ async function englishOn(page: Page): Promise<string[]> {
 }
 
 describe('German everywhere', () => {
-  it('no English text on any screen or state (connect, register, dashboard, transfer, account, statements, alerts, lock)', async () => {
+  it('no English text and no serious axe violation on any screen or state (connect, register, dashboard, transfer, account, statements, alerts, lock)', async () => {
     const ui = await browserApp.start();
     const { page, app, server, proxy } = ui;
     const seen: string[] = [];
+    const serious: Finding[] = [];
     const look = async (state: string) => {
       await page.waitForTimeout(150);
       for (const leak of await englishOn(page)) seen.push(`${state} — ${leak}`);
+      // German words are longer: contrast, names and landmarks must still hold (light and dark).
+      serious.push(...(await audit(page, state)).filter((f) => f.impact === 'critical' || f.impact === 'serious'));
     };
     await page.evaluate(() => localStorage.setItem('ccc-locale', 'de-DE'));
     await page.reload();
@@ -187,5 +192,6 @@ describe('German everywhere', () => {
     await look('lock screen');
 
     expect(seen).toEqual([]);
+    expect(serious).toEqual([]);
   });
 });

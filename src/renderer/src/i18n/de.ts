@@ -227,6 +227,7 @@ export const de: Catalogue = {
   },
   connect: {
     signIn: 'Mit Ihrem Ledger anmelden',
+    sandboxName: 'Sandbox (dieser Computer)',
     server: 'Server',
     profiles: 'Serverprofil',
     virtualLedger: 'virtueller Ledger',

@@ -239,6 +239,7 @@ export const en = {
   },
   connect: {
     signIn: 'Sign in with your Ledger',
+    sandboxName: 'Sandbox (this computer)',
     server: 'Server',
     profiles: 'Server profile',
     virtualLedger: 'virtual Ledger',

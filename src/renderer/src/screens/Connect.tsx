@@ -86,7 +86,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
             {profiles.map((p) => (
               <label key={p.id} className={`profile ${selected === p.id ? 'on' : ''}`}>
                 <input type="radio" name="profile" value={p.id} checked={selected === p.id} onChange={() => setSelected(p.id)} />
-                <span className="profile-name">{p.name}</span>
+                <span className="profile-name">{p.sandbox ? t('connect.sandboxName') : p.name}</span>
                 <span className="profile-meta">
                   {p.endpoint} · {p.transport === 'virtual' ? t('connect.virtualLedger') : p.transport === 'usb' ? t('connect.usbLedger') : t('connect.speculos', { port: p.speculosPort ?? 5000 })}
                 </span>
