@@ -105,6 +105,48 @@ export async function loginVerifiedAndFunded(ui: Ui, amount = '5000.00', referen
   return address;
 }
 
+/** Visible text that is cut off: by its own overflow or ellipsis, or by a non-scrolling ancestor / the window. */
+export function clippedText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const scrollsX = (e: Element) => {
+      const s = getComputedStyle(e);
+      return (s.overflowX === 'auto' || s.overflowX === 'scroll') && e.scrollWidth > e.clientWidth + 1;
+    };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set<Element>();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || seen.has(el) || !n.textContent?.trim()) continue;
+      seen.add(el);
+      if (el.closest('.visually-hidden, .skip-link, option, select, script, style, details:not([open]) > :not(summary)')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+      const label = `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent!.trim().slice(0, 50)}`;
+      const s = getComputedStyle(el);
+      if (s.display !== 'inline' && s.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1 && !scrollsX(el)) {
+        out.push(`overflows ${label}`);
+        continue;
+      }
+      // Cut by an ancestor that hides its overflow, or by the window, unless a scroller in between lets the user reach it.
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        if (scrollsX(a)) break;
+        const as = getComputedStyle(a);
+        const ar = a === document.body ? { left: 0, right: innerWidth } : a.getBoundingClientRect();
+        if ((as.overflowX !== 'visible' || a === document.body) && (r.right > ar.right + 1 || r.left < ar.left - 1)) {
+          out.push(`cut by ${a.tagName.toLowerCase()}.${a.className} ${label}`);
+          break;
+        }
+      }
+    }
+    if (document.documentElement.scrollWidth > innerWidth + 1) {
+      const wide = [...document.querySelectorAll<HTMLElement>('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+      out.push(`window scrolls sideways (${document.documentElement.scrollWidth} > ${innerWidth}): ${wide.slice(0, 5).join(', ')}`);
+    }
+    return out;
+  });
+}
+
 /** Opens a screen from the sidebar, by its visible name. */
 export const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${screen}`) }).click();
 

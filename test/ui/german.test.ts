@@ -3,13 +3,17 @@
 // placeholder that is an English catalogue string whose German differs (or contains a phrase of one),
 // and (2) a text with two or more English-only words ("the", "your", "with", …) — which also catches a
 // literal that never was in a catalogue, and English the core sent that the renderer did not localise.
+// At 640×400 (200 % zoom) and 1024×700, nothing on the main screens is cut off in German either.
 // Each state is also checked by axe-core, light and dark (0 critical, 0 serious, as in English).
 // Left out: what is not the app's words — code, the device's own screens (canonical ASCII), raw frames.
 // History and its detail panel are the issue-11 helper's (translated there) and are not checked here.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { Page } from 'playwright-core';
-import { browserAppPerTest, verifyAndFund, TEST_IBAN } from '../helpers/ui';
+import { browserAppPerTest, verifyAndFund, TEST_IBAN, clippedText } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 import { audit, type Finding } from '../helpers/axe';
@@ -17,6 +21,8 @@ import { en } from '../../src/renderer/src/i18n/en';
 import { de } from '../../src/renderer/src/i18n/de';
 
 const browserApp = browserAppPerTest();
+/** Screenshots of the German screens at 640×400 and 1024×700, to look at (kept out of the repository). */
+const SHOTS = path.join(os.tmpdir(), 'ccc-german-screenshots');
 
 function flatten(o: object, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
@@ -105,7 +111,7 @@ describe('German everywhere', () => {
 
     app.device.configure({ behaviour: 'locked' });
     await page.getByTestId('connect').click();
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toMatch(/Ihr Ledger ist gesperrt/);
+    await expect.poll(() => page.getByTestId('login-error').textContent(), { timeout: 10_000 }).toMatch(/Ihr Ledger ist gesperrt/);
     await look('connect, device locked');
     await page.getByRole('radio', { name: 'Bestätigt' }).click();
     await page.getByTestId('connect').click();
@@ -113,7 +119,7 @@ describe('German everywhere', () => {
     await page.getByTestId('register-form').waitFor();
     await page.getByLabel(/E-Mail/).fill('treasury@');
     await page.getByLabel(/Vollständiger/).click();
-    await expect.poll(() => page.getByTestId('register-form').textContent()).toMatch(/eine gültige E-Mail-Adresse/);
+    await expect.poll(() => page.getByTestId('register-form').textContent(), { timeout: 10_000 }).toMatch(/eine gültige E-Mail-Adresse/);
     await look('register with errors');
     await page.getByLabel(/Vollständiger/).fill('Müller & Søn Handels GmbH');
     await page.getByLabel(/E-Mail/).fill('treasury@mueller.example');
@@ -133,10 +139,10 @@ describe('German everywhere', () => {
     await page.locator('input[name=destination]').fill('DE89 3704 0044 0532 0130 01');
     await page.locator('input[name=amount]').fill('1.5');
     await page.getByLabel(/Verwendungszweck/).fill('Miete Oktober');
-    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/z\. B\. 25\.000,00/);
+    await expect.poll(() => page.getByTestId('transfer-form').textContent(), { timeout: 10_000 }).toMatch(/z\. B\. 25\.000,00/);
     await look('transfer form with errors');
     await page.locator('input[name=amount]').fill('9.000,00');
-    await expect.poll(() => page.getByTestId('transfer-form').textContent()).toMatch(/weniger als 9\.000,00 EUR/);
+    await expect.poll(() => page.getByTestId('transfer-form').textContent(), { timeout: 10_000 }).toMatch(/weniger als 9\.000,00 EUR/);
     await look('transfer form, too much');
     await page.locator('input[name=destination]').fill(peer.address);
     await page.locator('input[name=amount]').fill('1.250,00');
@@ -177,6 +183,40 @@ describe('German everywhere', () => {
     await page.getByTestId('export').click();
     await page.getByTestId('statement-result').waitFor();
     await look('statements exported');
+
+    // German words are longer: at 200 % zoom of 1280×800 (640×400) and at 1024×700 nothing is cut off either.
+    const clipped: string[] = [];
+    fs.mkdirSync(SHOTS, { recursive: true });
+    for (const [w, h] of [
+      [640, 400],
+      [1024, 700],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      const menu = page.getByRole('button', { name: 'Menü' });
+      for (const name of ['Übersicht', 'Überweisung', 'Konto', 'Kontoauszüge']) {
+        if (w < 900 && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+        await geh(name);
+        if (name === 'Überweisung') {
+          await page.locator('input[name=destination]').fill('FR76 3000 6000 0112 3456 7890 189');
+          await page.locator('input[name=amount]').fill('1.250,00');
+          await page.getByLabel(/Verwendungszweck/).fill('Miete Oktober');
+          await page.getByRole('button', { name: 'Prüfen' }).click();
+          await page.getByTestId('transfer-review').waitFor();
+        }
+        await page.waitForTimeout(100);
+        for (const p of await clippedText(page)) clipped.push(`${w}×${h} ${name}: ${p}`);
+        await page.screenshot({ path: path.join(SHOTS, `${w}x${h}-${name}.png`) });
+        if (name === 'Überweisung') await page.getByRole('button', { name: 'Zurück' }).click();
+      }
+      if (w < 900) {
+        await menu.click();
+        await page.waitForTimeout(100);
+        for (const p of await clippedText(page)) clipped.push(`${w}×${h} Menü: ${p}`);
+        await page.keyboard.press('Escape');
+      }
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
+    expect(clipped).toEqual([]);
 
     // A forged deposit: the banner and the toast say it in German too.
     const forger = secp256k1.utils.randomPrivateKey();

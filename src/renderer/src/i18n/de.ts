@@ -163,6 +163,7 @@ export const de: Catalogue = {
     available: 'Verfügbar:',
     sentAs: 'Gesendet als {{amount}} {{currency}}',
     reference: 'Verwendungszweck',
+    referenceRow: 'Verwendungs\u00ADzweck',
     referenceNote: '(optional, auf beiden Kontoauszügen)',
     enterDestination: 'Geben Sie die Adresse eines CCC-Kontos oder eine IBAN ein.',
     ownAccount: 'Das ist Ihr eigenes Konto.',

@@ -176,6 +176,8 @@ export const en = {
     sentAs: 'Sent as {{amount}} {{currency}}',
     reference: 'Reference',
     referenceNote: '(optional, on both statements)',
+    // The review table's narrow first column: a long word carries a soft hyphen (U+00AD) where it may break.
+    referenceRow: 'Reference',
     enterDestination: 'Enter the address of a CCC account, or an IBAN.',
     ownAccount: 'That is your own account.',
     badIban: 'This IBAN is not valid: {{reason}}.',

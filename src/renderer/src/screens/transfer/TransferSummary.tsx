@@ -42,7 +42,7 @@ function Comparison({ review }: { review: TransferReview }) {
         </tr>
         {review.reference && (
           <tr>
-            <th scope="row">{L('transfer.reference')}</th>
+            <th scope="row">{L('transfer.referenceRow')}</th>
             <td>{review.reference}</td>
             <td className="muted small">{L('transfer.bothStatements')}</td>
           </tr>
