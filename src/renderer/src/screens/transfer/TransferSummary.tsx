@@ -33,7 +33,8 @@ function Comparison({ review }: { review: TransferReview }) {
         <tr>
           <th scope="row">{L('transfer.to')}</th>
           <td>
-            <span className="nowrap-groups">{friendlyDestination(review)}</span>
+            {/* An IBAN keeps its groups of four on one line; an address (no spaces) may break anywhere. */}
+            <span className={review.destinationKind === 'iban' ? 'nowrap-groups' : 'break-anywhere'}>{friendlyDestination(review)}</span>
             <div className="muted small">{review.destinationKind === 'iban' ? L('transfer.ibanKind') : L('transfer.cccKind')}</div>
           </td>
           <td>
