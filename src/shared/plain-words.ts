@@ -160,6 +160,8 @@ export const TEMPLATE_WORDS = {
   INSUFFICIENT_FUNDS_amounts: 'Your available balance is {{available}} {{currency}}, less than {{amount}} {{currency}}. Lower the amount or add funds first.',
   WRONG_APP_dashboard: 'The Bitcoin app is not open (the device shows the dashboard). Open the Bitcoin app on your Ledger (not the dashboard or another app), then try again.',
   WRONG_APP_otherApp: 'The Bitcoin app is not open (the device shows the {{app}} app). Open the Bitcoin app on your Ledger (not the dashboard or another app), then try again.',
+  // a login challenge the app would not sign (the reason's own words: params.reasonKey, shared/login-text.ts)
+  LOGIN_REFUSED: 'Refused to log in: {{reason}}.',
   ACCOUNT_NOT_PROTECTED_declined: 'Your account does not yet require a Ledger confirmation for every transfer (declined on the device). You will be asked again at the next login.',
   ACCOUNT_NOT_PROTECTED_failed: 'Your account does not yet require a Ledger confirmation for every transfer: {{reason}}. You will be asked again at the next login.',
 } as const;

@@ -6,6 +6,7 @@ import { alertWords, amountWords, errorWords } from '../../src/renderer/src/i18n
 import { ERROR_WORDS, deviceFailureWords, deviceWordParams, deviceWords, insufficientFunds, parseTypedAmount, plainWords } from '../../src/shared/plain-words';
 import { readLocaleAmount } from '../../src/renderer/src/locale';
 import { displayAmount } from '../../src/renderer/src/format';
+import { checkLoginText, loginText } from '../../src/shared/login-text';
 
 describe('core words in German', () => {
   beforeAll(() => i18next.changeLanguage('de'));
@@ -44,6 +45,20 @@ describe('core words in German', () => {
     expect(errorWords({ code: 'CONNECTION_FAILED', message: `${plainWords('CONNECTION_FAILED')} Retrying…`, params: { then: 'retrying' } })).toMatch(/^Der CCC-Server ist nicht erreichbar\. .* Neuer Versuch…$/);
     // A server's own words for a known code stay as sent.
     expect(errorWords({ code: 'COMPLIANCE_REJECTED', message: 'Daily limit of 10,000.00 EUR exceeded' })).toBe('Daily limit of 10,000.00 EUR exceeded');
+  });
+
+  it('a refused login names the reason in German too (a challenge for another host)', () => {
+    const verdict = checkLoginText(loginText({ host: 'evil.example', nonce: '0123456789abcdef0123456789abcdef', issuedAt: Date.now() }), 'wss://bank.example', Date.now());
+    if (verdict.ok) throw new Error('signed a login for another host');
+    // As the client sends it (session/ccc-client.ts): the English, and the reason by key and values.
+    const params = { reason: verdict.reason, reasonKey: `loginRefused.${verdict.problem}`, ...verdict.values };
+    const english = `Refused to log in: ${verdict.reason}.`;
+    const german = 'Anmeldung verweigert: die Anmelde-Challenge gilt für evil.example, dieses Profil verbindet sich aber mit bank.example; sie wurde nicht an das Gerät gegeben.';
+    expect(errorWords({ code: 'LOGIN_REFUSED', message: english, params })).toBe(german);
+    expect(alertWords({ id: '1', time: 0, kind: 'login-refused', msg: 'challenge', raw: '', summary: english, code: 'LOGIN_REFUSED', params })).toBe(german);
+    // A reason that is not the catalogue's stays English inside the German frame… and a changed frame stays as sent.
+    expect(errorWords({ code: 'LOGIN_REFUSED', message: 'Refused to log in: something else.', params: { ...params, reason: 'something else' } })).toBe('Anmeldung verweigert: something else.');
+    expect(errorWords({ code: 'LOGIN_REFUSED', message: 'Login refused.', params })).toBe('Login refused.');
   });
 
   it('amounts that cannot be read', () => {

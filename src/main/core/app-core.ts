@@ -345,7 +345,7 @@ export class AppCore implements TreasuryBridge {
     } catch (e) {
       this.client = null;
       if (e instanceof DeviceError) this.deviceFailure(e);
-      this.fail(codeOf(e, 'CONNECTION_FAILED'), plainWords(codeOf(e, 'CONNECTION_FAILED'), messageOf(e)));
+      this.fail(codeOf(e, 'CONNECTION_FAILED'), plainWords(codeOf(e, 'CONNECTION_FAILED'), messageOf(e)), e instanceof CodedError ? e.params : undefined);
     }
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);

@@ -175,8 +175,10 @@ export class CccClient extends EventEmitter<CccClientEvents> {
           challengeSeen = true;
           const verdict = checkLoginText(frame.data, this.opts.endpoint, Date.now());
           if (!verdict.ok) {
-            this.alert('login-refused', 'challenge', `Refused to log in: ${verdict.reason}.`, raw.toString(), 'LOGIN_REFUSED', { reason: verdict.reason });
-            fail(new ClientError('LOGIN_REFUSED', `Refused to log in: ${verdict.reason}.`));
+            // reasonKey: the renderer says the reason in the user's language (loginRefused.* in its catalogues).
+            const params = { reason: verdict.reason, reasonKey: `loginRefused.${verdict.problem}`, ...verdict.values };
+            this.alert('login-refused', 'challenge', `Refused to log in: ${verdict.reason}.`, raw.toString(), 'LOGIN_REFUSED', params);
+            fail(new ClientError('LOGIN_REFUSED', `Refused to log in: ${verdict.reason}.`, params));
             return;
           }
           this.session = verdict.login.nonce;

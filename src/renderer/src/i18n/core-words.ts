@@ -21,13 +21,19 @@ function withAmounts(params: Params, write: (decimal: string) => string): Params
   return out;
 }
 
-/** The catalogue's words for `key` (with params.context as i18next's context), if `english` is exactly its English. */
+/**
+ * The catalogue's words for `key` (with params.context as i18next's context), if `english` is exactly its
+ * English. params.reasonKey names the catalogue words of params.reason (a refusal's own reason), said the
+ * same way.
+ */
 export function localWords(key: string, english: string, params: Params = {}): string {
-  const { context, ...values } = params;
+  const { context, reasonKey, ...values } = params;
   const full = context ? `${key}_${context}` : key;
   if (!i18next.exists(full, { lng: 'en' })) return english;
   if (i18next.t(full, { ...withAmounts(values, groupThousands), lng: 'en' }) !== english) return english;
-  return i18next.t(full, withAmounts(values, displayAmount));
+  const local = withAmounts(values, displayAmount);
+  if (reasonKey && i18next.exists(reasonKey, { lng: 'en' }) && i18next.t(reasonKey, { ...values, lng: 'en' }) === values.reason) local.reason = i18next.t(reasonKey, values);
+  return i18next.t(full, local);
 }
 
 /** An error from the core (a rejected call, snap.lastError, a transfer's or the device's error). */

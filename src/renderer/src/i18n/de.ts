@@ -376,6 +376,7 @@ export const de: Catalogue = {
     INSUFFICIENT_FUNDS_amounts: 'Ihr verfügbares Guthaben beträgt {{available}} {{currency}}, weniger als {{amount}} {{currency}}. Verringern Sie den Betrag oder zahlen Sie zuerst Geld ein.',
     WRONG_APP_dashboard: 'Die Bitcoin-App ist nicht geöffnet (das Gerät zeigt das Dashboard). Öffnen Sie die Bitcoin-App auf Ihrem Ledger (nicht das Dashboard oder eine andere App) und versuchen Sie es dann erneut.',
     WRONG_APP_otherApp: 'Die Bitcoin-App ist nicht geöffnet (das Gerät zeigt die App {{app}}). Öffnen Sie die Bitcoin-App auf Ihrem Ledger (nicht das Dashboard oder eine andere App) und versuchen Sie es dann erneut.',
+    LOGIN_REFUSED: 'Anmeldung verweigert: {{reason}}.',
     ACCOUNT_NOT_PROTECTED_declined: 'Ihr Konto verlangt noch keine Ledger-Bestätigung für jede Überweisung (auf dem Gerät abgelehnt). Sie werden bei der nächsten Anmeldung erneut gefragt.',
     ACCOUNT_NOT_PROTECTED_failed: 'Ihr Konto verlangt noch keine Ledger-Bestätigung für jede Überweisung: {{reason}}. Sie werden bei der nächsten Anmeldung erneut gefragt.',
     retrying: 'Neuer Versuch…',
@@ -391,6 +392,11 @@ export const de: Catalogue = {
     precision_many: '{{currency}} hat höchstens {{decimals}} Nachkommastellen.',
     tooLarge: 'Dieser Betrag ist größer, als die App in einer Überweisung senden kann.',
     figures: 'Geben Sie den Betrag in Ziffern ein, z. B. 25.000,00.',
+  },
+  loginRefused: {
+    notLogin: 'die Anmelde-Challenge des Servers ist kein CCC-Anmeldetext; sie wurde nicht an das Gerät gegeben',
+    wrongHost: 'die Anmelde-Challenge gilt für {{host}}, dieses Profil verbindet sich aber mit {{expected}}; sie wurde nicht an das Gerät gegeben',
+    clock: 'die Anmelde-Challenge wurde um {{issuedAt}} ausgestellt, mehr als 10 Minuten von der Uhr dieses Computers entfernt; prüfen Sie die Uhr',
   },
   iban: {
     missing: 'keine IBAN angegeben',

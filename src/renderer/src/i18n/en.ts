@@ -4,6 +4,7 @@
 import { AMOUNT_WORDS, DEVICE_DOING_WORDS, DEVICE_FAILURE_WORDS, ERROR_WORDS, TEMPLATE_WORDS } from '../../../shared/plain-words';
 import { ENDPOINT_PROBLEM_WORDS } from '../../../shared/endpoint-policy';
 import { IBAN_PROBLEM_WORDS } from '../../../shared/iban';
+import { LOGIN_REFUSAL_WORDS } from '../../../shared/login-text';
 
 /** A device failure's whole words ("title. action") under <code>_device, as the core sends them. */
 const deviceFailures = Object.fromEntries(Object.entries(DEVICE_FAILURE_WORDS).map(([code, w]) => [`${code}_device`, `${w.title}. ${w.action}`])) as {
@@ -333,6 +334,7 @@ export const en = {
   errors: { ...ERROR_WORDS, ...DEVICE_DOING_WORDS, ...deviceFailures, ...TEMPLATE_WORDS, retrying: 'Retrying…' },
   amount: AMOUNT_WORDS,
   iban: IBAN_PROBLEM_WORDS,
+  loginRefused: LOGIN_REFUSAL_WORDS,
   alerts: {
     label: 'Security alerts',
     one: 'Security alert',
