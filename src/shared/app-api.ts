@@ -52,7 +52,7 @@ export type DeviceStatus =
   | { state: 'wrong-app'; appName: string }
   | { state: 'ready'; appName: string; appVersion: string; /** the app shows message text (else only its hash) */ displaysText: boolean }
   | { state: 'awaiting-confirmation'; action: SigningPurpose; /** what the device screen shows, in order */ screens: string[] }
-  | { state: 'error'; code: DeviceErrorCode; message: string };
+  | { state: 'error'; code: DeviceErrorCode; message: string; params?: Record<string, string> };
 
 /** Why the device is asked to sign: the app always says, the signer never guesses from the text. */
 /** What a signature is for ('unlock': the idle lock's local unlock text, never sent anywhere). */
@@ -112,6 +112,9 @@ export interface SecurityAlert {
   /** The message type that was refused, e.g. "transfer". */
   msg: string;
   summary: string;
+  /** The summary's words by code and values (alerts.summary.* in the renderer's catalogues); optional. */
+  code?: string;
+  params?: Record<string, string>;
   /** The refused frame, for investigation (never applied). */
   raw: string;
 }
@@ -132,7 +135,7 @@ export interface AppSnapshot {
   historyCheck: { checked: number; total: number } | null;
   alerts: SecurityAlert[];
   device: DeviceStatus;
-  lastError: { code: string; message: string } | null;
+  lastError: { code: string; message: string; params?: Record<string, string> } | null;
   /** The transfer in progress (or its result until dismissed); lives in the core, not in a screen. */
   transfer: TrackedTransfer | null;
   /** Locked after inactivity: nothing is shown until the device signs again. */
@@ -173,7 +176,7 @@ export interface TrackedTransfer {
   /** The sent transaction, kept current (a payout settling). */
   tx: TxRow | null;
   /** Why it stopped; `where` says whether anything could have reached the server. */
-  error: { code: string; message: string; where?: 'device' | 'send' } | null;
+  error: { code: string; message: string; params?: Record<string, string>; where?: 'device' | 'send' } | null;
   /** Retry is safe: nothing was sent (device), or the same requestId is resent (the server answers once). */
   canRetry: boolean;
   updatedAt: number;
@@ -231,7 +234,9 @@ export type AppEvent =
   | { type: 'device'; status: DeviceStatus }
   | { type: 'login-step'; step: LoginStep };
 
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+/** An error crosses as its code, its English words and (optional) the values its words are built from, so
+ * the renderer can say it in the user's language (errors.<code> in its catalogues). */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; params?: Record<string, string> } };
 
 /** The API the renderer sees. Every method is async and may reject with an Error whose message is for humans and whose `code` is machine-readable. */
 export interface TreasuryApi {

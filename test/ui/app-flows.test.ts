@@ -5,25 +5,16 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { loginAndRegister, type Ui, go, browserAppPerTest } from '../helpers/ui';
+import { loginAndRegister, loginVerifiedAndFunded as verifiedAndFunded, go, browserAppPerTest, TEST_IBAN } from '../helpers/ui';
 import type { Page } from 'playwright-core';
 
 /** Clicks a screen in the sidebar. */
 import { newCustomer, testRules } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 
-const IBAN = 'DE89370400440532013000';
+const IBAN = TEST_IBAN;
 const browserApp = browserAppPerTest();
 
-async function verifiedAndFunded(u: Ui, amount = '5000.00') {
-  const address = await loginAndRegister(u);
-  await u.server.backOffice.admin({ command: 'verify', address });
-  await u.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount });
-  await u.page.getByTestId('balances').getByText(amount.replace(/\B(?=(\d{3})+(?!\d))/, ',')).waitFor();
-  await go(u.page, 'Account');
-  await go(u.page, 'Dashboard');
-  return address;
-}
 
 describe('the app in Chromium', () => {
   it('log in (after a locked device), register with validation, and see a deposit arrive live', async () => {

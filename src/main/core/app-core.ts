@@ -35,7 +35,7 @@ import { buildStatement, entryOf } from '../statements/statement-model';
 import { FORMAT_EXTENSION, parseStatementRequest, writeStatementFiles } from '../statements/export-statement';
 import { writeReceiptPdf } from '../statements/pdf-statement';
 import { Signer } from '../device/signer';
-import { DeviceError, describeDeviceError } from '../device/errors';
+import { DeviceError } from '../device/errors';
 import { createTransportOpener, watchUsbDevices } from '../device/transports';
 import type { SimulatedLedger } from '../device/simulated-device';
 import { isThisMachine } from '../../shared/endpoint-policy';
@@ -43,10 +43,10 @@ import { TransferTracker, TransferStateError } from './transfer-tracker';
 import { HistoryCache, parseCachedLine, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
 import { IdleLock } from './idle-lock';
 import { PreferencesStore } from '../settings/preferences';
-import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
+import { TEMPLATE_WORDS, deviceFailureWords, deviceWordParams, deviceWords, fillWords, insufficientFunds, parseTypedAmount, plainWords } from '../../shared/plain-words';
 import { verifyMessageSignature } from '../../shared/node/message-signature';
 import canonicalize from 'canonicalize';
-import { CodedError, codeOf, messageOf } from '../../shared/errors';
+import { CodedError, codeOf, messageOf, type WordParams } from '../../shared/errors';
 import { classifyDestination } from '../../shared/destination';
 import { prepareDevice } from '../device/device-action';
 import { NotesStore, normaliseNote } from '../history/notes-store';
@@ -99,7 +99,7 @@ export class AppCore implements TreasuryBridge {
   private alerts: SecurityAlert[] = [];
   private loginStep: LoginStep | null = null;
   private device: DeviceStatus = { state: 'disconnected' };
-  private lastError: { code: string; message: string } | null = null;
+  private lastError: AppSnapshot['lastError'] = null;
   private readonly transfer = new TransferTracker(() => this.changed());
   /** While a signature is asked, the device's truthful state is "waiting for you", whatever a probe says. */
   private deviceAwaiting: DeviceStatus | null = null;
@@ -238,20 +238,22 @@ export class AppCore implements TreasuryBridge {
     this.changed();
   }
 
-  private fail(code: string, message: string): never {
-    this.lastError = { code, message };
+  private fail(code: string, message: string, params?: WordParams): never {
+    this.lastError = params ? { code, message, params } : { code, message };
     this.changed();
-    throw new AppError(code, message);
+    throw new AppError(code, message, params);
   }
 
   private deviceFailure(e: unknown, doing: 'login' | 'transfer' = 'login'): never {
     const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', messageOf(e));
-    const words = describeDeviceError(err.code);
     // A rejected login must not say "Nothing was sent" (that is the transfer's wording).
-    const message = err.code === 'USER_REJECTED' ? deviceWords(err.code, doing) : `${err.message}. ${words.action}`;
-    this.device = { state: 'error', code: err.code, message };
+    const rejected = err.code === 'USER_REJECTED';
+    const message = rejected ? deviceWords(err.code, doing) : deviceFailureWords(err.code, err.message);
+    // The walk to readiness names what the device shows (WRONG_APP_dashboard…); other failures are title. action.
+    const params = rejected ? deviceWordParams(err.code, doing) : (err.params ?? { context: 'device' });
+    this.device = { state: 'error', code: err.code, message, ...(params ? { params } : {}) };
     this.emit({ type: 'device', status: this.device });
-    return this.fail(err.code, message);
+    return this.fail(err.code, message, params);
   }
 
   /** Asks the device to sign; while it waits, the app says so everywhere (the sidebar too). */
@@ -334,7 +336,8 @@ export class AppCore implements TreasuryBridge {
     });
     client.on('reconnectError', (e) => {
       const code = codeOf(e, 'RECONNECT_FAILED');
-      this.lastError = { code, message: `${plainWords(code, e.message)} Retrying…` };
+      // params.then: the renderer says "Retrying…" in the user's language after the code's words.
+      this.lastError = { code, message: `${plainWords(code, e.message)} Retrying…`, params: { then: 'retrying' } };
       this.changed();
     });
     try {
@@ -342,7 +345,7 @@ export class AppCore implements TreasuryBridge {
     } catch (e) {
       this.client = null;
       if (e instanceof DeviceError) this.deviceFailure(e);
-      this.fail(codeOf(e, 'CONNECTION_FAILED'), plainWords(codeOf(e, 'CONNECTION_FAILED'), messageOf(e)));
+      this.fail(codeOf(e, 'CONNECTION_FAILED'), plainWords(codeOf(e, 'CONNECTION_FAILED'), messageOf(e)), e instanceof CodedError ? e.params : undefined);
     }
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
@@ -371,14 +374,10 @@ export class AppCore implements TreasuryBridge {
       const confirmation = await this.signOnDevice(signer, text, 'policy');
       this.account = await client.setPolicy({ requireConfirmation: true, requestId, confirmation });
     } catch (e) {
-      const code = codeOf(e);
-      this.lastError = {
-        code: 'ACCOUNT_NOT_PROTECTED',
-        message:
-          code === 'USER_REJECTED'
-            ? 'Your account does not yet require a Ledger confirmation for every transfer (declined on the device). You will be asked again at the next login.'
-            : `Your account does not yet require a Ledger confirmation for every transfer: ${messageOf(e)}. You will be asked again at the next login.`,
-      };
+      const declined = codeOf(e) === 'USER_REJECTED';
+      const params: WordParams = declined ? { context: 'declined' } : { context: 'failed', reason: messageOf(e) };
+      const words = declined ? TEMPLATE_WORDS.ACCOUNT_NOT_PROTECTED_declined : TEMPLATE_WORDS.ACCOUNT_NOT_PROTECTED_failed;
+      this.lastError = { code: 'ACCOUNT_NOT_PROTECTED', message: fillWords(words, params), params };
     }
     this.changed();
   }
@@ -701,7 +700,10 @@ export class AppCore implements TreasuryBridge {
     if (!amount.ok) throw new AppError('INVALID_AMOUNT', amount.message);
     // The server's balance answers what is available (balance minus holds of pending payouts).
     const available = this.view.balanceRows().find((b) => b.currency === currency.data)?.amount ?? formatAmount(0n, currency.data);
-    if (parseWireAmount(available, currency.data) < amount.minor) throw new AppError('INSUFFICIENT_FUNDS', insufficientFundsWords(amount.canonical, available, currency.data));
+    if (parseWireAmount(available, currency.data) < amount.minor) {
+      const words = insufficientFunds(amount.canonical, available, currency.data);
+      throw new AppError('INSUFFICIENT_FUNDS', words.message, words.params);
+    }
     return { ...draft, amount: amount.canonical };
   }
 
@@ -818,8 +820,8 @@ export class AppCore implements TreasuryBridge {
         this.transfer.rejectedOnDevice();
         return { status: 'rejected-on-device' };
       }
-      const message = `${err.message}. ${describeDeviceError(err.code).action}`;
-      this.transfer.failed({ code: err.code, message }, 'device');
+      const message = deviceFailureWords(err.code, err.message);
+      this.transfer.failed({ code: err.code, message, params: err.params ?? { context: 'device' } }, 'device');
       return { status: 'failed', code: err.code, message };
     }
     // Cancelled while the device was asked (or logged out): the signature is thrown away, nothing is sent.
@@ -889,7 +891,7 @@ export class AppCore implements TreasuryBridge {
       signature = await this.signOnDevice(signer, text, 'unlock');
     } catch (e) {
       const code = e instanceof DeviceError ? e.code : 'UNKNOWN';
-      throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, messageOf(e)));
+      throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, messageOf(e)), deviceWordParams(code, 'unlock'));
     }
     if (!verifyMessageSignature(text, address, signature)) throw new AppError('UNLOCK_FAILED', 'The Ledger signed with a different key than the one logged in. The app stays locked.');
     this.idle.unlock();

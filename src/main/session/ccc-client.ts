@@ -150,7 +150,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         ws.on('upgrade', (res: IncomingMessage) => {
           const presented = (res.socket as TLSSocket).getPeerCertificate?.()?.fingerprint256;
           if (presented !== pin) {
-            this.alert('certificate-mismatch', 'connection', `The server presented a certificate that is not the pinned one (${presented ?? 'none'}); the connection was closed before anything was read or signed.`, '');
+            this.alert('certificate-mismatch', 'connection', `The server presented a certificate that is not the pinned one (${presented ?? 'none'}); the connection was closed before anything was read or signed.`, '', 'CERTIFICATE_MISMATCH', { presented: presented ?? 'none' });
             fail(new ClientError('CERTIFICATE_MISMATCH', `${this.opts.endpoint} presented a certificate other than the pinned one`));
           }
         });
@@ -164,19 +164,21 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         try {
           frame = JSON.parse(raw.toString()) as Frame;
         } catch {
-          return this.alert('unexpected-message', '?', 'The server sent a frame that is not JSON; it was ignored.', raw.toString());
+          return this.alert('unexpected-message', '?', 'The server sent a frame that is not JSON; it was ignored.', raw.toString(), 'NOT_JSON');
         }
         if (!settled && frame.msg === 'challenge') {
           // One login signature per connection, only for a login text naming this endpoint's host.
           if (challengeSeen) {
-            this.alert('login-refused', 'challenge', 'A second login challenge arrived on the same connection; it was not sent to the device.', raw.toString());
+            this.alert('login-refused', 'challenge', 'A second login challenge arrived on the same connection; it was not sent to the device.', raw.toString(), 'SECOND_CHALLENGE');
             return;
           }
           challengeSeen = true;
           const verdict = checkLoginText(frame.data, this.opts.endpoint, Date.now());
           if (!verdict.ok) {
-            this.alert('login-refused', 'challenge', `Refused to log in: ${verdict.reason}.`, raw.toString());
-            fail(new ClientError('LOGIN_REFUSED', `Refused to log in: ${verdict.reason}.`));
+            // reasonKey: the renderer says the reason in the user's language (loginRefused.* in its catalogues).
+            const params = { reason: verdict.reason, reasonKey: `loginRefused.${verdict.problem}`, ...verdict.values };
+            this.alert('login-refused', 'challenge', `Refused to log in: ${verdict.reason}.`, raw.toString(), 'LOGIN_REFUSED', params);
+            fail(new ClientError('LOGIN_REFUSED', `Refused to log in: ${verdict.reason}.`, params));
             return;
           }
           this.session = verdict.login.nonce;
@@ -243,18 +245,19 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       this.verification.count++;
       this.verification.ms += performance.now() - v0;
       if (!authentic) {
-        const what = frame.msg === 'transfer' ? describeTransfer(frame.data) : 'a balance';
-        this.alert(frame.signed ? 'bad-signature' : 'missing-signature', frame.msg, `Refused ${what}: ${frame.signed ? 'its signature is not the back office’s' : 'it is not signed'}. Nothing was changed.`, raw);
+        const what = frame.msg === 'transfer' ? describeTransfer(frame.data) : { text: 'a balance', params: { context: 'balance' } };
+        this.alert(frame.signed ? 'bad-signature' : 'missing-signature', frame.msg, `Refused ${what.text}: ${frame.signed ? 'its signature is not the back office’s' : 'it is not signed'}. Nothing was changed.`, raw, frame.signed ? 'FORGED' : 'UNSIGNED', what.params);
         const p = frame.nonce !== undefined ? this.pending.get(frame.nonce) : undefined;
         if (p && !p.onMessage) this.settle(frame.nonce!, new ClientError('SECURITY', 'the answer was not signed by the trusted back office'));
         return;
       }
       if (frame.msg === 'transfer' && !TransferDataSchema.safeParse(frame.data).success) {
-        this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw);
+        this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw, 'MALFORMED_TRANSFER');
         return;
       }
       if (frame.msg === 'transfer' && !this.concernsMe(frame.data as TransferData)) {
-        this.alert('misbound-answer', 'transfer', `Refused ${describeTransfer(frame.data)}: it is validly signed but concerns another account. Nothing was changed.`, raw);
+        const what = describeTransfer(frame.data);
+        this.alert('misbound-answer', 'transfer', `Refused ${what.text}: it is validly signed but concerns another account. Nothing was changed.`, raw, 'OTHER_ACCOUNT', what.params);
         const p = frame.nonce !== undefined ? this.pending.get(frame.nonce) : undefined;
         if (p) this.settle(frame.nonce!, new ClientError('SECURITY', 'the server answered with another account’s transfer'));
         return;
@@ -269,7 +272,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       if (frame.msg !== 'error' && p.op in ANSWER_MSG) {
         const problem = this.answerProblem(p.op, frame);
         if (problem) {
-          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem}. Nothing was changed.`, raw);
+          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem}. Nothing was changed.`, raw, 'MISBOUND_ANSWER', { op: p.op, problem });
           this.settle(frame.nonce, new ClientError('SECURITY', `the answer to ${p.op} was refused: ${problem}`));
           return;
         }
@@ -314,9 +317,10 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     else p.resolve(result);
   }
 
-  private alert(kind: SecurityAlert['kind'], msg: string, summary: string, raw: string): void {
+  /** `code` and `params`: the summary's words by code and values, for the renderer's catalogues (alerts.summary.*). */
+  private alert(kind: SecurityAlert['kind'], msg: string, summary: string, raw: string, code?: string, params?: Record<string, string>): void {
     if (kind === 'login-refused' || kind === 'misbound-answer' || kind === 'certificate-mismatch') this.securityAlerts++;
-    this.emit('alert', { id: crypto.randomUUID(), time: Date.now(), kind, msg, summary, raw: raw.slice(0, 4096) });
+    this.emit('alert', { id: crypto.randomUUID(), time: Date.now(), kind, msg, summary, raw: raw.slice(0, 4096), ...(code ? { code } : {}), ...(params ? { params } : {}) });
   }
 
   /** Sends one operation and resolves with its (verified) answer; rejects with ClientError on an error message. */
@@ -405,7 +409,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         const parsed = HistoryEndDataSchema.safeParse(f.data);
         const end = (parsed.success ? parsed.data : { count: -1 }) as HistoryEndData;
         if (end.count !== rows || end.digest !== digest.digest('hex')) {
-          this.alert('misbound-answer', 'history', `Refused a history replay: the back office sent ${end.count} rows but ${rows} arrived, or they were altered on the way. Nothing was changed.`, JSON.stringify(f.data));
+          this.alert('misbound-answer', 'history', `Refused a history replay: the back office sent ${end.count} rows but ${rows} arrived, or they were altered on the way. Nothing was changed.`, JSON.stringify(f.data), 'HISTORY_INCOMPLETE', { count: String(end.count), rows: String(rows) });
           finished = new ClientError('SECURITY', 'the history replay did not arrive whole');
         } else finished = end;
         wake?.();
@@ -452,7 +456,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         this.inflightTransfers.delete(requestId);
         const mismatch = transferMismatch(f.data as TransferData, transfer, this.opts.address);
         if (mismatch) {
-          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch}. Check the history before doing anything else.`, JSON.stringify(f.data));
+          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch}. Check the history before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { mismatch });
           entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch})`));
           return;
         }
@@ -502,10 +506,14 @@ function toClientError(data: unknown): ClientError {
   return new ClientError(typeof d?.code === 'string' ? d.code : 'UNKNOWN', typeof d?.message === 'string' ? d.message : 'the server reported an error');
 }
 
-function describeTransfer(d: unknown): string {
+/** "a transfer of 1,000.00 EUR from …", and the values (params) its words are built from. */
+function describeTransfer(d: unknown): { text: string; params: Record<string, string> } {
   const t = d as Partial<TransferData> | null;
   // Written as the screen writes money: grouped amount, IBAN in groups of four.
   const who = (x: unknown) => (typeof x === 'string' && checkIban(x).ok ? formatIban(x) : String(x));
-  const amount = typeof t?.amount === 'string' && /^\d+(\.\d+)?$/.test(t.amount) ? groupThousands(t.amount) : String(t?.amount);
-  return t && typeof t === 'object' && t.amount && t.currency ? `a transfer of ${amount} ${String(t.currency)} from ${who(t.sender)}` : 'a transfer';
+  const canonical = typeof t?.amount === 'string' && /^\d+(\.\d+)?$/.test(t.amount);
+  if (!(t && typeof t === 'object' && t.amount && t.currency)) return { text: 'a transfer', params: { context: 'transfer' } };
+  const amount = canonical ? groupThousands(t.amount) : String(t.amount);
+  const params = { context: 'transferOf', amount: String(t.amount), currency: String(t.currency), from: who(t.sender) };
+  return { text: `a transfer of ${amount} ${String(t.currency)} from ${params.from}`, params };
 }

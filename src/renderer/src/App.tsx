@@ -21,6 +21,7 @@ import { focusElement, focusMainHeading } from './focus';
 import { currentLocale, onLocaleChange } from './locale';
 import { useTranslation } from 'react-i18next';
 import { i18next } from './i18n';
+import { alertWords, errorWords } from './i18n/core-words';
 import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
@@ -138,7 +139,7 @@ export function App() {
             body: i18next.t('toast.depositBody', { amount: displayAmount(e.tx.amount), currency: e.tx.currency, from: e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6) }),
           });
       }
-      if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: e.alert.summary });
+      if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: alertWords(e.alert) });
     });
   }, [upsert, toast]);
 
@@ -278,7 +279,7 @@ export function App() {
             </div>
             <div className="status-row">
               <span className={`pill conn-${snap.connection}`} data-testid="connection">
-                {snap.connection === 'online' ? t('shell.online') : snap.connection === 'reconnecting' ? t('shell.reconnecting') : snap.connection}
+                {snap.connection === 'online' ? t('shell.online') : snap.connection === 'reconnecting' ? t('shell.reconnecting') : t(`connection.${snap.connection}`)}
               </span>
               <span className={`pill device-${snap.device.state}`} data-testid="device-status">
                 {deviceLabel(snap.device)}
@@ -303,15 +304,13 @@ export function App() {
         <AlertsBanner alerts={snap.alerts} />
         {snap.lastError && (snap.connection !== 'online' || snap.lastError.code === 'ACCOUNT_NOT_PROTECTED') && (
           <div className="banner warn" data-testid="last-error">
-            {snap.lastError.message}
+            {errorWords(snap.lastError)}
           </div>
         )}
         {snap.device.state === 'awaiting-confirmation' && snap.device.action === 'policy' && (
           <section className="card protect-account" data-testid="protect-account" role="status">
-            <h2>Protect your account</h2>
-            <p>
-              Confirm on your Ledger that, from now on, the server must refuse every transfer that was not confirmed on your Ledger. This is asked once per account. Your Ledger shows:
-            </p>
+            <h2>{t('device.protectTitle')}</h2>
+            <p>{t('device.protectBody')}</p>
             <DeviceScreens screens={snap.device.screens} waiting />
           </section>
         )}

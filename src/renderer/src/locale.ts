@@ -3,6 +3,8 @@
 // kept in this window's localStorage. Money never becomes a float here: amounts stay decimal strings,
 // only their separators are localised (the integer part is grouped by Intl from a BigInt).
 
+import { amountRefusal, type AmountRefusal } from '../../shared/plain-words';
+
 const KEY = 'ccc-locale';
 const CHANGED = 'ccc-locale-changed';
 
@@ -93,7 +95,7 @@ export function localizeDecimal(canonical: string, locale: string): string {
   return `${m[1]}${whole}${m[3] !== undefined ? numberSymbols(locale).decimal + m[3] : ''}`;
 }
 
-export type LocaleAmount = { ok: true; decimal: string } | { ok: false; message: string };
+export type LocaleAmount = { ok: true; decimal: string } | AmountRefusal;
 
 /**
  * Reads an amount typed in the locale's form ("1.234,56" in de-DE, "1 234,56" in fr-FR, "1’234.56"
@@ -112,11 +114,11 @@ export function readLocaleAmount(text: string, locale: string): LocaleAmount {
   // Apostrophe-like group marks (de-CH writes ’ or ', depending on the ICU data) are the same.
   const g = group === '’' || group === "'" ? "['’]" : spaceGroup ? ' ' : escape(group);
   const d = escape(decimal);
-  if (!t) return { ok: false, message: 'Enter an amount.' };
-  if (t.startsWith('-') || t.startsWith('−')) return { ok: false, message: 'Enter the amount without a minus sign.' };
+  if (!t) return amountRefusal('empty');
+  if (t.startsWith('-') || t.startsWith('−')) return amountRefusal('negative');
   const re = new RegExp(`^(\\d{1,3}(?:${g}\\d{3})+|\\d+)(?:${d}(\\d+))?$`);
   const m = re.exec(t);
-  if (!m) return { ok: false, message: `Enter the amount as you write it here, e.g. ${example}.` };
+  if (!m) return amountRefusal('localForm', { example });
   const whole = m[1].replace(new RegExp(g, 'g'), '');
   return { ok: true, decimal: m[2] !== undefined ? `${whole}.${m[2]}` : whole };
 }

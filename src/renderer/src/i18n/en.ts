@@ -1,5 +1,19 @@
 // English: the reference catalogue. Every other language must have exactly these keys (checked by the
-// type of de.ts and by test/renderer/i18n.test.ts).
+// type of de.ts and by test/renderer/i18n.test.ts). The words the core sends (errors, amounts typed, the
+// Ledger's failures) are its own English tables from shared/, so the two cannot drift apart.
+import { AMOUNT_WORDS, DEVICE_DOING_WORDS, DEVICE_FAILURE_WORDS, ERROR_WORDS, TEMPLATE_WORDS } from '../../../shared/plain-words';
+import { ENDPOINT_PROBLEM_WORDS } from '../../../shared/endpoint-policy';
+import { IBAN_PROBLEM_WORDS } from '../../../shared/iban';
+import { LOGIN_REFUSAL_WORDS } from '../../../shared/login-text';
+
+/** A device failure's whole words ("title. action") under <code>_device, as the core sends them. */
+const deviceFailures = Object.fromEntries(Object.entries(DEVICE_FAILURE_WORDS).map(([code, w]) => [`${code}_device`, `${w.title}. ${w.action}`])) as {
+  [K in keyof typeof DEVICE_FAILURE_WORDS as `${K}_device`]: string;
+};
+const endpointProblems = Object.fromEntries(Object.entries(ENDPOINT_PROBLEM_WORDS).map(([k, v]) => [`endpoint_${k}`, v])) as {
+  [K in keyof typeof ENDPOINT_PROBLEM_WORDS as `endpoint_${K}`]: string;
+};
+
 export const en = {
   shell: {
     skip: 'Skip to content',
@@ -51,6 +65,7 @@ export const en = {
     max300: 'at most 300 characters',
     validEmail: 'a valid email address',
     validPhone: 'international format, e.g. +507 123 1234',
+    addressPlaceholder: '123 Main Street, Anytown, ST, 12345',
     submit: 'Register',
     submitting: 'Registering…',
   },
@@ -154,12 +169,16 @@ export const en = {
     toCcc: 'A CCC account — arrives at once',
     toIban: 'A bank account (IBAN, {{country}}) · {{iban}}',
     to: 'To',
+    destinationPlaceholder: 'bc1q… or DE89 3704 0044 0532 0130 00',
+    referencePlaceholder: 'Invoice 2026-118',
     currency: 'Currency',
     amount: 'Amount',
     available: 'Available:',
     sentAs: 'Sent as {{amount}} {{currency}}',
     reference: 'Reference',
     referenceNote: '(optional, on both statements)',
+    // The review table's narrow first column: a long word carries a soft hyphen (U+00AD) where it may break.
+    referenceRow: 'Reference',
     enterDestination: 'Enter the address of a CCC account, or an IBAN.',
     ownAccount: 'That is your own account.',
     badIban: 'This IBAN is not valid: {{reason}}.',
@@ -221,6 +240,101 @@ export const en = {
     open: 'Open',
     dismiss: 'Dismiss',
   },
+  connect: {
+    signIn: 'Sign in with your Ledger',
+    sandboxName: 'Sandbox (this computer)',
+    server: 'Server',
+    profiles: 'Server profile',
+    virtualLedger: 'virtual Ledger',
+    usbLedger: 'Ledger on USB',
+    speculos: 'Speculos :{{port}}',
+    trusted: 'Trusted back office {{address}}',
+    noServer: 'No server configured yet: add one below.',
+    addServer: '+ Add a server',
+    ledger: 'Ledger',
+    theServer: 'the server',
+    steps: {
+      'connect-device': { label: 'Connect your Ledger', hint: 'Plug it in with its USB cable.' },
+      unlock: { label: 'Unlock it', hint: 'Enter your PIN on the device.' },
+      'open-app': { label: 'Open the Bitcoin app', hint: 'Select Bitcoin on the device and press both buttons.' },
+      'get-address': { label: 'Read your address', hint: 'The app asks the device for the signing address.' },
+      'connect-server': { label: 'Connect to the server', hint: 'A session with {{host}}.' },
+      'confirm-login': {
+        label: 'Confirm the login on your Ledger',
+        hint: 'Your Ledger shows “CCC login to {{host}} nonce …”. Approve only if it names {{host}}; the app never asks the device to sign a login for any other server.',
+      },
+      'protect-account': {
+        label: 'Protect your account on your Ledger',
+        hint: 'Once per account: your Ledger shows “CCC policy require device confirmation ON …”. Approve it, and the server will refuse every transfer that was not confirmed on your Ledger.',
+      },
+    },
+    using: 'Using',
+    ledgerShows: 'Your Ledger shows:',
+    connecting: 'Connecting…',
+    tryAgain: 'Try again',
+    connect: 'Connect',
+    form: {
+      name: 'Name',
+      nameRequired: 'give it a name',
+      namePlaceholder: 'Production',
+      endpoint: 'Endpoint',
+      ...endpointProblems,
+      certificate: 'Pinned certificate',
+      certificateNote: '(SHA-256, optional)',
+      certificateInvalid: '64 hex digits, colons allowed',
+      trusted: 'Trusted back-office address',
+      trustedInvalid: 'a {{network}} Bitcoin address',
+      device: 'Device',
+      usb: 'Ledger on USB',
+      speculos: 'Speculos emulator',
+      speculosPort: 'Speculos API port',
+      network: 'Network',
+      mainnet: 'Bitcoin mainnet',
+      testnet: 'Bitcoin testnet',
+      addressType: 'Address type',
+      p2wpkh: "Native segwit (84')",
+      p2sh: "Nested segwit (49')",
+      p2pkh: "Legacy (44')",
+      path: 'Derivation path',
+      cancel: 'Cancel',
+      save: 'Save server',
+    },
+  },
+  device: {
+    ready: 'Ledger ready',
+    approveTransfer: 'Approve the transfer on your Ledger',
+    approve: 'Approve on your Ledger',
+    locked: 'Ledger locked',
+    wrongApp: 'Open the Bitcoin app',
+    disconnected: 'No Ledger connected',
+    error: 'Ledger problem',
+    protectTitle: 'Protect your account',
+    protectBody: 'Confirm on your Ledger that, from now on, the server must refuse every transfer that was not confirmed on your Ledger. This is asked once per account. Your Ledger shows:',
+  },
+  connection: { idle: 'Not connected', connecting: 'Connecting…', authenticating: 'Logging in…', offline: 'Offline' },
+  virtual: {
+    title: 'Virtual Ledger',
+    sandboxOnly: '(sandbox only)',
+    compact: 'Virtual Ledger (sandbox)',
+    behaviour: 'Virtual Ledger behaviour',
+    approves: 'Approves',
+    rejects: 'Rejects',
+    locked: 'Locked',
+    dashboard: 'On dashboard',
+    slow: 'Slow to answer (6 s)',
+    now: 'Now: {{state}}',
+  },
+  idleLock: {
+    title: 'Security',
+    after: 'Lock the app after',
+    minutes: '{{n}} minutes without use',
+    never: 'Never',
+    hint: 'Locked, the app shows nothing of the account until your Ledger approves the unlock.',
+  },
+  errors: { ...ERROR_WORDS, ...DEVICE_DOING_WORDS, ...deviceFailures, ...TEMPLATE_WORDS, retrying: 'Retrying…' },
+  amount: AMOUNT_WORDS,
+  iban: IBAN_PROBLEM_WORDS,
+  loginRefused: LOGIN_REFUSAL_WORDS,
   alerts: {
     label: 'Security alerts',
     one: 'Security alert',
@@ -238,6 +352,25 @@ export const en = {
     details: 'Details',
     hide: 'Hide',
     dismiss: 'Dismiss',
+    // The summaries the core writes (session/ccc-client.ts), by the code and values it sends with them.
+    summary: {
+      CERTIFICATE_MISMATCH: 'The server presented a certificate that is not the pinned one ({{presented}}); the connection was closed before anything was read or signed.',
+      NOT_JSON: 'The server sent a frame that is not JSON; it was ignored.',
+      SECOND_CHALLENGE: 'A second login challenge arrived on the same connection; it was not sent to the device.',
+      LOGIN_REFUSED: 'Refused to log in: {{reason}}.',
+      FORGED_balance: 'Refused a balance: its signature is not the back office’s. Nothing was changed.',
+      FORGED_transfer: 'Refused a transfer: its signature is not the back office’s. Nothing was changed.',
+      FORGED_transferOf: 'Refused a transfer of {{amount}} {{currency}} from {{from}}: its signature is not the back office’s. Nothing was changed.',
+      UNSIGNED_balance: 'Refused a balance: it is not signed. Nothing was changed.',
+      UNSIGNED_transfer: 'Refused a transfer: it is not signed. Nothing was changed.',
+      UNSIGNED_transferOf: 'Refused a transfer of {{amount}} {{currency}} from {{from}}: it is not signed. Nothing was changed.',
+      MALFORMED_TRANSFER: 'Refused a signed transfer message with malformed data.',
+      OTHER_ACCOUNT_transfer: 'Refused a transfer: it is validly signed but concerns another account. Nothing was changed.',
+      OTHER_ACCOUNT_transferOf: 'Refused a transfer of {{amount}} {{currency}} from {{from}}: it is validly signed but concerns another account. Nothing was changed.',
+      MISBOUND_ANSWER: 'Refused an answer to {{op}}: {{problem}}. Nothing was changed.',
+      HISTORY_INCOMPLETE: 'Refused a history replay: the back office sent {{count}} rows but {{rows}} arrived, or they were altered on the way. Nothing was changed.',
+      TRANSFER_MISMATCH: 'Refused the answer to the transfer you confirmed: {{mismatch}}. Check the history before doing anything else.',
+    },
   },
 };
 
