@@ -128,8 +128,9 @@ export interface AppSnapshot {
   historyLoaded: boolean;
   /** Every row is verified. False while a locally cached history is checked after its newest page was shown (fetch again when it turns true). */
   historyComplete: boolean;
-  /** Progress of that check. */
-  historyCheck: { checked: number; total: number } | null;
+  /** Progress while the history is not complete: the check of a cached history (`cache`, of `total` rows), or a
+   * first login's full replay from the server after its newest page (`server`, total not known until it ends). */
+  historyCheck: { source: 'cache'; checked: number; total: number } | { source: 'server'; checked: number; total: null } | null;
   alerts: SecurityAlert[];
   device: DeviceStatus;
   lastError: { code: string; message: string } | null;

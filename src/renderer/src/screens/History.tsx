@@ -3,7 +3,7 @@
 // reference under the counterparty rather than clipping anything), and a detail panel per row.
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { TxDetail, TxRow } from '../../../shared/app-api';
+import type { AppSnapshot, TxDetail, TxRow } from '../../../shared/app-api';
 import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
 import { formatIban } from '../../../shared/iban';
 import { Amount } from '../components/Amount';
@@ -138,7 +138,7 @@ const NARROW: Column[] = [
   { id: 'verified', header: '✓', width: '32px', cell: verifiedCell },
 ];
 
-export function HistoryScreen({ rows, loading = false, check = null }: { rows: TxRow[]; loading?: boolean; check?: { checked: number; total: number } | null }) {
+export function HistoryScreen({ rows, loading = false, check = null }: { rows: TxRow[]; loading?: boolean; check?: AppSnapshot['historyCheck'] }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [currency, setCurrency] = useState('');
@@ -212,8 +212,10 @@ export function HistoryScreen({ rows, loading = false, check = null }: { rows: T
         <span className="muted" data-testid="history-count">
           {loading
             ? 'Loading and verifying history…'
-            : check
+            : check?.source === 'cache'
               ? `Newest ${formatCount(rows.length)} shown · checking your saved history (${formatCount(check.checked)} of ${formatCount(check.total)} verified)…`
+              : check
+                ? `Newest ${formatCount(rows.length)} shown · loading and verifying the rest of your history (${formatCount(check.checked)} so far)…`
               : `${formatCount(sorted.length)} of ${formatCount(rows.length)} transactions`}
         </span>
       </div>
