@@ -21,6 +21,9 @@ import type {
   TreasuryBridge,
   TxDetail,
   TxRow,
+  TxQuery,
+  TxPage,
+  DeskSummary,
   VirtualDeviceSettings,
 } from '../../shared/app-api';
 import type { AccountData, BoundBalance, SignedRecord, TransferData } from '../../shared/protocol';
@@ -42,6 +45,7 @@ import { isThisMachine } from '../../shared/endpoint-policy';
 import { TransferTracker, TransferStateError } from './transfer-tracker';
 import { HistoryCache, parseCachedLine, unreconciled, verifyInPool } from '../history/history-cache';
 import { sharedVerifyPool, type VerifyPool } from '../history/verify-pool';
+import { HistoryQueryIndex } from '../history/history-query';
 import { IdleLock } from './idle-lock';
 import { PreferencesStore } from '../settings/preferences';
 import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
@@ -101,6 +105,8 @@ export class AppCore implements TreasuryBridge {
   /** The whole history replayed in the background after a first login's newest page (retried after a reconnect). */
   private backgroundReplay: Promise<void> | null = null;
   private readonly pool: VerifyPool;
+  /** Sort and search keys of every verified row, for History's paged queries. */
+  private index = new HistoryQueryIndex();
   private cache: HistoryCache | null = null;
   private alerts: SecurityAlert[] = [];
   private loginStep: LoginStep | null = null;
@@ -308,6 +314,7 @@ export class AppCore implements TreasuryBridge {
     }
     const view = new AccountView(address);
     this.view = view;
+    this.index = new HistoryQueryIndex();
     // The user's own notes on this account's transactions (local, never signed).
     this.notes = new NotesStore(this.opts.dataDir, profile.id, address);
     for (const [txid, n] of this.notes.all()) view.annotate(txid, n);
@@ -627,6 +634,7 @@ export class AppCore implements TreasuryBridge {
     if (!view || !view.concerns(t.data)) return null; // CccClient already refused and alerted; never throw here
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
+    this.index.upsert(row);
     if (this.historyComplete) this.cache?.append(t);
     this.transfer.txUpdated(row);
     if (emit && !this.idle.locked) this.emit({ type: 'transaction', tx: row, live });
@@ -678,6 +686,7 @@ export class AppCore implements TreasuryBridge {
     await this.signer?.close();
     this.signer = null;
     this.view = null;
+    this.index = new HistoryQueryIndex();
     this.notes = null;
     this.lastBalance = null;
     this.account = undefined;
@@ -748,6 +757,21 @@ export class AppCore implements TreasuryBridge {
   async getTransactions(): Promise<TxRow[]> {
     if (this.idle.locked) return [];
     return this.view?.rows() ?? [];
+  }
+
+  async queryTransactions(query: TxQuery): Promise<TxPage> {
+    if (this.idle.locked || !this.view) return { rows: [], offset: 0, total: 0, all: 0, anchorIndex: null, version: 0 };
+    return this.index.query(query ?? {});
+  }
+
+  async queryTransactionIds(query: TxQuery): Promise<number[]> {
+    if (this.idle.locked || !this.view) return [];
+    return this.index.ids(query ?? {});
+  }
+
+  async getDeskSummary(): Promise<DeskSummary> {
+    if (this.idle.locked || !this.view) return { latest: [], pending: [], currencies: [], series: [], size: 0, version: 0 };
+    return this.index.summary(this.view.preferred);
   }
 
   // ---- transfers -------------------------------------------------------------------------------------
@@ -939,6 +963,7 @@ export class AppCore implements TreasuryBridge {
     if (!view.rows().some((r) => r.txid === txid)) throw new AppError('UNKNOWN_TRANSACTION', 'No such transaction in this account.');
     this.guard(() => notes.set(txid, note));
     const row = view.annotate(txid, note)!;
+    this.index.upsert(row);
     this.emit({ type: 'transaction', tx: row, live: false });
     return row;
   }
