@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { HistoryQueryIndex } from '../../src/main/history/history-query';
 import { signedHistory } from '../helpers/signed-history';
 import type { TxRow } from '../../src/shared/app-api';
+import { balanceSeries } from '../../src/shared/balance-series';
 
 function indexOf(rows: TxRow[]) {
   const index = new HistoryQueryIndex();
@@ -85,5 +86,14 @@ describe('the history index', () => {
     expect(summary.currencies[0]).toBe('EUR');
     expect(summary.series.map((s) => s.currency)).toEqual(summary.currencies);
     expect(summary.pending.every((r) => r.status === 'pending')).toBe(true);
+  });
+
+  it('draws the same balance chart as the shared series, thinned or not', () => {
+    const many: TxRow[] = [];
+    for (let i = 1; i <= 1_000; i++) many.push({ ...rows[i % rows.length], txid: i, timestamp: 1_700_000_000_000 + (i % 7) * 1000 + i });
+    for (const list of [rows, many]) {
+      const summary = indexOf(list).summary('EUR');
+      for (const { currency, points } of summary.series) expect(points, currency).toEqual(balanceSeries(list, currency).map(({ t, amount, y }) => ({ t, amount, y })));
+    }
   });
 });

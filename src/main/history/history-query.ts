@@ -5,7 +5,9 @@
 import type { BalanceChartPoint, DeskSummary, TxPage, TxQuery, TxRow, TxSortKey } from '../../shared/app-api';
 import type { CurrencyCode } from '../../shared/currencies';
 import { amountKey, normaliseQuery, rowSearchText, textMatches } from '../../shared/history-search';
-import { balanceSeries, chartCurrencies } from '../../shared/balance-series';
+import { chartCurrencies } from '../../shared/balance-series';
+import { currencyExponent } from '../../shared/currencies';
+import { formatAmount } from '../../shared/money';
 
 interface Entry {
   row: TxRow;
@@ -141,18 +143,40 @@ export class HistoryQueryIndex {
     const c = this.summaryCache;
     if (c && c.version === this.version && c.preferred === preferred) return c.summary;
     const byTxid = this.ordered('txid');
-    const rows = byTxid.map((e) => e.row);
-    const currencies = chartCurrencies(rows, preferred);
-    const series = currencies.map((currency) => ({ currency, points: balanceSeries(rows, currency).map(({ t, amount, y }): BalanceChartPoint => ({ t, amount, y })) }));
-    const summary: DeskSummary = {
-      latest: rows.slice(-8).reverse(),
-      pending: rows.filter((r) => r.status === 'pending'),
-      currencies,
-      series,
-      size: rows.length,
-      version: this.version,
-    };
+    const latest: TxRow[] = [];
+    for (let i = byTxid.length - 1; i >= 0 && latest.length < 8; i--) latest.push(byTxid[i].row);
+    const pending = byTxid.filter((e) => e.row.status === 'pending').map((e) => e.row);
+    const currencies = chartCurrencies(
+      [...new Set(byTxid.map((e) => e.row.currency))].map((currency) => ({ currency }) as TxRow),
+      preferred,
+    );
+    const summary: DeskSummary = { latest, pending, currencies, series: this.series(currencies), size: byTxid.length, version: this.version };
     this.summaryCache = { version: this.version, preferred, summary };
     return summary;
+  }
+
+  /**
+   * The balance over time per currency, as shared/balance-series.ts draws it (the available balance
+   * after each transaction in time order, thinned to 400 points), from the kept time order and amount
+   * keys: one pass of integer additions, only the points drawn are formatted.
+   */
+  private series(currencies: CurrencyCode[], maxPoints = 400): DeskSummary['series'] {
+    const byTime = this.ordered('timestamp');
+    return currencies.map((currency) => {
+      const mine = byTime.filter((e) => e.row.currency === currency);
+      const balances: bigint[] = new Array(mine.length);
+      let balance = 0n;
+      for (let i = 0; i < mine.length; i++) {
+        if (mine[i].row.status !== 'failed') balance += mine[i].minor; // a failed payout never moved money
+        balances[i] = balance;
+      }
+      const scale = 10 ** currencyExponent(currency);
+      const point = (i: number): BalanceChartPoint => ({ t: mine[i].row.timestamp, amount: formatAmount(balances[i], currency), y: Number(balances[i]) / scale });
+      if (mine.length <= maxPoints) return { currency, points: mine.map((_, i) => point(i)) };
+      const step = mine.length / maxPoints;
+      const points: BalanceChartPoint[] = [];
+      for (let i = 1; i <= maxPoints; i++) points.push(point(Math.min(mine.length - 1, Math.ceil(i * step) - 1)));
+      return { currency, points };
+    });
   }
 }
