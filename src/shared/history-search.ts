@@ -11,6 +11,12 @@ function shownAmount(decimal: string, locale: string): string {
   return localizeDecimal(decimal, locale).replace(/^-/, '−');
 }
 
+/** The direction and status as the screen words them where that is not English (German: the History catalogue's words). */
+const GERMAN = { in: 'eingang', out: 'ausgang', complete: 'abgeschlossen', pending: 'ausstehend', failed: 'fehlgeschlagen' } as const;
+function localWords(r: TxRow, locale: string): string[] {
+  return locale.toLowerCase().startsWith('de') ? [GERMAN[r.direction], GERMAN[r.status]] : [];
+}
+
 /** The searchable text of a row (lower case; fields apart so a query cannot match across two). */
 export function rowSearchText(r: TxRow, locale: string): string {
   // The IBAN as the screen groups it (formatIban's paper format, written out here: this runs 100,000 times).
@@ -29,6 +35,7 @@ export function rowSearchText(r: TxRow, locale: string): string {
     signed.startsWith('−') ? signed : `+${signed}`,
     r.currency,
     r.status,
+    ...localWords(r, locale),
     r.message ?? '',
     r.note ?? '',
     ...(r.labels ?? []).map((l) => `#${l}`),

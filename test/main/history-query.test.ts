@@ -44,6 +44,9 @@ describe('the history index', () => {
     expect(index.ids({ text: '1.234.567,89', locale: 'de-DE' })).toEqual([opening.txid]); // keys rebuilt for German
     expect(index.ids({ text: '1,234,567.89', locale: 'de-DE' })).toEqual([]);
     expect(index.ids({ text: 'opening', locale: 'de-DE' })).toEqual([opening.txid]);
+    // The status and direction as the German screen words them.
+    expect(index.ids({ text: 'fehlgeschlagen', locale: 'de-DE' })).toEqual(rows.filter((r) => r.status === 'failed').map((r) => r.txid).reverse());
+    expect(index.ids({ text: 'fehlgeschlagen', locale: 'en-US' })).toEqual([]);
     const payout = rows.find((r) => r.status === 'failed')!;
     expect(index.ids({ text: 'FR76 3000', locale: 'en-US' })).toContain(payout.txid);
     expect(index.ids({ text: '-15,000', locale: 'en-US' })).toContain(payout.txid);
