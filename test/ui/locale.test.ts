@@ -26,12 +26,26 @@ describe('locale', () => {
     await geh(page, 'Übersicht');
     await page.getByTestId('balances').getByText('1.234.567,89').waitFor();
     await geh(page, 'Verlauf');
-    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 1 transactions');
+    // History and its detail panel speak German too (issue 15).
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 von 1 Transaktionen');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Verlauf');
+    await expect(page.getByPlaceholder(/Gegenpartei, IBAN, Referenz/).isVisible()).resolves.toBe(true);
+    // The longer German status words fit their column.
+    await page.locator('.vtr[data-txid] .badge').first().waitFor();
+    const cells = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.vbody .vtd, .vbody .vtd *')].filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline').map((el) => el.textContent),
+    );
+    expect(cells).toEqual([]);
+    await expect(page.locator('.vtr[data-txid] .badge').first().textContent()).resolves.toBe('abgeschlossen');
     await expect(page.locator('.vtr[data-txid]').first().textContent()).resolves.toMatch(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}.*\+1\.234\.567,89/);
     // Search matches what is shown, in the locale's form.
     await page.getByRole('searchbox').fill('1.234.567,89');
-    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 of 1 transactions');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('1 von 1 Transaktionen');
     await page.getByRole('searchbox').fill('');
+    await page.locator('.vtr[data-txid]').first().click();
+    await expect(page.getByTestId('tx-detail').getByRole('heading', { level: 2 }).textContent()).resolves.toMatch(/^Transaktion #\d+$/);
+    await expect.poll(() => page.getByTestId('tx-detail').textContent()).toMatch(/Eingang.*Bankkonto \(IBAN\).*✓ geprüft mit dem Back-Office-Schlüssel/);
+    await page.getByTestId('tx-detail').getByRole('button', { name: 'Schließen' }).click();
 
     const { id: bob, client: bobClient } = await newCustomer(server.url);
     await geh(page, 'Überweisung');

@@ -21,6 +21,9 @@ import type {
   TreasuryBridge,
   TxDetail,
   TxRow,
+  TxQuery,
+  TxPage,
+  DeskSummary,
   VirtualDeviceSettings,
 } from '../../shared/app-api';
 import type { AccountData, BoundBalance, SignedRecord, TransferData } from '../../shared/protocol';
@@ -40,7 +43,9 @@ import { createTransportOpener, watchUsbDevices } from '../device/transports';
 import type { SimulatedLedger } from '../device/simulated-device';
 import { isThisMachine } from '../../shared/endpoint-policy';
 import { TransferTracker, TransferStateError } from './transfer-tracker';
-import { HistoryCache, parseCachedLine, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
+import { HistoryCache, parseCachedLine, unreconciled, verifyInPool } from '../history/history-cache';
+import { sharedVerifyPool, type VerifyPool } from '../history/verify-pool';
+import { HistoryQueryIndex } from '../history/history-query';
 import { IdleLock } from './idle-lock';
 import { PreferencesStore } from '../settings/preferences';
 import { TEMPLATE_WORDS, deviceFailureWords, deviceWordParams, deviceWords, fillWords, insufficientFunds, parseTypedAmount, plainWords } from '../../shared/plain-words';
@@ -71,8 +76,10 @@ export interface AppCoreOptions {
   client?: { requestTimeoutMs?: number; backoff?: { initialMs?: number; maxMs?: number } };
   /** Lock after this long without input (tests; otherwise the user's preference, 10 minutes by default). */
   idleLockMs?: number;
-  /** How many of the newest cached history rows are verified before the history is shown (default 200: more than a screen). */
+  /** How many of the newest history rows (cached, or asked of the server at a first login) are verified before the history is shown (default 200: more than a screen). */
   historyFirstPage?: number;
+  /** Where signatures of replays and of the cache check are verified (default: the process's worker pool, one thread per core). */
+  verifyPool?: VerifyPool;
 }
 
 /** How long the sandbox's "slow" virtual user takes to press the buttons. */
@@ -94,7 +101,12 @@ export class AppCore implements TreasuryBridge {
   private historyLoaded = false;
   /** Every row of the history is verified (a cached history is checked after its newest page is shown). */
   private historyComplete = false;
-  private historyCheck: { checked: number; total: number } | null = null;
+  private historyCheck: AppSnapshot['historyCheck'] = null;
+  /** The whole history replayed in the background after a first login's newest page (retried after a reconnect). */
+  private backgroundReplay: Promise<void> | null = null;
+  private readonly pool: VerifyPool;
+  /** Sort and search keys of every verified row, for History's paged queries. */
+  private index = new HistoryQueryIndex();
   private cache: HistoryCache | null = null;
   private alerts: SecurityAlert[] = [];
   private loginStep: LoginStep | null = null;
@@ -111,6 +123,7 @@ export class AppCore implements TreasuryBridge {
   constructor(private readonly opts: AppCoreOptions) {
     this.settings = new SettingsStore(opts.dataDir);
     this.simulated = opts.simulatedDevice;
+    this.pool = opts.verifyPool ?? sharedVerifyPool();
     this.preferences = new PreferencesStore(opts.dataDir, { idleLockMinutes: 10 });
     this.idle = new IdleLock(opts.idleLockMs ?? this.preferences.load().idleLockMinutes * 60_000, () => {
       // Never lock in the middle of money in motion; the timer is restarted when it is done.
@@ -303,6 +316,7 @@ export class AppCore implements TreasuryBridge {
     }
     const view = new AccountView(address);
     this.view = view;
+    this.index = new HistoryQueryIndex();
     // The user's own notes on this account's transactions (local, never signed).
     this.notes = new NotesStore(this.opts.dataDir, profile.id, address);
     for (const [txid, n] of this.notes.all()) view.annotate(txid, n);
@@ -322,6 +336,8 @@ export class AppCore implements TreasuryBridge {
       },
       requestTimeoutMs: this.opts.client?.requestTimeoutMs,
       backoff: this.opts.client?.backoff,
+      // Replays are verified on every core; nothing is applied before its verdict.
+      verifyBatch: (records) => this.pool.verifyRecords(records, profile.trustedAddress),
     });
     this.client = client;
     client.on('state', () => this.changed());
@@ -417,6 +433,7 @@ export class AppCore implements TreasuryBridge {
     if (initial && this.profile) {
       this.cache = new HistoryCache(this.opts.dataDir, { profileId: this.profile.id, address: view.address, trustedAddress: this.profile.trustedAddress });
       if (await this.startFromCache(this.cache)) return;
+      if (await this.startFromNewestPage()) return;
     }
     const from = initial ? null : view.gapFillFrom(view.lastTxid ?? this.settings.lastSeen(this.profile!.id, view.address));
     // The initial load is fetched by the renderer in one go (getTransactions); only a gap fill emits per row.
@@ -445,7 +462,7 @@ export class AppCore implements TreasuryBridge {
     } catch {
       first = [];
     }
-    if (first.length === 0 || !verifyRecords(first, profile.trustedAddress, view.address)) {
+    if (first.length === 0 || (await this.pool.firstBadLine(lines.slice(split), profile.trustedAddress, view.address)) !== -1) {
       cache.discard();
       return false;
     }
@@ -466,10 +483,78 @@ export class AppCore implements TreasuryBridge {
     this.persistLastSeen();
     this.historyLoaded = true;
     this.historyComplete = false;
-    this.historyCheck = { checked: first.length, total: lines.length };
+    this.historyCheck = { source: 'cache', checked: first.length, total: lines.length };
     this.changed();
     void this.checkRestOfCache(lines.slice(0, split), lines.length, view);
     return true;
+  }
+
+  /**
+   * No usable cache (a first login on this computer): the newest page is asked of the server first
+   * (`history` with `limit`, verified like every replay) and shown at once; the whole history is then
+   * replayed in the background, verified on every core, and written to the cache.
+   */
+  private async startFromNewestPage(): Promise<boolean> {
+    const client = this.requireClient();
+    const view = this.view!;
+    const page = this.opts.historyFirstPage ?? 200;
+    let n = 0;
+    for await (const t of client.history({ limit: page })) {
+      this.applyTransfer(t, false, false);
+      n++;
+    }
+    this.persistLastSeen();
+    this.historyLoaded = true;
+    if (n < page) {
+      // Fewer rows than asked for: that was the whole history.
+      this.historyComplete = true;
+      this.saveCache();
+      this.changed();
+      return true;
+    }
+    this.historyComplete = false;
+    this.historyCheck = { source: 'server', checked: view.size, total: null };
+    this.changed();
+    this.startBackgroundReplay(view);
+    return true;
+  }
+
+  private startBackgroundReplay(view: AccountView): void {
+    if (this.backgroundReplay) return;
+    const run = this.replayInBackground(view).finally(() => {
+      if (this.backgroundReplay === run) this.backgroundReplay = null;
+    });
+    this.backgroundReplay = run;
+  }
+
+  /** The whole history after the newest page; a replay cut short (connection lost) is run again after the reconnect. */
+  private async replayInBackground(view: AccountView): Promise<void> {
+    const gone = () => this.view !== view;
+    const client = this.client;
+    if (!client) return;
+    let replayed = 0;
+    try {
+      for await (const t of client.history()) {
+        if (gone()) return;
+        this.applyTransfer(t, false, false);
+        if (++replayed % 10_000 === 0) {
+          this.historyCheck = { source: 'server', checked: replayed, total: null };
+          this.changed();
+        }
+      }
+    } catch (e) {
+      if (gone()) return;
+      const code = codeOf(e, 'HISTORY_INCOMPLETE');
+      this.lastError = { code, message: plainWords(code, messageOf(e)) };
+      this.changed();
+      return;
+    }
+    if (gone()) return;
+    this.persistLastSeen();
+    this.historyComplete = true;
+    this.historyCheck = null;
+    this.saveCache();
+    this.changed();
   }
 
   /** Verifies the rest of the cache in slices; a row that fails, or a total that does not match the signed balance, rebuilds from the server. */
@@ -478,13 +563,14 @@ export class AppCore implements TreasuryBridge {
     const gone = () => this.view !== view;
     const firstChecked = this.historyCheck?.checked ?? 0;
     let lastReport = 0;
-    const ok = await verifyInSlices(
+    const ok = await verifyInPool(
+      this.pool,
       rest,
       profile.trustedAddress,
       view.address,
       (slice, checked) => {
         for (const r of slice) this.applyTransfer(r, false, false);
-        this.historyCheck = { checked: firstChecked + checked, total };
+        this.historyCheck = { source: 'cache', checked: firstChecked + checked, total };
         if (checked - lastReport >= 10_000) {
           lastReport = checked;
           this.changed();
@@ -547,6 +633,7 @@ export class AppCore implements TreasuryBridge {
     if (!view || !view.concerns(t.data)) return null; // CccClient already refused and alerted; never throw here
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
+    this.index.upsert(row);
     if (this.historyComplete) this.cache?.append(t);
     this.transfer.txUpdated(row);
     if (emit && !this.idle.locked) this.emit({ type: 'transaction', tx: row, live });
@@ -577,6 +664,8 @@ export class AppCore implements TreasuryBridge {
       else {
         await this.fillHistory(false);
         await this.refreshBalances();
+        // A first login's background replay cut short by the drop: run it again.
+        if (this.historyLoaded && !this.historyComplete && this.historyCheck?.source === 'server' && this.view) this.startBackgroundReplay(this.view);
       }
       this.lastError = null;
       this.changed();
@@ -596,12 +685,14 @@ export class AppCore implements TreasuryBridge {
     await this.signer?.close();
     this.signer = null;
     this.view = null;
+    this.index = new HistoryQueryIndex();
     this.notes = null;
     this.lastBalance = null;
     this.account = undefined;
     this.historyLoaded = false;
     this.historyComplete = false;
     this.historyCheck = null;
+    this.backgroundReplay = null;
     this.cache = null;
     this.loginStep = null;
     this.alerts = [];
@@ -665,6 +756,21 @@ export class AppCore implements TreasuryBridge {
   async getTransactions(): Promise<TxRow[]> {
     if (this.idle.locked) return [];
     return this.view?.rows() ?? [];
+  }
+
+  async queryTransactions(query: TxQuery): Promise<TxPage> {
+    if (this.idle.locked || !this.view) return { rows: [], offset: 0, total: 0, all: 0, anchorIndex: null, version: 0 };
+    return this.index.query(query ?? {});
+  }
+
+  async queryTransactionIds(query: TxQuery): Promise<number[]> {
+    if (this.idle.locked || !this.view) return [];
+    return this.index.ids(query ?? {});
+  }
+
+  async getDeskSummary(): Promise<DeskSummary> {
+    if (this.idle.locked || !this.view) return { latest: [], pending: [], currencies: [], series: [], size: 0, version: 0 };
+    return this.index.summary(this.view.preferred);
   }
 
   // ---- transfers -------------------------------------------------------------------------------------
@@ -859,6 +965,7 @@ export class AppCore implements TreasuryBridge {
     if (!view.rows().some((r) => r.txid === txid)) throw new AppError('UNKNOWN_TRANSACTION', 'No such transaction in this account.');
     this.guard(() => notes.set(txid, note));
     const row = view.annotate(txid, note)!;
+    this.index.upsert(row);
     this.emit({ type: 'transaction', tx: row, live: false });
     return row;
   }

@@ -49,7 +49,15 @@ export interface CccClientOptions {
   /** Reconnect after an unexpected drop (default true). */
   reconnect?: boolean;
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Verifies a batch of replayed history rows (signature by the trusted back office, one verdict per
+   * row), e.g. on a pool of worker threads (main/history/verify-pool.ts). Default: on this thread.
+   */
+  verifyBatch?: (records: SignedRecord<TransferData>[]) => Promise<boolean[]>;
 }
+
+/** Replayed rows are verified in batches of this many (a pool works on several at once). */
+const REPLAY_BATCH = 256;
 
 /** A transfer ready to send: the device has signed its confirmation text. */
 export interface SignedTransfer {
@@ -239,6 +247,11 @@ export class CccClient extends EventEmitter<CccClientEvents> {
 
   private onFrame(frame: Frame, raw: string): void {
     if (frame.msg === 'challenge') return; // a fresh challenge after a failed attempt: handled by the next auth
+    if (frame.msg === 'transfer' && frame.nonce !== undefined && this.pending.get(frame.nonce)?.onMessage) {
+      // A replayed history row: history() verifies it in a batch and applies nothing before the verdict.
+      this.pending.get(frame.nonce)!.onMessage!(frame);
+      return;
+    }
     if (frame.msg === 'transfer' || frame.msg === 'balance') {
       const v0 = performance.now();
       const authentic = verifySignedData(frame.data, frame.signed, this.opts.trustedAddress);
@@ -265,10 +278,6 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     }
     if (frame.nonce !== undefined && this.pending.has(frame.nonce)) {
       const p = this.pending.get(frame.nonce)!;
-      if (p.onMessage && frame.msg === 'transfer') {
-        p.onMessage(frame); // a replayed row; the closing message binds the whole replay
-        return;
-      }
       if (frame.msg !== 'error' && p.op in ANSWER_MSG) {
         const problem = this.answerProblem(p.op, frame);
         if (problem) {
@@ -382,13 +391,44 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     return { data: f.data as BalanceData, signed: f.signed!, bind: f.bind as AnswerBinding, bindSigned: f.bindSigned as string };
   }
 
-  /** Replays history as a stream of verified transfers; ends on the closing `history` message. */
+  /** The default batch check: every signature on this thread (timed for the benchmark). */
+  private verifyHere(records: SignedRecord<TransferData>[]): Promise<boolean[]> {
+    const v0 = performance.now();
+    const ok = records.map((r) => verifySignedData(r.data, r.signed, this.opts.trustedAddress));
+    this.verification.ms += performance.now() - v0;
+    return Promise.resolve(ok);
+  }
+
+  /**
+   * Replays history as a stream of verified transfers; ends on the closing `history` message. Rows are
+   * verified in batches as they arrive (on a worker pool when `verifyBatch` is given) and yielded in
+   * order, each only after its verdict; a row that fails is refused with an alert and the replay then
+   * fails at its end, like one that did not arrive whole.
+   */
   async *history(params?: OpInput['history']): AsyncGenerator<SignedRecord<TransferData>, number> {
-    const queue: SignedRecord<TransferData>[] = [];
+    type Checked = { frames: Frame[]; ok: boolean[] };
+    const verify = this.opts.verifyBatch ?? ((records: SignedRecord<TransferData>[]) => this.verifyHere(records));
+    const batches: Promise<Checked>[] = [];
+    let buffer: Frame[] = [];
     let wake: (() => void) | null = null;
     let finished: { count: number } | Error | null = null;
     const digest = crypto.createHash('sha256');
     let rows = 0;
+    let refused = 0;
+    const flush = () => {
+      if (!buffer.length) return;
+      const frames = buffer;
+      buffer = [];
+      const records = frames.map((f) => ({ data: f.data as TransferData, signed: typeof f.signed === 'string' ? f.signed : '' }));
+      this.verification.count += frames.length;
+      batches.push(
+        verify(records).then(
+          (ok) => ({ frames, ok }),
+          () => ({ frames, ok: frames.map(() => false) }), // a check that could not run verified nothing
+        ),
+      );
+      wake?.();
+    };
     const done = this.request(
       'history',
       params && Object.keys(params).length ? params : undefined,
@@ -396,8 +436,8 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         if (f.msg === 'transfer') {
           digest.update(`${f.signed}\n`);
           rows++;
-          queue.push({ data: f.data as TransferData, signed: f.signed! });
-          wake?.();
+          buffer.push(f);
+          if (buffer.length >= REPLAY_BATCH) flush();
           return false;
         }
         return true; // the closing `history` message
@@ -412,17 +452,25 @@ export class CccClient extends EventEmitter<CccClientEvents> {
           this.alert('misbound-answer', 'history', `Refused a history replay: the back office sent ${end.count} rows but ${rows} arrived, or they were altered on the way. Nothing was changed.`, JSON.stringify(f.data), 'HISTORY_INCOMPLETE', { count: String(end.count), rows: String(rows) });
           finished = new ClientError('SECURITY', 'the history replay did not arrive whole');
         } else finished = end;
+        flush();
         wake?.();
       },
       (e: Error) => {
         finished = e;
+        flush();
         wake?.();
       },
     );
     for (;;) {
-      // Rows are applied as they arrive (each is verified and concerns this account); a replay that
-      // did not arrive whole fails at its end, so the caller knows its view may be incomplete.
-      while (queue.length) yield queue.shift()!;
+      if (batches.length) {
+        const { frames, ok } = await batches.shift()!;
+        for (let i = 0; i < frames.length; i++) {
+          const record = this.acceptReplayed(frames[i], ok[i]);
+          if (record) yield record;
+          else refused++;
+        }
+        continue;
+      }
       if (finished) break;
       await new Promise<void>((r) => (wake = r));
       wake = null;
@@ -430,7 +478,26 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     await done;
     const end = finished as { count: number } | Error | null;
     if (end instanceof Error) throw end;
+    if (refused > 0) throw new ClientError('SECURITY', `${refused} replayed history row${refused === 1 ? ' was' : 's were'} refused`);
     return end?.count ?? 0;
+  }
+
+  /** A replayed row after its signature verdict: the record to apply, or null (refused, with an alert). */
+  private acceptReplayed(frame: Frame, authentic: boolean): SignedRecord<TransferData> | null {
+    const raw = () => JSON.stringify(frame);
+    if (!authentic) {
+      this.alert(frame.signed ? 'bad-signature' : 'missing-signature', 'transfer', `Refused ${describeTransfer(frame.data)}: ${frame.signed ? 'its signature is not the back office’s' : 'it is not signed'}. Nothing was changed.`, raw());
+      return null;
+    }
+    if (!TransferDataSchema.safeParse(frame.data).success) {
+      this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw());
+      return null;
+    }
+    if (!this.concernsMe(frame.data as TransferData)) {
+      this.alert('misbound-answer', 'transfer', `Refused ${describeTransfer(frame.data)}: it is validly signed but concerns another account. Nothing was changed.`, raw());
+      return null;
+    }
+    return { data: frame.data as TransferData, signed: frame.signed! };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppSnapshot, TxRow } from '../../shared/app-api';
+import type { AppSnapshot } from '../../shared/app-api';
 import { treasury } from './treasury';
 import { ConnectScreen } from './screens/Connect';
 import { RegisterScreen } from './screens/Register';
@@ -15,7 +15,7 @@ import { TransferBar } from './components/TransferBar';
 import { LockScreen } from './components/LockScreen';
 import { VirtualDevicePanel } from './components/VirtualDevicePanel';
 import { deviceLabel } from './device-label';
-import { warmKeys } from './history-index';
+import { useDeskSummary } from './history/use-desk-summary';
 import { displayAmount, shortId } from './format';
 import { focusElement, focusMainHeading } from './focus';
 import { currentLocale, onLocaleChange } from './locale';
@@ -57,51 +57,12 @@ function useTheme(): [Theme, () => void] {
   return [theme, toggle];
 }
 
-/** Transactions by txid; live events are batched into one render per frame. */
-function useTransactions(snap: AppSnapshot | null) {
-  const byId = useRef(new Map<number, TxRow>());
-  const [rows, setRows] = useState<TxRow[]>([]);
-  /** The list has been fetched since the replay finished (until then, empty means "not known yet"). */
-  const [fetched, setFetched] = useState(false);
-  const frame = useRef(0);
-  const flush = useCallback(() => {
-    frame.current = 0;
-    setRows([...byId.current.values()].sort((a, b) => a.txid - b.txid));
-  }, []);
-  const upsert = useCallback(
-    (tx: TxRow) => {
-      byId.current.set(tx.txid, tx);
-      if (!frame.current) frame.current = requestAnimationFrame(flush);
-    },
-    [flush],
-  );
-  // Fetch the whole list once the initial replay is complete (and again after a re-login or an unlock).
-  // A cached history shows its verified newest rows first; the whole list is fetched again once every row is checked.
-  const loaded = snap?.address && snap.account && snap.historyLoaded && !snap.locked ? `${snap.address} ${snap.historyComplete ? 'complete' : 'partial'}` : null;
-  useEffect(() => {
-    if (!loaded) {
-      byId.current = new Map();
-      setRows([]);
-      setFetched(false);
-      return;
-    }
-    void treasury.getTransactions().then((all) => {
-      for (const t of all) byId.current.set(t.txid, t);
-      flush();
-      setFetched(true);
-    });
-  }, [loaded, flush]);
-  // Search keys for every row, computed while the app is idle so the first search is as quick as the next.
-  useEffect(() => warmKeys(rows), [rows]);
-  return { rows, upsert, fetched };
-}
-
 export function App() {
   const [snap, setSnap] = useState<AppSnapshot | null>(null);
   const [screen, setScreen] = useState<Screen>('dashboard');
   const [theme, toggleTheme] = useTheme();
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const { rows, upsert, fetched: rowsFetched } = useTransactions(snap);
+  const { summary, tick: historyTick, changed: historyChanged } = useDeskSummary(snap);
   // Everything is formatted in the user's locale; a new choice re-renders the whole window.
   const [locale, setLocale] = useState(currentLocale);
   const { t } = useTranslation();
@@ -131,7 +92,7 @@ export function App() {
     return treasury.onEvent((e) => {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
-        upsert(e.tx);
+        historyChanged();
         if (e.live && e.tx.direction === 'in')
           toast({
             kind: 'success',
@@ -141,7 +102,7 @@ export function App() {
       }
       if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: alertWords(e.alert) });
     });
-  }, [upsert, toast]);
+  }, [historyChanged, toast]);
 
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
@@ -226,15 +187,15 @@ export function App() {
   const content = !registered ? (
     <RegisterScreen snap={snap} />
   ) : screen === 'dashboard' ? (
-    <Dashboard snap={snap} rows={rows} rowsLoading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} onNavigate={setScreen} />
+    <Dashboard snap={snap} summary={summary} rowsLoading={!snap.historyLoaded || !summary} onNavigate={setScreen} />
   ) : screen === 'history' ? (
-    <HistoryScreen rows={rows} loading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} check={snap.historyComplete ? null : snap.historyCheck} />
+    <HistoryScreen tick={historyTick} loading={!snap.historyLoaded || !summary} check={snap.historyComplete ? null : snap.historyCheck} />
   ) : screen === 'transfer' ? (
-    <TransferScreen snap={snap} rows={rows} />
+    <TransferScreen snap={snap} rows={summary?.latest ?? []} />
   ) : screen === 'account' ? (
     <AccountScreen snap={snap} />
   ) : (
-    <StatementsScreen snap={snap} rows={rows} />
+    <StatementsScreen snap={snap} currencies={summary?.currencies ?? []} />
   );
 
   return (
