@@ -18,7 +18,8 @@ export default defineConfig({
     build: {
       outDir: resolve(here, 'out/main'),
       // CommonJS (.cjs, since package.json says "type": "module"): here works and natives load plainly.
-      rollupOptions: { input: resolve(here, 'src/main/index.ts'), external: ['better-sqlite3'], output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+      // verify-worker: the signature verification threads (src/main/history/verify-pool.ts starts them from out/main).
+      rollupOptions: { input: { index: resolve(here, 'src/main/index.ts'), 'verify-worker': resolve(here, 'src/main/history/verify-worker.ts') }, external: ['better-sqlite3'], output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
   },
   preload: {

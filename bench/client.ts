@@ -19,6 +19,8 @@ import { loginText } from '../src/shared/login-text';
 import crypto from 'node:crypto';
 import { formatAmount } from '../src/shared/money';
 import type { TxRow } from '../src/shared/app-api';
+import type { SignedRecord, TransferData } from '../src/shared/protocol';
+import { VerifyPool } from '../src/main/history/verify-pool';
 import { round, scale } from './stats';
 
 function key() {
@@ -58,28 +60,48 @@ export async function benchHistoryReplay(count = scale(100_000)) {
       }
     });
   });
-  const client = new CccClient({ endpoint: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, trustedAddress: backOffice.address, address: me.address, signChallenge: async (c) => signMessage(c, me.privateKey), reconnect: false });
-  await client.connect();
-  const view = new AccountView(me.address);
-  const t0 = performance.now();
-  let n = 0;
-  for await (const t of client.history()) {
-    view.applyTransfer(t);
-    n++;
-  }
-  const replaySeconds = (performance.now() - t0) / 1000;
-  // Measured inside the client during the replay itself, so the share is of the same run.
-  const verifySeconds = client.verification.ms / 1000;
-  const verified = client.verification.count;
-  await client.close();
+  const replay = async (pool?: VerifyPool) => {
+    const client = new CccClient({
+      endpoint: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+      trustedAddress: backOffice.address,
+      address: me.address,
+      signChallenge: async (c) => signMessage(c, me.privateKey),
+      reconnect: false,
+      ...(pool ? { verifyBatch: (records: SignedRecord<TransferData>[]) => pool.verifyRecords(records, backOffice.address) } : {}),
+    });
+    await client.connect();
+    const view = new AccountView(me.address);
+    const t0 = performance.now();
+    let n = 0;
+    for await (const t of client.history()) {
+      view.applyTransfer(t);
+      n++;
+    }
+    const replaySeconds = (performance.now() - t0) / 1000;
+    // Measured inside the client during the replay itself, so the share is of the same run (main thread only).
+    const verifySeconds = client.verification.ms / 1000;
+    const verified = client.verification.count;
+    await client.close();
+    if (n !== count || view.size !== count || verified !== count) throw new Error(`replayed ${n}, verified ${verified}, applied ${view.size}, expected ${count}`);
+    return { replaySeconds, verifySeconds, verified };
+  };
+  // Before: every signature on the main thread. After: on the verification pool, one worker thread per core (what the app does).
+  const inline = await replay();
+  const pool = new VerifyPool();
+  const pooled = await replay(pool);
+  await pool.close();
   await new Promise((r) => wss.close(() => r(undefined)));
-  if (n !== count || view.size !== count || verified !== count) throw new Error(`replayed ${n}, verified ${verified}, applied ${view.size}, expected ${count}`);
   return {
     messages: count,
-    messagesPerSecond: round(count / replaySeconds),
-    replaySeconds: round(replaySeconds, 2),
-    verificationShareOfTime: round(verifySeconds / replaySeconds, 2),
-    verificationsPerSecond: round(verified / verifySeconds),
+    messagesPerSecond: round(count / pooled.replaySeconds),
+    replaySeconds: round(pooled.replaySeconds, 2),
+    workerThreads: pool.size,
+    onMainThread: {
+      messagesPerSecond: round(count / inline.replaySeconds),
+      replaySeconds: round(inline.replaySeconds, 2),
+      verificationShareOfTime: round(inline.verifySeconds / inline.replaySeconds, 2),
+      verificationsPerSecond: round(inline.verified / inline.verifySeconds),
+    },
     setupSigningSeconds: round(signingSeconds, 1),
   };
 }
@@ -110,7 +132,7 @@ export async function benchCsvExport(count = scale(1_000_000)) {
 
 export async function benchClient(opts: { print?: boolean } = {}) {
   const replay = await benchHistoryReplay();
-  if (opts.print) console.log(`history replay: ${replay.messagesPerSecond} messages/s verified and applied (${replay.messages} messages), verification ${Math.round(replay.verificationShareOfTime * 100)}% of the time`);
+  if (opts.print) console.log(`history replay: ${replay.messagesPerSecond} messages/s verified and applied on ${replay.workerThreads} worker threads (${replay.messages} messages); on the main thread ${replay.onMainThread.messagesPerSecond} messages/s, verification ${Math.round(replay.onMainThread.verificationShareOfTime * 100)}% of the time`);
   const csv = await benchCsvExport();
   if (opts.print) console.log(`CSV export: ${csv.rowsPerSecond} rows/s (${csv.rows} rows, ${csv.fileMiB} MiB), peak RSS ${csv.peakRssMiB} MiB (+${csv.rssGrowthMiB} MiB)`);
   return { replay, csv };

@@ -199,6 +199,41 @@ async function main() {
     await page.getByTestId('export').click();
     await page.getByTestId('statement-result').waitFor();
     await both(page, '20-statements-de');
+    // The Transfer wizard in German: details with a refusal, review, result.
+    await page.getByRole('button', { name: /^Überweisung/ }).click();
+    await page.getByTestId('transfer-form').or(page.getByTestId('transfer-result')).waitFor();
+    if (await page.getByTestId('transfer-result').isVisible()) await page.getByRole('button', { name: 'Verwerfen' }).click();
+    await page.getByTestId('transfer-form').waitFor();
+    await page.locator('input[name=destination]').fill('DE89 3704 0044 0532 0130 01');
+    await page.locator('input[name=amount]').fill('1.250,555');
+    await page.waitForTimeout(200);
+    await both(page, '20b-transfer-invalid-de');
+    await page.locator('input[name=destination]').fill(peer.address);
+    await page.locator('input[name=amount]').fill('1.250,00');
+    await page.getByLabel(/Verwendungszweck/).fill('Liquiditaet Oktober');
+    await page.getByRole('button', { name: 'Prüfen' }).click();
+    await page.getByTestId('transfer-review').waitFor();
+    await both(page, '20c-transfer-review-de');
+    await page.getByTestId('confirm-on-ledger').click();
+    await page.getByTestId('transfer-result').waitFor({ timeout: 15_000 });
+    await both(page, '20d-transfer-sent-de');
+    await page.getByRole('button', { name: 'Neue Überweisung' }).click();
+    // Account → Sicherheit (the idle lock) and the sidebar's virtual Ledger, opened.
+    await page.getByRole('button', { name: /^Konto Alt/ }).click();
+    await page.getByTestId('idle-lock-setting').scrollIntoViewIfNeeded();
+    await page.getByTestId('virtual-device').locator('summary').click();
+    await both(page, '20e-account-security-de');
+    await page.getByTestId('virtual-device').locator('summary').click();
+    // The login screen in German, with the virtual Ledger panel and a refused login.
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.getByTestId('connect').waitFor();
+    await both(page, '20f-connect-de');
+    app.device.configure({ behaviour: 'locked' });
+    await page.getByTestId('connect').click();
+    await page.getByTestId('login-error').waitFor();
+    await both(page, '20g-connect-device-locked-de');
+    app.device.configure({ behaviour: 'approve' });
+    await page.getByTestId('connect').click();
     await page.evaluate(() => localStorage.removeItem('ccc-locale'));
     await page.reload();
     await page.getByTestId('balances').waitFor();

@@ -11,6 +11,8 @@ export interface BrowserApp {
   bridge: DevBridge;
   device: SimulatedLedger;
   exportDir: string;
+  /** The core's data directory (profiles, the local history cache). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function runAppInBrowser(opts: { endpoint: string; trustedAddress: 
     bridge,
     device,
     exportDir: opts.exportDir,
+    dataDir: opts.dataDir,
     close: async () => {
       await bridge.close();
       await core.close();

@@ -52,7 +52,7 @@ export type DeviceStatus =
   | { state: 'wrong-app'; appName: string }
   | { state: 'ready'; appName: string; appVersion: string; /** the app shows message text (else only its hash) */ displaysText: boolean }
   | { state: 'awaiting-confirmation'; action: SigningPurpose; /** what the device screen shows, in order */ screens: string[] }
-  | { state: 'error'; code: DeviceErrorCode; message: string };
+  | { state: 'error'; code: DeviceErrorCode; message: string; params?: Record<string, string> };
 
 /** Why the device is asked to sign: the app always says, the signer never guesses from the text. */
 /** What a signature is for ('unlock': the idle lock's local unlock text, never sent anywhere). */
@@ -112,6 +112,9 @@ export interface SecurityAlert {
   /** The message type that was refused, e.g. "transfer". */
   msg: string;
   summary: string;
+  /** The summary's words by code and values (alerts.summary.* in the renderer's catalogues); optional. */
+  code?: string;
+  params?: Record<string, string>;
   /** The refused frame, for investigation (never applied). */
   raw: string;
 }
@@ -128,15 +131,77 @@ export interface AppSnapshot {
   historyLoaded: boolean;
   /** Every row is verified. False while a locally cached history is checked after its newest page was shown (fetch again when it turns true). */
   historyComplete: boolean;
-  /** Progress of that check. */
-  historyCheck: { checked: number; total: number } | null;
+  /** Progress while the history is not complete: the check of a cached history (`cache`, of `total` rows), or a
+   * first login's full replay from the server after its newest page (`server`, total not known until it ends). */
+  historyCheck: { source: 'cache'; checked: number; total: number } | { source: 'server'; checked: number; total: null } | null;
   alerts: SecurityAlert[];
   device: DeviceStatus;
-  lastError: { code: string; message: string } | null;
+  lastError: { code: string; message: string; params?: Record<string, string> } | null;
   /** The transfer in progress (or its result until dismissed); lives in the core, not in a screen. */
   transfer: TrackedTransfer | null;
   /** Locked after inactivity: nothing is shown until the device signs again. */
   locked: boolean;
+}
+
+// ---- history queries (the index lives in the main process; the renderer asks for windows) -------------
+
+export type TxSortKey = 'timestamp' | 'txid' | 'direction' | 'counterparty' | 'signedAmount' | 'status';
+
+export interface TxFilter {
+  /** Inclusive / exclusive, epoch ms (the renderer turns local calendar days into these). */
+  from?: number;
+  to?: number;
+  currency?: string;
+  direction?: 'in' | 'out';
+  status?: TransferStatus;
+  /** Matched against what the screen shows in `locale` (grouped amounts, spaced IBANs, dates…). */
+  text?: string;
+  /** The renderer's locale (BCP 47); search keys are kept in it. Default en-US. */
+  locale?: string;
+}
+
+export interface TxQuery extends TxFilter {
+  sort?: { key: TxSortKey; desc: boolean };
+  /** The window of matching rows wanted (default 0, 100; at most 1,000 rows). */
+  offset?: number;
+  limit?: number;
+  /** Also say where this transaction now is in the result (keeping the user's place when rows arrive above it). */
+  anchorTxid?: number;
+}
+
+export interface TxPage {
+  rows: TxRow[];
+  offset: number;
+  /** Rows matching the filter. */
+  total: number;
+  /** Rows in the history. */
+  all: number;
+  /** Index of `anchorTxid` in the result, or null. */
+  anchorIndex: number | null;
+  /** Changes whenever a row is added or changed. */
+  version: number;
+}
+
+/** A point of the dashboard's balance chart (balance after a transaction; `y` is only a drawing coordinate). */
+export interface BalanceChartPoint {
+  t: number;
+  amount: string;
+  y: number;
+}
+
+/** What the dashboard and the other screens need of the history, without the history itself. */
+export interface DeskSummary {
+  /** The newest rows, newest first. */
+  latest: TxRow[];
+  /** Payouts still pending. */
+  pending: TxRow[];
+  /** Currencies with any history, the preferred one first. */
+  currencies: CurrencyCode[];
+  /** The balance over time per currency (at most 400 points each). */
+  series: { currency: CurrencyCode; points: BalanceChartPoint[] }[];
+  /** Rows in the history. */
+  size: number;
+  version: number;
 }
 
 // ---- transfers -------------------------------------------------------------------------------
@@ -173,7 +238,7 @@ export interface TrackedTransfer {
   /** The sent transaction, kept current (a payout settling). */
   tx: TxRow | null;
   /** Why it stopped; `where` says whether anything could have reached the server. */
-  error: { code: string; message: string; where?: 'device' | 'send' } | null;
+  error: { code: string; message: string; params?: Record<string, string>; where?: 'device' | 'send' } | null;
   /** Retry is safe: nothing was sent (device), or the same requestId is resent (the server answers once). */
   canRetry: boolean;
   updatedAt: number;
@@ -231,7 +296,9 @@ export type AppEvent =
   | { type: 'device'; status: DeviceStatus }
   | { type: 'login-step'; step: LoginStep };
 
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+/** An error crosses as its code, its English words and (optional) the values its words are built from, so
+ * the renderer can say it in the user's language (errors.<code> in its catalogues). */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; params?: Record<string, string> } };
 
 /** The API the renderer sees. Every method is async and may reject with an Error whose message is for humans and whose `code` is machine-readable. */
 export interface TreasuryApi {
@@ -249,6 +316,12 @@ export interface TreasuryApi {
   updateAccount(changes: { email?: string; address?: string; phone?: string; country?: string; currency?: string }): Promise<AccountData>;
 
   getTransactions(): Promise<TxRow[]>;
+  /** A window of the history, filtered, searched and sorted by the main process's index. */
+  queryTransactions(query: TxQuery): Promise<TxPage>;
+  /** Every matching transaction's id, in the query's order ("Export these"). */
+  queryTransactionIds(query: TxQuery): Promise<number[]>;
+  /** The newest rows, pending payouts, currencies and balance chart of the history. */
+  getDeskSummary(): Promise<DeskSummary>;
   prepareTransfer(draft: TransferDraft): Promise<TransferReview>;
   /** Asks the device to sign the review's confirmation text; sends only on approval. */
   confirmTransfer(requestId: string): Promise<TransferOutcome>;
@@ -314,6 +387,9 @@ export const TREASURY_METHODS = [
   'refreshAccount',
   'updateAccount',
   'getTransactions',
+  'queryTransactions',
+  'queryTransactionIds',
+  'getDeskSummary',
   'prepareTransfer',
   'confirmTransfer',
   'cancelTransfer',

@@ -23,15 +23,28 @@ export function isThisMachine(url: string): boolean {
 
 /** Why the app must not connect to this URL, or null when it may. */
 export function endpointProblem(url: string): string | null {
+  const problem = endpointProblemCode(url);
+  return problem ? ENDPOINT_PROBLEM_WORDS[problem] : null;
+}
+
+/** The English of each endpoint problem (the renderer's catalogue: connect.form.endpoint_<code>). */
+export const ENDPOINT_PROBLEM_WORDS = {
+  notUrl: 'is not a URL',
+  notWebSocket: 'must be a wss:// URL (or ws:// to this computer)',
+  plainWs: 'must use wss:// (TLS): plain ws:// is only allowed to this computer (localhost, 127.0.0.1, [::1])',
+} as const;
+
+/** What is wrong with an endpoint, as a code (null: nothing). */
+export function endpointProblemCode(url: string): keyof typeof ENDPOINT_PROBLEM_WORDS | null {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return 'is not a URL';
+    return 'notUrl';
   }
   if (u.protocol === 'wss:') return null;
-  if (u.protocol !== 'ws:') return 'must be a wss:// URL (or ws:// to this computer)';
-  if (!isLoopbackHost(u.hostname)) return 'must use wss:// (TLS): plain ws:// is only allowed to this computer (localhost, 127.0.0.1, [::1])';
+  if (u.protocol !== 'ws:') return 'notWebSocket';
+  if (!isLoopbackHost(u.hostname)) return 'plainWs';
   return null;
 }
 

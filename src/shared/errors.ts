@@ -40,6 +40,9 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** Values a message's words are built from, so that the app can say them in the user's language. */
+export type WordParams = Record<string, string>;
+
 export type ApiErrorData = { code: ErrorCode; message: string; details?: unknown };
 
 /**
@@ -51,6 +54,8 @@ export class CodedError<C extends string = string> extends Error {
   constructor(
     readonly code: C,
     message: string,
+    /** What a translated message needs besides the code (WordParams, below). */
+    readonly params?: WordParams,
   ) {
     super(message);
     this.name = new.target.name;

@@ -46,16 +46,27 @@ export function parseLoginText(text: unknown): LoginText | null {
   return { host: m[1], nonce: m[2], issuedAt };
 }
 
-export type LoginTextVerdict = { ok: true; login: LoginText } | { ok: false; reason: string };
+/** Why a login challenge is refused, in English (the renderer's catalogue: loginRefused.*). */
+export const LOGIN_REFUSAL_WORDS = {
+  notLogin: 'the server’s login challenge is not a CCC login text; it was not sent to the device',
+  wrongHost: 'the login challenge is for {{host}}, but this profile connects to {{expected}}; it was not sent to the device',
+  clock: 'the login challenge was issued at {{issuedAt}}, more than 10 minutes from this computer’s clock; check the clock',
+} as const;
+
+export type LoginTextVerdict =
+  | { ok: true; login: LoginText }
+  | { ok: false; reason: string; /** the reason as a key of LOGIN_REFUSAL_WORDS and its values */ problem: keyof typeof LOGIN_REFUSAL_WORDS; values: Record<string, string> };
+
+function refused(problem: keyof typeof LOGIN_REFUSAL_WORDS, values: Record<string, string> = {}): LoginTextVerdict {
+  return { ok: false, reason: LOGIN_REFUSAL_WORDS[problem].replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? ''), problem, values };
+}
 
 /** Whether the app may sign this challenge when connecting to `endpoint`. */
 export function checkLoginText(text: unknown, endpoint: string, now: number): LoginTextVerdict {
   const login = parseLoginText(text);
-  if (!login) return { ok: false, reason: 'the server’s login challenge is not a CCC login text; it was not sent to the device' };
+  if (!login) return refused('notLogin');
   const expected = endpointHost(endpoint);
-  if (login.host !== expected) return { ok: false, reason: `the login challenge is for ${login.host}, but this profile connects to ${expected}; it was not sent to the device` };
-  if (Math.abs(login.issuedAt - now) > LOGIN_MAX_CLOCK_SKEW_MS) {
-    return { ok: false, reason: `the login challenge was issued at ${new Date(login.issuedAt).toISOString()}, more than 10 minutes from this computer’s clock; check the clock` };
-  }
+  if (login.host !== expected) return refused('wrongHost', { host: login.host, expected });
+  if (Math.abs(login.issuedAt - now) > LOGIN_MAX_CLOCK_SKEW_MS) return refused('clock', { issuedAt: new Date(login.issuedAt).toISOString() });
   return { ok: true, login };
 }

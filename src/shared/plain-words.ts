@@ -1,10 +1,16 @@
 // The one place where machine-readable error codes become the words a finance user reads. The core
 // puts these words in every AppError it raises; the renderer uses the same table for what it checks
 // itself (amounts as typed, IBANs). No stack traces, no socket errors, no "mod-97".
+//
+// These tables are also the English of the renderer's `errors` catalogue (renderer/src/i18n/en.ts): the
+// core sends these English words with the code (and, where the words are built from values, `params`),
+// and the renderer shows the words of the user's language when the message is exactly these.
 import { parseAmount, formatAmount, groupThousands } from './money';
-import type { CurrencyCode } from './currencies';
+import { currencyExponent, type CurrencyCode } from './currencies';
+import type { DeviceErrorCode } from './app-api';
+import type { WordParams } from './errors';
 
-const WORDS: Record<string, string> = {
+export const ERROR_WORDS = {
   // network and session
   CONNECTION_FAILED: 'The CCC server cannot be reached. Check your network connection, or that the server address in this profile is right, then try again.',
   DISCONNECTED: 'The connection to the CCC server was lost. The app reconnects by itself.',
@@ -50,53 +56,128 @@ const WORDS: Record<string, string> = {
   UNPLUGGED: 'The Ledger was disconnected. Reconnect it, unlock it and open the Bitcoin app.',
   BUSY: 'Your Ledger is busy with another request. Finish it on the device first.',
   UNSUPPORTED_PATH: 'This profile’s key path is not one the app supports.',
-};
+  // a transfer the user cancelled while the device was asked
+  CANCELLED: 'Cancelled. If your Ledger still shows the transfer, reject it there; nothing will be sent either way.',
+  UNKNOWN: 'Something went wrong; nothing was changed. Try again.',
+} as const;
 
 /** Plain words for an error code; `fallback` (already plain) when the code is not known. */
 export function plainWords(code: string, fallback?: string): string {
-  return WORDS[code] ?? fallback ?? 'Something went wrong; nothing was changed. Try again.';
+  return (ERROR_WORDS as Record<string, string>)[code] ?? fallback ?? ERROR_WORDS.UNKNOWN;
 }
 
+/** A device failure: what happened and what to do next (device/errors.ts describeDeviceError). */
+export const DEVICE_FAILURE_WORDS = {
+  NO_DEVICE: { title: 'No Ledger found', action: 'Connect your Ledger with its USB cable and unlock it.' },
+  LOCKED: { title: 'Your Ledger is locked', action: 'Enter your PIN on the device, then try again.' },
+  WRONG_APP: { title: 'The Bitcoin app is not open', action: 'Open the Bitcoin app on your Ledger (not the dashboard or another app), then try again.' },
+  USER_REJECTED: { title: 'Rejected on the device', action: 'Nothing was sent. Start again if you want to approve it.' },
+  UNPLUGGED: { title: 'The Ledger was disconnected', action: 'Reconnect it, unlock it, open the Bitcoin app and try again.' },
+  TIMEOUT: { title: 'The Ledger did not answer in time', action: 'Check the device screen; unplug and reconnect it if it is stuck.' },
+  BUSY: { title: 'The Ledger is busy with another request', action: 'Finish or reject the request shown on the device first.' },
+  UNSUPPORTED_PATH: { title: 'This derivation path is not supported', action: "Use a standard path: 44'/0'/0'/0/0 (legacy), 49'/0'/0'/0/0 (nested segwit) or 84'/0'/0'/0/0 (native segwit); coin type 1' on testnet." },
+  UNKNOWN: { title: 'The Ledger reported an unexpected error', action: 'Unplug and reconnect the device, open the Bitcoin app, and try again.' },
+} as const satisfies Record<DeviceErrorCode, { title: string; action: string }>;
+
+/** The whole words of a device failure ("title. action"); sent with params {context: 'device'}. */
+export function deviceFailureWords(code: DeviceErrorCode, title: string = DEVICE_FAILURE_WORDS[code].title): string {
+  return `${title}. ${DEVICE_FAILURE_WORDS[code].action}`;
+}
+
+/** A refusal or a timeout on the device, by what the user was doing (keys: code_doing, i18next's context). */
+export const DEVICE_DOING_WORDS = {
+  USER_REJECTED_login: 'You rejected the login on your Ledger. Log in again and approve it on the device to continue.',
+  USER_REJECTED_unlock: 'You rejected the unlock on your Ledger. The app stays locked.',
+  USER_REJECTED_transfer: 'You rejected the transfer on your Ledger. Nothing was sent and no money moved.',
+  TIMEOUT_transfer: 'Your Ledger did not answer in time. Nothing was sent.',
+  TIMEOUT_login: 'Your Ledger did not answer in time. Try again.',
+  TIMEOUT_unlock: 'Your Ledger did not answer in time. Try again.',
+} as const;
+
+type Doing = 'login' | 'transfer' | 'unlock';
+
 /** The words for a device failure, by what the user was doing. */
-export function deviceWords(code: string, doing: 'login' | 'transfer' | 'unlock'): string {
-  if (code === 'USER_REJECTED') {
-    if (doing === 'login') return 'You rejected the login on your Ledger. Log in again and approve it on the device to continue.';
-    if (doing === 'unlock') return 'You rejected the unlock on your Ledger. The app stays locked.';
-    return 'You rejected the transfer on your Ledger. Nothing was sent and no money moved.';
-  }
-  if (code === 'TIMEOUT') return doing === 'transfer' ? 'Your Ledger did not answer in time. Nothing was sent.' : 'Your Ledger did not answer in time. Try again.';
-  return plainWords(code);
+export function deviceWords(code: string, doing: Doing): string {
+  return (DEVICE_DOING_WORDS as Record<string, string>)[`${code}_${doing}`] ?? plainWords(code);
+}
+
+/** The params that say which of deviceWords' sentences was sent. */
+export function deviceWordParams(code: string, doing: Doing): WordParams | undefined {
+  return `${code}_${doing}` in DEVICE_DOING_WORDS ? { context: doing } : undefined;
+}
+
+/** What can be wrong with a typed amount (the renderer's catalogue: amount.<problem>, with a context). */
+export const AMOUNT_WORDS = {
+  empty: 'Enter an amount.',
+  negative: 'Enter the amount without a minus sign.',
+  localForm: 'Enter the amount as you write it here, e.g. {{example}}.',
+  commas: 'Use a point for decimals and commas only between thousands, e.g. 25,000.00.',
+  zero: 'Enter an amount greater than zero.',
+  precision_none: '{{currency}} has no decimals.',
+  precision_one: '{{currency}} has at most 1 decimal.',
+  precision_many: '{{currency}} has at most {{decimals}} decimals.',
+  tooLarge: 'This amount is larger than the app can send in one transfer.',
+  figures: 'Enter the amount in figures, e.g. 25,000.00.',
+} as const;
+
+export type AmountProblem = 'empty' | 'negative' | 'localForm' | 'commas' | 'zero' | 'precision' | 'tooLarge' | 'figures';
+
+/** A typed amount that cannot be read: the English words, and the problem and values they are built from. */
+export interface AmountRefusal {
+  ok: false;
+  message: string;
+  problem: AmountProblem;
+  params?: WordParams;
+}
+
+/** The refusal for a problem (params.context picks a variant, as i18next's context does). */
+export function amountRefusal(problem: AmountProblem, params?: WordParams): AmountRefusal {
+  const key = params?.context ? `${problem}_${params.context}` : problem;
+  return { ok: false, message: fillWords((AMOUNT_WORDS as Record<string, string>)[key], params ?? {}), problem, ...(params ? { params } : {}) };
 }
 
 /** Amount as typed by a person: grouping commas and spaces allowed ("25,000.00", "25 000"). */
-export function parseTypedAmount(text: string, currency: CurrencyCode): { ok: true; minor: bigint; canonical: string } | { ok: false; message: string } {
+export function parseTypedAmount(text: string, currency: CurrencyCode): { ok: true; minor: bigint; canonical: string } | AmountRefusal {
   const t = text.trim().replace(/[\s\u00a0\u202f]/g, '');
-  if (!t) return { ok: false, message: 'Enter an amount.' };
+  if (!t) return amountRefusal('empty');
   // Commas only as thousands separators: "1,234,567.89" — never "1,5" (ambiguous).
-  if (t.includes(',') && !/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(t)) return { ok: false, message: 'Use a point for decimals and commas only between thousands, e.g. 25,000.00.' };
+  if (t.includes(',') && !/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(t)) return amountRefusal('commas');
   const r = parseAmount(t.replace(/,/g, ''), currency);
   if (r.ok) return { ok: true, minor: r.minor, canonical: formatAmount(r.minor, currency) };
   switch (r.error.kind) {
     case 'zero':
-      return { ok: false, message: 'Enter an amount greater than zero.' };
+      return amountRefusal('zero');
     case 'negative':
-      return { ok: false, message: 'Enter the amount without a minus sign.' };
-    case 'precision':
-      return { ok: false, message: `${currency} has at most ${decimalsWord(currency)}.` };
+      return amountRefusal('negative');
+    case 'precision': {
+      const exp = currencyExponent(currency);
+      return amountRefusal('precision', { context: exp === 0 ? 'none' : exp === 1 ? 'one' : 'many', currency, decimals: String(exp) });
+    }
     case 'too_large':
-      return { ok: false, message: 'This amount is larger than the app can send in one transfer.' };
+      return amountRefusal('tooLarge');
     default:
-      return { ok: false, message: 'Enter the amount in figures, e.g. 25,000.00.' };
+      return amountRefusal('figures');
   }
 }
 
-function decimalsWord(currency: CurrencyCode): string {
-  const probe = formatAmount(1n, currency);
-  const exp = probe.includes('.') ? probe.length - probe.indexOf('.') - 1 : 0;
-  return exp === 0 ? 'no decimals' : `${exp} decimal${exp === 1 ? '' : 's'}`;
+/** Words built from values ({{name}} as in i18next); the key is the code with its context. */
+export const TEMPLATE_WORDS = {
+  INSUFFICIENT_FUNDS_amounts: 'Your available balance is {{available}} {{currency}}, less than {{amount}} {{currency}}. Lower the amount or add funds first.',
+  WRONG_APP_dashboard: 'The Bitcoin app is not open (the device shows the dashboard). Open the Bitcoin app on your Ledger (not the dashboard or another app), then try again.',
+  WRONG_APP_otherApp: 'The Bitcoin app is not open (the device shows the {{app}} app). Open the Bitcoin app on your Ledger (not the dashboard or another app), then try again.',
+  // a login challenge the app would not sign (the reason's own words: params.reasonKey, shared/login-text.ts)
+  LOGIN_REFUSED: 'Refused to log in: {{reason}}.',
+  ACCOUNT_NOT_PROTECTED_declined: 'Your account does not yet require a Ledger confirmation for every transfer (declined on the device). You will be asked again at the next login.',
+  ACCOUNT_NOT_PROTECTED_failed: 'Your account does not yet require a Ledger confirmation for every transfer: {{reason}}. You will be asked again at the next login.',
+} as const;
+
+/** Fills a template's {{names}} (money params are canonical decimals, written with grouped thousands). */
+export function fillWords(template: string, params: WordParams): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => params[k] ?? '');
 }
 
-/** Why a balance does not cover an amount, in words with grouped figures. */
-export function insufficientFundsWords(amount: string, available: string, currency: string): string {
-  return `Your available balance is ${groupThousands(available)} ${currency}, less than ${groupThousands(amount)} ${currency}. Lower the amount or add funds first.`;
+/** Why a balance does not cover an amount, in words with grouped figures; params carry the canonical values. */
+export function insufficientFunds(amount: string, available: string, currency: string): { message: string; params: WordParams } {
+  const params = { context: 'amounts', amount, available, currency };
+  return { message: fillWords(TEMPLATE_WORDS.INSUFFICIENT_FUNDS_amounts, { ...params, amount: groupThousands(amount), available: groupThousands(available) }), params };
 }

@@ -1,6 +1,6 @@
 // The two ends of every transport of the TreasuryApi contract (Electron IPC, the browser dev bridge):
 // one dispatcher that performs a call on the core, and one client that turns an invoke function into
-// the typed API. Only methods in TREASURY_METHODS cross; errors cross as {code, message}.
+// the typed API. Only methods in TREASURY_METHODS cross; errors cross as {code, message, params?}.
 import { TREASURY_METHODS, type ApiResult, type AppEvent, type TreasuryBridge, type TreasuryMethod } from './app-api';
 
 export function isTreasuryMethod(method: unknown): method is TreasuryMethod {
@@ -14,8 +14,8 @@ export async function dispatchTreasuryCall(core: TreasuryBridge, method: unknown
     const fn = core[method] as (...a: unknown[]) => Promise<unknown>;
     return { ok: true, value: (await fn.apply(core, args)) ?? null };
   } catch (e) {
-    const err = e as Error & { code?: string };
-    return { ok: false, error: { code: err.code ?? 'UNKNOWN', message: err.message } };
+    const err = e as Error & { code?: string; params?: Record<string, string> };
+    return { ok: false, error: { code: err.code ?? 'UNKNOWN', message: err.message, ...(err.params ? { params: err.params } : {}) } };
   }
 }
 
@@ -26,7 +26,7 @@ export function treasuryClient(invoke: (method: TreasuryMethod, args: unknown[])
     api[method] = async (...args: unknown[]) => {
       const r = await invoke(method, args);
       if (r.ok) return r.value;
-      throw Object.assign(new Error(r.error.message), { code: r.error.code });
+      throw Object.assign(new Error(r.error.message), { code: r.error.code, ...(r.error.params ? { params: r.error.params } : {}) });
     };
   }
   return api as unknown as TreasuryBridge;

@@ -13,7 +13,16 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const config = createRequire(import.meta.url)(path.join(root, 'electron-builder.config.cjs'));
 
 /** Package names the built bundles load at run time: require(), require.resolve() and import(). */
-function loadedPackages(files = ['out/main', 'out/preload'].flatMap((dir) => fs.readdirSync(path.join(root, dir)).filter((x) => x.endsWith('.cjs')).map((f) => path.join(dir, f)))): Set<string> {
+/** The bundles and their shared chunks (e.g. the verification worker's), less the simulated Ledger's chunk (checked apart). */
+const bundleFiles = () =>
+  ['out/main', 'out/main/chunks', 'out/preload'].flatMap((dir) =>
+    fs
+      .readdirSync(path.join(root, dir))
+      .filter((x) => x.endsWith('.cjs') && !x.startsWith('simulated-device-'))
+      .map((f) => path.join(dir, f)),
+  );
+
+function loadedPackages(files = bundleFiles()): Set<string> {
   const names = new Set<string>();
   {
     for (const f of files) {

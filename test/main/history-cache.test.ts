@@ -135,7 +135,7 @@ describe('the local history cache', () => {
     lines[lines.length - 2] = lines[lines.length - 2].replace('"amount":"20.00"', '"amount":"20000.00"');
     fs.writeFileSync(u.file, `${lines.join('\n')}\n`);
     const core = await loginAgain(u);
-    expect(u.historyOps).toEqual([{}]);
+    expect(u.historyOps).toEqual([{ limit: 10 }, {}]); // as a first login: the newest page, then everything
     expect((await core.getTransactions()).find((r) => r.reference === 'Batch 20')!.amount).toBe('20.00');
   });
 
@@ -145,6 +145,73 @@ describe('the local history cache', () => {
     lines[0] = lines[0].replace(u.server.backofficeAddress, '1BoatSLRHtKNngkdXEeobR76b53LETtpyT');
     fs.writeFileSync(u.file, lines.join('\n'));
     await loginAgain(u);
-    expect(u.historyOps).toEqual([{}]);
+    expect(u.historyOps).toEqual([{ limit: 10 }]); // 6 rows: the newest page was the whole history
+  });
+});
+
+describe('a first login on this computer (no local cache)', () => {
+  it('shows the newest page at once, then replays the whole history in the background and writes the cache', async () => {
+    const u = await returningUser(30);
+    fs.rmSync(u.file);
+    u.historyOps.length = 0;
+    // Hold the full replay back until the newest page is on screen.
+    let released = false;
+    const heldFrames: (() => void)[] = [];
+    const release = () => {
+      released = true;
+      heldFrames.forEach((send) => send());
+    };
+    let fullNonce: number | null = null;
+    u.proxy.onClientFrame = (text) => {
+      const f = JSON.parse(text);
+      if (f.op === 'history') u.historyOps.push(f.params ?? {});
+      if (f.op === 'history' && !f.params) fullNonce = f.nonce;
+    };
+    u.proxy.onServerFrame = (text, link) => {
+      const f = JSON.parse(text);
+      if (!released && fullNonce !== null && f.nonce === fullNonce) {
+        heldFrames.push(() => link.client.send(text));
+        return null;
+      }
+      return undefined;
+    };
+    const core = u.newCore();
+    await core.login(SANDBOX_PROFILE_ID);
+    const snap = await core.getSnapshot();
+    expect(snap.historyLoaded).toBe(true);
+    expect(snap.historyComplete).toBe(false);
+    expect(snap.historyCheck).toMatchObject({ source: 'server', checked: 10, total: null });
+    const newest = await core.getTransactions();
+    expect(newest.map((r) => r.txid)).toEqual(Array.from({ length: 10 }, (_, i) => u.n + 1 - 9 + i)); // the 10 most recent
+    await expect(core.exportStatement({ format: 'csv' } as never)).rejects.toMatchObject({ code: 'HISTORY_LOADING' });
+    release();
+    await waitFor(async () => (await core.getSnapshot()).historyComplete);
+    expect(u.historyOps).toEqual([{ limit: 10 }, {}]);
+    expect(await core.getTransactions()).toHaveLength(u.n + 1);
+    expect((await core.getSnapshot()).historyCheck).toBeNull();
+    await core.logout();
+    expect(fs.readFileSync(u.file, 'utf8').split('\n').filter(Boolean)).toHaveLength(1 + u.n + 1); // the cache for the next start
+  });
+
+  it('a forged row in the background replay is refused: never applied, alerted, and the history stays marked incomplete', async () => {
+    const u = await returningUser(30);
+    fs.rmSync(u.file);
+    u.proxy.onServerFrame = (text) => {
+      const f = JSON.parse(text);
+      // Row 3 (only in the full replay, not in the newest page) gets a larger amount: its signature no longer matches.
+      if (f.msg === 'transfer' && f.nonce !== undefined && f.data.txid === 3) return text.replace('"amount":"3.00"', '"amount":"3000.00"');
+      return undefined;
+    };
+    const core = u.newCore();
+    await core.login(SANDBOX_PROFILE_ID);
+    await waitFor(async () => (await core.getSnapshot()).lastError?.code === 'SECURITY');
+    const snap = await core.getSnapshot();
+    expect(snap.historyComplete).toBe(false);
+    expect(snap.alerts.some((a) => a.kind === 'bad-signature' && a.raw.includes('3000.00'))).toBe(true);
+    const rows = await core.getTransactions();
+    expect(rows.find((r) => r.txid === 3)).toBeUndefined();
+    expect(rows.some((r) => r.amount === '3000.00')).toBe(false);
+    await core.logout();
+    expect(fs.existsSync(u.file)).toBe(false); // nothing partial or forged is saved
   });
 });

@@ -1,7 +1,7 @@
 // The dashboard chart's data: the exact available balance after every transaction (failed payouts
 // count 0, pending ones are held), thinned for drawing without losing the current balance.
 import { describe, expect, it } from 'vitest';
-import { balanceSeries, chartCurrencies } from '../../src/renderer/src/balance-series';
+import { balanceSeries, chartCurrencies } from '../../src/shared/balance-series';
 import type { TxRow } from '../../src/shared/app-api';
 
 const row = (txid: number, p: Partial<TxRow>): TxRow => ({ txid, timestamp: 1_000 * txid, direction: 'in', counterparty: 'DE89370400440532013000', counterpartyKind: 'iban', currency: 'EUR', amount: '1.00', signedAmount: '1.00', status: 'complete', verified: true, ...p });

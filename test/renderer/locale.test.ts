@@ -50,8 +50,8 @@ describe('readLocaleAmount', () => {
     ] as const) {
       expect(readLocaleAmount(text, locale).ok, `${text} in ${locale}`).toBe(false);
     }
-    expect(readLocaleAmount('1,5', 'en-US')).toEqual({ ok: false, message: 'Enter the amount as you write it here, e.g. 25,000.00.' });
-    expect(readLocaleAmount('1.5', 'de-DE')).toEqual({ ok: false, message: 'Enter the amount as you write it here, e.g. 25.000,00.' });
+    expect(readLocaleAmount('1,5', 'en-US')).toMatchObject({ ok: false, message: 'Enter the amount as you write it here, e.g. 25,000.00.' });
+    expect(readLocaleAmount('1.5', 'de-DE')).toMatchObject({ ok: false, message: 'Enter the amount as you write it here, e.g. 25.000,00.' });
   });
 });
 

@@ -3,49 +3,14 @@
 // filters, a transaction's detail, the transfer form / review / waiting / result, account,
 // statements, a security alert and the lock screen — in the light and the dark theme. Critical and
 // serious violations fail the test; moderate ones are listed in docs/app.md.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import type { Page } from 'playwright-core';
-import { go, browserAppPerTest } from '../helpers/ui';
+import { go, browserAppPerTest, verifyAndFund, TEST_IBAN } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
+import { audit, type Finding } from '../helpers/axe';
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const IBAN = 'DE89370400440532013000';
-
-interface Finding {
-  state: string;
-  theme: string;
-  id: string;
-  impact: string;
-  targets: string[];
-}
-
-/** Runs axe on the page as it is, in both themes; returns every violation found. */
-async function audit(page: Page, state: string): Promise<Finding[]> {
-  const found: Finding[] = [];
-  // The app's CSP forbids inline scripts (rightly), so axe is evaluated through the DevTools protocol.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => window.dispatchEvent(new CustomEvent('ccc-set-theme', { detail: t })), theme);
-    await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
-    // Let transitions settle so colours are measured as the user sees them.
-    await page.waitForTimeout(250);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return { passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })) };
-    }).then((r) => {
-      // An audit that checked nothing would pass vacuously.
-      expect(r.passes, `${state}: axe checked nothing`).toBeGreaterThan(10);
-      return r.violations;
-    });
-    for (const v of violations) found.push({ state, theme, ...v });
-  }
-  return found;
-}
+const IBAN = TEST_IBAN;
 
 const browserApp = browserAppPerTest();
 
@@ -81,10 +46,7 @@ describe('accessibility (axe-core) on every screen, light and dark', () => {
     await check('dashboard unverified');
 
     const address = (await app.core.getSnapshot()).address!;
-    await server.backOffice.admin({ command: 'verify', address });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '5000.00', reference: 'Seed' });
-    await app.core.refreshAccount();
-    await page.getByTestId('balances').getByText('5,000.00').waitFor();
+    await verifyAndFund(ui, address, [{ amount: '5000.00', reference: 'Seed' }]);
     await check('dashboard');
 
     await go(page, 'History');

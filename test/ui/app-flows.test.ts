@@ -2,28 +2,20 @@
 // renderer against the real main-process core (dev bridge), a real ccc-server and the simulated
 // Ledger. Nothing here is mocked.
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { loginAndRegister, type Ui, go, browserAppPerTest } from '../helpers/ui';
+import { loginAndRegister, loginVerifiedAndFunded as verifiedAndFunded, go, browserAppPerTest, TEST_IBAN } from '../helpers/ui';
 import type { Page } from 'playwright-core';
 
 /** Clicks a screen in the sidebar. */
 import { newCustomer, testRules } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 
-const IBAN = 'DE89370400440532013000';
+const IBAN = TEST_IBAN;
 const browserApp = browserAppPerTest();
 
-async function verifiedAndFunded(u: Ui, amount = '5000.00') {
-  const address = await loginAndRegister(u);
-  await u.server.backOffice.admin({ command: 'verify', address });
-  await u.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount });
-  await u.page.getByTestId('balances').getByText(amount.replace(/\B(?=(\d{3})+(?!\d))/, ',')).waitFor();
-  await go(u.page, 'Account');
-  await go(u.page, 'Dashboard');
-  return address;
-}
 
 describe('the app in Chromium', () => {
   it('log in (after a locked device), register with validation, and see a deposit arrive live', async () => {
@@ -208,6 +200,39 @@ describe('the app in Chromium', () => {
     await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('301 of 301 transactions');
     await go(page, 'Dashboard');
     await page.getByTestId('balances').getByText('301.00').waitFor();
+  });
+
+  it('a first login on this computer shows the newest page at once and says the rest is loading', async () => {
+    const ui = await browserApp.start();
+    const { page, server, app, proxy } = ui;
+    const address = await verifiedAndFunded(ui, '1.00');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await Promise.all(Array.from({ length: 300 }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1.00', reference: `Batch ${i}` })));
+    fs.rmSync(path.join(app.dataDir, 'history'), { recursive: true, force: true }); // no local copy: as on a new computer
+    // Hold the full replay back (it follows the newest page) until the page has been looked at.
+    let fullNonce: number | null = null;
+    let released = false;
+    const held: (() => void)[] = [];
+    proxy.onClientFrame = (text) => {
+      const f = JSON.parse(text);
+      if (f.op === 'history' && !f.params) fullNonce = f.nonce;
+    };
+    proxy.onServerFrame = (text, link) => {
+      if (!released && fullNonce !== null && JSON.parse(text).nonce === fullNonce) {
+        held.push(() => link.client.send(text));
+        return null;
+      }
+      return undefined;
+    };
+    await page.getByTestId('connect').click();
+    await page.getByTestId('latest-activity').getByText('Batch 299').waitFor();
+    await go(page, 'History');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('Newest 200 shown · loading and verifying the rest of your history (200 so far)…');
+    await page.locator('.vtr[data-txid="301"]').waitFor();
+    await expect(page.getByTestId('export-these').count()).resolves.toBe(0); // not a statement of part of the history
+    released = true;
+    held.forEach((send) => send());
+    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('301 of 301 transactions');
   });
 
   it('history keeps the row you are looking at in place when live rows arrive', async () => {

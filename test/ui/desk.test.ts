@@ -8,28 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, type Ui, go, browserAppPerTest } from '../helpers/ui';
+import { loginVerifiedAndFunded as verifiedAndFunded, go, browserAppPerTest, TEST_IBAN } from '../helpers/ui';
 import { newCustomer, testRules } from '../helpers/server';
 
-const IBAN = 'DE89370400440532013000';
+const IBAN = TEST_IBAN;
 const FR = 'FR7630006000011234567890189';
 /** Screenshots of this suite, to look at (kept out of the repository). */
 const SHOTS = path.join(os.tmpdir(), 'ccc-desk-screenshots');
 
 const browserApp = browserAppPerTest();
-
-async function verifiedAndFunded(u: Ui, amount: string) {
-  const address = await loginAndRegister(u);
-  await u.server.backOffice.admin({ command: 'verify', address });
-  await u.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount });
-  await u.page.getByTestId('iban').waitFor({ timeout: 15_000 }).catch(async () => {
-    // The dashboard looks again on focus; a test page has no focus events, so open it again.
-    await go(u.page, 'Account');
-    await go(u.page, 'Dashboard');
-    await u.page.getByTestId('iban').waitFor();
-  });
-  return address;
-}
 
 async function shoot(page: Page, name: string) {
   fs.mkdirSync(SHOTS, { recursive: true });

@@ -3,10 +3,9 @@
 // and Alt+N only, checking at each step where focus lands — never on <body>.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAppPerTest } from '../helpers/ui';
+import { browserAppPerTest, verifyAndFund } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 
-const IBAN = 'DE89370400440532013000';
 const browserApp = browserAppPerTest();
 
 /** What has focus, described as a screen reader would find it. */
@@ -75,11 +74,7 @@ describe('keyboard only', () => {
     // Registered: focus is on the dashboard's heading, not left on <body>.
     await expect.poll(() => focused(page)).toMatch(/^h1: Müller & Søn Trading GmbH/);
 
-    const address = (await app.core.getSnapshot()).address!;
-    await server.backOffice.admin({ command: 'verify', address });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '5000.00' });
-    await app.core.refreshAccount();
-    await page.getByTestId('balances').getByText('5,000.00').waitFor();
+    await verifyAndFund(ui, (await app.core.getSnapshot()).address!, [{ amount: '5000.00' }]);
 
     // A skip link is the first Tab stop of a fresh window and jumps over the sidebar to the heading.
     await page.reload();

@@ -4,10 +4,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, go, browserAppPerTest } from '../helpers/ui';
+import { loginAndRegister, go, browserAppPerTest, verifyAndFund } from '../helpers/ui';
 import { verifyStatement } from '../../src/main/statements/verify-statement';
 
-const IBAN = 'DE89370400440532013000';
 const browserApp = browserAppPerTest();
 
 describe('records from History', () => {
@@ -15,15 +14,11 @@ describe('records from History', () => {
     const ui = await browserApp.start();
     const { page, server } = ui;
     const address = await loginAndRegister(ui);
-    await server.backOffice.admin({ command: 'verify', address });
-    for (const [amount, reference] of [
-      ['1250.00', 'Funding'],
-      ['20.00', 'Fees refund'],
-      ['7.50', 'Interest'],
-    ]) {
-      await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount, reference });
-    }
-    await page.getByTestId('balances').getByText('1,277.50').waitFor();
+    await verifyAndFund(ui, address, [
+      { amount: '1250.00', reference: 'Funding' },
+      { amount: '20.00', reference: 'Fees refund' },
+      { amount: '7.50', reference: 'Interest' },
+    ]);
     await go(page, 'History');
     await page.getByTestId('history-table').getByText('Fees refund').click();
     const detail = page.getByTestId('tx-detail');

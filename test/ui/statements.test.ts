@@ -6,20 +6,16 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, go, browserAppPerTest } from '../helpers/ui';
+import { loginVerifiedAndFunded, go, browserAppPerTest } from '../helpers/ui';
 import { verifyStatement } from '../../src/main/statements/verify-statement';
 
-const IBAN = 'DE89370400440532013000';
 const browserApp = browserAppPerTest();
 
 describe('Statements screen', () => {
   it('exports CSV, camt.053 and PDF, each with signatures that verify', async () => {
     const ui = await browserApp.start();
     const { page, server } = ui;
-    const address = await loginAndRegister(ui);
-    await server.backOffice.admin({ command: 'verify', address });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1250.00', reference: 'Funding' });
-    await page.getByTestId('balances').getByText('1,250.00').waitFor();
+    await loginVerifiedAndFunded(ui, '1250.00', 'Funding');
     await go(page, 'Statements');
     const shots = process.env.CCC_SCREENSHOTS;
     for (const [id, label, ext, magic] of [

@@ -8,55 +8,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { Page } from 'playwright-core';
-import { loginAndRegister, browserAppPerTest } from '../helpers/ui';
+import { loginAndRegister, browserAppPerTest, verifyAndFund, TEST_IBAN, clippedText } from '../helpers/ui';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 
-const IBAN = 'DE89370400440532013000';
+const IBAN = TEST_IBAN;
 const SHOTS = path.join(os.tmpdir(), 'ccc-zoom-screenshots');
 const browserApp = browserAppPerTest();
-
-/** Visible text that is cut off: by its own overflow or ellipsis, or by a non-scrolling ancestor / the window. */
-function clippedText(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const scrollsX = (e: Element) => {
-      const s = getComputedStyle(e);
-      return (s.overflowX === 'auto' || s.overflowX === 'scroll') && e.scrollWidth > e.clientWidth + 1;
-    };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    const seen = new Set<Element>();
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      if (!el || seen.has(el) || !n.textContent?.trim()) continue;
-      seen.add(el);
-      if (el.closest('.visually-hidden, .skip-link, option, select, script, style, details:not([open]) > :not(summary)')) continue;
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
-      const label = `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent!.trim().slice(0, 50)}`;
-      const s = getComputedStyle(el);
-      if (s.display !== 'inline' && s.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1 && !scrollsX(el)) {
-        out.push(`overflows ${label}`);
-        continue;
-      }
-      // Cut by an ancestor that hides its overflow, or by the window, unless a scroller in between lets the user reach it.
-      for (let a = el.parentElement; a; a = a.parentElement) {
-        if (scrollsX(a)) break;
-        const as = getComputedStyle(a);
-        const ar = a === document.body ? { left: 0, right: innerWidth } : a.getBoundingClientRect();
-        if ((as.overflowX !== 'visible' || a === document.body) && (r.right > ar.right + 1 || r.left < ar.left - 1)) {
-          out.push(`cut by ${a.tagName.toLowerCase()}.${a.className} ${label}`);
-          break;
-        }
-      }
-    }
-    if (document.documentElement.scrollWidth > innerWidth + 1) {
-      const wide = [...document.querySelectorAll<HTMLElement>('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
-      out.push(`window scrolls sideways (${document.documentElement.scrollWidth} > ${innerWidth}): ${wide.slice(0, 5).join(', ')}`);
-    }
-    return out;
-  });
-}
 
 const go = async (page: Page, screen: string) => {
   const menu = page.getByRole('button', { name: 'Menu' });
@@ -72,11 +30,10 @@ describe('zoom and small windows', () => {
     const ui = await browserApp.start();
     const { page, app, server, proxy } = ui;
     const address = await loginAndRegister(ui);
-    await server.backOffice.admin({ command: 'verify', address });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1250000.50', reference: 'Wire from the Frankfurt desk, quarterly liquidity' });
-    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'USD', amount: '845210.75' });
-    await app.core.refreshAccount();
-    await page.getByTestId('balances').getByText('1,250,000.50').waitFor();
+    await verifyAndFund(ui, address, [
+      { amount: '1250000.50', reference: 'Wire from the Frankfurt desk, quarterly liquidity' },
+      { amount: '845210.75', currency: 'USD' },
+    ]);
     const { client } = await newCustomer(server.url);
     const r = await app.core.prepareTransfer({ destination: 'FR7630006000011234567890189', currency: 'EUR', amount: '48000.00', reference: 'Supplier invoice 7781' });
     await app.core.confirmTransfer(r.requestId);

@@ -21,6 +21,9 @@ import type {
   TreasuryBridge,
   TxDetail,
   TxRow,
+  TxQuery,
+  TxPage,
+  DeskSummary,
   VirtualDeviceSettings,
 } from '../../shared/app-api';
 import type { AccountData, BoundBalance, SignedRecord, TransferData } from '../../shared/protocol';
@@ -35,18 +38,20 @@ import { buildStatement, entryOf } from '../statements/statement-model';
 import { FORMAT_EXTENSION, parseStatementRequest, writeStatementFiles } from '../statements/export-statement';
 import { writeReceiptPdf } from '../statements/pdf-statement';
 import { Signer } from '../device/signer';
-import { DeviceError, describeDeviceError } from '../device/errors';
+import { DeviceError } from '../device/errors';
 import { createTransportOpener, watchUsbDevices } from '../device/transports';
 import type { SimulatedLedger } from '../device/simulated-device';
 import { isThisMachine } from '../../shared/endpoint-policy';
 import { TransferTracker, TransferStateError } from './transfer-tracker';
-import { HistoryCache, parseCachedLine, unreconciled, verifyInSlices, verifyRecords } from '../history/history-cache';
+import { HistoryCache, parseCachedLine, unreconciled, verifyInPool } from '../history/history-cache';
+import { sharedVerifyPool, type VerifyPool } from '../history/verify-pool';
+import { HistoryQueryIndex } from '../history/history-query';
 import { IdleLock } from './idle-lock';
 import { PreferencesStore } from '../settings/preferences';
-import { deviceWords, insufficientFundsWords, parseTypedAmount, plainWords } from '../../shared/plain-words';
+import { TEMPLATE_WORDS, deviceFailureWords, deviceWordParams, deviceWords, fillWords, insufficientFunds, parseTypedAmount, plainWords } from '../../shared/plain-words';
 import { verifyMessageSignature } from '../../shared/node/message-signature';
 import canonicalize from 'canonicalize';
-import { CodedError, codeOf, messageOf } from '../../shared/errors';
+import { CodedError, codeOf, messageOf, type WordParams } from '../../shared/errors';
 import { classifyDestination } from '../../shared/destination';
 import { prepareDevice } from '../device/device-action';
 import { NotesStore, normaliseNote } from '../history/notes-store';
@@ -71,8 +76,10 @@ export interface AppCoreOptions {
   client?: { requestTimeoutMs?: number; backoff?: { initialMs?: number; maxMs?: number } };
   /** Lock after this long without input (tests; otherwise the user's preference, 10 minutes by default). */
   idleLockMs?: number;
-  /** How many of the newest cached history rows are verified before the history is shown (default 200: more than a screen). */
+  /** How many of the newest history rows (cached, or asked of the server at a first login) are verified before the history is shown (default 200: more than a screen). */
   historyFirstPage?: number;
+  /** Where signatures of replays and of the cache check are verified (default: the process's worker pool, one thread per core). */
+  verifyPool?: VerifyPool;
 }
 
 /** How long the sandbox's "slow" virtual user takes to press the buttons. */
@@ -94,12 +101,17 @@ export class AppCore implements TreasuryBridge {
   private historyLoaded = false;
   /** Every row of the history is verified (a cached history is checked after its newest page is shown). */
   private historyComplete = false;
-  private historyCheck: { checked: number; total: number } | null = null;
+  private historyCheck: AppSnapshot['historyCheck'] = null;
+  /** The whole history replayed in the background after a first login's newest page (retried after a reconnect). */
+  private backgroundReplay: Promise<void> | null = null;
+  private readonly pool: VerifyPool;
+  /** Sort and search keys of every verified row, for History's paged queries. */
+  private index = new HistoryQueryIndex();
   private cache: HistoryCache | null = null;
   private alerts: SecurityAlert[] = [];
   private loginStep: LoginStep | null = null;
   private device: DeviceStatus = { state: 'disconnected' };
-  private lastError: { code: string; message: string } | null = null;
+  private lastError: AppSnapshot['lastError'] = null;
   private readonly transfer = new TransferTracker(() => this.changed());
   /** While a signature is asked, the device's truthful state is "waiting for you", whatever a probe says. */
   private deviceAwaiting: DeviceStatus | null = null;
@@ -111,6 +123,7 @@ export class AppCore implements TreasuryBridge {
   constructor(private readonly opts: AppCoreOptions) {
     this.settings = new SettingsStore(opts.dataDir);
     this.simulated = opts.simulatedDevice;
+    this.pool = opts.verifyPool ?? sharedVerifyPool();
     this.preferences = new PreferencesStore(opts.dataDir, { idleLockMinutes: 10 });
     this.idle = new IdleLock(opts.idleLockMs ?? this.preferences.load().idleLockMinutes * 60_000, () => {
       // Never lock in the middle of money in motion; the timer is restarted when it is done.
@@ -238,20 +251,22 @@ export class AppCore implements TreasuryBridge {
     this.changed();
   }
 
-  private fail(code: string, message: string): never {
-    this.lastError = { code, message };
+  private fail(code: string, message: string, params?: WordParams): never {
+    this.lastError = params ? { code, message, params } : { code, message };
     this.changed();
-    throw new AppError(code, message);
+    throw new AppError(code, message, params);
   }
 
   private deviceFailure(e: unknown, doing: 'login' | 'transfer' = 'login'): never {
     const err = e instanceof DeviceError ? e : new DeviceError('UNKNOWN', messageOf(e));
-    const words = describeDeviceError(err.code);
     // A rejected login must not say "Nothing was sent" (that is the transfer's wording).
-    const message = err.code === 'USER_REJECTED' ? deviceWords(err.code, doing) : `${err.message}. ${words.action}`;
-    this.device = { state: 'error', code: err.code, message };
+    const rejected = err.code === 'USER_REJECTED';
+    const message = rejected ? deviceWords(err.code, doing) : deviceFailureWords(err.code, err.message);
+    // The walk to readiness names what the device shows (WRONG_APP_dashboard…); other failures are title. action.
+    const params = rejected ? deviceWordParams(err.code, doing) : (err.params ?? { context: 'device' });
+    this.device = { state: 'error', code: err.code, message, ...(params ? { params } : {}) };
     this.emit({ type: 'device', status: this.device });
-    return this.fail(err.code, message);
+    return this.fail(err.code, message, params);
   }
 
   /** Asks the device to sign; while it waits, the app says so everywhere (the sidebar too). */
@@ -301,6 +316,7 @@ export class AppCore implements TreasuryBridge {
     }
     const view = new AccountView(address);
     this.view = view;
+    this.index = new HistoryQueryIndex();
     // The user's own notes on this account's transactions (local, never signed).
     this.notes = new NotesStore(this.opts.dataDir, profile.id, address);
     for (const [txid, n] of this.notes.all()) view.annotate(txid, n);
@@ -320,6 +336,8 @@ export class AppCore implements TreasuryBridge {
       },
       requestTimeoutMs: this.opts.client?.requestTimeoutMs,
       backoff: this.opts.client?.backoff,
+      // Replays are verified on every core; nothing is applied before its verdict.
+      verifyBatch: (records) => this.pool.verifyRecords(records, profile.trustedAddress),
     });
     this.client = client;
     client.on('state', () => this.changed());
@@ -334,7 +352,8 @@ export class AppCore implements TreasuryBridge {
     });
     client.on('reconnectError', (e) => {
       const code = codeOf(e, 'RECONNECT_FAILED');
-      this.lastError = { code, message: `${plainWords(code, e.message)} Retrying…` };
+      // params.then: the renderer says "Retrying…" in the user's language after the code's words.
+      this.lastError = { code, message: `${plainWords(code, e.message)} Retrying…`, params: { then: 'retrying' } };
       this.changed();
     });
     try {
@@ -342,7 +361,7 @@ export class AppCore implements TreasuryBridge {
     } catch (e) {
       this.client = null;
       if (e instanceof DeviceError) this.deviceFailure(e);
-      this.fail(codeOf(e, 'CONNECTION_FAILED'), plainWords(codeOf(e, 'CONNECTION_FAILED'), messageOf(e)));
+      this.fail(codeOf(e, 'CONNECTION_FAILED'), plainWords(codeOf(e, 'CONNECTION_FAILED'), messageOf(e)), e instanceof CodedError ? e.params : undefined);
     }
     this.guard(() => this.settings.setActive(profile.id));
     await this.loadAccount(true);
@@ -371,14 +390,10 @@ export class AppCore implements TreasuryBridge {
       const confirmation = await this.signOnDevice(signer, text, 'policy');
       this.account = await client.setPolicy({ requireConfirmation: true, requestId, confirmation });
     } catch (e) {
-      const code = codeOf(e);
-      this.lastError = {
-        code: 'ACCOUNT_NOT_PROTECTED',
-        message:
-          code === 'USER_REJECTED'
-            ? 'Your account does not yet require a Ledger confirmation for every transfer (declined on the device). You will be asked again at the next login.'
-            : `Your account does not yet require a Ledger confirmation for every transfer: ${messageOf(e)}. You will be asked again at the next login.`,
-      };
+      const declined = codeOf(e) === 'USER_REJECTED';
+      const params: WordParams = declined ? { context: 'declined' } : { context: 'failed', reason: messageOf(e) };
+      const words = declined ? TEMPLATE_WORDS.ACCOUNT_NOT_PROTECTED_declined : TEMPLATE_WORDS.ACCOUNT_NOT_PROTECTED_failed;
+      this.lastError = { code: 'ACCOUNT_NOT_PROTECTED', message: fillWords(words, params), params };
     }
     this.changed();
   }
@@ -418,6 +433,7 @@ export class AppCore implements TreasuryBridge {
     if (initial && this.profile) {
       this.cache = new HistoryCache(this.opts.dataDir, { profileId: this.profile.id, address: view.address, trustedAddress: this.profile.trustedAddress });
       if (await this.startFromCache(this.cache)) return;
+      if (await this.startFromNewestPage()) return;
     }
     const from = initial ? null : view.gapFillFrom(view.lastTxid ?? this.settings.lastSeen(this.profile!.id, view.address));
     // The initial load is fetched by the renderer in one go (getTransactions); only a gap fill emits per row.
@@ -446,7 +462,7 @@ export class AppCore implements TreasuryBridge {
     } catch {
       first = [];
     }
-    if (first.length === 0 || !verifyRecords(first, profile.trustedAddress, view.address)) {
+    if (first.length === 0 || (await this.pool.firstBadLine(lines.slice(split), profile.trustedAddress, view.address)) !== -1) {
       cache.discard();
       return false;
     }
@@ -467,10 +483,78 @@ export class AppCore implements TreasuryBridge {
     this.persistLastSeen();
     this.historyLoaded = true;
     this.historyComplete = false;
-    this.historyCheck = { checked: first.length, total: lines.length };
+    this.historyCheck = { source: 'cache', checked: first.length, total: lines.length };
     this.changed();
     void this.checkRestOfCache(lines.slice(0, split), lines.length, view);
     return true;
+  }
+
+  /**
+   * No usable cache (a first login on this computer): the newest page is asked of the server first
+   * (`history` with `limit`, verified like every replay) and shown at once; the whole history is then
+   * replayed in the background, verified on every core, and written to the cache.
+   */
+  private async startFromNewestPage(): Promise<boolean> {
+    const client = this.requireClient();
+    const view = this.view!;
+    const page = this.opts.historyFirstPage ?? 200;
+    let n = 0;
+    for await (const t of client.history({ limit: page })) {
+      this.applyTransfer(t, false, false);
+      n++;
+    }
+    this.persistLastSeen();
+    this.historyLoaded = true;
+    if (n < page) {
+      // Fewer rows than asked for: that was the whole history.
+      this.historyComplete = true;
+      this.saveCache();
+      this.changed();
+      return true;
+    }
+    this.historyComplete = false;
+    this.historyCheck = { source: 'server', checked: view.size, total: null };
+    this.changed();
+    this.startBackgroundReplay(view);
+    return true;
+  }
+
+  private startBackgroundReplay(view: AccountView): void {
+    if (this.backgroundReplay) return;
+    const run = this.replayInBackground(view).finally(() => {
+      if (this.backgroundReplay === run) this.backgroundReplay = null;
+    });
+    this.backgroundReplay = run;
+  }
+
+  /** The whole history after the newest page; a replay cut short (connection lost) is run again after the reconnect. */
+  private async replayInBackground(view: AccountView): Promise<void> {
+    const gone = () => this.view !== view;
+    const client = this.client;
+    if (!client) return;
+    let replayed = 0;
+    try {
+      for await (const t of client.history()) {
+        if (gone()) return;
+        this.applyTransfer(t, false, false);
+        if (++replayed % 10_000 === 0) {
+          this.historyCheck = { source: 'server', checked: replayed, total: null };
+          this.changed();
+        }
+      }
+    } catch (e) {
+      if (gone()) return;
+      const code = codeOf(e, 'HISTORY_INCOMPLETE');
+      this.lastError = { code, message: plainWords(code, messageOf(e)) };
+      this.changed();
+      return;
+    }
+    if (gone()) return;
+    this.persistLastSeen();
+    this.historyComplete = true;
+    this.historyCheck = null;
+    this.saveCache();
+    this.changed();
   }
 
   /** Verifies the rest of the cache in slices; a row that fails, or a total that does not match the signed balance, rebuilds from the server. */
@@ -479,13 +563,14 @@ export class AppCore implements TreasuryBridge {
     const gone = () => this.view !== view;
     const firstChecked = this.historyCheck?.checked ?? 0;
     let lastReport = 0;
-    const ok = await verifyInSlices(
+    const ok = await verifyInPool(
+      this.pool,
       rest,
       profile.trustedAddress,
       view.address,
       (slice, checked) => {
         for (const r of slice) this.applyTransfer(r, false, false);
-        this.historyCheck = { checked: firstChecked + checked, total };
+        this.historyCheck = { source: 'cache', checked: firstChecked + checked, total };
         if (checked - lastReport >= 10_000) {
           lastReport = checked;
           this.changed();
@@ -548,6 +633,7 @@ export class AppCore implements TreasuryBridge {
     if (!view || !view.concerns(t.data)) return null; // CccClient already refused and alerted; never throw here
     const { row, change } = view.applyTransfer(t);
     if (change === 'duplicate') return row;
+    this.index.upsert(row);
     if (this.historyComplete) this.cache?.append(t);
     this.transfer.txUpdated(row);
     if (emit && !this.idle.locked) this.emit({ type: 'transaction', tx: row, live });
@@ -578,6 +664,8 @@ export class AppCore implements TreasuryBridge {
       else {
         await this.fillHistory(false);
         await this.refreshBalances();
+        // A first login's background replay cut short by the drop: run it again.
+        if (this.historyLoaded && !this.historyComplete && this.historyCheck?.source === 'server' && this.view) this.startBackgroundReplay(this.view);
       }
       this.lastError = null;
       this.changed();
@@ -597,12 +685,14 @@ export class AppCore implements TreasuryBridge {
     await this.signer?.close();
     this.signer = null;
     this.view = null;
+    this.index = new HistoryQueryIndex();
     this.notes = null;
     this.lastBalance = null;
     this.account = undefined;
     this.historyLoaded = false;
     this.historyComplete = false;
     this.historyCheck = null;
+    this.backgroundReplay = null;
     this.cache = null;
     this.loginStep = null;
     this.alerts = [];
@@ -668,6 +758,21 @@ export class AppCore implements TreasuryBridge {
     return this.view?.rows() ?? [];
   }
 
+  async queryTransactions(query: TxQuery): Promise<TxPage> {
+    if (this.idle.locked || !this.view) return { rows: [], offset: 0, total: 0, all: 0, anchorIndex: null, version: 0 };
+    return this.index.query(query ?? {});
+  }
+
+  async queryTransactionIds(query: TxQuery): Promise<number[]> {
+    if (this.idle.locked || !this.view) return [];
+    return this.index.ids(query ?? {});
+  }
+
+  async getDeskSummary(): Promise<DeskSummary> {
+    if (this.idle.locked || !this.view) return { latest: [], pending: [], currencies: [], series: [], size: 0, version: 0 };
+    return this.index.summary(this.view.preferred);
+  }
+
   // ---- transfers -------------------------------------------------------------------------------------
 
   /**
@@ -701,7 +806,10 @@ export class AppCore implements TreasuryBridge {
     if (!amount.ok) throw new AppError('INVALID_AMOUNT', amount.message);
     // The server's balance answers what is available (balance minus holds of pending payouts).
     const available = this.view.balanceRows().find((b) => b.currency === currency.data)?.amount ?? formatAmount(0n, currency.data);
-    if (parseWireAmount(available, currency.data) < amount.minor) throw new AppError('INSUFFICIENT_FUNDS', insufficientFundsWords(amount.canonical, available, currency.data));
+    if (parseWireAmount(available, currency.data) < amount.minor) {
+      const words = insufficientFunds(amount.canonical, available, currency.data);
+      throw new AppError('INSUFFICIENT_FUNDS', words.message, words.params);
+    }
     return { ...draft, amount: amount.canonical };
   }
 
@@ -818,8 +926,8 @@ export class AppCore implements TreasuryBridge {
         this.transfer.rejectedOnDevice();
         return { status: 'rejected-on-device' };
       }
-      const message = `${err.message}. ${describeDeviceError(err.code).action}`;
-      this.transfer.failed({ code: err.code, message }, 'device');
+      const message = deviceFailureWords(err.code, err.message);
+      this.transfer.failed({ code: err.code, message, params: err.params ?? { context: 'device' } }, 'device');
       return { status: 'failed', code: err.code, message };
     }
     // Cancelled while the device was asked (or logged out): the signature is thrown away, nothing is sent.
@@ -857,6 +965,7 @@ export class AppCore implements TreasuryBridge {
     if (!view.rows().some((r) => r.txid === txid)) throw new AppError('UNKNOWN_TRANSACTION', 'No such transaction in this account.');
     this.guard(() => notes.set(txid, note));
     const row = view.annotate(txid, note)!;
+    this.index.upsert(row);
     this.emit({ type: 'transaction', tx: row, live: false });
     return row;
   }
@@ -889,7 +998,7 @@ export class AppCore implements TreasuryBridge {
       signature = await this.signOnDevice(signer, text, 'unlock');
     } catch (e) {
       const code = e instanceof DeviceError ? e.code : 'UNKNOWN';
-      throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, messageOf(e)));
+      throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, messageOf(e)), deviceWordParams(code, 'unlock'));
     }
     if (!verifyMessageSignature(text, address, signature)) throw new AppError('UNLOCK_FAILED', 'The Ledger signed with a different key than the one logged in. The app stays locked.');
     this.idle.unlock();

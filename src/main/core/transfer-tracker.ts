@@ -6,6 +6,7 @@
 // send whose outcome is unknown can be retried with the same requestId, which the server answers with
 // the original result instead of moving money twice.
 import { CodedError } from '../../shared/errors';
+import { deviceWordParams, deviceWords, plainWords } from '../../shared/plain-words';
 import type { TrackedTransfer, TransferDraft, TransferPhase, TransferReview, TxRow } from '../../shared/app-api';
 
 export class TransferStateError extends CodedError<'TRANSFER_STATE'> {
@@ -121,11 +122,11 @@ export class TransferTracker {
   }
 
   rejectedOnDevice(): void {
-    this.patch({ phase: 'rejected', error: { code: 'USER_REJECTED', message: 'You rejected the transfer on your Ledger. Nothing was sent and no money moved.' }, canRetry: true });
+    this.patch({ phase: 'rejected', error: { code: 'USER_REJECTED', message: deviceWords('USER_REJECTED', 'transfer'), params: deviceWordParams('USER_REJECTED', 'transfer') }, canRetry: true });
   }
 
   /** A failure before anything was sent (the device) or after (the server, the network). */
-  failed(error: { code: string; message: string }, where: 'device' | 'send'): void {
+  failed(error: { code: string; message: string; params?: Record<string, string> }, where: 'device' | 'send'): void {
     const canRetry = where === 'device' ? error.code !== 'USER_REJECTED' : RETRYABLE_SEND.has(error.code) && !!this.confirmation;
     if (where === 'device') this.confirmation = null;
     this.patch({ phase: 'failed', error: { ...error, where }, canRetry });
@@ -138,7 +139,7 @@ export class TransferTracker {
     if (phase === 'awaiting-device') {
       this.attempt++;
       this.confirmation = null;
-      this.patch({ phase: 'draft', review: null, error: { code: 'CANCELLED', message: 'Cancelled. If your Ledger still shows the transfer, reject it there; nothing will be sent either way.' }, canRetry: false });
+      this.patch({ phase: 'draft', review: null, error: { code: 'CANCELLED', message: plainWords('CANCELLED') }, canRetry: false });
       return;
     }
     this.edit();

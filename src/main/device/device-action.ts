@@ -18,7 +18,9 @@ export function readinessError(s: DeviceStatus): DeviceError | null {
     case 'locked':
       return new DeviceError('LOCKED');
     case 'wrong-app':
-      return new DeviceError('WRONG_APP', `${describeDeviceError('WRONG_APP').title} (the device shows ${s.appName === 'BOLOS' ? 'the dashboard' : `the ${s.appName} app`})`);
+      return s.appName === 'BOLOS'
+        ? new DeviceError('WRONG_APP', `${describeDeviceError('WRONG_APP').title} (the device shows the dashboard)`, undefined, { context: 'dashboard' })
+        : new DeviceError('WRONG_APP', `${describeDeviceError('WRONG_APP').title} (the device shows the ${s.appName} app)`, undefined, { context: 'otherApp', app: s.appName });
     case 'error':
       return new DeviceError(s.code, s.message);
     default:

@@ -1,15 +1,17 @@
 // Every device failure becomes one typed, explainable state. Status words and error classes are
 // those of @ledgerhq/errors and the Bitcoin app (LedgerHQ/app-bitcoin-new, lib-app-bitcoin).
 import type { DeviceErrorCode } from '../../shared/app-api';
-import { CodedError } from '../../shared/errors';
+import { CodedError, type WordParams } from '../../shared/errors';
+import { DEVICE_FAILURE_WORDS } from '../../shared/plain-words';
 
 export class DeviceError extends CodedError<DeviceErrorCode> {
   constructor(
     code: DeviceErrorCode,
     message?: string,
     readonly statusWord?: number,
+    params?: WordParams,
   ) {
-    super(code, message ?? describeDeviceError(code).title);
+    super(code, message ?? describeDeviceError(code).title, params);
   }
 }
 
@@ -42,26 +44,8 @@ export function toDeviceError(e: unknown): DeviceError {
   return new DeviceError('UNKNOWN', message);
 }
 
-/** Plain words for the UI: what happened and what to do next. */
+/** Plain words for the UI: what happened and what to do next (the table lives in shared/plain-words.ts,
+ * the English of the renderer's catalogue). */
 export function describeDeviceError(code: DeviceErrorCode): { title: string; action: string } {
-  switch (code) {
-    case 'NO_DEVICE':
-      return { title: 'No Ledger found', action: 'Connect your Ledger with its USB cable and unlock it.' };
-    case 'LOCKED':
-      return { title: 'Your Ledger is locked', action: 'Enter your PIN on the device, then try again.' };
-    case 'WRONG_APP':
-      return { title: 'The Bitcoin app is not open', action: 'Open the Bitcoin app on your Ledger (not the dashboard or another app), then try again.' };
-    case 'USER_REJECTED':
-      return { title: 'Rejected on the device', action: 'Nothing was sent. Start again if you want to approve it.' };
-    case 'UNPLUGGED':
-      return { title: 'The Ledger was disconnected', action: 'Reconnect it, unlock it, open the Bitcoin app and try again.' };
-    case 'TIMEOUT':
-      return { title: 'The Ledger did not answer in time', action: 'Check the device screen; unplug and reconnect it if it is stuck.' };
-    case 'BUSY':
-      return { title: 'The Ledger is busy with another request', action: 'Finish or reject the request shown on the device first.' };
-    case 'UNSUPPORTED_PATH':
-      return { title: 'This derivation path is not supported', action: 'Use a standard path: 44\'/0\'/0\'/0/0 (legacy), 49\'/0\'/0\'/0/0 (nested segwit) or 84\'/0\'/0\'/0/0 (native segwit); coin type 1\' on testnet.' };
-    case 'UNKNOWN':
-      return { title: 'The Ledger reported an unexpected error', action: 'Unplug and reconnect the device, open the Bitcoin app, and try again.' };
-  }
+  return DEVICE_FAILURE_WORDS[code];
 }

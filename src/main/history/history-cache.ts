@@ -12,6 +12,10 @@ import type { BalanceRow, TxRow } from '../../shared/app-api';
 import { verifySignedData } from '../../shared/node/message-signature';
 import { parseWireAmount } from '../../shared/money';
 import { isSupportedCurrency } from '../../shared/currencies';
+import { parseCachedLine } from './history-cache-line';
+import type { VerifyPool } from './verify-pool';
+
+export { parseCachedLine };
 
 const FORMAT = 'ccc-history-cache/1';
 
@@ -105,13 +109,6 @@ export class HistoryCache {
   }
 }
 
-/** One stored row; throws on anything that is not the shape of a signed transfer record. */
-export function parseCachedLine(line: string): SignedRecord<TransferData> {
-  const r = JSON.parse(line) as SignedRecord<TransferData>;
-  if (!r || typeof r !== 'object' || typeof r.signed !== 'string' || !r.data || typeof r.data !== 'object' || !Number.isSafeInteger(r.data.txid)) throw new Error('malformed cache row');
-  return { data: r.data, signed: r.signed };
-}
-
 /** Verifies records against the trusted key; false at the first one that fails (or does not concern `address`). */
 export function verifyRecords(records: SignedRecord<TransferData>[], trustedAddress: string, address: string): boolean {
   for (const r of records) {
@@ -147,6 +144,50 @@ export async function verifyInSlices(
     onSlice(slice, Math.min(i + sliceSize, lines.length));
   }
   return true;
+}
+
+/**
+ * The same check on every core: batches of stored lines go to the verification pool (parsed, shaped,
+ * concerning `address`, signed by the back office), several at once; each batch is applied through
+ * `onSlice` in file order only after its verdict, parsed here. Resolves false at the first line that
+ * fails, or when `cancelled()`.
+ */
+export async function verifyInPool(
+  pool: VerifyPool,
+  lines: string[],
+  trustedAddress: string,
+  address: string,
+  onSlice: (slice: SignedRecord<TransferData>[], checked: number) => void,
+  cancelled: () => boolean,
+  batchSize = 1_000,
+): Promise<boolean> {
+  const ahead = pool.size * 2; // enough in flight to keep every worker busy while the main thread applies
+  const inflight: { end: number; bad: Promise<number> }[] = [];
+  let next = 0;
+  const submit = () => {
+    while (inflight.length < ahead && next < lines.length) {
+      const end = Math.min(next + batchSize, lines.length);
+      inflight.push({ end, bad: pool.firstBadLine(lines.slice(next, end), trustedAddress, address) });
+      next = end;
+    }
+  };
+  let start = 0;
+  submit();
+  while (inflight.length) {
+    const { end, bad } = inflight.shift()!;
+    const first = await bad;
+    if (cancelled() || first !== -1) return false;
+    let slice: SignedRecord<TransferData>[];
+    try {
+      slice = lines.slice(start, end).map(parseCachedLine);
+    } catch {
+      return false;
+    }
+    onSlice(slice, end);
+    start = end;
+    submit();
+  }
+  return !cancelled();
 }
 
 /**

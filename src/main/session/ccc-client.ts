@@ -49,7 +49,15 @@ export interface CccClientOptions {
   /** Reconnect after an unexpected drop (default true). */
   reconnect?: boolean;
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Verifies a batch of replayed history rows (signature by the trusted back office, one verdict per
+   * row), e.g. on a pool of worker threads (main/history/verify-pool.ts). Default: on this thread.
+   */
+  verifyBatch?: (records: SignedRecord<TransferData>[]) => Promise<boolean[]>;
 }
+
+/** Replayed rows are verified in batches of this many (a pool works on several at once). */
+const REPLAY_BATCH = 256;
 
 /** A transfer ready to send: the device has signed its confirmation text. */
 export interface SignedTransfer {
@@ -150,7 +158,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         ws.on('upgrade', (res: IncomingMessage) => {
           const presented = (res.socket as TLSSocket).getPeerCertificate?.()?.fingerprint256;
           if (presented !== pin) {
-            this.alert('certificate-mismatch', 'connection', `The server presented a certificate that is not the pinned one (${presented ?? 'none'}); the connection was closed before anything was read or signed.`, '');
+            this.alert('certificate-mismatch', 'connection', `The server presented a certificate that is not the pinned one (${presented ?? 'none'}); the connection was closed before anything was read or signed.`, '', 'CERTIFICATE_MISMATCH', { presented: presented ?? 'none' });
             fail(new ClientError('CERTIFICATE_MISMATCH', `${this.opts.endpoint} presented a certificate other than the pinned one`));
           }
         });
@@ -164,19 +172,21 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         try {
           frame = JSON.parse(raw.toString()) as Frame;
         } catch {
-          return this.alert('unexpected-message', '?', 'The server sent a frame that is not JSON; it was ignored.', raw.toString());
+          return this.alert('unexpected-message', '?', 'The server sent a frame that is not JSON; it was ignored.', raw.toString(), 'NOT_JSON');
         }
         if (!settled && frame.msg === 'challenge') {
           // One login signature per connection, only for a login text naming this endpoint's host.
           if (challengeSeen) {
-            this.alert('login-refused', 'challenge', 'A second login challenge arrived on the same connection; it was not sent to the device.', raw.toString());
+            this.alert('login-refused', 'challenge', 'A second login challenge arrived on the same connection; it was not sent to the device.', raw.toString(), 'SECOND_CHALLENGE');
             return;
           }
           challengeSeen = true;
           const verdict = checkLoginText(frame.data, this.opts.endpoint, Date.now());
           if (!verdict.ok) {
-            this.alert('login-refused', 'challenge', `Refused to log in: ${verdict.reason}.`, raw.toString());
-            fail(new ClientError('LOGIN_REFUSED', `Refused to log in: ${verdict.reason}.`));
+            // reasonKey: the renderer says the reason in the user's language (loginRefused.* in its catalogues).
+            const params = { reason: verdict.reason, reasonKey: `loginRefused.${verdict.problem}`, ...verdict.values };
+            this.alert('login-refused', 'challenge', `Refused to log in: ${verdict.reason}.`, raw.toString(), 'LOGIN_REFUSED', params);
+            fail(new ClientError('LOGIN_REFUSED', `Refused to log in: ${verdict.reason}.`, params));
             return;
           }
           this.session = verdict.login.nonce;
@@ -237,24 +247,30 @@ export class CccClient extends EventEmitter<CccClientEvents> {
 
   private onFrame(frame: Frame, raw: string): void {
     if (frame.msg === 'challenge') return; // a fresh challenge after a failed attempt: handled by the next auth
+    if (frame.msg === 'transfer' && frame.nonce !== undefined && this.pending.get(frame.nonce)?.onMessage) {
+      // A replayed history row: history() verifies it in a batch and applies nothing before the verdict.
+      this.pending.get(frame.nonce)!.onMessage!(frame);
+      return;
+    }
     if (frame.msg === 'transfer' || frame.msg === 'balance') {
       const v0 = performance.now();
       const authentic = verifySignedData(frame.data, frame.signed, this.opts.trustedAddress);
       this.verification.count++;
       this.verification.ms += performance.now() - v0;
       if (!authentic) {
-        const what = frame.msg === 'transfer' ? describeTransfer(frame.data) : 'a balance';
-        this.alert(frame.signed ? 'bad-signature' : 'missing-signature', frame.msg, `Refused ${what}: ${frame.signed ? 'its signature is not the back office’s' : 'it is not signed'}. Nothing was changed.`, raw);
+        const what = frame.msg === 'transfer' ? describeTransfer(frame.data) : { text: 'a balance', params: { context: 'balance' } };
+        this.alert(frame.signed ? 'bad-signature' : 'missing-signature', frame.msg, `Refused ${what.text}: ${frame.signed ? 'its signature is not the back office’s' : 'it is not signed'}. Nothing was changed.`, raw, frame.signed ? 'FORGED' : 'UNSIGNED', what.params);
         const p = frame.nonce !== undefined ? this.pending.get(frame.nonce) : undefined;
         if (p && !p.onMessage) this.settle(frame.nonce!, new ClientError('SECURITY', 'the answer was not signed by the trusted back office'));
         return;
       }
       if (frame.msg === 'transfer' && !TransferDataSchema.safeParse(frame.data).success) {
-        this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw);
+        this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw, 'MALFORMED_TRANSFER');
         return;
       }
       if (frame.msg === 'transfer' && !this.concernsMe(frame.data as TransferData)) {
-        this.alert('misbound-answer', 'transfer', `Refused ${describeTransfer(frame.data)}: it is validly signed but concerns another account. Nothing was changed.`, raw);
+        const what = describeTransfer(frame.data);
+        this.alert('misbound-answer', 'transfer', `Refused ${what.text}: it is validly signed but concerns another account. Nothing was changed.`, raw, 'OTHER_ACCOUNT', what.params);
         const p = frame.nonce !== undefined ? this.pending.get(frame.nonce) : undefined;
         if (p) this.settle(frame.nonce!, new ClientError('SECURITY', 'the server answered with another account’s transfer'));
         return;
@@ -262,14 +278,10 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     }
     if (frame.nonce !== undefined && this.pending.has(frame.nonce)) {
       const p = this.pending.get(frame.nonce)!;
-      if (p.onMessage && frame.msg === 'transfer') {
-        p.onMessage(frame); // a replayed row; the closing message binds the whole replay
-        return;
-      }
       if (frame.msg !== 'error' && p.op in ANSWER_MSG) {
         const problem = this.answerProblem(p.op, frame);
         if (problem) {
-          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem}. Nothing was changed.`, raw);
+          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem}. Nothing was changed.`, raw, 'MISBOUND_ANSWER', { op: p.op, problem });
           this.settle(frame.nonce, new ClientError('SECURITY', `the answer to ${p.op} was refused: ${problem}`));
           return;
         }
@@ -314,9 +326,10 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     else p.resolve(result);
   }
 
-  private alert(kind: SecurityAlert['kind'], msg: string, summary: string, raw: string): void {
+  /** `code` and `params`: the summary's words by code and values, for the renderer's catalogues (alerts.summary.*). */
+  private alert(kind: SecurityAlert['kind'], msg: string, summary: string, raw: string, code?: string, params?: Record<string, string>): void {
     if (kind === 'login-refused' || kind === 'misbound-answer' || kind === 'certificate-mismatch') this.securityAlerts++;
-    this.emit('alert', { id: crypto.randomUUID(), time: Date.now(), kind, msg, summary, raw: raw.slice(0, 4096) });
+    this.emit('alert', { id: crypto.randomUUID(), time: Date.now(), kind, msg, summary, raw: raw.slice(0, 4096), ...(code ? { code } : {}), ...(params ? { params } : {}) });
   }
 
   /** Sends one operation and resolves with its (verified) answer; rejects with ClientError on an error message. */
@@ -378,13 +391,44 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     return { data: f.data as BalanceData, signed: f.signed!, bind: f.bind as AnswerBinding, bindSigned: f.bindSigned as string };
   }
 
-  /** Replays history as a stream of verified transfers; ends on the closing `history` message. */
+  /** The default batch check: every signature on this thread (timed for the benchmark). */
+  private verifyHere(records: SignedRecord<TransferData>[]): Promise<boolean[]> {
+    const v0 = performance.now();
+    const ok = records.map((r) => verifySignedData(r.data, r.signed, this.opts.trustedAddress));
+    this.verification.ms += performance.now() - v0;
+    return Promise.resolve(ok);
+  }
+
+  /**
+   * Replays history as a stream of verified transfers; ends on the closing `history` message. Rows are
+   * verified in batches as they arrive (on a worker pool when `verifyBatch` is given) and yielded in
+   * order, each only after its verdict; a row that fails is refused with an alert and the replay then
+   * fails at its end, like one that did not arrive whole.
+   */
   async *history(params?: OpInput['history']): AsyncGenerator<SignedRecord<TransferData>, number> {
-    const queue: SignedRecord<TransferData>[] = [];
+    type Checked = { frames: Frame[]; ok: boolean[] };
+    const verify = this.opts.verifyBatch ?? ((records: SignedRecord<TransferData>[]) => this.verifyHere(records));
+    const batches: Promise<Checked>[] = [];
+    let buffer: Frame[] = [];
     let wake: (() => void) | null = null;
     let finished: { count: number } | Error | null = null;
     const digest = crypto.createHash('sha256');
     let rows = 0;
+    let refused = 0;
+    const flush = () => {
+      if (!buffer.length) return;
+      const frames = buffer;
+      buffer = [];
+      const records = frames.map((f) => ({ data: f.data as TransferData, signed: typeof f.signed === 'string' ? f.signed : '' }));
+      this.verification.count += frames.length;
+      batches.push(
+        verify(records).then(
+          (ok) => ({ frames, ok }),
+          () => ({ frames, ok: frames.map(() => false) }), // a check that could not run verified nothing
+        ),
+      );
+      wake?.();
+    };
     const done = this.request(
       'history',
       params && Object.keys(params).length ? params : undefined,
@@ -392,8 +436,8 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         if (f.msg === 'transfer') {
           digest.update(`${f.signed}\n`);
           rows++;
-          queue.push({ data: f.data as TransferData, signed: f.signed! });
-          wake?.();
+          buffer.push(f);
+          if (buffer.length >= REPLAY_BATCH) flush();
           return false;
         }
         return true; // the closing `history` message
@@ -405,20 +449,28 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         const parsed = HistoryEndDataSchema.safeParse(f.data);
         const end = (parsed.success ? parsed.data : { count: -1 }) as HistoryEndData;
         if (end.count !== rows || end.digest !== digest.digest('hex')) {
-          this.alert('misbound-answer', 'history', `Refused a history replay: the back office sent ${end.count} rows but ${rows} arrived, or they were altered on the way. Nothing was changed.`, JSON.stringify(f.data));
+          this.alert('misbound-answer', 'history', `Refused a history replay: the back office sent ${end.count} rows but ${rows} arrived, or they were altered on the way. Nothing was changed.`, JSON.stringify(f.data), 'HISTORY_INCOMPLETE', { count: String(end.count), rows: String(rows) });
           finished = new ClientError('SECURITY', 'the history replay did not arrive whole');
         } else finished = end;
+        flush();
         wake?.();
       },
       (e: Error) => {
         finished = e;
+        flush();
         wake?.();
       },
     );
     for (;;) {
-      // Rows are applied as they arrive (each is verified and concerns this account); a replay that
-      // did not arrive whole fails at its end, so the caller knows its view may be incomplete.
-      while (queue.length) yield queue.shift()!;
+      if (batches.length) {
+        const { frames, ok } = await batches.shift()!;
+        for (let i = 0; i < frames.length; i++) {
+          const record = this.acceptReplayed(frames[i], ok[i]);
+          if (record) yield record;
+          else refused++;
+        }
+        continue;
+      }
       if (finished) break;
       await new Promise<void>((r) => (wake = r));
       wake = null;
@@ -426,7 +478,26 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     await done;
     const end = finished as { count: number } | Error | null;
     if (end instanceof Error) throw end;
+    if (refused > 0) throw new ClientError('SECURITY', `${refused} replayed history row${refused === 1 ? ' was' : 's were'} refused`);
     return end?.count ?? 0;
+  }
+
+  /** A replayed row after its signature verdict: the record to apply, or null (refused, with an alert). */
+  private acceptReplayed(frame: Frame, authentic: boolean): SignedRecord<TransferData> | null {
+    const raw = () => JSON.stringify(frame);
+    if (!authentic) {
+      this.alert(frame.signed ? 'bad-signature' : 'missing-signature', 'transfer', `Refused ${describeTransfer(frame.data)}: ${frame.signed ? 'its signature is not the back office’s' : 'it is not signed'}. Nothing was changed.`, raw());
+      return null;
+    }
+    if (!TransferDataSchema.safeParse(frame.data).success) {
+      this.alert('unexpected-message', 'transfer', 'Refused a signed transfer message with malformed data.', raw());
+      return null;
+    }
+    if (!this.concernsMe(frame.data as TransferData)) {
+      this.alert('misbound-answer', 'transfer', `Refused ${describeTransfer(frame.data)}: it is validly signed but concerns another account. Nothing was changed.`, raw());
+      return null;
+    }
+    return { data: frame.data as TransferData, signed: frame.signed! };
   }
 
   /**
@@ -452,7 +523,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         this.inflightTransfers.delete(requestId);
         const mismatch = transferMismatch(f.data as TransferData, transfer, this.opts.address);
         if (mismatch) {
-          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch}. Check the history before doing anything else.`, JSON.stringify(f.data));
+          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch}. Check the history before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { mismatch });
           entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch})`));
           return;
         }
@@ -502,10 +573,14 @@ function toClientError(data: unknown): ClientError {
   return new ClientError(typeof d?.code === 'string' ? d.code : 'UNKNOWN', typeof d?.message === 'string' ? d.message : 'the server reported an error');
 }
 
-function describeTransfer(d: unknown): string {
+/** "a transfer of 1,000.00 EUR from …", and the values (params) its words are built from. */
+function describeTransfer(d: unknown): { text: string; params: Record<string, string> } {
   const t = d as Partial<TransferData> | null;
   // Written as the screen writes money: grouped amount, IBAN in groups of four.
   const who = (x: unknown) => (typeof x === 'string' && checkIban(x).ok ? formatIban(x) : String(x));
-  const amount = typeof t?.amount === 'string' && /^\d+(\.\d+)?$/.test(t.amount) ? groupThousands(t.amount) : String(t?.amount);
-  return t && typeof t === 'object' && t.amount && t.currency ? `a transfer of ${amount} ${String(t.currency)} from ${who(t.sender)}` : 'a transfer';
+  const canonical = typeof t?.amount === 'string' && /^\d+(\.\d+)?$/.test(t.amount);
+  if (!(t && typeof t === 'object' && t.amount && t.currency)) return { text: 'a transfer', params: { context: 'transfer' } };
+  const amount = canonical ? groupThousands(t.amount) : String(t.amount);
+  const params = { context: 'transferOf', amount: String(t.amount), currency: String(t.currency), from: who(t.sender) };
+  return { text: `a transfer of ${amount} ${String(t.currency)} from ${params.from}`, params };
 }

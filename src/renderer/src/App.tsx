@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppSnapshot, TxRow } from '../../shared/app-api';
+import type { AppSnapshot } from '../../shared/app-api';
 import { treasury } from './treasury';
 import { ConnectScreen } from './screens/Connect';
 import { RegisterScreen } from './screens/Register';
@@ -15,12 +15,13 @@ import { TransferBar } from './components/TransferBar';
 import { LockScreen } from './components/LockScreen';
 import { VirtualDevicePanel } from './components/VirtualDevicePanel';
 import { deviceLabel } from './device-label';
-import { warmKeys } from './history-index';
+import { useDeskSummary } from './history/use-desk-summary';
 import { displayAmount, shortId } from './format';
 import { focusElement, focusMainHeading } from './focus';
 import { currentLocale, onLocaleChange } from './locale';
 import { useTranslation } from 'react-i18next';
 import { i18next } from './i18n';
+import { alertWords, errorWords } from './i18n/core-words';
 import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
@@ -56,51 +57,12 @@ function useTheme(): [Theme, () => void] {
   return [theme, toggle];
 }
 
-/** Transactions by txid; live events are batched into one render per frame. */
-function useTransactions(snap: AppSnapshot | null) {
-  const byId = useRef(new Map<number, TxRow>());
-  const [rows, setRows] = useState<TxRow[]>([]);
-  /** The list has been fetched since the replay finished (until then, empty means "not known yet"). */
-  const [fetched, setFetched] = useState(false);
-  const frame = useRef(0);
-  const flush = useCallback(() => {
-    frame.current = 0;
-    setRows([...byId.current.values()].sort((a, b) => a.txid - b.txid));
-  }, []);
-  const upsert = useCallback(
-    (tx: TxRow) => {
-      byId.current.set(tx.txid, tx);
-      if (!frame.current) frame.current = requestAnimationFrame(flush);
-    },
-    [flush],
-  );
-  // Fetch the whole list once the initial replay is complete (and again after a re-login or an unlock).
-  // A cached history shows its verified newest rows first; the whole list is fetched again once every row is checked.
-  const loaded = snap?.address && snap.account && snap.historyLoaded && !snap.locked ? `${snap.address} ${snap.historyComplete ? 'complete' : 'partial'}` : null;
-  useEffect(() => {
-    if (!loaded) {
-      byId.current = new Map();
-      setRows([]);
-      setFetched(false);
-      return;
-    }
-    void treasury.getTransactions().then((all) => {
-      for (const t of all) byId.current.set(t.txid, t);
-      flush();
-      setFetched(true);
-    });
-  }, [loaded, flush]);
-  // Search keys for every row, computed while the app is idle so the first search is as quick as the next.
-  useEffect(() => warmKeys(rows), [rows]);
-  return { rows, upsert, fetched };
-}
-
 export function App() {
   const [snap, setSnap] = useState<AppSnapshot | null>(null);
   const [screen, setScreen] = useState<Screen>('dashboard');
   const [theme, toggleTheme] = useTheme();
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const { rows, upsert, fetched: rowsFetched } = useTransactions(snap);
+  const { summary, tick: historyTick, changed: historyChanged } = useDeskSummary(snap);
   // Everything is formatted in the user's locale; a new choice re-renders the whole window.
   const [locale, setLocale] = useState(currentLocale);
   const { t } = useTranslation();
@@ -130,7 +92,7 @@ export function App() {
     return treasury.onEvent((e) => {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
-        upsert(e.tx);
+        historyChanged();
         if (e.live && e.tx.direction === 'in')
           toast({
             kind: 'success',
@@ -138,9 +100,9 @@ export function App() {
             body: i18next.t('toast.depositBody', { amount: displayAmount(e.tx.amount), currency: e.tx.currency, from: e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6) }),
           });
       }
-      if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: e.alert.summary });
+      if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: alertWords(e.alert) });
     });
-  }, [upsert, toast]);
+  }, [historyChanged, toast]);
 
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
@@ -225,15 +187,15 @@ export function App() {
   const content = !registered ? (
     <RegisterScreen snap={snap} />
   ) : screen === 'dashboard' ? (
-    <Dashboard snap={snap} rows={rows} rowsLoading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} onNavigate={setScreen} />
+    <Dashboard snap={snap} summary={summary} rowsLoading={!snap.historyLoaded || !summary} onNavigate={setScreen} />
   ) : screen === 'history' ? (
-    <HistoryScreen rows={rows} loading={!snap.historyLoaded || (rows.length === 0 && !rowsFetched)} check={snap.historyComplete ? null : snap.historyCheck} />
+    <HistoryScreen tick={historyTick} loading={!snap.historyLoaded || !summary} check={snap.historyComplete ? null : snap.historyCheck} />
   ) : screen === 'transfer' ? (
-    <TransferScreen snap={snap} rows={rows} />
+    <TransferScreen snap={snap} rows={summary?.latest ?? []} />
   ) : screen === 'account' ? (
     <AccountScreen snap={snap} />
   ) : (
-    <StatementsScreen snap={snap} rows={rows} />
+    <StatementsScreen snap={snap} currencies={summary?.currencies ?? []} />
   );
 
   return (
@@ -278,7 +240,7 @@ export function App() {
             </div>
             <div className="status-row">
               <span className={`pill conn-${snap.connection}`} data-testid="connection">
-                {snap.connection === 'online' ? t('shell.online') : snap.connection === 'reconnecting' ? t('shell.reconnecting') : snap.connection}
+                {snap.connection === 'online' ? t('shell.online') : snap.connection === 'reconnecting' ? t('shell.reconnecting') : t(`connection.${snap.connection}`)}
               </span>
               <span className={`pill device-${snap.device.state}`} data-testid="device-status">
                 {deviceLabel(snap.device)}
@@ -303,15 +265,13 @@ export function App() {
         <AlertsBanner alerts={snap.alerts} />
         {snap.lastError && (snap.connection !== 'online' || snap.lastError.code === 'ACCOUNT_NOT_PROTECTED') && (
           <div className="banner warn" data-testid="last-error">
-            {snap.lastError.message}
+            {errorWords(snap.lastError)}
           </div>
         )}
         {snap.device.state === 'awaiting-confirmation' && snap.device.action === 'policy' && (
           <section className="card protect-account" data-testid="protect-account" role="status">
-            <h2>Protect your account</h2>
-            <p>
-              Confirm on your Ledger that, from now on, the server must refuse every transfer that was not confirmed on your Ledger. This is asked once per account. Your Ledger shows:
-            </p>
+            <h2>{t('device.protectTitle')}</h2>
+            <p>{t('device.protectBody')}</p>
             <DeviceScreens screens={snap.device.screens} waiting />
           </section>
         )}

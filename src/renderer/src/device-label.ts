@@ -1,19 +1,25 @@
-// What the device is doing, in the few words the sidebar and the virtual Ledger panel show.
+// What the device is doing, in the few words the sidebar and the virtual Ledger panel show (device.* in
+// the catalogues).
 import type { DeviceStatus } from '../../shared/app-api';
+import { i18next } from './i18n';
 
 export function deviceLabel(d: DeviceStatus): string {
+  return i18next.t(`device.${deviceLabelKey(d)}`);
+}
+
+function deviceLabelKey(d: DeviceStatus): 'ready' | 'approveTransfer' | 'approve' | 'locked' | 'wrongApp' | 'disconnected' | 'error' {
   switch (d.state) {
     case 'ready':
-      return 'Ledger ready';
+      return 'ready';
     case 'awaiting-confirmation':
-      return d.action === 'transfer' ? 'Approve the transfer on your Ledger' : 'Approve on your Ledger';
+      return d.action === 'transfer' ? 'approveTransfer' : 'approve';
     case 'locked':
-      return 'Ledger locked';
+      return 'locked';
     case 'wrong-app':
-      return 'Open the Bitcoin app';
+      return 'wrongApp';
     case 'disconnected':
-      return 'No Ledger connected';
+      return 'disconnected';
     case 'error':
-      return 'Ledger problem';
+      return 'error';
   }
 }

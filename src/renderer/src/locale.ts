@@ -3,6 +3,11 @@
 // kept in this window's localStorage. Money never becomes a float here: amounts stay decimal strings,
 // only their separators are localised (the integer part is grouped by Intl from a BigInt).
 
+import { amountRefusal, type AmountRefusal } from '../../shared/plain-words';
+import { numberSymbols, localizeDecimal } from '../../shared/locale-format';
+
+export { numberSymbols, localizeDecimal, localDateTime, localCount } from '../../shared/locale-format';
+
 const KEY = 'ccc-locale';
 const CHANGED = 'ccc-locale-changed';
 
@@ -60,40 +65,7 @@ export function onLocaleChange(f: (locale: string) => void): () => void {
   return () => window.removeEventListener(CHANGED, h);
 }
 
-interface Symbols {
-  group: string;
-  decimal: string;
-}
-const symbolCache = new Map<string, Symbols>();
-
-/** The locale's group and decimal separators (e.g. "." and "," in de-DE, "\u202f" and "," in fr-FR). */
-export function numberSymbols(locale: string): Symbols {
-  let s = symbolCache.get(locale);
-  if (!s) {
-    // A probe number only to read the separators; no amount ever goes through a float.
-    const parts = new Intl.NumberFormat(locale, { useGrouping: true, minimumFractionDigits: 1 }).formatToParts(12345.5);
-    s = { group: parts.find((p) => p.type === 'group')?.value ?? ',', decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.' };
-    symbolCache.set(locale, s);
-  }
-  return s;
-}
-
-const groupers = new Map<string, Intl.NumberFormat>();
-
-/** A canonical decimal string ("-1234567.89") written in the locale ("-1.234.567,89"), digits unchanged. */
-export function localizeDecimal(canonical: string, locale: string): string {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(canonical);
-  if (!m) return canonical;
-  let g = groupers.get(locale);
-  if (!g) {
-    g = new Intl.NumberFormat(locale, { useGrouping: true, numberingSystem: 'latn' } as Intl.NumberFormatOptions);
-    groupers.set(locale, g);
-  }
-  const whole = g.format(BigInt(m[2]));
-  return `${m[1]}${whole}${m[3] !== undefined ? numberSymbols(locale).decimal + m[3] : ''}`;
-}
-
-export type LocaleAmount = { ok: true; decimal: string } | { ok: false; message: string };
+export type LocaleAmount = { ok: true; decimal: string } | AmountRefusal;
 
 /**
  * Reads an amount typed in the locale's form ("1.234,56" in de-DE, "1 234,56" in fr-FR, "1’234.56"
@@ -112,32 +84,15 @@ export function readLocaleAmount(text: string, locale: string): LocaleAmount {
   // Apostrophe-like group marks (de-CH writes ’ or ', depending on the ICU data) are the same.
   const g = group === '’' || group === "'" ? "['’]" : spaceGroup ? ' ' : escape(group);
   const d = escape(decimal);
-  if (!t) return { ok: false, message: 'Enter an amount.' };
-  if (t.startsWith('-') || t.startsWith('−')) return { ok: false, message: 'Enter the amount without a minus sign.' };
+  if (!t) return amountRefusal('empty');
+  if (t.startsWith('-') || t.startsWith('−')) return amountRefusal('negative');
   const re = new RegExp(`^(\\d{1,3}(?:${g}\\d{3})+|\\d+)(?:${d}(\\d+))?$`);
   const m = re.exec(t);
-  if (!m) return { ok: false, message: `Enter the amount as you write it here, e.g. ${example}.` };
+  if (!m) return amountRefusal('localForm', { example });
   const whole = m[1].replace(new RegExp(g, 'g'), '');
   return { ok: true, decimal: m[2] !== undefined ? `${whole}.${m[2]}` : whole };
 }
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const dateTimes = new Map<string, Intl.DateTimeFormat>();
-
-/** Date and time in the locale, to the minute (e.g. "26.11.2026, 13:56" in de-DE). */
-export function localDateTime(ms: number, locale: string): string {
-  let f = dateTimes.get(locale);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-    dateTimes.set(locale, f);
-  }
-  return f.format(ms);
-}
-
-/** A count in the locale ("100.000" in de-DE). */
-export function localCount(n: number, locale: string): string {
-  return localizeDecimal(String(Math.trunc(n)), locale);
 }

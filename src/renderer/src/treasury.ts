@@ -2,6 +2,7 @@
 // a browser (the dev bridge) this installs the same typed API over the bridge's local WebSocket.
 import type { ApiResult, AppEvent, TreasuryBridge } from '../../shared/app-api';
 import { treasuryClient } from '../../shared/treasury-rpc';
+import { errorWords } from './i18n/core-words';
 
 declare global {
   interface Window {
@@ -51,7 +52,9 @@ function connectBridge(): TreasuryBridge {
 
 export const treasury: TreasuryBridge = window.treasury ?? connectBridge();
 
+/** A rejected call's code and its words in the user's language (i18n/core-words.ts). */
 export function errorOf(e: unknown): { code: string; message: string } {
-  const err = e as { code?: string; message?: string };
-  return { code: err?.code ?? 'UNKNOWN', message: err?.message ?? String(e) };
+  const err = e as { code?: string; message?: string; params?: Record<string, string> };
+  const code = err?.code ?? 'UNKNOWN';
+  return { code, message: errorWords({ code, message: err?.message ?? String(e), params: err?.params }) };
 }

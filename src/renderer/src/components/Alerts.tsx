@@ -3,6 +3,7 @@ import type { SecurityAlert } from '../../../shared/app-api';
 import { treasury } from '../treasury';
 import { formatDateTime } from '../format';
 import { useTranslation } from 'react-i18next';
+import { alertWords } from '../i18n/core-words';
 
 /** The kinds of refusal that have a name on screen (alerts.kind.* in the catalogues). */
 const KINDS: readonly SecurityAlert['kind'][] = ['missing-signature', 'bad-signature', 'unexpected-message', 'misbound-answer', 'login-refused', 'certificate-mismatch'];
@@ -24,7 +25,7 @@ export function AlertsBanner({ alerts }: { alerts: SecurityAlert[] }) {
             <div className="alert-line">
               <span className="alert-time">{formatDateTime(a.time)}</span>
               <span className="alert-kind">{KINDS.includes(a.kind) ? t(`alerts.kind.${a.kind}`) : t('alerts.refused')}</span>
-              <span className="alert-summary">{a.summary}</span>
+              <span className="alert-summary">{alertWords(a)}</span>
               <button className="link" onClick={() => setOpen(open === a.id ? null : a.id)} aria-expanded={open === a.id}>
                 {open === a.id ? t('alerts.hide') : t('alerts.details')}
               </button>

@@ -1,24 +1,23 @@
 // Balance over time on the dashboard: one currency at a time (the preferred first), drawn from the
-// verified local history (balance-series.ts) with Recharts; theme colours come from the CSS variables,
+// verified local history (shared/balance-series.ts, computed by the core) with Recharts; theme colours come from the CSS variables,
 // so it reads the same in light and dark. The exact figure of every point is in its tooltip.
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TxRow } from '../../../shared/app-api';
+import type { DeskSummary } from '../../../shared/app-api';
 import type { CurrencyCode } from '../../../shared/currencies';
-import { balanceSeries, chartCurrencies } from '../balance-series';
 import { displayAmount, formatDateTime } from '../format';
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-export function BalanceChart({ rows, preferred }: { rows: readonly TxRow[]; preferred: CurrencyCode | null }) {
+export function BalanceChart({ series }: { series: DeskSummary['series'] }) {
   const { t } = useTranslation();
-  const currencies = useMemo(() => chartCurrencies(rows, preferred), [rows, preferred]);
+  const currencies = series.map((s) => s.currency);
   const [chosen, setChosen] = useState<CurrencyCode | null>(null);
   const currency = chosen && currencies.includes(chosen) ? chosen : currencies[0];
-  const data = useMemo(() => (currency ? balanceSeries(rows, currency) : []), [rows, currency]);
+  const data = series.find((s) => s.currency === currency)?.points ?? [];
   if (!currency || data.length < 2) return null;
   const last = data[data.length - 1];
   // Within two days, ticks show the time of day; otherwise the date.

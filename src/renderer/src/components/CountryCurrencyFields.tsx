@@ -1,6 +1,6 @@
 import type { UseFormRegister } from 'react-hook-form';
 import { SUPPORTED_CURRENCIES } from '../../../shared/currencies';
-import { COUNTRY_OPTIONS } from '../countries';
+import { countryOptions } from '../countries';
 import { useTranslation } from 'react-i18next';
 
 /** Country of residence (ISO 3166-1) and preferred currency (the supported ISO 4217 set), side by side. */
@@ -12,7 +12,7 @@ export function CountryCurrencyFields({ register, countryError, placeholder = fa
         {t('account.country')}
         <select {...register('country', { required: t('account.chooseCountry') })} aria-invalid={!!countryError} aria-describedby="country-error">
           {placeholder && <option value="">{t('account.choose')}</option>}
-          {COUNTRY_OPTIONS.map((c) => (
+          {countryOptions().map((c) => (
             <option key={c.code} value={c.code}>
               {c.name} ({c.code})
             </option>

@@ -3,7 +3,7 @@
 // of exactly the rows on screen, in any format.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { StatementFormat, TxRow } from '../../../shared/app-api';
+import type { StatementFormat, TxQuery, TxRow } from '../../../shared/app-api';
 import { treasury, errorOf } from '../treasury';
 
 export function TxNoteEditor({ row }: { row: TxRow }) {
@@ -70,14 +70,16 @@ export function ReceiptButton({ txid }: { txid: number }) {
   );
 }
 
-export function ExportThese({ rows }: { rows: readonly TxRow[] }) {
+/** A statement of exactly the rows History shows: their ids are asked of the core's index at export time. */
+export function ExportThese({ count, query }: { count: number; query: TxQuery }) {
   const { t } = useTranslation();
   const [format, setFormat] = useState<StatementFormat>('csv');
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const run = async () => {
     setResult(null);
     try {
-      const r = await treasury.exportStatement({ format, txids: rows.map((x) => x.txid) });
+      const txids = await treasury.queryTransactionIds(query);
+      const r = await treasury.exportStatement({ format, txids });
       if (r.saved) setResult({ ok: true, text: t('records.exported', { count: r.rows, path: r.path }) });
     } catch (e) {
       setResult({ ok: false, text: errorOf(e).message });
@@ -93,8 +95,8 @@ export function ExportThese({ rows }: { rows: readonly TxRow[] }) {
           <option value="pdf">PDF</option>
         </select>
       </label>
-      <button className="ghost" disabled={rows.length === 0} onClick={() => void run()}>
-        {t('records.exportThese', { count: rows.length })}
+      <button className="ghost" disabled={count === 0} onClick={() => void run()}>
+        {t('records.exportThese', { count })}
       </button>
       <span role={result && !result.ok ? 'alert' : 'status'} className={result && !result.ok ? 'field-error' : 'muted small break'}>
         {result?.text}

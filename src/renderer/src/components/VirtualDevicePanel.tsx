@@ -5,22 +5,25 @@ import { useEffect, useState } from 'react';
 import type { DeviceStatus, VirtualDeviceSettings } from '../../../shared/app-api';
 import { treasury, errorOf } from '../treasury';
 import { deviceLabel } from '../device-label';
+import { useTranslation } from 'react-i18next';
 
-const STATES: { label: string; settings: Partial<VirtualDeviceSettings> }[] = [
-  { label: 'Approves', settings: { behaviour: 'approve', appName: 'Bitcoin' } },
-  { label: 'Rejects', settings: { behaviour: 'reject', appName: 'Bitcoin' } },
-  { label: 'Locked', settings: { behaviour: 'locked' } },
-  { label: 'On dashboard', settings: { behaviour: 'approve', appName: 'BOLOS' } },
+/** The behaviours offered (their names: virtual.* in the catalogues). */
+const STATES: { id: 'approves' | 'rejects' | 'locked' | 'dashboard'; settings: Partial<VirtualDeviceSettings> }[] = [
+  { id: 'approves', settings: { behaviour: 'approve', appName: 'Bitcoin' } },
+  { id: 'rejects', settings: { behaviour: 'reject', appName: 'Bitcoin' } },
+  { id: 'locked', settings: { behaviour: 'locked' } },
+  { id: 'dashboard', settings: { behaviour: 'approve', appName: 'BOLOS' } },
 ];
 
 export function VirtualDevicePanel({ compact = false, device: status }: { compact?: boolean; device?: DeviceStatus }) {
   const [device, setDevice] = useState<VirtualDeviceSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
   useEffect(() => {
     void treasury.getVirtualDevice().then(setDevice, () => setDevice(null));
   }, []);
   if (!device) return null;
-  const current = device.behaviour === 'locked' ? 'Locked' : device.appName === 'BOLOS' ? 'On dashboard' : device.behaviour === 'reject' ? 'Rejects' : 'Approves';
+  const current = device.behaviour === 'locked' ? 'locked' : device.appName === 'BOLOS' ? 'dashboard' : device.behaviour === 'reject' ? 'rejects' : 'approves';
   const set = (s: Partial<VirtualDeviceSettings>) =>
     treasury.configureVirtualDevice(s).then(
       (d) => (setDevice(d), setError(null)),
@@ -31,13 +34,13 @@ export function VirtualDevicePanel({ compact = false, device: status }: { compac
       <div
         className="segmented"
         role="radiogroup"
-        aria-label="Virtual Ledger behaviour"
+        aria-label={t('virtual.behaviour')}
         onKeyDown={(e) => {
           // A radio group: one Tab stop, arrows move and choose (WAI-ARIA radio group pattern).
           const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : e.key === 'Home' ? 'first' : e.key === 'End' ? 'last' : null;
           if (step === null) return;
           e.preventDefault();
-          const at = STATES.findIndex((s) => s.label === current);
+          const at = STATES.findIndex((s) => s.id === current);
           const next = step === 'first' ? 0 : step === 'last' ? STATES.length - 1 : (at + step + STATES.length) % STATES.length;
           void set(STATES[next].settings);
           const buttons = e.currentTarget.querySelectorAll<HTMLButtonElement>('[role=radio]');
@@ -45,17 +48,17 @@ export function VirtualDevicePanel({ compact = false, device: status }: { compac
         }}
       >
         {STATES.map((s) => (
-          <button key={s.label} role="radio" aria-checked={current === s.label} tabIndex={current === s.label ? 0 : -1} className={current === s.label ? 'on' : ''} onClick={() => void set(s.settings)}>
-            {s.label}
+          <button key={s.id} role="radio" aria-checked={current === s.id} tabIndex={current === s.id ? 0 : -1} className={current === s.id ? 'on' : ''} onClick={() => void set(s.settings)}>
+            {t(`virtual.${s.id}`)}
           </button>
         ))}
       </div>
       <label className="check small">
-        <input type="checkbox" checked={device.slow} onChange={(e) => void set({ slow: e.target.checked })} /> Slow to answer (6 s)
+        <input type="checkbox" checked={device.slow} onChange={(e) => void set({ slow: e.target.checked })} /> {t('virtual.slow')}
       </label>
       {status && (
         <div className="small muted" data-testid="virtual-device-state">
-          Now: {deviceLabel(status)}
+          {t('virtual.now', { state: deviceLabel(status) })}
         </div>
       )}
       {error && <div className="field-error">{error}</div>}
@@ -64,7 +67,7 @@ export function VirtualDevicePanel({ compact = false, device: status }: { compac
   if (compact) {
     return (
       <details className="virtual-device compact" data-testid="virtual-device">
-        <summary>Virtual Ledger (sandbox)</summary>
+        <summary>{t('virtual.compact')}</summary>
         {body}
       </details>
     );
@@ -72,7 +75,7 @@ export function VirtualDevicePanel({ compact = false, device: status }: { compac
   return (
     <div className="virtual-device" data-testid="virtual-device">
       <div className="vd-title">
-        Virtual Ledger <span className="muted">(sandbox only)</span>
+        {t('virtual.title')} <span className="muted">{t('virtual.sandboxOnly')}</span>
       </div>
       {body}
     </div>

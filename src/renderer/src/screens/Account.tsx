@@ -112,7 +112,6 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
   );
 }
 
-/** How long the app may sit idle before it locks (then the Ledger unlocks it). */
 /** How numbers, amounts, dates and times are written and how typed amounts are read (this window only). */
 function LocaleSetting() {
   const chosen = chosenLocale();
@@ -141,18 +140,20 @@ function LocaleSetting() {
   );
 }
 
+/** How long the app may sit idle before it locks (then the Ledger unlocks it). */
 function IdleLockSetting() {
   const [minutes, setMinutes] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
   useEffect(() => {
     void treasury.getPreferences().then((p) => setMinutes(p.idleLockMinutes), () => undefined);
   }, []);
   if (minutes === null) return null;
   return (
     <section className="card form" data-testid="idle-lock-setting">
-      <h2>Security</h2>
+      <h2>{t('idleLock.title')}</h2>
       <label>
-        Lock the app after
+        {t('idleLock.after')}
         <select
           value={minutes}
           onChange={(e) =>
@@ -164,12 +165,12 @@ function IdleLockSetting() {
         >
           {[2, 5, 10, 15, 30, 60].map((m) => (
             <option key={m} value={m}>
-              {m} minutes without use
+              {t('idleLock.minutes', { n: m })}
             </option>
           ))}
-          <option value={0}>Never</option>
+          <option value={0}>{t('idleLock.never')}</option>
         </select>
-        <span className="field-hint">Locked, the app shows nothing of the account until your Ledger approves the unlock.</span>
+        <span className="field-hint">{t('idleLock.hint')}</span>
       </label>
       {error && <div className="field-error">{error}</div>}
     </section>

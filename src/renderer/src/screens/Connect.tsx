@@ -1,38 +1,24 @@
+// The login screen: choose a server profile, then the Ledger walk (connect, unlock, open the app, read the
+// address, confirm the login that names the server's host), with the virtual Ledger's panel in the sandbox.
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { AppSnapshot, LoginStep, Profile, ProfileInput } from '../../../shared/app-api';
 import { parseBitcoinAddress } from '../../../shared/bitcoin-address';
-import { endpointProblem, normaliseFingerprint } from '../../../shared/endpoint-policy';
+import { endpointProblemCode, normaliseFingerprint } from '../../../shared/endpoint-policy';
 import { treasury, errorOf } from '../treasury';
 import { VirtualDevicePanel } from '../components/VirtualDevicePanel';
 import { DeviceScreens } from '../components/DeviceScreens';
+import { useTranslation } from 'react-i18next';
 
-/** The login steps; what the device will show names the server's host, so the user can check it. */
-function steps(host: string): { id: LoginStep; label: string; hint: string }[] {
-  return [
-    { id: 'connect-device', label: 'Connect your Ledger', hint: 'Plug it in with its USB cable.' },
-    { id: 'unlock', label: 'Unlock it', hint: 'Enter your PIN on the device.' },
-    { id: 'open-app', label: 'Open the Bitcoin app', hint: 'Select Bitcoin on the device and press both buttons.' },
-    { id: 'get-address', label: 'Read your address', hint: 'The app asks the device for the signing address.' },
-    { id: 'connect-server', label: 'Connect to the server', hint: `A session with ${host}.` },
-    {
-      id: 'confirm-login',
-      label: 'Confirm the login on your Ledger',
-      hint: `Your Ledger shows “CCC login to ${host} nonce …”. Approve only if it names ${host}; the app never asks the device to sign a login for any other server.`,
-    },
-    {
-      id: 'protect-account',
-      label: 'Protect your account on your Ledger',
-      hint: 'Once per account: your Ledger shows “CCC policy require device confirmation ON …”. Approve it, and the server will refuse every transfer that was not confirmed on your Ledger.',
-    },
-  ];
-}
+/** The login steps (connect.steps.* in the catalogues); what the device will show names the server's host,
+ * so the user can check it. */
+const STEP_IDS: readonly LoginStep[] = ['connect-device', 'unlock', 'open-app', 'get-address', 'connect-server', 'confirm-login', 'protect-account'];
 
-function hostOf(endpoint: string | undefined): string {
+function hostOf(endpoint: string | undefined): string | null {
   try {
-    return endpoint ? new URL(endpoint).host : 'the server';
+    return endpoint ? new URL(endpoint).host : null;
   } catch {
-    return 'the server';
+    return null;
   }
 }
 
@@ -42,6 +28,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [adding, setAdding] = useState(false);
+  const { t } = useTranslation();
 
   const reload = () =>
     treasury.listProfiles().then(
@@ -70,7 +57,8 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
 
   const current = snap.loginStep;
   const profile = profiles.find((p) => p.id === selected);
-  const STEPS = steps(hostOf(profile?.endpoint));
+  const host = hostOf(profile?.endpoint) ?? t('connect.theServer');
+  const STEPS = STEP_IDS.map((id) => ({ id, label: t(`connect.steps.${id}.label`), hint: t(`connect.steps.${id}.hint`, { host }) }));
   const currentIndex = STEPS.findIndex((s) => s.id === current);
   const failed = !busy && error;
 
@@ -84,32 +72,32 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
             </span>
             <div>
               <h1 className="brand-name">CCC Treasury</h1>
-              <div className="brand-sub">Sign in with your Ledger</div>
+              <div className="brand-sub">{t('connect.signIn')}</div>
             </div>
           </div>
           <button className="ghost" onClick={onToggleTheme}>
-            {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+            {theme === 'dark' ? t('shell.lightTheme') : t('shell.darkTheme')}
           </button>
         </header>
 
         <section>
-          <h2>Server</h2>
-          <div className="profiles" role="radiogroup" aria-label="Server profile">
+          <h2>{t('connect.server')}</h2>
+          <div className="profiles" role="radiogroup" aria-label={t('connect.profiles')}>
             {profiles.map((p) => (
               <label key={p.id} className={`profile ${selected === p.id ? 'on' : ''}`}>
                 <input type="radio" name="profile" value={p.id} checked={selected === p.id} onChange={() => setSelected(p.id)} />
-                <span className="profile-name">{p.name}</span>
+                <span className="profile-name">{p.sandbox ? t('connect.sandboxName') : p.name}</span>
                 <span className="profile-meta">
-                  {p.endpoint} · {p.transport === 'virtual' ? 'virtual Ledger' : p.transport === 'usb' ? 'Ledger on USB' : `Speculos :${p.speculosPort ?? 5000}`}
+                  {p.endpoint} · {p.transport === 'virtual' ? t('connect.virtualLedger') : p.transport === 'usb' ? t('connect.usbLedger') : t('connect.speculos', { port: p.speculosPort ?? 5000 })}
                 </span>
-                <span className="profile-meta">Trusted back office {p.trustedAddress}</span>
+                <span className="profile-meta">{t('connect.trusted', { address: p.trustedAddress })}</span>
               </label>
             ))}
-            {profiles.length === 0 && <p className="muted">No server configured yet: add one below.</p>}
+            {profiles.length === 0 && <p className="muted">{t('connect.noServer')}</p>}
           </div>
           {!adding ? (
             <button className="link" onClick={() => setAdding(true)}>
-              + Add a server
+              {t('connect.addServer')}
             </button>
           ) : (
             <ProfileForm
@@ -126,7 +114,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
         {profile?.transport === 'virtual' && <VirtualDevicePanel />}
 
         <section>
-          <h2>Ledger</h2>
+          <h2>{t('connect.ledger')}</h2>
           <ol className="steps" data-testid="login-steps">
             {STEPS.filter((s) => s.id !== 'protect-account' || current === 'protect-account').map((s, i) => {
               const state = failed && i === currentIndex ? 'failed' : current === 'authenticated' || i < currentIndex ? 'done' : i === currentIndex && busy ? 'active' : 'todo';
@@ -138,7 +126,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
                     {(state === 'active' || state === 'failed') && <div className="step-hint">{s.hint}</div>}
                     {s.id === 'get-address' && snap.address && state === 'done' && (
                       <div className="step-hint">
-                        Using <code>{snap.address}</code>
+                        {t('connect.using')} <code>{snap.address}</code>
                       </div>
                     )}
                   </div>
@@ -148,7 +136,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
           </ol>
           {snap.device.state === 'awaiting-confirmation' && busy && (
             <div className="confirm-on-device">
-              <p>Your Ledger shows:</p>
+              <p>{t('connect.ledgerShows')}</p>
               <DeviceScreens screens={snap.device.screens} waiting />
             </div>
           )}
@@ -158,7 +146,7 @@ export function ConnectScreen({ snap, theme, onToggleTheme }: { snap: AppSnapsho
             </div>
           )}
           <button className="primary wide" onClick={() => void connect()} disabled={!selected || busy} data-testid="connect">
-            {busy ? 'Connecting…' : error ? 'Try again' : 'Connect'}
+            {busy ? t('connect.connecting') : error ? t('connect.tryAgain') : t('connect.connect')}
           </button>
         </section>
       </div>
@@ -172,6 +160,7 @@ function ProfileForm({ onSaved, onCancel }: { onSaved: (p: Profile) => void; onC
     defaultValues: { name: '', endpoint: 'wss://', trustedAddress: '', transport: 'usb', network: 'mainnet', addressKind: 'p2wpkh', derivationPath: "84'/0'/0'/0/0" },
   });
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
   const network = watch('network');
   const transport = watch('transport');
   const submit = handleSubmit(async (v) => {
@@ -184,65 +173,72 @@ function ProfileForm({ onSaved, onCancel }: { onSaved: (p: Profile) => void; onC
   return (
     <form className="form grid2" onSubmit={(e) => void submit(e)}>
       <label>
-        Name
-        <input {...register('name', { required: 'give it a name' })} placeholder="Production" />
+        {t('connect.form.name')}
+        <input {...register('name', { required: t('connect.form.nameRequired') })} placeholder={t('connect.form.namePlaceholder')} />
       </label>
       <label>
-        Endpoint
-        <input {...register('endpoint', { validate: (v) => endpointProblem(v) ?? true })} />
+        {t('connect.form.endpoint')}
+        <input
+          {...register('endpoint', {
+            validate: (v) => {
+              const problem = endpointProblemCode(v);
+              return problem ? t(`connect.form.endpoint_${problem}`) : true;
+            },
+          })}
+        />
         <span className="field-error">{formState.errors.endpoint?.message}</span>
       </label>
       <label>
         <span>
-          Pinned certificate <span className="muted">(SHA-256, optional)</span>
+          {t('connect.form.certificate')} <span className="muted">{t('connect.form.certificateNote')}</span>
         </span>
-        <input {...register('certificateSha256', { validate: (v) => !v || normaliseFingerprint(v) !== null || '64 hex digits, colons allowed' })} placeholder="AB:CD:…" />
+        <input {...register('certificateSha256', { validate: (v) => !v || normaliseFingerprint(v) !== null || t('connect.form.certificateInvalid') })} placeholder="AB:CD:…" />
         <span className="field-error">{formState.errors.certificateSha256?.message}</span>
       </label>
       <label className="span2">
-        Trusted back-office address
-        <input {...register('trustedAddress', { validate: (v) => parseBitcoinAddress(v)?.network === network || `a ${network} Bitcoin address` })} placeholder="1AUTwMzqehYZVqKTvdkVwat4knMzMSkhYU" />
+        {t('connect.form.trusted')}
+        <input {...register('trustedAddress', { validate: (v) => parseBitcoinAddress(v)?.network === network || t('connect.form.trustedInvalid', { network }) })} placeholder="1AUTwMzqehYZVqKTvdkVwat4knMzMSkhYU" />
         <span className="field-error">{formState.errors.trustedAddress?.message}</span>
       </label>
       <label>
-        Device
+        {t('connect.form.device')}
         <select {...register('transport')}>
-          <option value="usb">Ledger on USB</option>
-          <option value="speculos">Speculos emulator</option>
+          <option value="usb">{t('connect.form.usb')}</option>
+          <option value="speculos">{t('connect.form.speculos')}</option>
         </select>
       </label>
       {transport === 'speculos' && (
         <label>
-          Speculos API port
+          {t('connect.form.speculosPort')}
           <input type="number" {...register('speculosPort')} placeholder="5000" />
         </label>
       )}
       <label>
-        Network
+        {t('connect.form.network')}
         <select {...register('network')}>
-          <option value="mainnet">Bitcoin mainnet</option>
-          <option value="testnet">Bitcoin testnet</option>
+          <option value="mainnet">{t('connect.form.mainnet')}</option>
+          <option value="testnet">{t('connect.form.testnet')}</option>
         </select>
       </label>
       <label>
-        Address type
+        {t('connect.form.addressType')}
         <select {...register('addressKind')}>
-          <option value="p2wpkh">Native segwit (84')</option>
-          <option value="p2sh">Nested segwit (49')</option>
-          <option value="p2pkh">Legacy (44')</option>
+          <option value="p2wpkh">{t('connect.form.p2wpkh')}</option>
+          <option value="p2sh">{t('connect.form.p2sh')}</option>
+          <option value="p2pkh">{t('connect.form.p2pkh')}</option>
         </select>
       </label>
       <label>
-        Derivation path
+        {t('connect.form.path')}
         <input {...register('derivationPath', { required: true })} />
       </label>
       {error && <div className="banner danger span2">{error}</div>}
       <div className="actions span2">
         <button type="button" className="ghost" onClick={onCancel}>
-          Cancel
+          {t('connect.form.cancel')}
         </button>
         <button className="primary" disabled={!formState.isValid}>
-          Save server
+          {t('connect.form.save')}
         </button>
       </div>
     </form>

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { AppSnapshot, TxRow } from '../../../shared/app-api';
+import type { AppSnapshot, DeskSummary } from '../../../shared/app-api';
 import type { Screen } from '../App';
 import { Amount } from '../components/Amount';
 import { treasury } from '../treasury';
@@ -8,15 +8,15 @@ import { formatIban } from '../../../shared/iban';
 import { BalanceChart } from '../components/BalanceChart';
 import { useTranslation } from 'react-i18next';
 
-export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSnapshot; rows: TxRow[]; rowsLoading: boolean; onNavigate: (s: Screen) => void }) {
+export function Dashboard({ snap, summary, rowsLoading, onNavigate }: { snap: AppSnapshot; summary: DeskSummary | null; rowsLoading: boolean; onNavigate: (s: Screen) => void }) {
   useEffect(() => {
     // The account may have been verified (or changed) outside the app since we last looked.
     void treasury.refreshAccount().catch(() => undefined);
   }, []);
   const account = snap.account!;
   const { t } = useTranslation();
-  const pending = rows.filter((r) => r.status === 'pending');
-  const latest = rows.slice(-8).reverse();
+  const pending = summary?.pending ?? [];
+  const latest = summary?.latest ?? [];
   return (
     <div className="page">
       <div className="page-head">
@@ -55,7 +55,7 @@ export function Dashboard({ snap, rows, rowsLoading, onNavigate }: { snap: AppSn
           </div>
         ))}
       </section>
-      {!rowsLoading && <BalanceChart rows={rows} preferred={account.currency} />}
+      {!rowsLoading && summary && <BalanceChart series={summary.series} />}
       <div className="two-col">
         <section className="card">
           <h2>{t('dashboard.pendingPayouts')}</h2>

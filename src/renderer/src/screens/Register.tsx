@@ -47,7 +47,7 @@ export function RegisterScreen({ snap }: { snap: AppSnapshot }) {
           <span>
             {t('register.address')} <span className="muted">{t('register.optional')}</span>
           </span>
-          <input {...register('address', { maxLength: { value: 300, message: t('register.max300') } })} placeholder="123 Main Street, Anytown, ST, 12345" />
+          <input {...register('address', { maxLength: { value: 300, message: t('register.max300') } })} placeholder={t('register.addressPlaceholder')} />
         </label>
         <label>
           <span>

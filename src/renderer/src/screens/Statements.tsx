@@ -16,7 +16,7 @@ const FORMATS: { id: StatementFormat; title: string; ext: string; what: 'csvWhat
   { id: 'pdf', title: 'PDF', ext: '.pdf', what: 'pdfWhat' },
 ];
 
-export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[] }) {
+export function StatementsScreen({ snap, currencies }: { snap: AppSnapshot; currencies: readonly string[] }) {
   const [format, setFormat] = useState<StatementFormat>('csv');
   const { t } = useTranslation();
   const [from, setFrom] = useState('');
@@ -26,7 +26,7 @@ export function StatementsScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRo
   const [result, setResult] = useState<StatementResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const used = [...new Set(rows.map((r) => r.currency))];
+  const used: readonly string[] = currencies;
   const chosen = FORMATS.find((f) => f.id === format)!;
   // After an export the result (or the error) takes focus: the Export button was disabled meanwhile.
   const resultRef = useFocusOn<HTMLDivElement>(result, false);

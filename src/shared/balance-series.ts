@@ -1,11 +1,11 @@
 // The balance of one currency over time, from the verified local history: the available balance after
 // each transaction (shared/balance-effect.ts), thinned to at most `maxPoints` for drawing. Amounts stay
 // BigInt and exact decimal strings; `y` is only a drawing coordinate, never used for money.
-import type { TxRow } from '../../shared/app-api';
-import type { CurrencyCode } from '../../shared/currencies';
-import { currencyExponent } from '../../shared/currencies';
-import { effectOf } from '../../shared/balance-effect';
-import { formatAmount, parseWireAmount } from '../../shared/money';
+import type { TxRow } from './app-api';
+import type { CurrencyCode } from './currencies';
+import { currencyExponent } from './currencies';
+import { effectOf } from './balance-effect';
+import { formatAmount, parseWireAmount } from './money';
 
 export interface BalancePoint {
   /** Epoch ms of the transaction after which the balance is shown. */

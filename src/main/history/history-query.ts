@@ -1,0 +1,182 @@
+// The history's index in the main process: sort keys and search keys built as each verified row is
+// applied, so History can filter, search and sort 100,000 rows without the renderer ever holding
+// them. The renderer asks for a window of the result (TxQuery → TxPage); the last result and each
+// sort order are kept until a row changes, so scrolling and typing only re-filter what is needed.
+import type { BalanceChartPoint, DeskSummary, TxPage, TxQuery, TxRow, TxSortKey } from '../../shared/app-api';
+import type { CurrencyCode } from '../../shared/currencies';
+import { amountKey, normaliseQuery, rowSearchText, textMatches } from '../../shared/history-search';
+import { chartCurrencies } from '../../shared/balance-series';
+import { currencyExponent } from '../../shared/currencies';
+import { formatAmount } from '../../shared/money';
+
+interface Entry {
+  row: TxRow;
+  /** The signed amount in minor units, and the same as a number when that is exact (fast compares). */
+  minor: bigint;
+  minorNum: number | null;
+  /** What search sees, in `locale`. */
+  text: string;
+}
+
+const MAX_WINDOW = 1_000;
+const SORT_KEYS: readonly TxSortKey[] = ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'];
+
+function defaultLocale(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().locale || 'en-US';
+  } catch {
+    return 'en-US';
+  }
+}
+
+function validLocale(tag: unknown): string | null {
+  if (typeof tag !== 'string' || tag.length > 35) return null;
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length ? new Intl.Locale(tag).toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Ascending order for a sort key; amounts as exact integers within a currency; txid breaks ties. */
+function compare(key: TxSortKey): (a: Entry, b: Entry) => number {
+  switch (key) {
+    case 'signedAmount':
+      return (a, b) => {
+        if (a.row.currency !== b.row.currency) return a.row.currency < b.row.currency ? -1 : 1;
+        if (a.minorNum !== null && b.minorNum !== null) return a.minorNum - b.minorNum || a.row.txid - b.row.txid;
+        return a.minor < b.minor ? -1 : a.minor > b.minor ? 1 : a.row.txid - b.row.txid;
+      };
+    case 'txid':
+      return (a, b) => a.row.txid - b.row.txid;
+    case 'direction':
+    case 'status':
+    case 'counterparty':
+      return (a, b) => (a.row[key] < b.row[key] ? -1 : a.row[key] > b.row[key] ? 1 : a.row.txid - b.row.txid);
+    default:
+      // Many transactions share a millisecond: the txid keeps their real order.
+      return (a, b) => a.row.timestamp - b.row.timestamp || a.row.txid - b.row.txid;
+  }
+}
+
+export class HistoryQueryIndex {
+  private readonly byTxid = new Map<number, Entry>();
+  private locale = defaultLocale();
+  private version = 0;
+  private readonly orders = new Map<TxSortKey, { version: number; entries: Entry[] }>();
+  private last: { key: string; version: number; matched: Entry[] } | null = null;
+  private summaryCache: { version: number; preferred: CurrencyCode | null; summary: DeskSummary } | null = null;
+
+  get size(): number {
+    return this.byTxid.size;
+  }
+
+  /** A new or changed row (a new state, a note): its keys are computed now, once. */
+  upsert(row: TxRow): void {
+    const minor = amountKey(row);
+    const n = Number(minor);
+    this.byTxid.set(row.txid, { row, minor, minorNum: Number.isSafeInteger(n) ? n : null, text: rowSearchText(row, this.locale) });
+    this.version++;
+  }
+
+  /** Search keys follow the renderer's locale (rebuilt once when it changes). */
+  private useLocale(tag: unknown): void {
+    const locale = validLocale(tag);
+    if (!locale || locale === this.locale) return;
+    this.locale = locale;
+    for (const e of this.byTxid.values()) e.text = rowSearchText(e.row, locale);
+    this.last = null;
+  }
+
+  private ordered(key: TxSortKey): Entry[] {
+    const cached = this.orders.get(key);
+    if (cached && cached.version === this.version) return cached.entries;
+    const entries = [...this.byTxid.values()].sort(compare(key));
+    this.orders.set(key, { version: this.version, entries });
+    return entries;
+  }
+
+  private matching(q: TxQuery): Entry[] {
+    this.useLocale(q.locale);
+    const sortKey = q.sort && SORT_KEYS.includes(q.sort.key) ? q.sort.key : 'timestamp';
+    const desc = q.sort ? q.sort.desc === true : true;
+    const text = normaliseQuery(typeof q.text === 'string' ? q.text.slice(0, 200) : '');
+    const from = typeof q.from === 'number' ? q.from : null;
+    const to = typeof q.to === 'number' ? q.to : null;
+    const currency = typeof q.currency === 'string' && q.currency ? q.currency : null;
+    const direction = q.direction === 'in' || q.direction === 'out' ? q.direction : null;
+    const status = q.status === 'complete' || q.status === 'pending' || q.status === 'failed' ? q.status : null;
+    const key = JSON.stringify([sortKey, desc, text, from, to, currency, direction, status, this.locale]);
+    if (this.last && this.last.key === key && this.last.version === this.version) return this.last.matched;
+    const all = this.ordered(sortKey);
+    const matched: Entry[] = [];
+    const n = all.length;
+    for (let i = 0; i < n; i++) {
+      const e = all[desc ? n - 1 - i : i];
+      const r = e.row;
+      if ((from !== null && r.timestamp < from) || (to !== null && r.timestamp >= to)) continue;
+      if ((currency && r.currency !== currency) || (direction && r.direction !== direction) || (status && r.status !== status)) continue;
+      if (text && !textMatches(e.text, r, text)) continue;
+      matched.push(e);
+    }
+    this.last = { key, version: this.version, matched };
+    return matched;
+  }
+
+  query(q: TxQuery): TxPage {
+    const matched = this.matching(q ?? {});
+    const offset = Math.max(0, Math.min(Number.isSafeInteger(q?.offset) ? q.offset! : 0, matched.length));
+    const limit = Math.max(0, Math.min(Number.isSafeInteger(q?.limit) ? q.limit! : 100, MAX_WINDOW));
+    let anchorIndex: number | null = null;
+    if (Number.isSafeInteger(q?.anchorTxid)) {
+      const at = matched.findIndex((e) => e.row.txid === q.anchorTxid);
+      anchorIndex = at >= 0 ? at : null;
+    }
+    return { rows: matched.slice(offset, offset + limit).map((e) => e.row), offset, total: matched.length, all: this.byTxid.size, anchorIndex, version: this.version };
+  }
+
+  ids(q: TxQuery): number[] {
+    return this.matching(q ?? {}).map((e) => e.row.txid);
+  }
+
+  summary(preferred: CurrencyCode | null): DeskSummary {
+    const c = this.summaryCache;
+    if (c && c.version === this.version && c.preferred === preferred) return c.summary;
+    const byTxid = this.ordered('txid');
+    const latest: TxRow[] = [];
+    for (let i = byTxid.length - 1; i >= 0 && latest.length < 8; i--) latest.push(byTxid[i].row);
+    const pending = byTxid.filter((e) => e.row.status === 'pending').map((e) => e.row);
+    const currencies = chartCurrencies(
+      [...new Set(byTxid.map((e) => e.row.currency))].map((currency) => ({ currency }) as TxRow),
+      preferred,
+    );
+    const summary: DeskSummary = { latest, pending, currencies, series: this.series(currencies), size: byTxid.length, version: this.version };
+    this.summaryCache = { version: this.version, preferred, summary };
+    return summary;
+  }
+
+  /**
+   * The balance over time per currency, as shared/balance-series.ts draws it (the available balance
+   * after each transaction in time order, thinned to 400 points), from the kept time order and amount
+   * keys: one pass of integer additions, only the points drawn are formatted.
+   */
+  private series(currencies: CurrencyCode[], maxPoints = 400): DeskSummary['series'] {
+    const byTime = this.ordered('timestamp');
+    return currencies.map((currency) => {
+      const mine = byTime.filter((e) => e.row.currency === currency);
+      const balances: bigint[] = new Array(mine.length);
+      let balance = 0n;
+      for (let i = 0; i < mine.length; i++) {
+        if (mine[i].row.status !== 'failed') balance += mine[i].minor; // a failed payout never moved money
+        balances[i] = balance;
+      }
+      const scale = 10 ** currencyExponent(currency);
+      const point = (i: number): BalanceChartPoint => ({ t: mine[i].row.timestamp, amount: formatAmount(balances[i], currency), y: Number(balances[i]) / scale });
+      if (mine.length <= maxPoints) return { currency, points: mine.map((_, i) => point(i)) };
+      const step = mine.length / maxPoints;
+      const points: BalanceChartPoint[] = [];
+      for (let i = 1; i <= maxPoints; i++) points.push(point(Math.min(mine.length - 1, Math.ceil(i * step) - 1)));
+      return { currency, points };
+    });
+  }
+}

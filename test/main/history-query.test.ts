@@ -1,0 +1,102 @@
+// The main process's history index (what History's paged queries read): filters, search in the user's
+// locale, sorts with amounts as exact integers, windows and counts, the anchor, ids for "Export these",
+// rows that change state, and the dashboard's summary. Rows come from real signed messages through
+// the real AccountView.
+import { describe, expect, it } from 'vitest';
+import { HistoryQueryIndex } from '../../src/main/history/history-query';
+import { signedHistory } from '../helpers/signed-history';
+import type { TxRow } from '../../src/shared/app-api';
+import { balanceSeries } from '../../src/shared/balance-series';
+
+function indexOf(rows: TxRow[]) {
+  const index = new HistoryQueryIndex();
+  for (const r of rows) index.upsert(r);
+  return index;
+}
+
+describe('the history index', () => {
+  const h = signedHistory();
+  const rows = h.view.rows();
+
+  it('answers windows of the filtered, sorted result with its counts', () => {
+    const index = indexOf(rows);
+    const all = index.query({ locale: 'en-US', limit: 1000 });
+    expect(all.total).toBe(rows.length);
+    expect(all.all).toBe(rows.length);
+    // Default: newest first.
+    expect(all.rows.map((r) => r.txid)).toEqual([...rows].sort((a, b) => b.timestamp - a.timestamp || b.txid - a.txid).map((r) => r.txid));
+    const window = index.query({ locale: 'en-US', offset: 2, limit: 3 });
+    expect(window.rows.map((r) => r.txid)).toEqual(all.rows.slice(2, 5).map((r) => r.txid));
+    expect(window).toMatchObject({ offset: 2, total: rows.length });
+    const out = index.query({ direction: 'out', limit: 1000 });
+    expect(out.total).toBe(rows.filter((r) => r.direction === 'out').length);
+    expect(out.rows.every((r) => r.direction === 'out')).toBe(true);
+    const failed = index.query({ status: 'failed', currency: 'EUR' });
+    expect(failed.rows.map((r) => r.txid)).toEqual(rows.filter((r) => r.status === 'failed' && r.currency === 'EUR').map((r) => r.txid).reverse());
+    const t = rows[3].timestamp;
+    expect(index.query({ from: t, to: t + 1, limit: 1000 }).rows.every((r) => r.timestamp === t)).toBe(true);
+  });
+
+  it('searches what the screen shows, in the user’s locale', () => {
+    const index = indexOf(rows);
+    const opening = rows.find((r) => r.reference === 'Opening deposit')!;
+    expect(index.ids({ text: '1,234,567.89', locale: 'en-US' })).toEqual([opening.txid]);
+    expect(index.ids({ text: '1.234.567,89', locale: 'de-DE' })).toEqual([opening.txid]); // keys rebuilt for German
+    expect(index.ids({ text: '1,234,567.89', locale: 'de-DE' })).toEqual([]);
+    expect(index.ids({ text: 'opening', locale: 'de-DE' })).toEqual([opening.txid]);
+    // The status and direction as the German screen words them.
+    expect(index.ids({ text: 'fehlgeschlagen', locale: 'de-DE' })).toEqual(rows.filter((r) => r.status === 'failed').map((r) => r.txid).reverse());
+    expect(index.ids({ text: 'fehlgeschlagen', locale: 'en-US' })).toEqual([]);
+    const payout = rows.find((r) => r.status === 'failed')!;
+    expect(index.ids({ text: 'FR76 3000', locale: 'en-US' })).toContain(payout.txid);
+    expect(index.ids({ text: '-15,000', locale: 'en-US' })).toContain(payout.txid);
+    expect(index.ids({ text: String(opening.txid) })).toContain(opening.txid);
+  });
+
+  it('sorts amounts as integers within a currency (beyond 2^53 too), ties by txid, both ways', () => {
+    const base = rows[0];
+    const big = [
+      { ...base, txid: 1, amount: '90071992547409.93', signedAmount: '90071992547409.93' },
+      { ...base, txid: 2, amount: '90071992547409.92', signedAmount: '90071992547409.92' },
+      { ...base, txid: 3, signedAmount: '-1.00', amount: '1.00', direction: 'out' as const },
+      { ...base, txid: 4, currency: 'CHF' as const, amount: '5.00', signedAmount: '5.00' },
+      { ...base, txid: 5, signedAmount: '-1.00', amount: '1.00', direction: 'out' as const },
+    ];
+    const index = indexOf(big);
+    expect(index.ids({ sort: { key: 'signedAmount', desc: false } })).toEqual([4, 3, 5, 2, 1]);
+    expect(index.ids({ sort: { key: 'signedAmount', desc: true } })).toEqual([1, 2, 5, 3, 4]);
+    expect(index.ids({ sort: { key: 'txid', desc: false } })).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('follows rows that change, says where the anchored row went, and summarises for the dashboard', () => {
+    const index = indexOf(rows);
+    const before = index.query({ limit: 0 });
+    const newest = index.query({ limit: 1 }).rows[0];
+    const pending = rows.find((r) => r.status === 'pending');
+    expect(pending).toBeDefined();
+    expect(index.query({ status: 'pending' }).total).toBe(rows.filter((r) => r.status === 'pending').length);
+    index.upsert({ ...pending!, status: 'complete' });
+    expect(index.query({ status: 'pending' }).total).toBe(rows.filter((r) => r.status === 'pending').length - 1);
+    index.upsert({ ...newest, txid: 10_000, timestamp: newest.timestamp + 1 }); // a new row on top
+    const after = index.query({ limit: 0, anchorTxid: newest.txid });
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(after.total).toBe(rows.length + 1);
+    expect(after.anchorIndex).toBe(1);
+    expect(index.query({ limit: 0, anchorTxid: 999_999 }).anchorIndex).toBeNull();
+    const summary = index.summary('EUR');
+    expect(summary.latest[0].txid).toBe(10_000);
+    expect(summary.latest).toHaveLength(8);
+    expect(summary.currencies[0]).toBe('EUR');
+    expect(summary.series.map((s) => s.currency)).toEqual(summary.currencies);
+    expect(summary.pending.every((r) => r.status === 'pending')).toBe(true);
+  });
+
+  it('draws the same balance chart as the shared series, thinned or not', () => {
+    const many: TxRow[] = [];
+    for (let i = 1; i <= 1_000; i++) many.push({ ...rows[i % rows.length], txid: i, timestamp: 1_700_000_000_000 + (i % 7) * 1000 + i });
+    for (const list of [rows, many]) {
+      const summary = indexOf(list).summary('EUR');
+      for (const { currency, points } of summary.series) expect(points, currency).toEqual(balanceSeries(list, currency).map(({ t, amount, y }) => ({ t, amount, y })));
+    }
+  });
+});
