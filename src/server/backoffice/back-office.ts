@@ -416,6 +416,8 @@ export class BackOffice implements BackOfficePort {
       // Before every page, the first too: a reader still busy with earlier output waits.
       if (flow && !(await flow.more())) return ok; // the reader is gone: stop reading the ledger
       if (this.closed) throw new Error('back office closed');
+      // Let I/O in between pages: SQLite reads resolve in microtasks, and a long replay must not hold the loop.
+      await new Promise((r) => setImmediate(r));
       let messages: OutboundMessage[];
       try {
         const page = await this.store.read(async (r) => {
