@@ -27,7 +27,7 @@ import { bindingText } from '../../shared/node/answer-binding';
 import { composeIBAN } from 'ibantools';
 import { describeIssues, PARAM_SCHEMAS, type AccountData, type AnswerBinding, type BalanceData, type OpParams, type TransferData } from '../../shared/protocol';
 import { CLEARING_OWNER, type Ledger } from './ledger';
-import type { AccountRow, HistoryWindow, LedgerReads, LedgerStore, LedgerTx, TransferRow } from './ledger-store';
+import { CommitOutcomeUnknownError, type AccountRow, type HistoryWindow, type LedgerReads, type LedgerStore, type LedgerTx, type TransferRow } from './ledger-store';
 import { SqliteLedgerStore } from './sqlite-store';
 import { sharedSigningPool, type SignPriority, type Signer } from './signing-pool';
 import { dataPath, ensureDataDir, loadOrCreateKey, type BackOfficeKey } from './data-dir';
@@ -103,8 +103,8 @@ export class BackOffice implements BackOfficePort {
   private closed = false;
   private readonly outcomes: OutcomeLog;
   private readonly pruneTimer: NodeJS.Timeout;
-  /** Figures for benchmarks: transactions committed and operations in them. */
-  readonly stats = { commits: 0, operations: 0 };
+  /** Figures: transactions committed and operations in them; history pages read (outside any batch). */
+  readonly stats = { commits: 0, operations: 0, historyPages: 0 };
 
   /** Operations waiting for the next group commit. */
   queueDepth(): number {
@@ -181,10 +181,10 @@ export class BackOffice implements BackOfficePort {
    * same signed messages for everyone); the closing `history` message binds the whole replay by digest.
    */
   /** A binding is what a customer waits for: signed with interactive priority (signBinding's format). */
-  private async bindAnswer(req: OpRequest, m: OutboundMessage): Promise<OutboundMessage> {
+  private async bindAnswer(req: OpRequest, m: OutboundMessage, inline = true): Promise<OutboundMessage> {
     if (!bindsTo(req, m)) return m;
     const bind: AnswerBinding = { account: req.account, msg: m.msg, nonce: req.nonce ?? null, session: req.session!, at: this.now() };
-    return { ...m, bind: JSON.stringify(bind), bindSigned: await this.signer.sign(bindingText(bind, JSON.parse(m.data)), 'interactive', req.account) };
+    return { ...m, bind: JSON.stringify(bind), bindSigned: await this.signer.sign(bindingText(bind, JSON.parse(m.data)), 'interactive', req.account, { inline }) };
   }
 
   /**
@@ -195,7 +195,7 @@ export class BackOffice implements BackOfficePort {
   private async signJob(r: JobResult, req: OpRequest | undefined): Promise<{ messages: OutboundMessage[]; keep: { txid: bigint; data: string; signed: string }[] }> {
     const toSign = r.toSign ?? [];
     const drafts = Promise.all(toSign.map(({ m }) => this.signer.sign(m.data, 'bulk')));
-    const bound = r.messages.map((m) => (req && bindsTo(req, m) ? this.bindAnswer(req, m) : null));
+    const bound = r.messages.map((m) => (req && bindsTo(req, m) ? this.bindAnswer(req, m, false) : null));
     const signatures = await drafts;
     toSign.forEach(({ m }, i) => (m.signed = signatures[i]));
     // A bound answer is a copy (notifications to others go without the binding): it takes the draft's signature now.
@@ -296,9 +296,18 @@ export class BackOffice implements BackOfficePort {
       this.stats.commits += 1;
       this.stats.operations += batch.length;
     } catch (e) {
-      // The commit itself failed: nothing of this batch happened.
-      results.fill(failure(internalError(e)));
-      for (const r of results) r.after = undefined;
+      if (e instanceof CommitOutcomeUnknownError) {
+        // The database may have committed it: never say "not performed" (op_outcomes will tell).
+        console.error('back office:', e.message);
+        results.fill(failure({ code: 'OUTCOME_UNKNOWN', message: 'The ledger database connection was lost as this operation was committed; check (history, or a retry with the same requestId) before retrying.' }));
+      } else {
+        // The transaction failed: nothing of this batch happened.
+        results.fill(failure(internalError(e)));
+      }
+      for (const r of results) {
+        r.after = undefined;
+        r.notifications = [];
+      }
     } finally {
       this.flushing = false;
     }
@@ -430,6 +439,7 @@ export class BackOffice implements BackOfficePort {
           const signed = await r.signedMessages(rows.map((row) => row.txid));
           return rows.map((row) => ({ row, cached: signed.get(row.txid) }));
         });
+        this.stats.historyPages += 1;
         if (page.length > 0) state.window!.after = page[page.length - 1].row.txid;
         messages = await Promise.all(page.map(({ row, cached }) => (cached ? { msg: 'transfer' as const, data: cached.data, signed: cached.signed } : this.signUncachedRow(row))));
       } catch (e) {

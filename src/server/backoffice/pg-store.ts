@@ -17,7 +17,7 @@ import pg from 'pg';
 import type { ClientBase, PoolClient } from 'pg';
 import type { CurrencyCode } from '../../shared/currencies';
 import { CLEARING_OWNER, type AccountRow, type HistoryFilter, type HistoryWindow, type RequestRow, type TransferRow } from './ledger';
-import type { AccountChanges, LedgerAudit, LedgerReads, LedgerStore, LedgerTx, NewTransfer } from './ledger-store';
+import { CommitOutcomeUnknownError, type AccountChanges, type LedgerAudit, type LedgerReads, type LedgerStore, type LedgerTx, type NewTransfer } from './ledger-store';
 import { migratePg } from './pg-schema';
 
 const INT8_OID = 20;
@@ -132,7 +132,14 @@ export class PgLedgerStore implements LedgerStore {
         await c.query('ROLLBACK').catch(() => undefined);
         throw e;
       }
-      await c.query('COMMIT');
+      try {
+        await c.query('COMMIT');
+      } catch (e) {
+        // A refusal by the server (a deferred constraint) has an SQLSTATE and means rolled back; a lost
+        // connection has none, and the COMMIT may have been applied before the answer was lost.
+        if (typeof (e as { code?: unknown }).code === 'string') throw e;
+        throw new CommitOutcomeUnknownError(e);
+      }
       return result;
     } catch (e) {
       failed = true;
