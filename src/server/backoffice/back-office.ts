@@ -98,6 +98,8 @@ export class BackOffice implements BackOfficePort {
   private queue: Job[] = [];
   private flushScheduled = false;
   private flushing = false;
+  /** Set while an open batch waits for its first signatures: a new job may join it. */
+  private onArrival: (() => void) | null = null;
   /** Reads of committed data in progress (close waits for them). */
   private readonly reading = new Set<Promise<unknown>>();
   private closed = false;
@@ -252,6 +254,7 @@ export class BackOffice implements BackOfficePort {
   private enqueue(run: (tx: LedgerTx) => Promise<JobResult>, ref?: string, req?: OpRequest): Promise<JobResult> {
     return new Promise((resolve) => {
       this.queue.push({ run, resolve, ref, req });
+      this.onArrival?.();
       this.scheduleFlush();
     });
   }
@@ -265,25 +268,48 @@ export class BackOffice implements BackOfficePort {
   /**
    * One group commit: the queued jobs, one after another, each in its own savepoint of ONE
    * transaction; then every signature they left is made at once (the pool's threads in parallel),
-   * the signed messages and each operation's outcome are written, and it commits. While it is
-   * open, newly arriving jobs wait for the next batch; reads do not wait at all.
+   * the signed messages and each operation's outcome are written, and it commits. Jobs that arrive
+   * while the batch's first signatures are being made join it (its transaction is open anyway, and
+   * their SQL overlaps the signing); later ones wait for the next batch. Reads do not wait at all.
    */
   private async flush(): Promise<void> {
     this.flushScheduled = false;
     if (this.closed) return;
     this.flushing = true;
     const batch = this.queue.splice(0, this.maxBatch);
-    const results: JobResult[] = new Array(batch.length);
+    const results: JobResult[] = [];
     try {
       await this.store.transaction(async (tx) => {
         const signing: ReturnType<BackOffice['signJob']>[] = [];
-        for (const [i, job] of batch.entries()) {
+        const run = async (job: Job) => {
+          let r: JobResult;
           try {
-            results[i] = await tx.savepoint(() => job.run(tx));
+            r = await tx.savepoint(() => job.run(tx));
           } catch (e) {
-            results[i] = failure(e instanceof ApiError ? e.toData() : internalError(e));
+            r = failure(e instanceof ApiError ? e.toData() : internalError(e));
           }
-          signing.push(this.signJob(results[i], job.req));
+          results.push(r);
+          signing.push(this.signJob(r, job.req));
+        };
+        for (const job of batch) await run(job);
+        // While the first signatures are made, jobs arriving meanwhile join this transaction.
+        const firstSigned = Promise.all([...signing]).then(
+          () => true,
+          () => true,
+        );
+        let signedYet = false;
+        void firstSigned.then(() => (signedYet = true));
+        while (!signedYet && batch.length < this.maxBatch) {
+          if (this.queue.length === 0) {
+            const arrival = new Promise<boolean>((r) => (this.onArrival = () => r(false)));
+            await Promise.race([firstSigned, arrival]);
+            this.onArrival = null;
+            continue;
+          }
+          for (const job of this.queue.splice(0, this.maxBatch - batch.length)) {
+            batch.push(job);
+            await run(job);
+          }
         }
         // A signature that cannot be made fails the whole batch (rolled back: nothing of it happened).
         const signed = await Promise.all(signing);
@@ -296,6 +322,7 @@ export class BackOffice implements BackOfficePort {
       this.stats.commits += 1;
       this.stats.operations += batch.length;
     } catch (e) {
+      results.length = batch.length; // every job of the batch gets this answer, also those it had not reached
       if (e instanceof CommitOutcomeUnknownError) {
         // The database may have committed it: never say "not performed" (op_outcomes will tell).
         console.error('back office:', e.message);
