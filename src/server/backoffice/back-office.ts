@@ -27,7 +27,7 @@ import { bindingText } from '../../shared/node/answer-binding';
 import { composeIBAN } from 'ibantools';
 import { describeIssues, PARAM_SCHEMAS, type AccountData, type AnswerBinding, type BalanceData, type OpParams, type TransferData } from '../../shared/protocol';
 import { CLEARING_OWNER, type Ledger } from './ledger';
-import type { AccountRow, HistoryWindow, LedgerReads, LedgerStore, LedgerTx, TransferRow } from './ledger-store';
+import { CommitOutcomeUnknownError, type AccountRow, type HistoryWindow, type LedgerReads, type LedgerStore, type LedgerTx, type TransferRow } from './ledger-store';
 import { SqliteLedgerStore } from './sqlite-store';
 import { sharedSigningPool, type SignPriority, type Signer } from './signing-pool';
 import { dataPath, ensureDataDir, loadOrCreateKey, type BackOfficeKey } from './data-dir';
@@ -106,6 +106,8 @@ export class BackOffice implements BackOfficePort {
   private queue: Job[] = [];
   private flushScheduled = false;
   private flushing = false;
+  /** Set while an open batch waits for its first signatures: a new job may join it. */
+  private onArrival: (() => void) | null = null;
   /** Reads of committed data in progress (close waits for them). */
   private readonly reading = new Set<Promise<unknown>>();
   private closed = false;
@@ -119,8 +121,8 @@ export class BackOffice implements BackOfficePort {
   /** Expiry timers of transfers awaiting approval, by "account requestId". */
   private readonly expiries = new Map<string, NodeJS.Timeout>();
   private readonly pruneTimer: NodeJS.Timeout;
-  /** Figures for benchmarks: transactions committed and operations in them. */
-  readonly stats = { commits: 0, operations: 0 };
+  /** Figures: transactions committed and operations in them; history pages read (outside any batch). */
+  readonly stats = { commits: 0, operations: 0, historyPages: 0 };
 
   /** Operations waiting for the next group commit. */
   queueDepth(): number {
@@ -225,10 +227,10 @@ export class BackOffice implements BackOfficePort {
    * same signed messages for everyone); the closing `history` message binds the whole replay by digest.
    */
   /** A binding is what a customer waits for: signed with interactive priority (signBinding's format). */
-  private async bindAnswer(req: OpRequest, m: OutboundMessage): Promise<OutboundMessage> {
+  private async bindAnswer(req: OpRequest, m: OutboundMessage, inline = true): Promise<OutboundMessage> {
     if (!bindsTo(req, m)) return m;
     const bind: AnswerBinding = { account: req.account, msg: m.msg, nonce: req.nonce ?? null, session: req.session!, at: this.now() };
-    return { ...m, bind: JSON.stringify(bind), bindSigned: await this.signer.sign(bindingText(bind, JSON.parse(m.data)), 'interactive', req.account) };
+    return { ...m, bind: JSON.stringify(bind), bindSigned: await this.signer.sign(bindingText(bind, JSON.parse(m.data)), 'interactive', req.account, { inline }) };
   }
 
   /**
@@ -239,7 +241,7 @@ export class BackOffice implements BackOfficePort {
   private async signJob(r: JobResult, req: OpRequest | undefined): Promise<{ messages: OutboundMessage[]; keep: { txid: bigint; data: string; signed: string }[] }> {
     const toSign = r.toSign ?? [];
     const drafts = Promise.all(toSign.map(({ m }) => this.signer.sign(m.data, 'bulk')));
-    const bound = r.messages.map((m) => (req && bindsTo(req, m) ? this.bindAnswer(req, m) : null));
+    const bound = r.messages.map((m) => (req && bindsTo(req, m) ? this.bindAnswer(req, m, false) : null));
     const signatures = await drafts;
     toSign.forEach(({ m }, i) => (m.signed = signatures[i]));
     // A bound answer is a copy (notifications to others go without the binding): it takes the draft's signature now.
@@ -327,6 +329,7 @@ export class BackOffice implements BackOfficePort {
   private enqueue(run: (tx: LedgerTx) => Promise<JobResult>, ref?: string, req?: OpRequest): Promise<JobResult> {
     return new Promise((resolve) => {
       this.queue.push({ run, resolve, ref, req });
+      this.onArrival?.();
       this.scheduleFlush();
     });
   }
@@ -340,25 +343,48 @@ export class BackOffice implements BackOfficePort {
   /**
    * One group commit: the queued jobs, one after another, each in its own savepoint of ONE
    * transaction; then every signature they left is made at once (the pool's threads in parallel),
-   * the signed messages and each operation's outcome are written, and it commits. While it is
-   * open, newly arriving jobs wait for the next batch; reads do not wait at all.
+   * the signed messages and each operation's outcome are written, and it commits. Jobs that arrive
+   * while the batch's first signatures are being made join it (its transaction is open anyway, and
+   * their SQL overlaps the signing); later ones wait for the next batch. Reads do not wait at all.
    */
   private async flush(): Promise<void> {
     this.flushScheduled = false;
     if (this.closed) return;
     this.flushing = true;
     const batch = this.queue.splice(0, this.maxBatch);
-    const results: JobResult[] = new Array(batch.length);
+    const results: JobResult[] = [];
     try {
       await this.store.transaction(async (tx) => {
         const signing: ReturnType<BackOffice['signJob']>[] = [];
-        for (const [i, job] of batch.entries()) {
+        const run = async (job: Job) => {
+          let r: JobResult;
           try {
-            results[i] = await tx.savepoint(() => job.run(tx));
+            r = await tx.savepoint(() => job.run(tx));
           } catch (e) {
-            results[i] = failure(e instanceof ApiError ? e.toData() : internalError(e));
+            r = failure(e instanceof ApiError ? e.toData() : internalError(e));
           }
-          signing.push(this.signJob(results[i], job.req));
+          results.push(r);
+          signing.push(this.signJob(r, job.req));
+        };
+        for (const job of batch) await run(job);
+        // While the first signatures are made, jobs arriving meanwhile join this transaction.
+        const firstSigned = Promise.all([...signing]).then(
+          () => true,
+          () => true,
+        );
+        let signedYet = false;
+        void firstSigned.then(() => (signedYet = true));
+        while (!signedYet && batch.length < this.maxBatch) {
+          if (this.queue.length === 0) {
+            const arrival = new Promise<boolean>((r) => (this.onArrival = () => r(false)));
+            await Promise.race([firstSigned, arrival]);
+            this.onArrival = null;
+            continue;
+          }
+          for (const job of this.queue.splice(0, this.maxBatch - batch.length)) {
+            batch.push(job);
+            await run(job);
+          }
         }
         // A signature that cannot be made fails the whole batch (rolled back: nothing of it happened).
         const signed = await Promise.all(signing);
@@ -371,9 +397,19 @@ export class BackOffice implements BackOfficePort {
       this.stats.commits += 1;
       this.stats.operations += batch.length;
     } catch (e) {
-      // The commit itself failed: nothing of this batch happened.
-      results.fill(failure(internalError(e)));
-      for (const r of results) r.after = undefined;
+      results.length = batch.length; // every job of the batch gets this answer, also those it had not reached
+      if (e instanceof CommitOutcomeUnknownError) {
+        // The database may have committed it: never say "not performed" (op_outcomes will tell).
+        console.error('back office:', e.message);
+        results.fill(failure({ code: 'OUTCOME_UNKNOWN', message: 'The ledger database connection was lost as this operation was committed; check (history, or a retry with the same requestId) before retrying.' }));
+      } else {
+        // The transaction failed: nothing of this batch happened.
+        results.fill(failure(internalError(e)));
+      }
+      for (const r of results) {
+        r.after = undefined;
+        r.notifications = [];
+      }
     } finally {
       this.flushing = false;
     }
@@ -570,6 +606,8 @@ export class BackOffice implements BackOfficePort {
       // Before every page, the first too: a reader still busy with earlier output waits.
       if (flow && !(await flow.more())) return ok; // the reader is gone: stop reading the ledger
       if (this.closed) throw new Error('back office closed');
+      // Let I/O in between pages: SQLite reads resolve in microtasks, and a long replay must not hold the loop.
+      await new Promise((r) => setImmediate(r));
       let messages: OutboundMessage[];
       try {
         const page = await this.store.read(async (r) => {
@@ -583,6 +621,7 @@ export class BackOffice implements BackOfficePort {
           const signed = await r.signedMessages(rows.map((row) => row.txid));
           return rows.map((row) => ({ row, cached: signed.get(row.txid) }));
         });
+        this.stats.historyPages += 1;
         if (page.length > 0) state.window!.after = page[page.length - 1].row.txid;
         messages = await Promise.all(page.map(({ row, cached }) => (cached ? { msg: 'transfer' as const, data: cached.data, signed: cached.signed } : this.signUncachedRow(row))));
       } catch (e) {

@@ -105,6 +105,18 @@ export interface LedgerTx extends LedgerReads {
   decideApproval(account: string, requestId: string, status: Exclude<ApprovalRow['status'], 'awaiting'>, reason: string | null, txid: bigint | null, now: number): Promise<void>;
 }
 
+/**
+ * The COMMIT of a write transaction was sent but its answer never came (the database connection
+ * dropped): the transaction may or may not have committed. Not "not performed": the operations'
+ * outcomes are learnt from op_outcomes once the database is reachable again.
+ */
+export class CommitOutcomeUnknownError extends Error {
+  constructor(cause: unknown) {
+    super(`the commit's outcome is unknown: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'CommitOutcomeUnknownError';
+  }
+}
+
 /** The ledger laid open for an audit (and for tests that check nothing changed). */
 export interface LedgerAudit {
   ledgerAccounts: { id: bigint; owner: string; kind: 'customer' | 'clearing'; currency: CurrencyCode; balance: bigint; held: bigint }[];

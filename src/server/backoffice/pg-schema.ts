@@ -5,8 +5,7 @@
 // immutable (triggers). Versioned migrations, applied in order on start under an advisory lock, each
 // in its own transaction; the version reached is recorded in schema_migrations.
 //
-// This is the schema and its migration runner; the back office's store on PostgreSQL is built on it
-// (issue 10: the ledger interface with two stores is not done yet).
+// This is the schema and its migration runner; the back office's store on it is pg-store.ts.
 import type { Pool, PoolClient } from 'pg';
 
 export interface Migration {

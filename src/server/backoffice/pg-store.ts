@@ -18,7 +18,7 @@ import type { ClientBase, PoolClient } from 'pg';
 import type { CurrencyCode } from '../../shared/currencies';
 import { CLEARING_OWNER, type AccountRow, type AdminChangeRow, type ApprovalRow, type AuditRow, type BeneficiaryRow, type HistoryFilter, type HistoryWindow, type MemberRow, type RequestRow, type TransferRow } from './ledger';
 import type { Role } from '../../shared/protocol';
-import type { AccountChanges, LedgerAudit, LedgerReads, LedgerStore, LedgerTx, NewTransfer } from './ledger-store';
+import { CommitOutcomeUnknownError, type AccountChanges, type LedgerAudit, type LedgerReads, type LedgerStore, type LedgerTx, type NewTransfer } from './ledger-store';
 import { migratePg } from './pg-schema';
 
 const INT8_OID = 20;
@@ -146,7 +146,14 @@ export class PgLedgerStore implements LedgerStore {
         await c.query('ROLLBACK').catch(() => undefined);
         throw e;
       }
-      await c.query('COMMIT');
+      try {
+        await c.query('COMMIT');
+      } catch (e) {
+        // A refusal by the server (a deferred constraint) has an SQLSTATE and means rolled back; a lost
+        // connection has none, and the COMMIT may have been applied before the answer was lost.
+        if (typeof (e as { code?: unknown }).code === 'string') throw e;
+        throw new CommitOutcomeUnknownError(e);
+      }
       return result;
     } catch (e) {
       failed = true;
@@ -162,13 +169,11 @@ export class PgLedgerStore implements LedgerStore {
       await c.query(sql, prepare(params));
     };
     const one = async <T>(sql: string, params: Param[]): Promise<T | undefined> => (await c.query(sql, prepare(params))).rows[0] as T | undefined;
-    const addStatus = (txid: bigint, status: string, at: number, reason: string | null) =>
-      run('INSERT INTO transfer_status (txid, seq, status, at, reason) VALUES ($1, (SELECT COUNT(*) FROM transfer_status WHERE txid = $1), $2, $3, $4)', [txid, status, at, reason]);
-    const ledgerAccountId = async (owner: string, currency: CurrencyCode, kind: 'customer' | 'clearing'): Promise<bigint> => {
-      const row = await one<{ id: bigint }>('SELECT id FROM ledger_accounts WHERE owner = $1 AND currency = $2', [owner, currency]);
-      if (row) return row.id;
-      return (await one<{ id: bigint }>('INSERT INTO ledger_accounts (owner, kind, currency) VALUES ($1, $2, $3) RETURNING id', [owner, kind, currency]))!.id;
-    };
+    // Each statement is a round trip inside the batch, so related writes go together (CTEs).
+    /** The id of a ledger account, created on first use: `la` in a WITH clause ($1 owner, $2 kind, $3 currency). */
+    const LEDGER_ACCOUNT = `ins AS (INSERT INTO ledger_accounts (owner, kind, currency) VALUES ($1, $2, $3) ON CONFLICT (owner, currency) DO NOTHING RETURNING id),
+      la AS (SELECT id FROM ins UNION ALL SELECT id FROM ledger_accounts WHERE owner = $1 AND currency = $3 LIMIT 1)`;
+    const kindOf = (owner: string) => (owner === CLEARING_OWNER ? 'clearing' : 'customer');
     return {
       ...readsOn(c),
       savepoint: async (fn) => {
@@ -215,27 +220,32 @@ export class PgLedgerStore implements LedgerStore {
       storeSignedMessage: (txid, data, signed) =>
         run('INSERT INTO signed_messages (txid, data, signed) VALUES ($1, $2, $3) ON CONFLICT (txid) DO UPDATE SET data = excluded.data, signed = excluded.signed', [txid, data, signed]),
       recordConfirmation: (txid, text, signature) => run('INSERT INTO transfer_confirmations (txid, text, signature) VALUES ($1, $2, $3)', [txid, text, signature]),
-      insertTransfer: async (t: NewTransfer) => {
-        const txid = (await one<{ txid: bigint }>(
-          `INSERT INTO transfers (timestamp, kind, sender, destination, currency, amount, reference, request_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new') RETURNING txid`,
+      insertTransfer: async (t: NewTransfer) =>
+        (await one<{ txid: bigint }>(
+          `WITH t AS (INSERT INTO transfers (timestamp, kind, sender, destination, currency, amount, reference, request_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new') RETURNING txid)
+           INSERT INTO transfer_status (txid, seq, status, at, reason) SELECT txid, 0, 'NEW', $1, NULL FROM t RETURNING txid`,
           [t.timestamp, t.kind, t.sender, t.destination, t.currency, t.amount, t.reference ?? null, t.requestId ?? null],
-        ))!.txid;
-        await addStatus(txid, 'NEW', t.timestamp, null);
-        return txid;
-      },
+        ))!.txid,
       advance: async (txid, step, at, reason = null) => {
-        await addStatus(txid, step, at, reason);
-        if (step !== 'approved') await run('UPDATE transfers SET status = $1, status_message = $2 WHERE txid = $3', [step, reason, txid]);
+        const status = 'INSERT INTO transfer_status (txid, seq, status, at, reason) VALUES ($1, (SELECT COUNT(*) FROM transfer_status WHERE txid = $1), $2, $3, $4)';
+        if (step === 'approved') await run(status, [txid, step, at, reason]);
+        else await run(`WITH s AS (${status}) UPDATE transfers SET status = $2, status_message = $4 WHERE txid = $1`, [txid, step, at, reason]);
       },
       post: async (txid, currency, entries) => {
         const sum = entries.reduce((s, e) => s + e.amount, 0n);
         if (sum !== 0n) throw new Error(`unbalanced postings for tx ${txid}: sum ${sum}`);
         for (const e of entries) {
-          const id = await ledgerAccountId(e.owner, currency, e.owner === CLEARING_OWNER ? 'clearing' : 'customer');
-          await run('INSERT INTO postings (txid, ledger_account, amount) VALUES ($1, $2, $3)', [txid, id, e.amount]);
+          await run(`WITH ${LEDGER_ACCOUNT} INSERT INTO postings (txid, ledger_account, amount) SELECT $4, id, $5 FROM la`, [e.owner, kindOf(e.owner), currency, txid, e.amount]);
         }
       },
-      hold: async (address, currency, amount) => run('UPDATE ledger_accounts SET held = held + $1 WHERE id = $2', [amount, await ledgerAccountId(address, currency, 'customer')]),
+      hold: async (address, currency, amount) => {
+        const hold = 'UPDATE ledger_accounts SET held = held + $3 WHERE owner = $1 AND currency = $2';
+        if ((await c.query(hold, prepare([address, currency, amount]))).rowCount === 0) {
+          // No ledger account yet (then there are no funds: the CHECK refuses a positive hold, as it should).
+          await run(`WITH ${LEDGER_ACCOUNT} SELECT id FROM la`, [address, 'customer', currency]);
+          await run(hold, [address, currency, amount]);
+        }
+      },
       saveRequest: (sender, requestId, paramsHash, outcome, now) =>
         run('INSERT INTO requests (sender, request_id, params_hash, txid, error_code, error_message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
           sender,

@@ -27,9 +27,10 @@ export type SignPriority = 'interactive' | 'bulk';
 export interface Signer {
   /**
    * The base64 Bitcoin-message signature of `text` by this signer's key (signMessage's format).
-   * `lane` (interactive only): whose request it is; lanes are served round robin.
+   * `lane` (interactive only): whose request it is; lanes are served round robin. `inline: false`: never
+   * on the calling thread (a write batch's bindings: many at once, and the batch waits for its drafts anyway).
    */
-  sign(text: string, priority?: SignPriority, lane?: string): Promise<string>;
+  sign(text: string, priority?: SignPriority, lane?: string, opts?: { inline?: boolean }): Promise<string>;
 }
 
 interface Job {
@@ -93,7 +94,7 @@ export class SigningPool {
     const key = this.nextKey++;
     this.keys.set(key, Uint8Array.from(privateKey));
     this.spawn();
-    return { sign: (text, priority = 'bulk', lane = '') => this.sign(key, text, priority, lane) };
+    return { sign: (text, priority = 'bulk', lane = '', opts) => this.sign(key, text, priority, lane, opts?.inline ?? true) };
   }
 
   /** Signatures waiting for a worker. */
@@ -101,10 +102,10 @@ export class SigningPool {
     return this.interactiveCount + this.bulk.length;
   }
 
-  private sign(key: number, text: string, priority: SignPriority, lane: string): Promise<string> {
+  private sign(key: number, text: string, priority: SignPriority, lane: string, mayInline: boolean): Promise<string> {
     if (this.closed) return Promise.reject(new Error('signing pool closed'));
     if (this.inline) return Promise.resolve(this.signInline(key, text));
-    if (priority === 'interactive' && this.interactiveCount === 0 && this.inlineAllowed()) {
+    if (priority === 'interactive' && mayInline && this.interactiveCount === 0 && this.inlineAllowed()) {
       const t0 = performance.now();
       const signature = this.signInline(key, text);
       this.inlineSpentMs += performance.now() - t0;
