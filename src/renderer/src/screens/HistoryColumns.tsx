@@ -82,9 +82,9 @@ export function historyColumns(wide: boolean, t: TFunction): Column[] {
       { id: 'date', header: t('history.col.date'), sort: 'timestamp', width: '176px', cell: (r) => formatDateTime(r.timestamp) },
       { id: 'txid', header: t('history.col.txid'), sort: 'txid', width: '90px', cell: (r) => <CopyTxid txid={r.txid} t={t} /> },
       { id: 'counterparty', header: t('history.col.counterparty'), width: 'minmax(292px, 1.1fr)', cell: (r) => <Counterparty r={r} /> },
-      { id: 'reference', header: t('history.col.reference'), width: long ? 'minmax(114px, 1fr)' : 'minmax(150px, 1fr)', cell: reference },
+      { id: 'reference', header: t('history.col.reference'), width: long ? 'minmax(104px, 1fr)' : 'minmax(150px, 1fr)', cell: reference },
       { id: 'amount', header: t('history.col.amount'), sort: 'signedAmount', width: '176px', num: true, cell: amount },
-      { id: 'status', header: t('history.col.status'), sort: 'status', width: long ? '136px' : '100px', cell: status },
+      { id: 'status', header: t('history.col.status'), sort: 'status', width: long ? '146px' : '100px', cell: status },
       { id: 'verified', header: t('history.col.verified'), width: '40px', cell: verified },
     ];
   }
