@@ -532,6 +532,9 @@ export class AppCore implements TreasuryBridge {
     const gone = () => this.view !== view;
     const client = this.client;
     if (!client) return;
+    // The replay's stream keeps the event loop busy: let the renderer fetch and draw the first screen first.
+    await new Promise((r) => setTimeout(r, 300));
+    if (gone()) return;
     let replayed = 0;
     try {
       for await (const t of client.history()) {

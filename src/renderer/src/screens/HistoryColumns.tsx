@@ -76,15 +76,16 @@ export function historyColumns(wide: boolean, t: TFunction): Column[] {
     </span>
   );
   if (wide) {
-    // German status words are longer ("fehlgeschlagen"): the status column takes the width from the reference's minimum, the total stays the same.
+    // German status words are longer ("fehlgeschlagen") and its dates shorter ("26.11.2026, 16:33"): the status
+    // column takes the width from the date's, the total stays the same.
     const long = t('status.failed').length > 10 || t('status.complete').length > 10;
     return [
-      { id: 'date', header: t('history.col.date'), sort: 'timestamp', width: '176px', cell: (r) => formatDateTime(r.timestamp) },
+      { id: 'date', header: t('history.col.date'), sort: 'timestamp', width: long ? '152px' : '176px', cell: (r) => formatDateTime(r.timestamp) },
       { id: 'txid', header: t('history.col.txid'), sort: 'txid', width: '90px', cell: (r) => <CopyTxid txid={r.txid} t={t} /> },
       { id: 'counterparty', header: t('history.col.counterparty'), width: 'minmax(292px, 1.1fr)', cell: (r) => <Counterparty r={r} /> },
-      { id: 'reference', header: t('history.col.reference'), width: long ? 'minmax(114px, 1fr)' : 'minmax(150px, 1fr)', cell: reference },
+      { id: 'reference', header: t('history.col.reference'), width: long ? 'minmax(128px, 1fr)' : 'minmax(150px, 1fr)', cell: reference },
       { id: 'amount', header: t('history.col.amount'), sort: 'signedAmount', width: '176px', num: true, cell: amount },
-      { id: 'status', header: t('history.col.status'), sort: 'status', width: long ? '136px' : '100px', cell: status },
+      { id: 'status', header: t('history.col.status'), sort: 'status', width: long ? '146px' : '100px', cell: status },
       { id: 'verified', header: t('history.col.verified'), width: '40px', cell: verified },
     ];
   }
