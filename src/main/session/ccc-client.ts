@@ -25,7 +25,8 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import type { ZodType } from 'zod';
-import { bindingProblem } from '../../shared/node/answer-binding';
+import { bindingProblemOf } from '../../shared/node/answer-binding';
+import { answerProblem, transferMismatch, type AnswerProblemKey, type TransferMismatchKey, type Worded } from '../../shared/answer-problems';
 import { checkLoginText } from '../../shared/login-text';
 import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
 import { closeWebSocket } from '../../shared/node/ws-close';
@@ -354,8 +355,9 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       if (frame.msg !== 'error' && p.op in ANSWER_MSG) {
         const problem = this.answerProblem(p.op, frame);
         if (problem) {
-          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem}. Nothing was changed.`, raw, 'MISBOUND_ANSWER', { op: p.op, problem });
-          this.settle(frame.nonce, new ClientError('SECURITY', `the answer to ${p.op} was refused: ${problem}`));
+          // problemKey: the renderer says the problem in the user's language (shared/answer-problems.ts).
+          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem.text}. Nothing was changed.`, raw, 'MISBOUND_ANSWER', { ...problem.values, op: p.op, problem: problem.text, problemKey: `answerProblem.${problem.key}` });
+          this.settle(frame.nonce, new ClientError('SECURITY', `the answer to ${p.op} was refused: ${problem.text}`));
           return;
         }
       }
@@ -381,11 +383,11 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   }
 
   /** Why an answer must not be applied: the wrong message, or a binding that is not for this account, request and connection. */
-  private answerProblem(op: string, frame: Frame): string | null {
+  private answerProblem(op: string, frame: Frame): Worded<AnswerProblemKey> | null {
     const expected = ANSWER_MSG[op];
-    if (expected && !expected.includes(frame.msg)) return `a ${frame.msg} message is not an answer to ${op}`;
-    if (!this.session) return 'the connection is not authenticated';
-    const problem = bindingProblem(
+    if (expected && !expected.includes(frame.msg)) return answerProblem('notAnAnswer', { got: frame.msg, op });
+    if (!this.session) return answerProblem('notAuthenticated');
+    const problem = bindingProblemOf(
       frame,
       // `act` is answered for the member's own key; everything else for the account acted for.
       { account: op === 'act' ? this.opts.address : this.account, msg: frame.msg, nonce: frame.nonce ?? null, session: this.session, notBefore: frame.msg === 'balance' ? this.lastBalanceAt : undefined },
@@ -628,17 +630,17 @@ export class CccClient extends EventEmitter<CccClientEvents> {
           const a = f.data as ApprovalData;
           const mismatch = approvalMismatch(a, transfer, this.account);
           if (mismatch) {
-            this.alert('misbound-answer', 'approval', `Refused the answer to the transfer you confirmed: ${mismatch}. Check the approval queue before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { mismatch });
-            entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch})`));
+            this.alert('misbound-answer', 'approval', `Refused the answer to the transfer you confirmed: ${mismatch.text}. Check the history before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { ...mismatch.values, mismatch: mismatch.text, mismatchKey: `transferMismatch.${mismatch.key}` });
+            entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch.text})`));
             return;
           }
           entry.resolve({ approval: a });
           return;
         }
-        const mismatch = transferMismatch(f.data as TransferData, transfer, this.account);
+        const mismatch = answerMismatch(f.data as TransferData, transfer, this.account);
         if (mismatch) {
-          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch}. Check the history before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { mismatch });
-          entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch})`));
+          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch.text}. Check the history before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { ...mismatch.values, mismatch: mismatch.text, mismatchKey: `transferMismatch.${mismatch.key}` });
+          entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch.text})`));
           return;
         }
         entry.resolve({ transfer: { data: f.data as TransferData, signed: f.signed! } });
@@ -674,22 +676,24 @@ export class CccClient extends EventEmitter<CccClientEvents> {
 }
 
 /** How an `approval` answer differs from the transfer that was confirmed and sent, or null. */
-function approvalMismatch(a: ApprovalData, sent: SignedTransfer, account: string): string | null {
-  if (a.account !== account) return 'it is for another account';
-  if (a.requestId !== sent.requestId) return 'it is another request';
-  if (a.destination !== sent.destination) return `its destination is ${a.destination}, not ${sent.destination}`;
-  if (a.currency !== sent.currency || a.amount !== sent.amount) return `it is for ${a.amount} ${a.currency}, not ${sent.amount} ${sent.currency}`;
-  if ((a.reference ?? undefined) !== (sent.reference ?? undefined)) return 'its reference differs';
+function approvalMismatch(a: ApprovalData, sent: SignedTransfer, account: string): Worded<TransferMismatchKey> | null {
+  if (a.account !== account) return transferMismatch('otherAccount');
+  if (a.requestId !== sent.requestId) return transferMismatch('otherRequest');
+  return sameTransfer(a, sent);
+}
+
+/** Destination, amount and reference of an answer against what was sent. */
+function sameTransfer(d: { destination: string; currency: string; amount: string; reference?: string }, sent: SignedTransfer): Worded<TransferMismatchKey> | null {
+  if (d.destination !== sent.destination) return transferMismatch('otherDestination', { got: d.destination, expected: sent.destination });
+  if (d.currency !== sent.currency || d.amount !== sent.amount) return transferMismatch('otherAmount', { gotAmount: d.amount, gotCurrency: d.currency, sentAmount: sent.amount, sentCurrency: sent.currency });
+  if ((d.reference ?? undefined) !== (sent.reference ?? undefined)) return transferMismatch('otherReference');
   return null;
 }
 
 /** How a transfer answer differs from the transfer that was confirmed and sent, or null. */
-function transferMismatch(d: TransferData, sent: SignedTransfer, me: string): string | null {
-  if (d.sender !== me) return 'it was sent by another account';
-  if (d.destination !== sent.destination) return `its destination is ${d.destination}, not ${sent.destination}`;
-  if (d.currency !== sent.currency || d.amount !== sent.amount) return `it is for ${d.amount} ${d.currency}, not ${sent.amount} ${sent.currency}`;
-  if ((d.reference ?? undefined) !== (sent.reference ?? undefined)) return 'its reference differs';
-  return null;
+function answerMismatch(d: TransferData, sent: SignedTransfer, me: string): Worded<TransferMismatchKey> | null {
+  if (d.sender !== me) return transferMismatch('otherSender');
+  return sameTransfer(d, sent);
 }
 
 function toClientError(data: unknown): ClientError {
