@@ -49,6 +49,12 @@ export const ERROR_WORDS = {
   UNKNOWN_REVIEW: 'This transfer was not prepared, or was already sent. Start a new transfer.',
   INVALID_DESTINATION: 'Enter the address of a CCC account, or an IBAN.',
   HISTORY_LOADING: 'Your history is still being loaded and checked. Try again in a moment, when it is complete.',
+  REFERENCE_NOT_ASCII: 'The reference can only use plain letters A–Z, digits, spaces and punctuation, so that your Ledger can show it exactly (no accents or symbols).',
+  UNLOCK_FAILED: 'The Ledger signed with a different key than the one logged in. The app stays locked.',
+  RECEIPT_INVALID: 'A receipt needs a transaction ID (a positive whole number).',
+  NO_VIRTUAL_DEVICE: 'The virtual device exists only for a sandbox profile on this machine.',
+  UNKNOWN_TRANSACTION: 'No such transaction in this account.',
+  AWAITING_APPROVAL: 'The transfer waits for approval by other approvers of the company account; it was not sent yet.',
   // the device (login and transfers)
   NO_DEVICE: 'No Ledger found. Connect it with the cable and unlock it.',
   LOCKED: 'Your Ledger is locked. Enter your PIN on the device.',
