@@ -5,18 +5,15 @@
 // (types in signing-worker.d.mts): a worker thread does not inherit the parent's TypeScript loader,
 // and this file needs none.
 //
-// Why not signMessage itself: its native secp256k1 addon (libsecp256k1, used by bitcoinjs-message)
-// is not context-aware, so once the main thread has loaded it, a worker thread cannot load it
-// again from the same file (bitcoinjs-message would silently use a pure-JS curve, ten times slower).
-// Each worker therefore loads its own instance of the addon from a private copy (a file in a
-// fresh 0700 temp directory, removed once loaded), and signs with libsecp256k1 exactly as the main
-// thread does. Where that fails, @noble/curves signs (pure, audited; the same bytes, about 8× slower).
+// Why not signMessage itself: the native secp256k1 addon bitcoinjs-message loads is not
+// context-aware, so a worker thread cannot load it once the main thread has (bitcoinjs-message would
+// silently use a pure-JS curve, ten times slower). Workers sign with libsecp256k1 through the newer
+// N-API binding of the same library (the `secp256k1` package, also used to verify on worker threads:
+// main/history/verify-pool.ts). Where that fails, @noble/curves signs (pure, audited; the same bytes,
+// about 8× slower).
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createRequire } from 'node:module';
-import { parentPort, threadId } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { secp256k1 } from '@noble/curves/secp256k1';
 
 const PREFIX = Buffer.from('\u0018Bitcoin Signed Message:\n', 'utf8');
@@ -38,21 +35,21 @@ function varint(n) {
 
 const sha256 = (b) => crypto.createHash('sha256').update(b).digest();
 
-/** libsecp256k1 (RFC 6979 nonce, low S), from this thread's own copy of the addon; null if it cannot load. */
+/**
+ * libsecp256k1 (RFC 6979 nonce, low S) through the `secp256k1` package's N-API binding, which (unlike the
+ * older binding bitcoinjs-message loads) is context-aware and loads in every worker thread; null if it
+ * cannot load here.
+ */
 function loadNativeSign() {
-  let dir = null;
   try {
-    const addon = createRequire(import.meta.url).resolve('secp256k1/build/Release/secp256k1.node');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-signing-'));
-    const copy = path.join(dir, `secp256k1-${threadId}.node`);
-    fs.copyFileSync(addon, copy);
-    const mod = { exports: {} };
-    process.dlopen(mod, copy);
-    return typeof mod.exports.sign === 'function' ? mod.exports.sign : null;
+    const native = createRequire(import.meta.url)('secp256k1');
+    if (typeof native.ecdsaSign !== 'function') return null;
+    return (hash, privateKey) => {
+      const { signature, recid } = native.ecdsaSign(hash, privateKey);
+      return { signature, recovery: recid };
+    };
   } catch {
     return null;
-  } finally {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
