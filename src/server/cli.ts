@@ -88,7 +88,15 @@ program
   .option('--sandbox', 'sandbox: IBAN payouts settle within seconds')
   .option('--testnet', 'testnet addresses')
   .action(async (o) => {
-    const bo = await startBackOffice({ dataDir: o.data, database: o.database, sandbox: !!o.sandbox, network: netOf(o), linkHost: o.linkHost, linkPort: port(o.linkPort) });
+    const bo = await startBackOffice({
+      dataDir: o.data,
+      database: o.database,
+      sandbox: !!o.sandbox,
+      network: netOf(o),
+      linkHost: o.linkHost,
+      linkPort: port(o.linkPort),
+      onStandby: () => console.log('ccc-server back office standing by: another back office is active on this database'),
+    });
     console.log('ccc-server back office ready');
     console.log(`link: ${bo.link.url}`);
     console.log(`link-secret-file: ${path.join(bo.backOffice.dataDir, 'link-secret')}`);

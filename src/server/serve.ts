@@ -1,7 +1,11 @@
 // Wiring of the server's processes: `serve` (back office + link server + gateway in one process),
 // `backoffice` (back office + link server) and `gateway` (gateway + link client).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { migratePg } from './backoffice/pg-schema';
+import { PgLeadership } from './backoffice/pg-leadership';
 import { BackOffice } from './backoffice/back-office';
 import { sharedSigningPool } from './backoffice/signing-pool';
 import { PgLedgerStore } from './backoffice/pg-store';
@@ -19,29 +23,79 @@ export interface BackOfficeProcess {
   close(): Promise<void>;
 }
 
-/** `database`: a postgres:// URL keeps the ledger in PostgreSQL (pg-store.ts); without it, SQLite in the data directory. */
-export async function startBackOffice(opts: { dataDir: string; database?: string; sandbox?: boolean; network?: BitcoinNetwork; linkHost?: string; linkPort?: number; rules?: Rules; approvalTtlMs?: number }): Promise<BackOfficeProcess> {
-  const store = opts.database ? await openDatabase(opts.database) : undefined;
+export interface BackOfficeStartOptions {
+  dataDir: string;
+  /** A postgres:// URL keeps the ledger in PostgreSQL (pg-store.ts); without it, SQLite in the data directory. */
+  database?: string;
+  sandbox?: boolean;
+  network?: BitcoinNetwork;
+  linkHost?: string;
+  linkPort?: number;
+  rules?: Rules;
+  approvalTtlMs?: number;
+  /** On PostgreSQL: called while this back office stands by for the active one (pg-leadership.ts). */
+  onStandby?: () => void;
+  /** On PostgreSQL: this back office lost its place as the active one; it has stopped serving (default: exit, for a supervisor to restart it as a standby). */
+  onDeposed?: (reason: string) => void;
+  /** How often a standby tries to become active (ms). */
+  standbyPollMs?: number;
+}
+
+/**
+ * A back office and its link server. On PostgreSQL several may run on one database: exactly one is
+ * active — it holds the leadership lock and fences every write batch with its epoch — and the others
+ * wait here, without opening their link port, until it dies; then one takes over (pending payouts and
+ * approvals re-armed from the ledger) and gateways following a list of back offices find it.
+ */
+export async function startBackOffice(opts: BackOfficeStartOptions): Promise<BackOfficeProcess> {
+  let leadership: PgLeadership | null = null;
+  let store: PgLedgerStore | undefined;
+  let deposed: (reason: string) => void = () => undefined;
+  if (opts.database) {
+    checkDatabaseUrl(opts.database);
+    await migrateDatabase(opts.database); // the leadership table is part of the schema
+    // Said once when the lock is not had at once: another back office is active on this database.
+    const standby = setTimeout(() => opts.onStandby?.(), 200);
+    leadership = await PgLeadership.acquire({ connectionString: opts.database, holder: `${os.hostname()}:${process.pid}`, pollMs: opts.standbyPollMs ?? 1000, onLost: (reason) => deposed(reason) });
+    clearTimeout(standby);
+    const lead = leadership;
+    store = await PgLedgerStore.open(opts.database, { fence: (c) => lead.fence(c) });
+  }
   const backOffice = new BackOffice({ dataDir: opts.dataDir, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, store, approvalTtlMs: opts.approvalTtlMs });
   const link = await startLinkServer(backOffice, { secret: loadOrCreateLinkSecret(backOffice.dataDir), host: opts.linkHost, port: opts.linkPort, monitoring: backOfficeMonitoring(backOffice) });
   writeRuntimeInfo(backOffice.dataDir, { pid: process.pid, linkUrl: link.url, startedAt: new Date().toISOString() });
   let closed = false;
-  return {
-    backOffice,
-    link,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      removeRuntimeInfo(backOffice.dataDir);
-      await link.close();
-      await backOffice.close();
-    },
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    removeRuntimeInfo(backOffice.dataDir);
+    await link.close();
+    await backOffice.close();
+    await leadership?.release();
   };
+  deposed = (reason) => {
+    console.error(`back office: no longer the active one (${reason}); it stops serving`);
+    void close().finally(() => (opts.onDeposed ?? (() => process.exit(75)))(reason));
+  };
+  return { backOffice, link, close };
+}
+
+function checkDatabaseUrl(url: string): void {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`--database must be a postgres:// URL (without it the ledger is SQLite in the data directory), not ${url}`);
+}
+
+async function migrateDatabase(url: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await migratePg(pool);
+  } finally {
+    await pool.end();
+  }
 }
 
 /** The ledger store for a --database URL (postgres:// or postgresql://). */
 export async function openDatabase(url: string): Promise<PgLedgerStore> {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`--database must be a postgres:// URL (without it the ledger is SQLite in the data directory), not ${url}`);
+  checkDatabaseUrl(url);
   return PgLedgerStore.open(url);
 }
 
