@@ -68,7 +68,7 @@ withGatewayOptions(program.command('serve'))
   .option('--sandbox', 'sandbox: IBAN payouts settle within seconds')
   .option('--testnet', 'accept testnet addresses instead of mainnet')
   .action(async (o) => {
-    const server = await startServer({ dataDir: o.data, database: o.database, port: port(o.port), host: o.host, sandbox: !!o.sandbox, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey) });
+    const server = await startServer({ dataDir: o.data, database: o.database, port: port(o.port), host: o.host, sandbox: !!o.sandbox, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey), onDeposed: () => process.exit(75) });
     console.log(`ccc-server ${o.sandbox ? 'sandbox ' : ''}ready`);
     console.log(`ws: ${server.url}`);
     warnPublicUrl(o);
@@ -96,6 +96,8 @@ program
       linkHost: o.linkHost,
       linkPort: port(o.linkPort),
       onStandby: () => console.log('ccc-server back office standing by: another back office is active on this database'),
+      // Deposed (its database connection lost, another took over): exit, for the supervisor to restart it as a standby.
+      onDeposed: () => process.exit(75),
     });
     console.log('ccc-server back office ready');
     console.log(`link: ${bo.link.url}`);

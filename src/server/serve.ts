@@ -35,7 +35,7 @@ export interface BackOfficeStartOptions {
   approvalTtlMs?: number;
   /** On PostgreSQL: called while this back office stands by for the active one (pg-leadership.ts). */
   onStandby?: () => void;
-  /** On PostgreSQL: this back office lost its place as the active one; it has stopped serving (default: exit, for a supervisor to restart it as a standby). */
+  /** On PostgreSQL: this back office lost its place as the active one and has stopped serving (the CLI exits, for its supervisor to restart it as a standby). */
   onDeposed?: (reason: string) => void;
   /** How often a standby tries to become active (ms). */
   standbyPollMs?: number;
@@ -75,7 +75,7 @@ export async function startBackOffice(opts: BackOfficeStartOptions): Promise<Bac
   };
   deposed = (reason) => {
     console.error(`back office: no longer the active one (${reason}); it stops serving`);
-    void close().finally(() => (opts.onDeposed ?? (() => process.exit(75)))(reason));
+    void close().finally(() => opts.onDeposed?.(reason));
   };
   return { backOffice, link, close };
 }
@@ -119,11 +119,11 @@ export interface ServerProcess extends BackOfficeProcess {
 
 /** `ccc-server serve`: everything in one process. */
 export async function startServer(
-  opts: { dataDir: string; database?: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules; approvalTtlMs?: number } & Partial<
+  opts: { dataDir: string; database?: string; port?: number; host?: string; sandbox?: boolean; network?: BitcoinNetwork; rules?: Rules; approvalTtlMs?: number; onDeposed?: (reason: string) => void } & Partial<
     Pick<GatewayOptions, 'challengeTtlMs' | 'maxAuthFailures' | 'rateLimit' | 'heartbeatMs' | 'authTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress' | 'output' | 'outcomeRecoveryMs' | 'publicUrl' | 'tls'>
   >,
 ): Promise<ServerProcess> {
-  const bo = await startBackOffice({ dataDir: opts.dataDir, database: opts.database, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, approvalTtlMs: opts.approvalTtlMs });
+  const bo = await startBackOffice({ dataDir: opts.dataDir, database: opts.database, sandbox: opts.sandbox, network: opts.network, rules: opts.rules, approvalTtlMs: opts.approvalTtlMs, onDeposed: opts.onDeposed });
   const gateway = await startGateway({ ...opts, backOffice: bo.backOffice });
   return {
     ...bo,
