@@ -107,8 +107,8 @@ export async function benchServer(opts: Opts = {}) {
   try {
     const postgres = await benchStore(opts, server.url);
     if (opts.print) {
-      console.log('side by side            sqlite      postgres');
-      const row = (what: string, a: number | string, b: number | string) => console.log(`${what.padEnd(24)}${String(a).padEnd(12)}${b}`);
+      console.log(`${'side by side'.padEnd(24)}${'sqlite'.padEnd(20)}postgres`);
+      const row = (what: string, a: number | string, b: number | string) => console.log(`${what.padEnd(24)}${String(a).padEnd(20)}${b}`);
       row('transfers/s end to end', sqlite.network.transfersPerSecond, postgres.network.transfersPerSecond);
       row('p50 / p99 ms end to end', `${sqlite.network.p50Ms} / ${sqlite.network.p99Ms}`, `${postgres.network.p50Ms} / ${postgres.network.p99Ms}`);
       row('ledger transfers/s', sqlite.ledger.transfersPerSecond, postgres.ledger.transfersPerSecond);

@@ -8,7 +8,8 @@ import { SigningPool } from '../../src/server/backoffice/signing-pool';
 import { signBitcoinMessage, signBitcoinMessageNoble, signerImplementation, useNativeSigner } from '../../src/server/backoffice/signing-worker.mjs';
 import { signMessage, verifyMessageSignature } from '../../src/shared/node/message-signature';
 import { addressFromPublicKey } from '../../src/shared/bitcoin-address';
-import { newCustomer, startTestServer } from '../helpers/server';
+import { newCustomer, startTestServer, tempDir, testRules } from '../helpers/server';
+import { BackOffice } from '../../src/server/backoffice/back-office';
 
 // No inline budget: every signature here is made by a worker thread.
 const pool = new SigningPool(2, { inlineBudgetMs: 0 });
@@ -112,6 +113,32 @@ describe('the back office with the pool', () => {
       await client.close();
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('a batch whose signatures cannot be made', () => {
+  it('is rolled back whole: every operation answered INTERNAL_ERROR, nothing booked, the back office keeps working', async () => {
+    const failing = new SigningPool(1, { inlineBudgetMs: 0 });
+    const bo = new BackOffice({ dataDir: tempDir(), rules: testRules(), signingPool: failing });
+    try {
+      const account = '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2';
+      const sent: string[] = [];
+      const reg = await bo.execute({ ref: 'r:1', account, op: 'register', params: { name: 'Kept Ltd', email: 'a@example.com', country: 'PA', currency: 'USD' } }, (m) => sent.push(m.msg));
+      expect(reg).toEqual({ ok: true });
+      expect((await bo.admin({ command: 'verify', address: account })).ok).toBe(true);
+      await failing.close(); // from now on every signature fails
+      const deposits = await Promise.all(
+        [1, 2, 3].map((n) => bo.admin({ command: 'deposit', to: account, from: 'DE89370400440532013000', currency: 'USD', amount: String(n) })),
+      );
+      expect(deposits.map((d) => (d.ok ? 'ok' : d.error.code))).toEqual(['INTERNAL_ERROR', 'INTERNAL_ERROR', 'INTERNAL_ERROR']);
+      const audit = await bo.store.audit();
+      expect(audit.transfers).toEqual([]); // rolled back: no transfer, no posting, no balance
+      expect(audit.postings).toBe(0n);
+      expect(await bo.store.read((r) => r.balance(account, 'USD'))).toEqual({ balance: 0n, held: 0n });
+      expect(await bo.store.read((r) => r.account(account))).toMatchObject({ name: 'Kept Ltd', verified: 1n }); // earlier batches stand
+    } finally {
+      await bo.close();
     }
   });
 });

@@ -29,7 +29,7 @@ import { describeIssues, PARAM_SCHEMAS, type AccountData, type AnswerBinding, ty
 import { CLEARING_OWNER, type Ledger } from './ledger';
 import { CommitOutcomeUnknownError, type AccountRow, type HistoryWindow, type LedgerReads, type LedgerStore, type LedgerTx, type TransferRow } from './ledger-store';
 import { SqliteLedgerStore } from './sqlite-store';
-import { sharedSigningPool, type SignPriority, type Signer } from './signing-pool';
+import { sharedSigningPool, type SigningPool, type SignPriority, type Signer } from './signing-pool';
 import { dataPath, ensureDataDir, loadOrCreateKey, type BackOfficeKey } from './data-dir';
 import { limitMinor, loadRules, type Rules } from './config';
 import { OUTCOME_RETENTION_MS, OutcomeLog } from './outcomes';
@@ -53,6 +53,8 @@ export interface BackOfficeOptions {
   rules?: Rules;
   /** The ledger store (default: SQLite in the data directory). The back office closes it. */
   store?: LedgerStore;
+  /** Where signatures are made (default: the process's pool, signing-pool.ts). */
+  signingPool?: SigningPool;
   /** Most operations committed in one transaction. */
   maxBatch?: number;
   /** Clock (tests). */
@@ -144,7 +146,7 @@ export class BackOffice implements BackOfficePort {
     this.rules = opts.rules ?? loadRules(this.dataDir, opts.sandbox ?? false);
     this.now = opts.now ?? Date.now;
     this.maxBatch = opts.maxBatch ?? 512;
-    this.signer = sharedSigningPool().signer(this.key.privateKey);
+    this.signer = (opts.signingPool ?? sharedSigningPool()).signer(this.key.privateKey);
     this.store = opts.store ?? new SqliteLedgerStore(dataPath(this.dataDir, 'ledger'));
     this.outcomes = new OutcomeLog(this.store);
     this.team = new TeamDesk({ server: this.address, network: this.network, now: this.now, signData: (d) => this.signData(d, 'bulk') });
@@ -225,8 +227,8 @@ export class BackOffice implements BackOfficePort {
    * Adds the signed binding to an answer (see shared/answer-binding.ts): which account, message type,
    * op nonce and connection it answers. Replayed history rows are not bound one by one (they are the
    * same signed messages for everyone); the closing `history` message binds the whole replay by digest.
+   * A binding is what a customer waits for: signed with interactive priority (signBinding's format).
    */
-  /** A binding is what a customer waits for: signed with interactive priority (signBinding's format). */
   private async bindAnswer(req: OpRequest, m: OutboundMessage, inline = true): Promise<OutboundMessage> {
     if (!bindsTo(req, m)) return m;
     const bind: AnswerBinding = { account: req.account, msg: m.msg, nonce: req.nonce ?? null, session: req.session!, at: this.now() };
@@ -242,6 +244,7 @@ export class BackOffice implements BackOfficePort {
     const toSign = r.toSign ?? [];
     const drafts = Promise.all(toSign.map(({ m }) => this.signer.sign(m.data, 'bulk')));
     const bound = r.messages.map((m) => (req && bindsTo(req, m) ? this.bindAnswer(req, m, false) : null));
+    for (const b of bound) b?.catch(() => undefined); // awaited below; should the drafts fail first, not unhandled
     const signatures = await drafts;
     toSign.forEach(({ m }, i) => (m.signed = signatures[i]));
     // A bound answer is a copy (notifications to others go without the binding): it takes the draft's signature now.
@@ -364,7 +367,9 @@ export class BackOffice implements BackOfficePort {
             r = failure(e instanceof ApiError ? e.toData() : internalError(e));
           }
           results.push(r);
-          signing.push(this.signJob(r, job.req));
+          const signed = this.signJob(r, job.req);
+          signed.catch(() => undefined); // awaited below with the others; not an unhandled rejection meanwhile
+          signing.push(signed);
         };
         for (const job of batch) await run(job);
         // While the first signatures are made, jobs arriving meanwhile join this transaction.

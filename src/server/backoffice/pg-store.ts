@@ -117,7 +117,8 @@ export class PgLedgerStore implements LedgerStore {
 
   /** Connects and brings the schema up to date (versioned migrations, pg-schema.ts). */
   static async open(connectionString: string, opts: PgStoreOptions = {}): Promise<PgLedgerStore> {
-    const pool = new pg.Pool({ connectionString, max: opts.maxConnections ?? 8, types });
+    // A database that cannot be reached fails an operation within 10 s instead of holding it forever.
+    const pool = new pg.Pool({ connectionString, max: opts.maxConnections ?? 8, types, connectionTimeoutMillis: 10_000 });
     // An idle connection that fails (server restart) must not crash the process; the next query reconnects.
     pool.on('error', (e) => console.error('postgres: idle connection failed:', e.message));
     try {

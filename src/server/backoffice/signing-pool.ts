@@ -179,6 +179,9 @@ export class SigningPool {
   private onMessage(thread: PoolThread, m: FromWorker): void {
     thread.answered = true;
     if (m.t === 'ready') {
+      if (m.implementation !== 'libsecp256k1' && !this.implementations.has(m.implementation)) {
+        console.error('signing pool: libsecp256k1 did not load in a worker thread; signing with @noble/curves (the same signatures, slower)');
+      }
       this.implementations.add(m.implementation);
       return;
     }
