@@ -1,22 +1,24 @@
 // Internal transfers straight against the back office (no network): the cost of the ledger
-// itself, with group commit, SQLite WAL and synchronous=FULL on a real file.
+// itself, with group commit — SQLite WAL and synchronous=FULL on a real file, or (`database`) a
+// PostgreSQL database.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackOffice } from '../src/server/backoffice/back-office';
 import { RulesSchema } from '../src/server/backoffice/config';
+import { PgLedgerStore } from '../src/server/backoffice/pg-store';
 import { percentile, round, runConcurrent, scale } from './stats';
 import { newIdentity } from '../test/helpers/server';
 
-export async function benchLedger(opts: { transfers?: number; concurrency?: number; accounts?: number; print?: boolean } = {}) {
+export async function benchLedger(opts: { transfers?: number; concurrency?: number; accounts?: number; print?: boolean; database?: string } = {}) {
   const transfers = opts.transfers ?? scale(5000);
   const concurrency = opts.concurrency ?? 64;
   const accountCount = opts.accounts ?? 32;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-bench-ledger-'));
   const rules = RulesSchema.parse({ limits: {} });
   rules.rails.settleDelayMs = 0;
-  const bo = new BackOffice({ dataDir, rules });
+  const bo = new BackOffice({ dataDir, rules, store: opts.database ? await PgLedgerStore.open(opts.database) : undefined });
   const ids = Array.from({ length: accountCount }, () => newIdentity());
   let ref = 0;
   const exec = (account: string, op: string, params: unknown) =>
@@ -33,11 +35,11 @@ export async function benchLedger(opts: { transfers?: number; concurrency?: numb
   const lat = await runConcurrent(transfers, concurrency, (i) => exec(ids[i % accountCount].address, 'transfer', { destination: ids[(i + 1) % accountCount].address, currency: 'USD', amount: '1.00' }));
   const seconds = (performance.now() - t0) / 1000;
   const commits = bo.stats.commits - before.commits;
-  const problems = bo.ledger.checkInvariants();
+  const problems = await bo.store.checkInvariants();
   await bo.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
   const result = {
-    layer: 'ledger (in-process, no network)',
+    layer: `ledger (in-process, no network, ${bo.store.kind})`,
     transfers,
     concurrency,
     transfersPerSecond: round(transfers / seconds),
@@ -47,7 +49,7 @@ export async function benchLedger(opts: { transfers?: number; concurrency?: numb
     operationsPerCommit: round(transfers / commits, 1),
     invariantsHold: problems.length === 0,
   };
-  if (opts.print) console.log(`ledger: ${result.transfersPerSecond} transfers/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.operationsPerCommit} ops per commit`);
+  if (opts.print) console.log(`ledger (${bo.store.kind}): ${result.transfersPerSecond} transfers/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.operationsPerCommit} ops per commit`);
   return result;
 }
 

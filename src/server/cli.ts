@@ -64,10 +64,11 @@ withGatewayOptions(program.command('serve'))
   .addOption(portOption())
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .requiredOption('--data <dir>', 'data directory (ledger, keys, rules)')
+  .option('--database <url>', 'keep the ledger in PostgreSQL (postgres://user@host/db) instead of ledger.sqlite in the data directory')
   .option('--sandbox', 'sandbox: IBAN payouts settle within seconds')
   .option('--testnet', 'accept testnet addresses instead of mainnet')
   .action(async (o) => {
-    const server = await startServer({ dataDir: o.data, port: port(o.port), host: o.host, sandbox: !!o.sandbox, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey) });
+    const server = await startServer({ dataDir: o.data, database: o.database, port: port(o.port), host: o.host, sandbox: !!o.sandbox, network: netOf(o), publicUrl: publicUrlOf(o), tls: readTlsFiles(o.tlsCert, o.tlsKey), onDeposed: () => process.exit(75) });
     console.log(`ccc-server ${o.sandbox ? 'sandbox ' : ''}ready`);
     console.log(`ws: ${server.url}`);
     warnPublicUrl(o);
@@ -81,12 +82,23 @@ program
   .command('backoffice')
   .description('run the back office alone; gateways connect to its internal link')
   .requiredOption('--data <dir>', 'data directory')
+  .option('--database <url>', 'keep the ledger in PostgreSQL (postgres://user@host/db) instead of ledger.sqlite in the data directory')
   .option('--link-host <host>', 'internal link address', '127.0.0.1')
   .option('--link-port <port>', 'internal link port (0 picks a free one)', '0')
   .option('--sandbox', 'sandbox: IBAN payouts settle within seconds')
   .option('--testnet', 'testnet addresses')
   .action(async (o) => {
-    const bo = await startBackOffice({ dataDir: o.data, sandbox: !!o.sandbox, network: netOf(o), linkHost: o.linkHost, linkPort: port(o.linkPort) });
+    const bo = await startBackOffice({
+      dataDir: o.data,
+      database: o.database,
+      sandbox: !!o.sandbox,
+      network: netOf(o),
+      linkHost: o.linkHost,
+      linkPort: port(o.linkPort),
+      onStandby: () => console.log('ccc-server back office standing by: another back office is active on this database'),
+      // Deposed (its database connection lost, another took over): exit, for the supervisor to restart it as a standby.
+      onDeposed: () => process.exit(75),
+    });
     console.log('ccc-server back office ready');
     console.log(`link: ${bo.link.url}`);
     console.log(`link-secret-file: ${path.join(bo.backOffice.dataDir, 'link-secret')}`);

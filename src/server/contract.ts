@@ -12,8 +12,11 @@ export type BackOfficeOp = Exclude<OperationName, 'auth'>;
 export interface OpRequest<K extends BackOfficeOp = BackOfficeOp> {
   /** Unique across all gateways ("<gatewayId>:<counter>"); notifications use it to skip the originating session. */
   ref: string;
-  /** The authenticated session's address. */
+  /** The account the operation is for: the session's own address, or the team account it acts for (`act`). */
   account: string;
+  /** When a member acts for a team account: the member's own (authenticated) address. The back office
+   * checks the membership and the role on every operation (docs/team-treasury.md). */
+  member?: string;
   op: K;
   /** Already validated by the gateway with the shared schemas (the back office re-validates). */
   params: OpParams[K];
@@ -37,7 +40,7 @@ export interface OutboundMessage {
 export type OpOutcome = { ok: true } | { ok: false; error: ApiErrorData };
 
 /** Operations that change state: the back office remembers their outcome by `ref` (see outcomes.ts). */
-export const STATE_CHANGING_OPS: readonly BackOfficeOp[] = ['register', 'setinfo', 'transfer'];
+export const STATE_CHANGING_OPS: readonly BackOfficeOp[] = ['register', 'setinfo', 'transfer', 'setpolicy', 'setmember'];
 export function isStateChanging(op: BackOfficeOp): boolean {
   return STATE_CHANGING_OPS.includes(op);
 }
@@ -69,6 +72,18 @@ export interface Notification {
   account: string;
   message: OutboundMessage;
   exceptRef?: string;
+  /** A member was removed from `account`: every session of that member acting for it ends at once. */
+  revokedMember?: string;
+}
+
+/** A login at a gateway, reported to the back office for the accounts' audit trails (best effort). */
+export interface LoginEvent {
+  /** The key that logged in, or that a failed attempt claimed (a valid address of the network). */
+  address: string;
+  gateway: string;
+  ok: boolean;
+  /** Why a failed attempt failed (AUTH_FAILED, TOO_MANY_AUTH_FAILURES). */
+  code?: string;
 }
 
 export type AdminCommand =
@@ -91,6 +106,8 @@ export interface BackOfficePort {
   recoverOutcomes(refs: string[]): Promise<RecoveredOutcome[]>;
   admin(cmd: AdminCommand): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorData }>;
   onNotification(listener: (n: Notification) => void): () => void;
+  /** Records a login (or failed attempt) in the audit trail of the accounts it concerns; never fails the login. */
+  recordLogin(e: LoginEvent): void;
   /** Whether the back office is reachable now (a remote link may be down and reconnecting). */
   isAvailable(): boolean;
   close(): Promise<void>;
@@ -103,10 +120,11 @@ export interface BackOfficePort {
 // generated on first start in the data directory (file `link-secret`).
 export type LinkClientFrame =
   | { t: 'hello'; role: 'gateway' | 'admin'; gatewayId: string; mac: string }
-  | { t: 'op'; ref: string; account: string; op: BackOfficeOp; params: unknown; nonce?: Nonce | null; session?: string }
+  | { t: 'op'; ref: string; account: string; member?: string; op: BackOfficeOp; params: unknown; nonce?: Nonce | null; session?: string }
   | { t: 'admin'; ref: string; cmd: AdminCommand }
   | { t: 'recover'; id: string; refs: string[] }
-  | { t: 'more'; ref: string; go: boolean };
+  | { t: 'more'; ref: string; go: boolean }
+  | { t: 'login'; event: LoginEvent };
 
 export type LinkServerFrame =
   | { t: 'challenge'; nonce: string }

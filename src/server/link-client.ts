@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import { backoffDelay } from '../shared/backoff';
 import { closeWebSocket } from '../shared/node/ws-close';
-import { linkMac, LINK_MAX_FRAME_BYTES, OutcomeUnknownError, type AdminCommand, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from './contract';
+import { linkMac, LINK_MAX_FRAME_BYTES, OutcomeUnknownError, type AdminCommand, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type LoginEvent, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from './contract';
 import type { ApiErrorData } from '../shared/errors';
 
 type Pending =
@@ -160,7 +160,7 @@ export class LinkClient implements BackOfficePort {
     return new Promise((resolve, reject) => {
       if (!this.up) return reject(new Error('back office link down'));
       this.pending.set(req.ref, { kind: 'op', emit, flow, resolve, reject });
-      this.send({ t: 'op', ref: req.ref, account: req.account, op: req.op, params: req.params, nonce: req.nonce ?? null, session: req.session });
+      this.send({ t: 'op', ref: req.ref, account: req.account, member: req.member, op: req.op, params: req.params, nonce: req.nonce ?? null, session: req.session });
     });
   }
 
@@ -180,6 +180,10 @@ export class LinkClient implements BackOfficePort {
       this.pending.set(ref, { kind: 'admin', resolve, reject });
       this.send({ t: 'admin', ref, cmd });
     });
+  }
+
+  recordLogin(event: LoginEvent): void {
+    if (this.up) this.send({ t: 'login', event }); // best effort: a login is never held up by its audit record
   }
 
   onNotification(listener: (n: Notification) => void): () => void {

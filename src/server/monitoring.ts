@@ -44,13 +44,13 @@ export class Monitoring {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  gauge(name: string, help: string, collect: () => number): Gauge<string> {
+  gauge(name: string, help: string, collect: () => number | Promise<number>): Gauge<string> {
     return new Gauge({
       name,
       help,
       registers: [this.registry],
-      collect() {
-        this.set(collect());
+      async collect() {
+        this.set(await collect());
       },
     });
   }

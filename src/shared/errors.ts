@@ -29,6 +29,11 @@ export const ERROR_CODES = {
   BACKEND_UNAVAILABLE: 'The back office is unavailable; the operation was not performed.',
   OUTCOME_UNKNOWN: 'The link to the back office was lost while the operation was in flight and its outcome could not be learnt; check (history, or a retry with the same requestId) before retrying.',
   UNKNOWN_TRANSACTION: 'No such transaction.',
+  NOT_A_MEMBER: 'This key is not a member of that account.',
+  ROLE_FORBIDS: 'The member’s role does not allow this operation.',
+  OWN_APPROVAL: 'The initiator of a transfer cannot approve it.',
+  UNKNOWN_APPROVAL: 'No transfer awaiting approval has this requestId.',
+  ALREADY_DECIDED: 'The transfer was already decided (released, rejected, cancelled, expired), or this approver already approved it.',
   INVALID_STATE: 'The transaction is not in a state that allows this.',
   INTERNAL_ERROR: 'An unexpected error occurred; the operation was not performed.',
 } as const;

@@ -7,11 +7,11 @@ import { isSupportedCurrency, SUPPORTED_CURRENCIES, type CurrencyCode } from './
 import { parseWireAmount } from './money';
 import { checkText, TEXT_LIMITS } from './text-policy';
 
-export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'] as const;
+export const OPERATIONS = ['auth', 'register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit', 'teampolicy', 'approvals', 'approve', 'reject', 'cancel', 'beneficiaries', 'setbeneficiary', 'removebeneficiary'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
 /** Operations that need an authenticated session; `register` additionally needs no existing account. */
-export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy'];
+export const AUTHENTICATED_OPERATIONS: readonly OperationName[] = ['register', 'getinfo', 'setinfo', 'balance', 'history', 'transfer', 'setpolicy', 'act', 'members', 'setmember', 'audit', 'teampolicy', 'approvals', 'approve', 'reject', 'cancel', 'beneficiaries', 'setbeneficiary', 'removebeneficiary'];
 
 export const MAX_FRAME_BYTES = 16 * 1024;
 
@@ -122,6 +122,48 @@ export const SetpolicyParams = z.strictObject({
   confirmation: z.string().min(1).max(200),
 });
 
+// ---- team accounts (extension; docs/team-treasury.md) ------------------------------------------
+
+export const ROLES = ['viewer', 'initiator', 'approver', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+const AddressParam = z.string().trim().min(1).max(100);
+const Confirmation = z.string().min(1).max(200);
+
+/** Act for a team account (or, with one's own address, for one's own account again). */
+export const ActParams = z.strictObject({ account: AddressParam });
+export const MembersParams = z.strictObject({});
+/** Add a member, change its role, or remove it (role `none`): device-signed by an administrator (team.memberText). */
+export const SetmemberParams = z.strictObject({ member: AddressParam, role: z.enum([...ROLES, 'none']), requestId: RequestIdSchema, confirmation: Confirmation });
+export const MAX_AUDIT_PAGE = 500;
+export const AuditParams = z.strictObject({ afterSeq: z.number().int().min(0).safe().optional(), limit: z.number().int().min(1).max(MAX_AUDIT_PAGE).optional() });
+
+export const MAX_APPROVALS = 5;
+/** The dual-control policy of a team account; amounts are canonical wire decimals, never floats. */
+export const TeamPolicySchema = z.strictObject({
+  /** Approvals a transfer needs when the policy applies to it (0: never). */
+  approvals: z.number().int().min(0).max(MAX_APPROVALS),
+  /** Per currency: transfers above this amount need approvals. A currency not listed has no threshold. */
+  above: z
+    .partialRecord(CurrencySchema, z.string().max(40))
+    .refine((above) => Object.entries(above).every(([cur, amount]) => amount !== undefined && !amount.startsWith('-') && isCanonicalAmount(amount, cur as CurrencyCode, false)), 'every threshold a canonical, non-negative decimal of its currency, e.g. "10000.00"'),
+  /** A destination not in the beneficiary book needs approvals too. */
+  newBeneficiaryNeedsApproval: z.boolean(),
+  /** Member, policy and beneficiary changes need a second administrator. */
+  adminChangesNeedSecondAdmin: z.boolean(),
+});
+export type TeamPolicy = z.infer<typeof TeamPolicySchema>;
+
+/** Set the dual-control policy: device-signed by an administrator (team.teamPolicyText). */
+export const TeampolicyParams = z.strictObject({ policy: TeamPolicySchema, requestId: RequestIdSchema, confirmation: Confirmation });
+export const ApprovalsParams = z.strictObject({});
+/** approve (the same text as the initiator's), reject or cancel (team.decisionText) a waiting transfer. */
+export const DecideParams = z.strictObject({ requestId: RequestIdSchema, confirmation: Confirmation });
+export const BeneficiariesParams = z.strictObject({});
+/** Save a destination under a name: device-signed by an administrator (team.beneficiaryText). */
+export const SetbeneficiaryParams = z.strictObject({ name: NameSchema, destination: z.string().trim().min(1).max(100), requestId: RequestIdSchema, confirmation: Confirmation });
+export const RemovebeneficiaryParams = z.strictObject({ destination: z.string().trim().min(1).max(100), requestId: RequestIdSchema, confirmation: Confirmation });
+
 export const PARAM_SCHEMAS = {
   auth: AuthParams,
   register: RegisterParams,
@@ -131,6 +173,18 @@ export const PARAM_SCHEMAS = {
   history: HistoryParams,
   transfer: TransferParams,
   setpolicy: SetpolicyParams,
+  act: ActParams,
+  members: MembersParams,
+  setmember: SetmemberParams,
+  audit: AuditParams,
+  teampolicy: TeampolicyParams,
+  approvals: ApprovalsParams,
+  approve: DecideParams,
+  reject: DecideParams,
+  cancel: DecideParams,
+  beneficiaries: BeneficiariesParams,
+  setbeneficiary: SetbeneficiaryParams,
+  removebeneficiary: RemovebeneficiaryParams,
 } as const;
 
 export type OpParams = { [K in OperationName]: z.infer<(typeof PARAM_SCHEMAS)[K]> };
@@ -214,6 +268,126 @@ export interface Bound {
   bindSigned?: string;
 }
 
+/** The data of an `acting` message (extension): whom the session acts for from now on, in which role. */
+export interface ActingData {
+  account: string;
+  member: string;
+  role: Role;
+}
+
+/** The data of a `members` message (extension): the account's own key first, as its first administrator. */
+export interface MembersData {
+  account: string;
+  members: { member: string; role: Role; addedAt: number | null; addedBy: string | null }[];
+}
+
+export const AUDIT_KINDS = [
+  'login',
+  'login-failed',
+  'act',
+  'member-changed',
+  'policy-changed',
+  'beneficiary-added',
+  'beneficiary-removed',
+  'change-proposed',
+  'change-approved',
+  'change-rejected',
+  'change-cancelled',
+  'change-expired',
+  'transfer-initiated',
+  'transfer-approved',
+  'transfer-released',
+  'transfer-rejected',
+  'transfer-cancelled',
+  'transfer-expired',
+  'transfer-failed',
+  'refused',
+] as const;
+
+export const APPROVAL_STATUSES = ['awaiting', 'released', 'rejected', 'cancelled', 'expired', 'failed'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** The data of an `approval` message (extension): a team transfer under dual control. */
+export interface ApprovalData {
+  account: string;
+  requestId: string;
+  initiator: string;
+  destination: string;
+  currency: CurrencyCode;
+  amount: string;
+  reference?: string;
+  /** The destination's name in the account's beneficiary book, when it is there. */
+  beneficiary?: string;
+  /** Exactly what the initiator's device showed and signed, and what each approver's device signs. */
+  text: string;
+  required: number;
+  /** Approvers who have signed, in order. */
+  approvals: string[];
+  status: ApprovalStatus;
+  reason?: string;
+  /** Once released: the transfer it became. */
+  txid?: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** The data of a `beneficiaries` message (extension): the account's saved destinations. */
+export interface BeneficiariesData {
+  account: string;
+  items: { name: string; destination: string; addedAt: number; addedBy: string }[];
+}
+
+/** Operations that change who may do what; with `adminChangesNeedSecondAdmin` they wait for a second administrator. */
+export const ADMIN_CHANGE_OPS = ['setmember', 'teampolicy', 'setbeneficiary', 'removebeneficiary'] as const;
+export type AdminChangeOp = (typeof ADMIN_CHANGE_OPS)[number];
+
+/** The data of a `change` message (extension): a membership, policy or beneficiary change awaiting a second administrator. */
+export interface ChangeData {
+  account: string;
+  requestId: string;
+  op: AdminChangeOp;
+  /** The request as proposed (without its confirmation). */
+  params: Record<string, unknown>;
+  /** What the proposer's device signed, and what the second administrator's device signs to apply it. */
+  text: string;
+  proposer: string;
+  status: 'awaiting' | 'applied' | 'rejected' | 'cancelled' | 'expired' | 'failed';
+  reason?: string;
+  decidedBy?: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** The data of an `approvals` message (extension): what awaits approval, oldest first. */
+export interface ApprovalsData {
+  account: string;
+  policy: TeamPolicy;
+  items: ApprovalData[];
+  /** Membership, policy and beneficiary changes awaiting a second administrator. */
+  changes: ChangeData[];
+}
+
+/** One event of an account's audit trail, as the back office signs it (RFC 8785 canonical JSON). */
+export interface AuditEventData {
+  account: string;
+  /** 1, 2, 3, … per account, without gaps: a missing event shows. */
+  seq: number;
+  at: number;
+  kind: (typeof AUDIT_KINDS)[number];
+  /** Who did it (a member's or the account's own address). */
+  actor: string | null;
+  /** The gateway the request came through. */
+  gateway?: string;
+  details: Record<string, string | number | boolean | null>;
+}
+
+/** The data of an `audit` message (extension): a page of signed events, oldest first. */
+export interface AuditPageData {
+  account: string;
+  events: { data: string; signed: string }[];
+  more: boolean;
+}
+
 export type ServerMessage =
   | { msg: 'challenge'; data: string }
   | { msg: 'auth'; nonce?: Nonce; data: 'User Authenticated' }
@@ -222,6 +396,13 @@ export type ServerMessage =
   | ({ msg: 'balance'; nonce?: Nonce; data: BalanceData; signed: string } & Bound)
   | ({ msg: 'transfer'; nonce?: Nonce; data: TransferData; signed: string } & Bound)
   | ({ msg: 'history'; nonce?: Nonce; data: HistoryEndData } & Bound)
+  | ({ msg: 'acting'; nonce?: Nonce; data: ActingData } & Bound)
+  | ({ msg: 'members'; nonce?: Nonce; data: MembersData } & Bound)
+  | ({ msg: 'audit'; nonce?: Nonce; data: AuditPageData } & Bound)
+  | ({ msg: 'approval'; nonce?: Nonce; data: ApprovalData } & Bound)
+  | ({ msg: 'approvals'; nonce?: Nonce; data: ApprovalsData } & Bound)
+  | ({ msg: 'beneficiaries'; nonce?: Nonce; data: BeneficiariesData } & Bound)
+  | ({ msg: 'change'; nonce?: Nonce; data: ChangeData } & Bound)
   | { msg: 'error'; nonce?: Nonce; data: { code: string; message: string; details?: unknown } };
 
 /** A verified signed message as the app keeps it: its data and the back office's signature over the

@@ -2,15 +2,13 @@
 // may do, the dual-control policy's decision, and the texts a member's device signs for membership,
 // policy, beneficiary and approval-queue decisions. Pure, like confirmation.ts: the app builds these
 // texts to ask the device, the server rebuilds them from what it records to check the signature.
-import { z } from 'zod';
 import type { CurrencyCode } from './currencies';
 import { CodedError } from './errors';
 import { isDeviceDisplayable } from './ledger-display';
-import { formatAmount, parseWireAmount } from './money';
-import { CurrencySchema, NameSchema, RequestIdSchema } from './protocol';
+import { parseWireAmount } from './money';
+import type { Role, TeamPolicy } from './protocol';
 
-export const ROLES = ['viewer', 'initiator', 'approver', 'administrator'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, TeamPolicySchema, MAX_APPROVALS, type Role, type TeamPolicy } from './protocol';
 
 /** What a member can ask for: read the account, initiate a transfer, approve another's, manage the team. */
 export type TeamAction = 'read' | 'initiate' | 'approve' | 'manage';
@@ -35,32 +33,6 @@ export function approvalRefusal(a: { approver: string; role: Role; initiator: st
 }
 
 // ---- dual-control policy ---------------------------------------------------------------------
-
-export const MAX_APPROVALS = 5;
-
-/** Amounts are canonical wire decimals of their currency ("10000.00"), never floats. */
-export const TeamPolicySchema = z.strictObject({
-  /** Approvals a transfer needs when the policy applies to it (0: never). */
-  approvals: z.number().int().min(0).max(MAX_APPROVALS),
-  /** Per currency: transfers above this amount need approvals. A currency not listed has no threshold. */
-  above: z
-    .partialRecord(CurrencySchema, z.string().max(40))
-    .refine((above) => Object.entries(above).every(([cur, amount]) => isCanonical(amount, cur as CurrencyCode)), 'every threshold a canonical, non-negative decimal of its currency, e.g. "10000.00"'),
-  /** A destination not in the beneficiary book needs approvals too. */
-  newBeneficiaryNeedsApproval: z.boolean(),
-  /** Member, policy and beneficiary changes need a second administrator. */
-  adminChangesNeedSecondAdmin: z.boolean(),
-});
-export type TeamPolicy = z.infer<typeof TeamPolicySchema>;
-
-function isCanonical(amount: string, currency: CurrencyCode): boolean {
-  try {
-    const minor = parseWireAmount(amount, currency);
-    return minor >= 0n && formatAmount(minor, currency) === amount; // 0.00: every transfer needs approval
-  } catch {
-    return false;
-  }
-}
 
 export const NO_TEAM_POLICY: TeamPolicy = { approvals: 0, above: {}, newBeneficiaryNeedsApproval: false, adminChangesNeedSecondAdmin: false };
 
@@ -105,8 +77,6 @@ export function teamPolicyText(f: Signed & { policy: TeamPolicy }): string {
   return displayable(`CCC team policy approvals ${p.approvals} ${above} ${beneficiaries} ${admins} for ${f.account} id ${f.requestId} server ${f.server}`);
 }
 
-export const BeneficiaryNameSchema = NameSchema;
-
 /**
  * `CCC beneficiary "Acme GmbH" DE89… for <A> id … server …`, or `CCC remove beneficiary DE89… for …`.
  * The name is JSON-quoted with every non-ASCII character escaped ("M\u00fcller GmbH"): the device shows
@@ -117,9 +87,12 @@ export function beneficiaryText(f: Signed & { destination: string } & ({ name: s
   return displayable(`CCC beneficiary ${asciiJson(f.name)} ${f.destination} for ${f.account} id ${f.requestId} server ${f.server}`);
 }
 
-/** `CCC reject transfer <requestId> for <A> server <bo>` (an approver) or `CCC cancel transfer …` (its initiator). */
-export function decisionText(f: { decision: 'reject' | 'cancel'; account: string; requestId: string; server: string }): string {
-  return displayable(`CCC ${f.decision} transfer ${f.requestId} for ${f.account} server ${f.server}`);
+/**
+ * `CCC reject transfer <requestId> for <A> server <bo>` (an approver) or `CCC cancel transfer …` (its
+ * initiator); `… change …` for a membership, policy or beneficiary change awaiting a second administrator.
+ */
+export function decisionText(f: { decision: 'reject' | 'cancel'; subject?: 'transfer' | 'change'; account: string; requestId: string; server: string }): string {
+  return displayable(`CCC ${f.decision} ${f.subject ?? 'transfer'} ${f.requestId} for ${f.account} server ${f.server}`);
 }
 
 /** JSON string literal with every character outside printable ASCII as a \uXXXX escape. */
@@ -131,12 +104,3 @@ function displayable(text: string): string {
   if (!isDeviceDisplayable(text)) throw new TeamTextError('TEXT_NOT_DISPLAYABLE', 'the text would not be displayed in full on the device (plain ASCII, at most 640 bytes)');
   return text;
 }
-
-/** The params of the requests above, validated at every boundary once the server serves them. */
-export const TEAM_PARAM_SCHEMAS = {
-  act: z.strictObject({ account: z.string().min(1).max(100) }),
-  setmember: z.strictObject({ member: z.string().min(1).max(100), role: z.enum([...ROLES, 'none']), requestId: RequestIdSchema, confirmation: z.string().min(1).max(200) }),
-  teampolicy: z.strictObject({ policy: TeamPolicySchema, requestId: RequestIdSchema, confirmation: z.string().min(1).max(200) }),
-  setbeneficiary: z.strictObject({ name: BeneficiaryNameSchema, destination: z.string().trim().min(1).max(100), requestId: RequestIdSchema, confirmation: z.string().min(1).max(200) }),
-  decide: z.strictObject({ requestId: RequestIdSchema, confirmation: z.string().min(1).max(200) }),
-} as const;

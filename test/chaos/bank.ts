@@ -15,7 +15,8 @@ import WebSocket from 'ws';
 import { fileURLToPath } from 'node:url';
 import { newIdentity, spawnCli, tempDir, testRules, type Identity } from '../helpers/server';
 import { runAdmin } from '../../src/server/backoffice/admin';
-import { Ledger } from '../../src/server/backoffice/ledger';
+import { SqliteLedgerStore } from '../../src/server/backoffice/sqlite-store';
+import { PgLedgerStore } from '../../src/server/backoffice/pg-store';
 
 export interface ChaosOptions {
   seconds?: number;
@@ -28,6 +29,8 @@ export interface ChaosOptions {
   /** Kill the back office and a gateway in turn (default: a random victim each time). */
   alternateVictims?: boolean;
   print?: boolean;
+  /** The ledger in PostgreSQL (`backoffice --database URL`); default SQLite in the data directory. */
+  database?: string;
 }
 
 export interface ChaosReport {
@@ -152,7 +155,8 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
   const dataDir = tempDir('ccc-chaos-');
   fs.writeFileSync(path.join(dataDir, 'compliance.json'), JSON.stringify(testRules({ limits: {} })));
   type Proc = Awaited<ReturnType<typeof spawnCli>>;
-  let bo: Proc = await spawnCli(['backoffice', '--data', dataDir, '--link-port', '0']);
+  const db = opts.database ? ['--database', opts.database] : [];
+  let bo: Proc = await spawnCli(['backoffice', '--data', dataDir, '--link-port', '0', ...db]);
   const linkUrl = bo.lines.link;
   const linkPort = new URL(linkUrl).port;
   const secretFile = path.join(dataDir, 'link-secret');
@@ -234,7 +238,7 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
           await bo.stop(signal);
           kills.backoffice += 1;
           await sleep(rand(500));
-          bo = await spawnCli(['backoffice', '--data', dataDir, '--link-port', linkPort]);
+          bo = await spawnCli(['backoffice', '--data', dataDir, '--link-port', linkPort, ...db]);
           log(`back office stopped (${signal}) and restarted (${kills.backoffice})`);
         } else {
           const g = gateways[rand(gateways.length)];
@@ -256,14 +260,15 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
     await bo.stop();
   }
 
-  // The truth: the ledger file itself.
-  const ledger = new Ledger(path.join(dataDir, 'ledger.sqlite'));
-  const rows = ledger.db.prepare("SELECT txid, sender, destination, amount, reference FROM transfers WHERE kind = 'internal' AND status = 'complete'").all() as { txid: bigint; sender: string; destination: string; amount: bigint; reference: string }[];
+  // The truth: the ledger itself (the SQLite file, or the PostgreSQL database), every process stopped.
+  const store = opts.database ? await PgLedgerStore.open(opts.database) : new SqliteLedgerStore(path.join(dataDir, 'ledger.sqlite'));
+  const audit = await store.audit();
+  const rows = audit.transfers.filter((t) => t.kind === 'internal' && t.status === 'complete').map((t) => ({ ...t, reference: t.reference ?? '' }));
   const byRef = new Map<string, typeof rows>();
   for (const r of rows) byRef.set(r.reference, [...(byRef.get(r.reference) ?? []), r]);
-  const invariantProblems = ledger.checkInvariants();
-  const total = (ledger.db.prepare("SELECT COALESCE(SUM(balance), 0) AS t FROM ledger_accounts WHERE kind = 'customer' AND currency = 'USD'").get() as { t: bigint }).t;
-  ledger.close();
+  const invariantProblems = await store.checkInvariants();
+  const total = audit.ledgerAccounts.filter((a) => a.kind === 'customer' && a.currency === 'USD').reduce((sum, a) => sum + a.balance, 0n);
+  await store.close();
 
   const report: ChaosReport = {
     seconds,
@@ -313,7 +318,8 @@ export async function runBankChaos(opts: ChaosOptions = {}): Promise<ChaosReport
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const seconds = Number(process.env.CHAOS_SECONDS ?? 60);
-  const r = await runBankChaos({ seconds, accounts: 10, workers: 20, gateways: 3, print: true, seed: process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : undefined });
+  // CHAOS_DATABASE=postgres://…: the same test with the ledger in PostgreSQL (an empty database).
+  const r = await runBankChaos({ seconds, accounts: 10, workers: 20, gateways: 3, print: true, seed: process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : undefined, database: process.env.CHAOS_DATABASE });
   const bad = r.acknowledgedButMissing + r.refusedButCommitted + r.doubled + r.invariantProblems.length + (r.moneyConserved ? 0 : 1);
   process.exit(bad === 0 ? 0 : 1);
 }

@@ -32,7 +32,8 @@ export interface TestPostgres {
   stop(): void;
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+/** `durable`: fsync on, as in production (benchmarks); tests run with fsync off (faster, nothing to keep). */
+export async function startTestPostgres(opts: { durable?: boolean } = {}): Promise<TestPostgres> {
   const why = postgresUnavailable();
   if (why) throw new Error(why);
   const asRoot = process.getuid?.() === 0;
@@ -42,7 +43,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const run = (cmd: string, args: string[]) => execFileSync(asRoot ? 'runuser' : cmd, asRoot ? ['-u', 'postgres', '--', cmd, ...args] : args, { stdio: 'pipe' });
   run(path.join(BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'ccc', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  run(path.join(BIN, 'pg_ctl'), ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  run(path.join(BIN, 'pg_ctl'), ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${opts.durable ? 'on' : 'off'} -c max_connections=200`, 'start']);
   return {
     url: `postgres://ccc@127.0.0.1:${port}/postgres`,
     stop: () => {

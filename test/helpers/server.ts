@@ -94,10 +94,10 @@ export class TestClient {
   }
 
   /** Sends an op with a fresh nonce and resolves with the first message answering it. */
-  async op(op: string, params?: unknown): Promise<Msg> {
+  async op(op: string, params?: unknown, timeoutMs?: number): Promise<Msg> {
     const nonce = ++this.nonce;
     this.send(params === undefined ? { op, nonce } : { op, nonce, params });
-    return this.next((m) => m.nonce === nonce);
+    return this.next((m) => m.nonce === nonce, timeoutMs);
   }
 
   /** Sends an op and collects every answer up to and including the closing history (or an error). */

@@ -7,6 +7,7 @@ import { ERROR_WORDS, deviceFailureWords, deviceWordParams, deviceWords, insuffi
 import { readLocaleAmount } from '../../src/renderer/src/locale';
 import { displayAmount } from '../../src/renderer/src/format';
 import { checkLoginText, loginText } from '../../src/shared/login-text';
+import { answerProblem, transferMismatch } from '../../src/shared/answer-problems';
 
 describe('core words in German', () => {
   beforeAll(() => i18next.changeLanguage('de'));
@@ -89,5 +90,28 @@ describe('core words in English', () => {
     const { message, params } = insufficientFunds('25000.00', '1234.56', 'EUR');
     expect(errorWords({ code: 'INSUFFICIENT_FUNDS', message, params })).toBe(message);
     expect(errorWords({ code: 'OFFLINE', message: plainWords('OFFLINE') })).toBe(plainWords('OFFLINE'));
+  });
+
+  it('why an answer was refused, inside an alert, in German too (problemKey / mismatchKey)', async () => {
+    await i18next.changeLanguage('de');
+    const problem = answerProblem('otherAccount', { got: '1Other', expected: '1Mine' });
+    const misbound = {
+      id: 'x', time: 0, kind: 'misbound-answer' as const, msg: 'balance', raw: '',
+      summary: `Refused an answer to balance: ${problem.text}. Nothing was changed.`,
+      code: 'MISBOUND_ANSWER',
+      params: { ...problem.values, op: 'balance', problem: problem.text, problemKey: `answerProblem.${problem.key}` },
+    };
+    expect(alertWords(misbound)).toBe('Eine Antwort auf balance wurde abgelehnt: sie ist für das Konto 1Other, nicht für 1Mine. Es wurde nichts geändert.');
+    const mismatch = transferMismatch('otherAmount', { gotAmount: '2500.00', gotCurrency: 'EUR', sentAmount: '250.00', sentCurrency: 'EUR' });
+    const wrong = {
+      id: 'y', time: 0, kind: 'misbound-answer' as const, msg: 'transfer', raw: '',
+      summary: `Refused the answer to the transfer you confirmed: ${mismatch.text}. Check the history before doing anything else.`,
+      code: 'TRANSFER_MISMATCH',
+      params: { ...mismatch.values, mismatch: mismatch.text, mismatchKey: `transferMismatch.${mismatch.key}` },
+    };
+    expect(alertWords(wrong)).toBe(`Die Antwort auf die von Ihnen bestätigte Überweisung wurde abgelehnt: sie lautet auf ${displayAmount('2500.00')} EUR, nicht auf ${displayAmount('250.00')} EUR. Prüfen Sie den Verlauf, bevor Sie etwas anderes tun.`);
+    // A problem whose words are not the catalogue's stays as sent, inside the German sentence.
+    expect(alertWords({ ...misbound, summary: 'Refused an answer to balance: something else. Nothing was changed.', params: { ...misbound.params, problem: 'something else' } })).toBe('Eine Antwort auf balance wurde abgelehnt: something else. Es wurde nichts geändert.');
+    await i18next.changeLanguage('en');
   });
 });

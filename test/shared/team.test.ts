@@ -70,6 +70,7 @@ describe('texts a member signs', () => {
     expect(beneficiaryText({ ...ids, destination: 'DE89370400440532013000', remove: true })).toBe(`CCC remove beneficiary DE89370400440532013000 for ${A} id req-0001 server ${BO}`);
     expect(decisionText({ decision: 'reject', account: A, requestId: 'req-0001', server: BO })).toBe(`CCC reject transfer req-0001 for ${A} server ${BO}`);
     expect(decisionText({ decision: 'cancel', account: A, requestId: 'req-0001', server: BO })).toBe(`CCC cancel transfer req-0001 for ${A} server ${BO}`);
+    expect(decisionText({ decision: 'reject', subject: 'change', account: A, requestId: 'req-0001', server: BO })).toBe(`CCC reject change req-0001 for ${A} server ${BO}`);
   });
 
   it('a non-ASCII company name is shown escaped on the device, never refused or transliterated', () => {

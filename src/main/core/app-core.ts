@@ -830,7 +830,7 @@ export class AppCore implements TreasuryBridge {
       if (!r.success) throw new AppError('INVALID_PARAMS', `reference: ${describeIssues(r.error)}`);
       // The device must show the reference as typed: no accents or symbols it cannot display.
       if (!isConfirmableReference(r.data)) {
-        throw new AppError('REFERENCE_NOT_ASCII', 'The reference can only use plain letters A–Z, digits, spaces and punctuation, so that your Ledger can show it exactly (no accents or symbols).');
+        throw new AppError('REFERENCE_NOT_ASCII', plainWords('REFERENCE_NOT_ASCII'));
       }
       reference = r.data;
     }
@@ -965,7 +965,7 @@ export class AppCore implements TreasuryBridge {
     if (!view || !notes || this.idle.locked) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
     if (!Number.isSafeInteger(txid) || txid < 1) throw new AppError('INVALID_PARAMS', 'No such transaction.');
     const note = this.guard(() => normaliseNote(input ?? {}));
-    if (!view.rows().some((r) => r.txid === txid)) throw new AppError('UNKNOWN_TRANSACTION', 'No such transaction in this account.');
+    if (!view.rows().some((r) => r.txid === txid)) throw new AppError('UNKNOWN_TRANSACTION', plainWords('UNKNOWN_TRANSACTION'));
     this.guard(() => notes.set(txid, note));
     const row = view.annotate(txid, note)!;
     this.index.upsert(row);
@@ -978,7 +978,7 @@ export class AppCore implements TreasuryBridge {
     const view = this.view;
     const record = Number.isSafeInteger(txid) ? view?.evidence(txid) : undefined;
     const tx = record ? view!.rows().find((r) => r.txid === txid) : undefined;
-    if (!record || !tx || !this.profile) throw new AppError('UNKNOWN_TRANSACTION', `No transaction #${txid} in this account's history.`);
+    if (!record || !tx || !this.profile) throw new AppError('UNKNOWN_TRANSACTION', plainWords('UNKNOWN_TRANSACTION'));
     return { tx, signedData: canonicalize(record.data) ?? '', signature: record.signed, verifiedBy: this.profile.trustedAddress };
   }
 
@@ -1003,7 +1003,7 @@ export class AppCore implements TreasuryBridge {
       const code = e instanceof DeviceError ? e.code : 'UNKNOWN';
       throw new AppError(code, code === 'USER_REJECTED' ? deviceWords(code, 'unlock') : plainWords(code, messageOf(e)), deviceWordParams(code, 'unlock'));
     }
-    if (!verifyMessageSignature(text, address, signature)) throw new AppError('UNLOCK_FAILED', 'The Ledger signed with a different key than the one logged in. The app stays locked.');
+    if (!verifyMessageSignature(text, address, signature)) throw new AppError('UNLOCK_FAILED', plainWords('UNLOCK_FAILED'));
     this.idle.unlock();
     this.changed();
   }
@@ -1059,10 +1059,10 @@ export class AppCore implements TreasuryBridge {
   async exportReceipt(txid: number): Promise<ReceiptResult> {
     const view = this.view;
     if (!view || !this.profile) throw new AppError('NOT_LOGGED_IN', 'Log in first.');
-    if (!Number.isSafeInteger(txid) || txid <= 0) throw new AppError('RECEIPT_INVALID', 'A receipt needs a transaction ID (a positive whole number).');
+    if (!Number.isSafeInteger(txid) || txid <= 0) throw new AppError('RECEIPT_INVALID', plainWords('RECEIPT_INVALID'));
     const row = view.rows().find((r) => r.txid === txid);
     const record = view.evidence(txid);
-    if (!row || !record) throw new AppError('UNKNOWN_TRANSACTION', `Transaction ${txid} is not in this account's history.`);
+    if (!row || !record) throw new AppError('UNKNOWN_TRANSACTION', plainWords('UNKNOWN_TRANSACTION'));
     const file = await this.opts.chooseSavePath(`ccc-receipt-${txid}.pdf`);
     if (!file) return { saved: false };
     const holder = { name: this.account?.name ?? null, address: view.address, iban: this.account?.iban ?? null };
@@ -1083,7 +1083,7 @@ export class AppCore implements TreasuryBridge {
   }
 
   async configureVirtualDevice(settings: Partial<VirtualDeviceSettings>): Promise<VirtualDeviceSettings> {
-    if (!(await this.getVirtualDevice())) throw new AppError('NO_VIRTUAL_DEVICE', 'The virtual device exists only for a sandbox profile on this machine.');
+    if (!(await this.getVirtualDevice())) throw new AppError('NO_VIRTUAL_DEVICE', plainWords('NO_VIRTUAL_DEVICE'));
     const allowed: { behaviour?: VirtualDeviceSettings['behaviour']; appName?: string; appVersion?: string; confirmDelayMs?: number } = {};
     if (settings.behaviour && ['approve', 'reject', 'locked'].includes(settings.behaviour)) allowed.behaviour = settings.behaviour;
     if (typeof settings.appName === 'string' && settings.appName.length <= 32) allowed.appName = settings.appName;

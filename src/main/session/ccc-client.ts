@@ -15,19 +15,41 @@
 // Transfers are special: the only way to send one is sendTransfer(), which requires the device's
 // confirmation signature, and a transfer whose answer was lost to a dropped connection is resent
 // with the same requestId after reconnecting, so it happens exactly once.
+//
+// Team accounts (docs/team-treasury.md): after act(), the session acts for a company account; its
+// answers must then be bound to that account, its transfers concern that account, and after a
+// reconnection it acts for it again (or, once removed, for its own account and says so).
 import { EventEmitter } from 'node:events';
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import type { ZodType } from 'zod';
-import { bindingProblem } from '../../shared/node/answer-binding';
+import { bindingProblemOf } from '../../shared/node/answer-binding';
+import { answerProblem, transferMismatch, type AnswerProblemKey, type TransferMismatchKey, type Worded } from '../../shared/answer-problems';
 import { checkLoginText } from '../../shared/login-text';
 import { endpointProblem, normaliseFingerprint } from '../../shared/endpoint-policy';
 import { closeWebSocket } from '../../shared/node/ws-close';
 import { backoffDelay } from '../../shared/backoff';
 import { verifySignedData } from '../../shared/node/message-signature';
-import { AccountDataSchema, BalanceDataSchema, describeIssues, HistoryEndDataSchema, TransferDataSchema, type AccountData, type AnswerBinding, type BalanceData, type BoundBalance, type HistoryEndData, type Nonce, type OpInput, type SignedRecord, type TransferData } from '../../shared/protocol';
+import {
+  AccountDataSchema,
+  BalanceDataSchema,
+  describeIssues,
+  HistoryEndDataSchema,
+  TransferDataSchema,
+  type AccountData,
+  type ActingData,
+  type AnswerBinding,
+  type ApprovalData,
+  type BalanceData,
+  type BoundBalance,
+  type HistoryEndData,
+  type Nonce,
+  type OpInput,
+  type SignedRecord,
+  type TransferData,
+} from '../../shared/protocol';
 import type { ConnectionState, SecurityAlert } from '../../shared/app-api';
 import { groupThousands } from '../../shared/money';
 import { checkIban, formatIban } from '../../shared/iban';
@@ -75,8 +97,32 @@ type Frame = { msg: string; nonce?: Nonce; data: unknown; signed?: string; bind?
 /** What the data of each answer must look like (zod schemas of the protocol), checked before it is used. */
 const ANSWER_DATA: Record<string, ZodType | undefined> = { account: AccountDataSchema, register: AccountDataSchema, balance: BalanceDataSchema };
 
-/** The message that answers each operation; every one of them carries a signed binding. */
-const ANSWER_MSG: Record<string, string> = { register: 'register', getinfo: 'account', setinfo: 'account', balance: 'balance', history: 'history', transfer: 'transfer', setpolicy: 'account' };
+/** The messages that may answer each operation; every one of them carries a signed binding. */
+const ANSWER_MSG: Record<string, readonly string[]> = {
+  register: ['register'],
+  getinfo: ['account'],
+  setinfo: ['account'],
+  balance: ['balance'],
+  history: ['history'],
+  transfer: ['transfer', 'approval'],
+  setpolicy: ['account'],
+  // Team accounts: a change may wait for a second administrator (`change`).
+  act: ['acting'],
+  members: ['members'],
+  setmember: ['members', 'change'],
+  audit: ['audit'],
+  teampolicy: ['approvals', 'change'],
+  approvals: ['approvals'],
+  approve: ['approval', 'change'],
+  reject: ['approval', 'change'],
+  cancel: ['approval', 'change'],
+  beneficiaries: ['beneficiaries'],
+  setbeneficiary: ['beneficiaries', 'change'],
+  removebeneficiary: ['beneficiaries', 'change'],
+};
+
+/** Team operations (sent with team(); device-signed params are built by the caller). */
+export type TeamOp = 'members' | 'setmember' | 'audit' | 'teampolicy' | 'approvals' | 'approve' | 'reject' | 'cancel' | 'beneficiaries' | 'setbeneficiary' | 'removebeneficiary';
 type Pending = {
   op: string;
   resolve: (f: Frame) => void;
@@ -95,6 +141,12 @@ export interface CccClientEvents {
   authenticated: [{ reconnect: boolean }];
   /** A reconnection attempt failed (e.g. the device refused); it will try again. */
   reconnectError: [Error];
+  /**
+   * A team account's news (not signed: what it asks of a device is shown on the device itself): a
+   * transfer or change awaiting approval, or decided; `acting` when this session no longer acts for
+   * the account it did (the member was removed).
+   */
+  team: [{ msg: 'approval' | 'change' | 'acting'; data: unknown }];
 }
 
 export class CccClient extends EventEmitter<CccClientEvents> {
@@ -103,7 +155,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   private nonce = 0;
   private readonly pending = new Map<Nonce, Pending>();
   /** Transfers sent whose answer has not arrived; resent after reconnecting. */
-  private readonly inflightTransfers = new Map<string, { transfer: SignedTransfer; resolve: (t: SignedRecord<TransferData>) => void; reject: (e: Error) => void; attempts: number }>();
+  private readonly inflightTransfers = new Map<string, { transfer: SignedTransfer; resolve: (r: { transfer: SignedRecord<TransferData> } | { approval: ApprovalData }) => void; reject: (e: Error) => void; attempts: number }>();
   private closedByUser = false;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -111,6 +163,8 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   private session: string | null = null;
   /** The back office's time of the newest balance applied: an older one is refused. */
   private lastBalanceAt = 0;
+  /** The team account this session acts for (act), null for its own. */
+  private acting: string | null = null;
   /** Signature checks made on incoming messages and the time they took (read by the benchmark). */
   readonly verification = { count: 0, ms: 0 };
   /** Security alerts raised for refused logins, misbound answers and certificate mismatches. */
@@ -190,7 +244,9 @@ export class CccClient extends EventEmitter<CccClientEvents> {
             return;
           }
           this.session = verdict.login.nonce;
-          void this.authenticate(String(frame.data)).then(
+          void this.authenticate(String(frame.data))
+            .then(() => this.actAgain())
+            .then(
             () => {
               settled = true;
               this.attempt = 0;
@@ -206,6 +262,24 @@ export class CccClient extends EventEmitter<CccClientEvents> {
         this.onFrame(frame, raw.toString());
       });
     });
+  }
+
+  /** After a reconnection, act for the team account again; once removed from it, act for one's own. */
+  private async actAgain(): Promise<void> {
+    if (this.acting === null) return;
+    const account = this.acting;
+    try {
+      await this.act(account);
+    } catch (e) {
+      if ((e as ClientError).code !== 'NOT_A_MEMBER') throw e;
+      this.acting = null;
+      this.emit('team', { msg: 'acting', data: { account: this.opts.address, member: this.opts.address, role: 'administrator', removedFrom: account } });
+    }
+  }
+
+  /** The account this session's operations are for: its own, or the team account it acts for. */
+  get account(): string {
+    return this.acting ?? this.opts.address;
   }
 
   private async authenticate(challenge: string): Promise<void> {
@@ -281,8 +355,9 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       if (frame.msg !== 'error' && p.op in ANSWER_MSG) {
         const problem = this.answerProblem(p.op, frame);
         if (problem) {
-          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem}. Nothing was changed.`, raw, 'MISBOUND_ANSWER', { op: p.op, problem });
-          this.settle(frame.nonce, new ClientError('SECURITY', `the answer to ${p.op} was refused: ${problem}`));
+          // problemKey: the renderer says the problem in the user's language (shared/answer-problems.ts).
+          this.alert('misbound-answer', frame.msg, `Refused an answer to ${p.op}: ${problem.text}. Nothing was changed.`, raw, 'MISBOUND_ANSWER', { ...problem.values, op: p.op, problem: problem.text, problemKey: `answerProblem.${problem.key}` });
+          this.settle(frame.nonce, new ClientError('SECURITY', `the answer to ${p.op} was refused: ${problem.text}`));
           return;
         }
       }
@@ -296,21 +371,26 @@ export class CccClient extends EventEmitter<CccClientEvents> {
       this.emit('transfer', { data: frame.data as TransferData, signed: frame.signed! });
       return;
     }
+    if ((frame.msg === 'approval' || frame.msg === 'change') && frame.nonce === undefined) {
+      this.emit('team', { msg: frame.msg, data: frame.data });
+      return;
+    }
     if (frame.msg === 'error') return; // an error for a request we gave up on
   }
 
   private concernsMe(t: TransferData): boolean {
-    return t.sender === this.opts.address || t.destination === this.opts.address;
+    return t.sender === this.account || t.destination === this.account;
   }
 
   /** Why an answer must not be applied: the wrong message, or a binding that is not for this account, request and connection. */
-  private answerProblem(op: string, frame: Frame): string | null {
+  private answerProblem(op: string, frame: Frame): Worded<AnswerProblemKey> | null {
     const expected = ANSWER_MSG[op];
-    if (expected && frame.msg !== expected) return `a ${frame.msg} message is not an answer to ${op}`;
-    if (!this.session) return 'the connection is not authenticated';
-    const problem = bindingProblem(
+    if (expected && !expected.includes(frame.msg)) return answerProblem('notAnAnswer', { got: frame.msg, op });
+    if (!this.session) return answerProblem('notAuthenticated');
+    const problem = bindingProblemOf(
       frame,
-      { account: this.opts.address, msg: frame.msg, nonce: frame.nonce ?? null, session: this.session, notBefore: frame.msg === 'balance' ? this.lastBalanceAt : undefined },
+      // `act` is answered for the member's own key; everything else for the account acted for.
+      { account: op === 'act' ? this.opts.address : this.account, msg: frame.msg, nonce: frame.nonce ?? null, session: this.session, notBefore: frame.msg === 'balance' ? this.lastBalanceAt : undefined },
       this.opts.trustedAddress,
     );
     if (!problem && frame.msg === 'balance') this.lastBalanceAt = (frame.bind as AnswerBinding).at;
@@ -370,6 +450,23 @@ export class CccClient extends EventEmitter<CccClientEvents> {
 
   setinfo(p: OpInput['setinfo']): Promise<AccountData> {
     return this.expect('setinfo', p, 'account');
+  }
+
+  /**
+   * Acts for a team account (or, with one's own address, for one's own again): from now on every
+   * operation is that account's, its answers must be bound to it, and reconnections act for it again.
+   */
+  async act(account: string): Promise<ActingData> {
+    const data = await this.expect<ActingData>('act', { account }, 'acting');
+    if (data.account !== account || data.member !== this.opts.address) throw new ClientError('SECURITY', 'the server acted for another account or key than asked');
+    this.acting = account === this.opts.address ? null : account;
+    return data;
+  }
+
+  /** A team operation and its (bound) answer: `change` when it waits for a second administrator. */
+  async team(op: TeamOp, params?: Record<string, unknown>): Promise<{ msg: string; data: unknown }> {
+    const f = await this.request(op, params);
+    return { msg: f.msg, data: f.data };
   }
 
   /** Extension: switch the account's device-confirmation policy; `confirmation` signs policyText(...). */
@@ -505,6 +602,14 @@ export class CccClient extends EventEmitter<CccClientEvents> {
    * the same requestId after reconnecting (the server answers a retry with the original result).
    */
   sendTransfer(t: SignedTransfer): Promise<SignedRecord<TransferData>> {
+    return this.sendTransferOrApproval(t).then((r) => {
+      if ('transfer' in r) return r.transfer;
+      throw new ClientError('AWAITING_APPROVAL', `the transfer waits for ${r.approval.required} approval(s) by other approvers of the account`);
+    });
+  }
+
+  /** A transfer of a team account may wait for approvals: then its answer is the `approval`, not the transfer. */
+  sendTransferOrApproval(t: SignedTransfer): Promise<{ transfer: SignedRecord<TransferData> } | { approval: ApprovalData }> {
     if (!t.confirmation || !t.requestId) return Promise.reject(new ClientError('REFUSED', 'a transfer needs a device confirmation and a requestId'));
     return new Promise((resolve, reject) => {
       this.inflightTransfers.set(t.requestId, { transfer: t, resolve, reject, attempts: 0 });
@@ -521,13 +626,24 @@ export class CccClient extends EventEmitter<CccClientEvents> {
     this.request('transfer', params, undefined, 0).then(
       (f) => {
         this.inflightTransfers.delete(requestId);
-        const mismatch = transferMismatch(f.data as TransferData, transfer, this.opts.address);
-        if (mismatch) {
-          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch}. Check the history before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { mismatch });
-          entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch})`));
+        if (f.msg === 'approval') {
+          const a = f.data as ApprovalData;
+          const mismatch = approvalMismatch(a, transfer, this.account);
+          if (mismatch) {
+            this.alert('misbound-answer', 'approval', `Refused the answer to the transfer you confirmed: ${mismatch.text}. Check the history before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { ...mismatch.values, mismatch: mismatch.text, mismatchKey: `transferMismatch.${mismatch.key}` });
+            entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch.text})`));
+            return;
+          }
+          entry.resolve({ approval: a });
           return;
         }
-        entry.resolve({ data: f.data as TransferData, signed: f.signed! });
+        const mismatch = answerMismatch(f.data as TransferData, transfer, this.account);
+        if (mismatch) {
+          this.alert('misbound-answer', 'transfer', `Refused the answer to the transfer you confirmed: ${mismatch.text}. Check the history before doing anything else.`, JSON.stringify(f.data), 'TRANSFER_MISMATCH', { ...mismatch.values, mismatch: mismatch.text, mismatchKey: `transferMismatch.${mismatch.key}` });
+          entry.reject(new ClientError('SECURITY', `the server answered the transfer with another one (${mismatch.text})`));
+          return;
+        }
+        entry.resolve({ transfer: { data: f.data as TransferData, signed: f.signed! } });
       },
       (e: ClientError) => {
         if (e.code === 'DISCONNECTED') return; // resent on reconnect
@@ -559,13 +675,25 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   }
 }
 
-/** How a transfer answer differs from the transfer that was confirmed and sent, or null. */
-function transferMismatch(d: TransferData, sent: SignedTransfer, me: string): string | null {
-  if (d.sender !== me) return 'it was sent by another account';
-  if (d.destination !== sent.destination) return `its destination is ${d.destination}, not ${sent.destination}`;
-  if (d.currency !== sent.currency || d.amount !== sent.amount) return `it is for ${d.amount} ${d.currency}, not ${sent.amount} ${sent.currency}`;
-  if ((d.reference ?? undefined) !== (sent.reference ?? undefined)) return 'its reference differs';
+/** How an `approval` answer differs from the transfer that was confirmed and sent, or null. */
+function approvalMismatch(a: ApprovalData, sent: SignedTransfer, account: string): Worded<TransferMismatchKey> | null {
+  if (a.account !== account) return transferMismatch('otherAccount');
+  if (a.requestId !== sent.requestId) return transferMismatch('otherRequest');
+  return sameTransfer(a, sent);
+}
+
+/** Destination, amount and reference of an answer against what was sent. */
+function sameTransfer(d: { destination: string; currency: string; amount: string; reference?: string }, sent: SignedTransfer): Worded<TransferMismatchKey> | null {
+  if (d.destination !== sent.destination) return transferMismatch('otherDestination', { got: d.destination, expected: sent.destination });
+  if (d.currency !== sent.currency || d.amount !== sent.amount) return transferMismatch('otherAmount', { gotAmount: d.amount, gotCurrency: d.currency, sentAmount: sent.amount, sentCurrency: sent.currency });
+  if ((d.reference ?? undefined) !== (sent.reference ?? undefined)) return transferMismatch('otherReference');
   return null;
+}
+
+/** How a transfer answer differs from the transfer that was confirmed and sent, or null. */
+function answerMismatch(d: TransferData, sent: SignedTransfer, me: string): Worded<TransferMismatchKey> | null {
+  if (d.sender !== me) return transferMismatch('otherSender');
+  return sameTransfer(d, sent);
 }
 
 function toClientError(data: unknown): ClientError {

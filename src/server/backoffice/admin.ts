@@ -5,7 +5,8 @@ import type { AdminCommand } from '../contract';
 import type { ApiErrorData } from '../../shared/errors';
 import { LinkClient } from '../link-client';
 import { BackOffice } from './back-office';
-import { loadOrCreateLinkSecret, readRuntimeInfo, requireServerDataDir } from './data-dir';
+import fs from 'node:fs';
+import { dataPath, loadOrCreateLinkSecret, readRuntimeInfo, requireServerDataDir } from './data-dir';
 import type { BitcoinNetwork } from '../../shared/bitcoin-address';
 
 export type AdminResult = { ok: true; result: unknown; via: 'link' | 'direct' } | { ok: false; error: ApiErrorData; via: 'link' | 'direct' };
@@ -21,6 +22,9 @@ export async function runAdmin(dataDir: string, cmd: AdminCommand, opts: { netwo
     } finally {
       await link.close();
     }
+  }
+  if (!fs.existsSync(dataPath(dataDir, 'ledger'))) {
+    throw new Error(`the back office of ${dataDir} is not running, and its ledger is not in that directory (PostgreSQL): start the back office, then run admin commands`);
   }
   const backOffice = new BackOffice({ dataDir, network: opts.network });
   try {

@@ -28,7 +28,8 @@ export function ensureDataDir(dataDir: string): void {
  * fresh data directory because of a typo in --data and then act on it).
  */
 export function requireServerDataDir(dataDir: string): void {
-  const missing = (['ledger', 'key'] as const).filter((f) => !fs.existsSync(dataPath(dataDir, f)));
+  // A back office whose ledger is in PostgreSQL has no ledger.sqlite; while it runs, its runtime file stands for it.
+  const missing = (['ledger', 'key'] as const).filter((f) => !fs.existsSync(dataPath(dataDir, f)) && !(f === 'ledger' && fs.existsSync(dataPath(dataDir, 'runtime'))));
   if (!fs.existsSync(dataDir)) throw new Error(`${path.resolve(dataDir)} does not exist; give the --data directory of the server`);
   if (missing.length > 0) {
     throw new Error(`${path.resolve(dataDir)} does not hold a ccc-server data directory (no ${missing.map((f) => FILES[f]).join(', ')}); give the --data directory of the server`);

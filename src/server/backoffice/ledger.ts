@@ -4,11 +4,14 @@
 // postings can never be changed or deleted (triggers). Each currency has one external IBAN
 // clearing account standing for the outside world, so every currency sums to zero.
 //
-// All methods are synchronous and expect to run inside the back office's group-commit
-// transaction; integers come back as BigInt (safeIntegers) and money is never a float.
+// All methods are synchronous; the back office reaches them through the SQLite ledger store
+// (sqlite-store.ts), writes inside its group-commit transaction on the write connection, reads of
+// committed data on a second, read-only connection. Integers come back as BigInt (safeIntegers)
+// and money is never a float.
 import Database from 'better-sqlite3';
 import type { CurrencyCode } from '../../shared/currencies';
 import type { TransferStatus } from '../../shared/protocol';
+import type { Role } from '../../shared/team';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -115,6 +118,108 @@ CREATE TRIGGER IF NOT EXISTS transfers_immutable
   BEFORE UPDATE OF txid, timestamp, kind, sender, destination, currency, amount, reference, request_id ON transfers
   BEGIN SELECT RAISE(ABORT, 'transfers are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS transfers_no_delete BEFORE DELETE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers are immutable'); END;
+-- A team account's members (docs/team-treasury.md): keys other than the account's own, each with a
+-- role. The account's own key is its first administrator and has no row here.
+CREATE TABLE IF NOT EXISTS members (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  member TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'initiator', 'approver', 'administrator')),
+  added_at INTEGER NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (account, member),
+  CHECK (member <> account)
+);
+CREATE INDEX IF NOT EXISTS members_by_member ON members (member);
+-- The audit trail: every security-relevant event of an account, signed by the back office; append-only.
+-- seq counts each account's events from 1 without gaps, so an exported trail shows if one is missing.
+CREATE TABLE IF NOT EXISTS audit_events (
+  account TEXT NOT NULL,
+  seq INTEGER NOT NULL CHECK (seq >= 1),
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  signed TEXT NOT NULL,
+  PRIMARY KEY (account, seq)
+);
+-- A team account's dual-control policy (TeamPolicy JSON, validated before it is stored).
+CREATE TABLE IF NOT EXISTS team_policies (
+  account TEXT PRIMARY KEY REFERENCES accounts (address),
+  policy TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- Transfers under dual control: recorded with their funds held until enough approvers other than
+-- the initiator signed the same text; only then does a transfer (and its postings) exist.
+CREATE TABLE IF NOT EXISTS approval_requests (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  request_id TEXT NOT NULL,
+  initiator TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('internal', 'iban_out')),
+  destination TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  reference TEXT,
+  params_hash TEXT NOT NULL,
+  text TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  required INTEGER NOT NULL CHECK (required BETWEEN 1 AND 5),
+  status TEXT NOT NULL CHECK (status IN ('awaiting', 'released', 'rejected', 'cancelled', 'expired', 'failed')),
+  reason TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  txid INTEGER REFERENCES transfers (txid),
+  PRIMARY KEY (account, request_id)
+);
+CREATE INDEX IF NOT EXISTS approvals_awaiting ON approval_requests (status) WHERE status = 'awaiting';
+-- Decided is final; what was asked never changes.
+CREATE TRIGGER IF NOT EXISTS approvals_decided_final BEFORE UPDATE ON approval_requests
+  WHEN OLD.status <> 'awaiting' OR NEW.initiator <> OLD.initiator OR NEW.destination <> OLD.destination OR NEW.amount <> OLD.amount
+    OR NEW.currency <> OLD.currency OR NEW.text <> OLD.text OR NEW.signature <> OLD.signature OR NEW.required <> OLD.required
+  BEGIN SELECT RAISE(ABORT, 'a decided approval request, and what any approval request asks, are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS approvals_no_delete BEFORE DELETE ON approval_requests BEGIN SELECT RAISE(ABORT, 'approval requests are kept'); END;
+CREATE TABLE IF NOT EXISTS approval_votes (
+  account TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  approver TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (account, request_id, approver),
+  FOREIGN KEY (account, request_id) REFERENCES approval_requests (account, request_id)
+);
+CREATE TRIGGER IF NOT EXISTS votes_no_update BEFORE UPDATE ON approval_votes BEGIN SELECT RAISE(ABORT, 'approvals are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS votes_no_delete BEFORE DELETE ON approval_votes BEGIN SELECT RAISE(ABORT, 'approvals are immutable'); END;
+-- A team account's beneficiary book: saved destinations (IBAN in electronic format, or an address).
+CREATE TABLE IF NOT EXISTS beneficiaries (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  destination TEXT NOT NULL,
+  name TEXT NOT NULL,
+  added_at INTEGER NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (account, destination)
+);
+-- Membership, policy and beneficiary changes awaiting a second administrator (adminChangesNeedSecondAdmin).
+CREATE TABLE IF NOT EXISTS admin_changes (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  request_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('setmember', 'teampolicy', 'setbeneficiary', 'removebeneficiary')),
+  params TEXT NOT NULL,
+  text TEXT NOT NULL,
+  proposer TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('awaiting', 'applied', 'rejected', 'cancelled', 'expired', 'failed')),
+  reason TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  decided_by TEXT,
+  approval TEXT,
+  PRIMARY KEY (account, request_id)
+);
+CREATE TRIGGER IF NOT EXISTS admin_changes_decided_final BEFORE UPDATE ON admin_changes
+  WHEN OLD.status <> 'awaiting' OR NEW.op <> OLD.op OR NEW.params <> OLD.params OR NEW.text <> OLD.text OR NEW.proposer <> OLD.proposer OR NEW.signature <> OLD.signature
+  BEGIN SELECT RAISE(ABORT, 'a decided change, and what any change asks, are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS admin_changes_no_delete BEFORE DELETE ON admin_changes BEGIN SELECT RAISE(ABORT, 'changes are kept'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS status_no_update BEFORE UPDATE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
 CREATE TRIGGER IF NOT EXISTS status_no_delete BEFORE DELETE ON transfer_status BEGIN SELECT RAISE(ABORT, 'status history is immutable'); END;
 `;
@@ -159,6 +264,67 @@ export interface RequestRow {
   error_message: string | null;
 }
 
+export interface MemberRow {
+  member: string;
+  role: Role;
+  added_at: bigint;
+  added_by: string;
+}
+
+export interface BeneficiaryRow {
+  destination: string;
+  name: string;
+  added_at: bigint;
+  added_by: string;
+}
+
+export interface AdminChangeRow {
+  account: string;
+  request_id: string;
+  op: 'setmember' | 'teampolicy' | 'setbeneficiary' | 'removebeneficiary';
+  /** The request's params as proposed, JSON (with the proposer's confirmation). */
+  params: string;
+  text: string;
+  proposer: string;
+  signature: string;
+  status: 'awaiting' | 'applied' | 'rejected' | 'cancelled' | 'expired' | 'failed';
+  reason: string | null;
+  created_at: bigint;
+  expires_at: bigint;
+  decided_at: bigint | null;
+  decided_by: string | null;
+  approval: string | null;
+}
+
+export interface ApprovalRow {
+  account: string;
+  request_id: string;
+  initiator: string;
+  kind: 'internal' | 'iban_out';
+  destination: string;
+  currency: CurrencyCode;
+  amount: bigint;
+  reference: string | null;
+  params_hash: string;
+  text: string;
+  signature: string;
+  required: bigint;
+  status: 'awaiting' | 'released' | 'rejected' | 'cancelled' | 'expired' | 'failed';
+  reason: string | null;
+  created_at: bigint;
+  expires_at: bigint;
+  decided_at: bigint | null;
+  txid: bigint | null;
+}
+
+export interface AuditRow {
+  seq: bigint;
+  at: bigint;
+  /** The RFC 8785 canonical JSON of the event, as signed. */
+  data: string;
+  signed: string;
+}
+
 export type HistoryFilter = { limit?: number; sinceTransaction?: number; sinceTime?: number };
 export interface HistoryWindow {
   after: bigint;
@@ -181,15 +347,20 @@ export class Ledger {
   readonly db: Database.Database;
   private readonly stmt;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+  /** `readOnly`: a second connection for reads of committed data (WAL: it never waits for the writer). */
+  constructor(file: string, opts: { readOnly?: boolean } = {}) {
+    this.db = opts.readOnly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file);
+    if (!opts.readOnly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+    }
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.defaultSafeIntegers(true);
-    this.db.exec(SCHEMA);
-    migrate(this.db);
+    if (!opts.readOnly) {
+      this.db.exec(SCHEMA);
+      migrate(this.db);
+    }
     const db = this.db;
     this.stmt = {
       account: db.prepare('SELECT * FROM accounts WHERE address = ?'),
@@ -226,6 +397,10 @@ export class Ledger {
       ),
       signedMessage: db.prepare('SELECT data, signed FROM signed_messages WHERE txid = ?'),
       storeSignedMessage: db.prepare('INSERT INTO signed_messages (txid, data, signed) VALUES (?, ?, ?) ON CONFLICT (txid) DO UPDATE SET data = excluded.data, signed = excluded.signed'),
+      // INSERT OR IGNORE: a ref seen twice must never fail the batch it is committed in.
+      recordOutcome: db.prepare('INSERT OR IGNORE INTO op_outcomes (ref, at, messages, outcome) VALUES (?, ?, ?, ?)'),
+      outcome: db.prepare('SELECT messages, outcome FROM op_outcomes WHERE ref = ?'),
+      pruneOutcomes: db.prepare('DELETE FROM op_outcomes WHERE at < ?'),
       meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -406,6 +581,151 @@ export class Ledger {
       : this.db.prepare('SELECT at, account, txid, rule, reason, request FROM compliance_rejections ORDER BY id').all()) as never;
   }
 
+  // ---- outcomes of state-changing operations, by the gateway's ref (outcomes.ts) -------------------
+
+  recordOutcome(ref: string, at: number, messages: string, outcome: string): void {
+    this.stmt.recordOutcome.run(ref, at, messages, outcome);
+  }
+
+  outcome(ref: string): { messages: string; outcome: string } | undefined {
+    return this.stmt.outcome.get(ref) as { messages: string; outcome: string } | undefined;
+  }
+
+  pruneOutcomes(before: number): void {
+    this.stmt.pruneOutcomes.run(before);
+  }
+
+  // ---- team accounts: members and the audit trail (docs/team-treasury.md) -----------------------
+
+  /** A member's role at an account (the account's own key is not a row: it is the first administrator). */
+  member(account: string, member: string): MemberRow | undefined {
+    return this.db.prepare('SELECT member, role, added_at, added_by FROM members WHERE account = ? AND member = ?').get(account, member) as MemberRow | undefined;
+  }
+
+  members(account: string): MemberRow[] {
+    return this.db.prepare('SELECT member, role, added_at, added_by FROM members WHERE account = ? ORDER BY added_at, member').all(account) as MemberRow[];
+  }
+
+  /** The accounts a key may act for, other than its own. */
+  memberships(member: string): { account: string; role: Role }[] {
+    return this.db.prepare('SELECT account, role FROM members WHERE member = ? ORDER BY account').all(member) as { account: string; role: Role }[];
+  }
+
+  /** Adds a member, changes its role, or (role null) removes it. */
+  setMember(account: string, member: string, role: Role | null, by: string, now: number): void {
+    if (role === null) this.db.prepare('DELETE FROM members WHERE account = ? AND member = ?').run(account, member);
+    else {
+      this.db
+        .prepare('INSERT INTO members (account, member, role, added_at, added_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, member) DO UPDATE SET role = excluded.role')
+        .run(account, member, role, now, by);
+    }
+  }
+
+  /** The sequence number the account's next audit event gets (inside the write transaction: one writer). */
+  nextAuditSeq(account: string): bigint {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM audit_events WHERE account = ?').get(account) as { next: bigint }).next;
+  }
+
+  /** Appends an event whose signed data names `seq` (from nextAuditSeq). */
+  appendAudit(account: string, seq: bigint, at: number, data: string, signed: string): void {
+    this.db.prepare('INSERT INTO audit_events (account, seq, at, data, signed) VALUES (?, ?, ?, ?, ?)').run(account, seq, at, data, signed);
+  }
+
+  /** The account's audit events after `afterSeq`, oldest first. */
+  auditEvents(account: string, afterSeq: bigint, limit: number): AuditRow[] {
+    return this.db.prepare('SELECT seq, at, data, signed FROM audit_events WHERE account = ? AND seq > ? ORDER BY seq LIMIT ?').all(account, afterSeq, limit) as AuditRow[];
+  }
+
+  // ---- beneficiary book --------------------------------------------------------------------------------
+
+  beneficiary(account: string, destination: string): BeneficiaryRow | undefined {
+    return this.db.prepare('SELECT destination, name, added_at, added_by FROM beneficiaries WHERE account = ? AND destination = ?').get(account, destination) as BeneficiaryRow | undefined;
+  }
+
+  beneficiaries(account: string): BeneficiaryRow[] {
+    return this.db.prepare('SELECT destination, name, added_at, added_by FROM beneficiaries WHERE account = ? ORDER BY name, destination').all(account) as BeneficiaryRow[];
+  }
+
+  /** Saves (or renames) a beneficiary; name null removes it. */
+  setBeneficiary(account: string, destination: string, name: string | null, by: string, now: number): void {
+    if (name === null) this.db.prepare('DELETE FROM beneficiaries WHERE account = ? AND destination = ?').run(account, destination);
+    else {
+      this.db
+        .prepare('INSERT INTO beneficiaries (account, destination, name, added_at, added_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, destination) DO UPDATE SET name = excluded.name')
+        .run(account, destination, name, now, by);
+    }
+  }
+
+  // ---- changes awaiting a second administrator ------------------------------------------------------
+
+  adminChange(account: string, requestId: string): AdminChangeRow | undefined {
+    return this.db.prepare('SELECT * FROM admin_changes WHERE account = ? AND request_id = ?').get(account, requestId) as AdminChangeRow | undefined;
+  }
+
+  insertAdminChange(c: Pick<AdminChangeRow, 'account' | 'request_id' | 'op' | 'params' | 'text' | 'proposer' | 'signature' | 'created_at' | 'expires_at'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO admin_changes (account, request_id, op, params, text, proposer, signature, status, created_at, expires_at)
+         VALUES (@account, @request_id, @op, @params, @text, @proposer, @signature, 'awaiting', @created_at, @expires_at)`,
+      )
+      .run(c);
+  }
+
+  decideAdminChange(account: string, requestId: string, status: Exclude<AdminChangeRow['status'], 'awaiting'>, reason: string | null, by: string | null, approval: string | null, now: number): void {
+    this.db
+      .prepare('UPDATE admin_changes SET status = ?, reason = ?, decided_by = ?, approval = ?, decided_at = ? WHERE account = ? AND request_id = ?')
+      .run(status, reason, by, approval, now, account, requestId);
+  }
+
+  /** Changes awaiting a second administrator: one account's (oldest first), or every account's (their expiry timers). */
+  awaitingAdminChanges(account?: string): AdminChangeRow[] {
+    return (account
+      ? this.db.prepare(`SELECT * FROM admin_changes WHERE account = ? AND status = 'awaiting' ORDER BY created_at, request_id`).all(account)
+      : this.db.prepare(`SELECT * FROM admin_changes WHERE status = 'awaiting' ORDER BY expires_at`).all()) as AdminChangeRow[];
+  }
+
+  // ---- dual control ---------------------------------------------------------------------------------
+
+  teamPolicy(account: string): string | undefined {
+    return (this.db.prepare('SELECT policy FROM team_policies WHERE account = ?').get(account) as { policy: string } | undefined)?.policy;
+  }
+
+  setTeamPolicy(account: string, policy: string, now: number): void {
+    this.db.prepare('INSERT INTO team_policies (account, policy, updated_at) VALUES (?, ?, ?) ON CONFLICT (account) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at').run(account, policy, now);
+  }
+
+  approvalRequest(account: string, requestId: string): ApprovalRow | undefined {
+    return this.db.prepare('SELECT * FROM approval_requests WHERE account = ? AND request_id = ?').get(account, requestId) as ApprovalRow | undefined;
+  }
+
+  insertApproval(a: Omit<ApprovalRow, 'status' | 'reason' | 'decided_at' | 'txid'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO approval_requests (account, request_id, initiator, kind, destination, currency, amount, reference, params_hash, text, signature, required, status, created_at, expires_at)
+         VALUES (@account, @request_id, @initiator, @kind, @destination, @currency, @amount, @reference, @params_hash, @text, @signature, @required, 'awaiting', @created_at, @expires_at)`,
+      )
+      .run(a);
+  }
+
+  approvalVotes(account: string, requestId: string): { approver: string; at: bigint }[] {
+    return this.db.prepare('SELECT approver, at FROM approval_votes WHERE account = ? AND request_id = ? ORDER BY at, approver').all(account, requestId) as { approver: string; at: bigint }[];
+  }
+
+  addApprovalVote(account: string, requestId: string, approver: string, signature: string, now: number): void {
+    this.db.prepare('INSERT INTO approval_votes (account, request_id, approver, signature, at) VALUES (?, ?, ?, ?, ?)').run(account, requestId, approver, signature, now);
+  }
+
+  decideApproval(account: string, requestId: string, status: Exclude<ApprovalRow['status'], 'awaiting'>, reason: string | null, txid: bigint | null, now: number): void {
+    this.db.prepare('UPDATE approval_requests SET status = ?, reason = ?, txid = ?, decided_at = ? WHERE account = ? AND request_id = ?').run(status, reason, txid, now, account, requestId);
+  }
+
+  /** Transfers awaiting approval: one account's (oldest first), or every account's (their expiry timers). */
+  awaitingApprovals(account?: string): ApprovalRow[] {
+    return (account
+      ? this.db.prepare(`SELECT * FROM approval_requests WHERE account = ? AND status = 'awaiting' ORDER BY created_at, request_id`).all(account)
+      : this.db.prepare(`SELECT * FROM approval_requests WHERE status = 'awaiting' ORDER BY expires_at`).all()) as ApprovalRow[];
+  }
+
   // ---- audit ------------------------------------------------------------------------------------
 
   /** Checks the ledger's invariants; returns a list of violations (empty when sound). */
@@ -430,14 +750,22 @@ export class Ledger {
     }[]) {
       problems.push(`${r.owner} ${r.currency}: balance ${r.balance}, held ${r.held}`);
     }
-    const pendingHeld = this.db.prepare(`SELECT sender, currency, SUM(amount) AS total FROM transfers WHERE status = 'pending' GROUP BY sender, currency`).all() as { sender: string; currency: CurrencyCode; total: bigint }[];
+    // Held: pending payouts, and transfers awaiting approval (dual control).
+    const pendingHeld = this.db
+      .prepare(
+        `SELECT sender, currency, SUM(amount) AS total FROM (
+           SELECT sender, currency, amount FROM transfers WHERE status = 'pending'
+           UNION ALL SELECT account AS sender, currency, amount FROM approval_requests WHERE status = 'awaiting'
+         ) GROUP BY sender, currency`,
+      )
+      .all() as { sender: string; currency: CurrencyCode; total: bigint }[];
     const heldRows = this.db.prepare("SELECT owner, currency, held FROM ledger_accounts WHERE kind = 'customer' AND held <> 0").all() as { owner: string; currency: string; held: bigint }[];
     const expected = new Map(pendingHeld.map((p) => [`${p.sender}/${p.currency}`, p.total]));
     for (const h of heldRows) {
       if (expected.get(`${h.owner}/${h.currency}`) !== h.held) problems.push(`${h.owner} ${h.currency}: held ${h.held} but pending payouts total ${expected.get(`${h.owner}/${h.currency}`) ?? 0n}`);
       expected.delete(`${h.owner}/${h.currency}`);
     }
-    for (const [k, v] of expected) problems.push(`${k}: pending payouts total ${v} but nothing held`);
+    for (const [k, v] of expected) problems.push(`${k}: pending payouts and awaiting approvals total ${v} but nothing held`);
     return problems;
   }
 }

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { upgradeRequired, type Monitoring } from '../monitoring';
 import type { AddressInfo } from 'node:net';
-import { linkMac, LINK_MAX_FRAME_BYTES, type BackOfficePort, type LinkClientFrame, type LinkServerFrame } from '../contract';
+import { linkMac, LINK_MAX_FRAME_BYTES, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type LoginEvent } from '../contract';
 
 
 export interface LinkServer {
@@ -100,11 +100,16 @@ export async function startLinkServer(
       if (frame.t === 'op' && role === 'gateway' && isRef(frame.ref) && typeof frame.account === 'string') {
         const ref = frame.ref;
         backOffice
-          .execute({ ref, account: frame.account, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }), flowOf(ref))
+          .execute({ ref, account: frame.account, member: typeof frame.member === 'string' ? frame.member : undefined, op: frame.op, params: frame.params as never, nonce: frame.nonce ?? null, session: typeof frame.session === 'string' ? frame.session : undefined }, (message) => send(ws, { t: 'msg', ref, message }), flowOf(ref))
           .then(
             (outcome) => send(ws, { t: 'end', ref, outcome }),
             () => send(ws, { t: 'end', ref, outcome: { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The back office is shutting down; the operation was not performed.' } } }),
           );
+        return;
+      }
+      if (frame.t === 'login' && role === 'gateway' && frame.event && typeof frame.event === 'object') {
+        const e = frame.event as Partial<LoginEvent>;
+        if (typeof e.address === 'string' && typeof e.gateway === 'string' && typeof e.ok === 'boolean') backOffice.recordLogin({ address: e.address, gateway: e.gateway, ok: e.ok, code: typeof e.code === 'string' ? e.code : undefined });
         return;
       }
       if (frame.t === 'admin' && typeof frame.ref === 'string') {

@@ -5,8 +5,7 @@
 // immutable (triggers). Versioned migrations, applied in order on start under an advisory lock, each
 // in its own transaction; the version reached is recorded in schema_migrations.
 //
-// This is the schema and its migration runner; the back office's store on PostgreSQL is built on it
-// (issue 10: the ledger interface with two stores is not done yet).
+// This is the schema and its migration runner; the back office's store on it is pg-store.ts.
 import type { Pool, PoolClient } from 'pg';
 
 export interface Migration {
@@ -151,6 +150,111 @@ CREATE TABLE leadership (
   since BIGINT NOT NULL
 );
 INSERT INTO leadership (id, epoch, holder, since) VALUES (1, 0, '', 0);
+`,
+  },
+  {
+    version: 3,
+    name: 'team accounts',
+    // The same tables and rules as the SQLite ledger's (ledger.ts): members, the signed audit trail,
+    // the dual-control policy, transfers awaiting approval and their approvals, the beneficiary book.
+    sql: `
+CREATE TABLE members (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  member TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'initiator', 'approver', 'administrator')),
+  added_at BIGINT NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (account, member),
+  CHECK (member <> account)
+);
+CREATE INDEX members_by_member ON members (member);
+CREATE TABLE audit_events (
+  account TEXT NOT NULL,
+  seq BIGINT NOT NULL CHECK (seq >= 1),
+  at BIGINT NOT NULL,
+  data TEXT NOT NULL,
+  signed TEXT NOT NULL,
+  PRIMARY KEY (account, seq)
+);
+CREATE TRIGGER audit_immutable BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_change('audit events');
+CREATE TABLE team_policies (account TEXT PRIMARY KEY REFERENCES accounts (address), policy TEXT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE TABLE beneficiaries (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  destination TEXT NOT NULL,
+  name TEXT NOT NULL,
+  added_at BIGINT NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (account, destination)
+);
+CREATE TABLE approval_requests (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  request_id TEXT NOT NULL,
+  initiator TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('internal', 'iban_out')),
+  destination TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  reference TEXT,
+  params_hash TEXT NOT NULL,
+  text TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  required INTEGER NOT NULL CHECK (required BETWEEN 1 AND 5),
+  status TEXT NOT NULL CHECK (status IN ('awaiting', 'released', 'rejected', 'cancelled', 'expired', 'failed')),
+  reason TEXT,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  decided_at BIGINT,
+  txid BIGINT REFERENCES transfers (txid),
+  PRIMARY KEY (account, request_id)
+);
+CREATE INDEX approvals_awaiting ON approval_requests (status) WHERE status = 'awaiting';
+-- Decided is final; what was asked never changes.
+CREATE FUNCTION approvals_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' OR OLD.status <> 'awaiting'
+     OR (NEW.initiator, NEW.destination, NEW.amount, NEW.currency, NEW.text, NEW.signature, NEW.required)
+        IS DISTINCT FROM (OLD.initiator, OLD.destination, OLD.amount, OLD.currency, OLD.text, OLD.signature, OLD.required) THEN
+    RAISE EXCEPTION 'a decided approval request, and what any approval request asks, are immutable' USING ERRCODE = 'restrict_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER approvals_guard BEFORE UPDATE OR DELETE ON approval_requests FOR EACH ROW EXECUTE FUNCTION approvals_guard();
+CREATE TABLE approval_votes (
+  account TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  approver TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (account, request_id, approver),
+  FOREIGN KEY (account, request_id) REFERENCES approval_requests (account, request_id)
+);
+CREATE TRIGGER votes_immutable BEFORE UPDATE OR DELETE ON approval_votes FOR EACH ROW EXECUTE FUNCTION refuse_change('approvals');
+CREATE TABLE admin_changes (
+  account TEXT NOT NULL REFERENCES accounts (address),
+  request_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('setmember', 'teampolicy', 'setbeneficiary', 'removebeneficiary')),
+  params TEXT NOT NULL,
+  text TEXT NOT NULL,
+  proposer TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('awaiting', 'applied', 'rejected', 'cancelled', 'expired', 'failed')),
+  reason TEXT,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  decided_at BIGINT,
+  decided_by TEXT,
+  approval TEXT,
+  PRIMARY KEY (account, request_id)
+);
+CREATE FUNCTION admin_changes_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' OR OLD.status <> 'awaiting'
+     OR (NEW.op, NEW.params, NEW.text, NEW.proposer, NEW.signature) IS DISTINCT FROM (OLD.op, OLD.params, OLD.text, OLD.proposer, OLD.signature) THEN
+    RAISE EXCEPTION 'a decided change, and what any change asks, are immutable' USING ERRCODE = 'restrict_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER admin_changes_guard BEFORE UPDATE OR DELETE ON admin_changes FOR EACH ROW EXECUTE FUNCTION admin_changes_guard();
 `,
   },
 ];

@@ -22,7 +22,7 @@ import { TokenBucket, type RateLimit } from './rate-limit';
 import { AccountRoutes } from './routing';
 import type { Session } from './session';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../../shared/errors';
-import type { BitcoinNetwork } from '../../shared/bitcoin-address';
+import { isAddressOnNetwork, type BitcoinNetwork } from '../../shared/bitcoin-address';
 import { describeIssues, MAX_FRAME_BYTES, PARAM_SCHEMAS, type Nonce } from '../../shared/protocol';
 
 export interface GatewayOptions {
@@ -108,10 +108,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     send(s, frame('error', nonce, JSON.stringify({ code, message: message ?? ERROR_CODES[code] })));
   const newChallenge = (s: Session) => send(s, frame('challenge', undefined, JSON.stringify(login.challenge(s))));
 
-  const unsubscribe = backOffice.onNotification((n) => routes.deliver(n, sendMessage));
+  // A removed member's session ends at once (the back office also refuses its every operation).
+  const revoke = (s: Session) => closeConnection(s.ws, CLOSE_CODES.membershipRevoked, 'your membership of this account was removed');
+  const unsubscribe = backOffice.onNotification((n) => routes.deliver(n, sendMessage, revoke));
 
   const authenticate = (s: Session, nonce: Nonce | undefined, params: unknown) => {
     const v = login.authenticate(s, params);
+    // The accounts' audit trails learn of logins and of failed attempts on a real key (best effort).
+    const claimed = (params as { key?: unknown } | null)?.key;
+    if (v.ok) backOffice.recordLogin({ address: v.address, gateway: gatewayId, ok: true });
+    else if ((v.code === 'AUTH_FAILED' || v.code === 'TOO_MANY_AUTH_FAILURES') && isAddressOnNetwork(claimed, network)) backOffice.recordLogin({ address: claimed as string, gateway: gatewayId, ok: false, code: v.code });
     if (v.ok) {
       routes.add(s);
       return send(s, frame('auth', nonce, JSON.stringify('User Authenticated')));
@@ -145,7 +151,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (!p.success) return sendError(s, 'INVALID_PARAMS', nonce, describeIssues(p.error));
     if (!backOffice.isAvailable()) return sendError(s, 'BACKEND_UNAVAILABLE', nonce);
     const op: BackOfficeOp = env.op;
-    const address = s.address;
+    // A session acting for a team account: the operation is the account's, performed by the member.
+    const account = op === 'act' ? s.address : (s.acting ?? s.address);
+    const member = op !== 'act' && s.acting !== null ? s.address : undefined;
     const run = () => {
       const ref = `${refPrefix}:${++counter}`;
       s.inFlight.add(ref);
@@ -155,10 +163,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         opsTotal.inc({ op, outcome });
       };
       return backOffice
-        .execute({ ref, account: address, op, params: p.data as never, nonce: nonce ?? null, session: s.session ?? undefined }, (m) => sendMessage(s, m, nonce), { more: () => output.whenDrained(s.ws) })
+        .execute({ ref, account, member, op, params: p.data as never, nonce: nonce ?? null, session: s.session ?? undefined }, (m) => sendMessage(s, m, nonce), { more: () => output.whenDrained(s.ws) })
         .then(
           (outcome) => {
             counted(outcome.ok ? 'ok' : outcome.error.code);
+            // The back office accepted the membership: from now on this session acts for that account.
+            if (op === 'act' && outcome.ok) {
+              const target = (p.data as { account: string }).account;
+              routes.act(s, target === s.address ? null : target);
+            }
             if (!outcome.ok) sendError(s, outcome.error.code, nonce, outcome.error.message);
           },
           // Sent, then the link dropped: never guess "not performed"; learn the outcome.
@@ -180,7 +193,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ws.on('error', () => ws.terminate());
       return closeConnection(ws, CLOSE_CODES.tooManyConnections, refused);
     }
-    const s: Session = { ws, challenge: null, challengeNonce: null, challengeAt: 0, session: null, address: null, failures: 0, rate: new TokenBucket(rate), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
+    const s: Session = { ws, challenge: null, challengeNonce: null, challengeAt: 0, session: null, address: null, acting: null, failures: 0, rate: new TokenBucket(rate), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
     sessions.add(s);
     const authTimer = setTimeout(() => {
       if (!s.address) closeConnection(ws, CLOSE_CODES.authTimeout, 'not authenticated before the challenge expired');

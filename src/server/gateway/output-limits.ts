@@ -11,6 +11,8 @@ export const CLOSE_CODES = {
   slowReader: 4009,
   /** Not authenticated before the challenge expired. */
   authTimeout: 4010,
+  /** The member was removed from the team account this session acted for. */
+  membershipRevoked: 4011,
   /** Kept sending far above the rate limit after being told RATE_LIMITED. */
   flooding: 4029,
   /** The gateway holds its maximum number of connections (standard code: try again later). */

@@ -14,6 +14,8 @@ export interface Session {
   /** Once authenticated: the challenge nonce this connection signed, its identity in signed answers. */
   session: string | null;
   address: string | null;
+  /** The team account this session acts for (after a successful `act`), null for its own account. */
+  acting: string | null;
   failures: number;
   rate: TokenBucket;
   alive: boolean;

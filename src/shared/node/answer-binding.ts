@@ -9,11 +9,13 @@
 // `session` is the nonce of the login challenge this connection signed, so an answer can only be
 // applied on the connection that asked for it; `nonce` is the op's nonce; `at` the back office's
 // clock (ms), so the app can refuse an answer older than what it already has.
+import { answerProblem, type AnswerProblemKey, type Worded } from '../answer-problems';
 import { canonicalJson } from '../canonical-json';
 import { signMessage, verifyMessageSignature } from './message-signature';
 import type { AnswerBinding, Nonce } from '../protocol';
 
-function bindingText(bind: AnswerBinding, data: unknown): string {
+/** The text a binding signature covers (the back office's signing pool signs exactly this). */
+export function bindingText(bind: AnswerBinding, data: unknown): string {
   return canonicalJson({ bind, data });
 }
 
@@ -32,20 +34,25 @@ export interface BindingExpectation {
 
 /** Why an answer's binding is not acceptable, or null when it is genuine and for this request. */
 export function bindingProblem(frame: { data: unknown; bind?: unknown; bindSigned?: unknown }, expected: BindingExpectation, trustedAddress: string): string | null {
+  return bindingProblemOf(frame, expected, trustedAddress)?.text ?? null;
+}
+
+/** The same, with its key and values (the renderer says it in the user's language: shared/answer-problems.ts). */
+export function bindingProblemOf(frame: { data: unknown; bind?: unknown; bindSigned?: unknown }, expected: BindingExpectation, trustedAddress: string): Worded<AnswerProblemKey> | null {
   const b = frame.bind as Partial<AnswerBinding> | undefined;
-  if (!b || typeof b !== 'object' || typeof frame.bindSigned !== 'string') return 'it does not say which request it answers (no signed binding)';
+  if (!b || typeof b !== 'object' || typeof frame.bindSigned !== 'string') return answerProblem('noBinding');
   let text: string;
   try {
     text = bindingText(b as AnswerBinding, frame.data);
   } catch {
-    return 'its binding is malformed';
+    return answerProblem('malformedBinding');
   }
-  if (!verifyMessageSignature(text, trustedAddress, frame.bindSigned)) return 'its binding is not signed by the back office';
-  if (b.account !== expected.account) return `it is for account ${String(b.account)}, not ${expected.account}`;
-  if (b.msg !== expected.msg) return `it is a ${String(b.msg)} answer, not a ${expected.msg}`;
-  if ((b.nonce ?? null) !== expected.nonce) return 'it answers another request';
-  if (b.session !== expected.session) return 'it was issued for another connection';
-  if (typeof b.at !== 'number' || !Number.isSafeInteger(b.at)) return 'its time is malformed';
-  if (expected.notBefore !== undefined && b.at < expected.notBefore) return 'it is older than what the app already has';
+  if (!verifyMessageSignature(text, trustedAddress, frame.bindSigned)) return answerProblem('unsignedBinding');
+  if (b.account !== expected.account) return answerProblem('otherAccount', { got: String(b.account), expected: expected.account });
+  if (b.msg !== expected.msg) return answerProblem('otherMessage', { got: String(b.msg), expected: expected.msg });
+  if ((b.nonce ?? null) !== expected.nonce) return answerProblem('otherRequest');
+  if (b.session !== expected.session) return answerProblem('otherConnection');
+  if (typeof b.at !== 'number' || !Number.isSafeInteger(b.at)) return answerProblem('malformedTime');
+  if (expected.notBefore !== undefined && b.at < expected.notBefore) return answerProblem('stale');
   return null;
 }

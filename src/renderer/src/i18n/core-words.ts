@@ -13,7 +13,7 @@ import { i18next } from './index';
 type Params = Record<string, string>;
 
 /** Params that are canonical amounts: grouped as the core writes them, or in the user's locale. */
-const MONEY = ['amount', 'available'];
+const MONEY = ['amount', 'available', 'gotAmount', 'sentAmount'];
 
 function withAmounts(params: Params, write: (decimal: string) => string): Params {
   const out: Params = { ...params };
@@ -21,18 +21,25 @@ function withAmounts(params: Params, write: (decimal: string) => string): Params
   return out;
 }
 
+/** Params that name the catalogue words of another param: reasonKey → reason, problemKey → problem, mismatchKey → mismatch. */
+const WORD_KEYS = ['reason', 'problem', 'mismatch'];
+
 /**
  * The catalogue's words for `key` (with params.context as i18next's context), if `english` is exactly its
- * English. params.reasonKey names the catalogue words of params.reason (a refusal's own reason), said the
- * same way.
+ * English. params.reasonKey names the catalogue words of params.reason (a refusal's own reason), and
+ * problemKey / mismatchKey those of problem / mismatch (why an answer was refused), said the same way.
  */
 export function localWords(key: string, english: string, params: Params = {}): string {
-  const { context, reasonKey, ...values } = params;
+  const { context, ...rest } = params;
+  const values = Object.fromEntries(Object.entries(rest).filter(([k]) => !WORD_KEYS.some((w) => k === `${w}Key`)));
   const full = context ? `${key}_${context}` : key;
   if (!i18next.exists(full, { lng: 'en' })) return english;
   if (i18next.t(full, { ...withAmounts(values, groupThousands), lng: 'en' }) !== english) return english;
   const local = withAmounts(values, displayAmount);
-  if (reasonKey && i18next.exists(reasonKey, { lng: 'en' }) && i18next.t(reasonKey, { ...values, lng: 'en' }) === values.reason) local.reason = i18next.t(reasonKey, values);
+  for (const w of WORD_KEYS) {
+    const wordsKey = params[`${w}Key`];
+    if (wordsKey && i18next.exists(wordsKey, { lng: 'en' }) && i18next.t(wordsKey, { ...values, lng: 'en' }) === values[w]) local[w] = i18next.t(wordsKey, local);
+  }
   return i18next.t(full, local);
 }
 

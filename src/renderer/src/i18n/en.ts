@@ -5,6 +5,7 @@ import { AMOUNT_WORDS, DEVICE_DOING_WORDS, DEVICE_FAILURE_WORDS, ERROR_WORDS, TE
 import { ENDPOINT_PROBLEM_WORDS } from '../../../shared/endpoint-policy';
 import { IBAN_PROBLEM_WORDS } from '../../../shared/iban';
 import { LOGIN_REFUSAL_WORDS } from '../../../shared/login-text';
+import { ANSWER_PROBLEM_WORDS, TRANSFER_MISMATCH_WORDS } from '../../../shared/answer-problems';
 
 /** A device failure's whole words ("title. action") under <code>_device, as the core sends them. */
 const deviceFailures = Object.fromEntries(Object.entries(DEVICE_FAILURE_WORDS).map(([code, w]) => [`${code}_device`, `${w.title}. ${w.action}`])) as {
@@ -335,6 +336,8 @@ export const en = {
   amount: AMOUNT_WORDS,
   iban: IBAN_PROBLEM_WORDS,
   loginRefused: LOGIN_REFUSAL_WORDS,
+  answerProblem: ANSWER_PROBLEM_WORDS,
+  transferMismatch: TRANSFER_MISMATCH_WORDS,
   alerts: {
     label: 'Security alerts',
     one: 'Security alert',

@@ -1,0 +1,105 @@
+// The ledger store interface, on both stores: a write transaction's savepoints undo one operation
+// alone, reads see only committed data and do not wait for an open write transaction, and the
+// database itself refuses an overdraft even when the code asks for it.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/server';
+import { STORES, storeOptions, type StoreKind } from '../helpers/stores';
+import { SqliteLedgerStore } from '../../src/server/backoffice/sqlite-store';
+import { PgLedgerStore } from '../../src/server/backoffice/pg-store';
+import { CLEARING_OWNER } from '../../src/server/backoffice/ledger';
+import type { LedgerStore, LedgerTx } from '../../src/server/backoffice/ledger-store';
+
+const stores: LedgerStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+async function open(kind: StoreKind): Promise<LedgerStore> {
+  const { database } = await storeOptions(kind);
+  const store = database ? await PgLedgerStore.open(database) : new SqliteLedgerStore(path.join(tempDir(), 'ledger.sqlite'));
+  stores.push(store);
+  return store;
+}
+
+const ALICE = '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2';
+const BOB = '1M3HdyTFSYRmkeb9FYJHzNENtufPKo1yqR';
+
+async function deposit(tx: LedgerTx, to: string, amount: bigint): Promise<bigint> {
+  const txid = await tx.insertTransfer({ timestamp: 1, kind: 'iban_in', sender: 'DE89370400440532013000', destination: to, currency: 'EUR', amount });
+  await tx.advance(txid, 'approved', 1);
+  await tx.post(txid, 'EUR', [
+    { owner: CLEARING_OWNER, amount: -amount },
+    { owner: to, amount },
+  ]);
+  await tx.advance(txid, 'complete', 1);
+  return txid;
+}
+
+describe.each(STORES)('ledger store (%s)', (kind) => {
+  it('a savepoint undoes one operation alone; the transaction commits the rest', async () => {
+    const store = await open(kind);
+    await store.transaction(async (tx) => {
+      await tx.register(ALICE, { name: 'Alice Ltd', email: 'a@example.com', country: 'PA', currency: 'EUR' }, 1);
+      await tx.register(BOB, { name: 'Bob Ltd', email: 'b@example.com', country: 'PA', currency: 'EUR' }, 1);
+      await tx.savepoint(() => deposit(tx, ALICE, 500n));
+      await expect(
+        tx.savepoint(async () => {
+          await deposit(tx, BOB, 700n);
+          throw new Error('refused after writing');
+        }),
+      ).rejects.toThrow('refused after writing');
+    });
+    expect(await store.read((r) => r.balance(ALICE, 'EUR'))).toEqual({ balance: 500n, held: 0n });
+    expect(await store.read((r) => r.balance(BOB, 'EUR'))).toEqual({ balance: 0n, held: 0n });
+    expect((await store.audit()).transfers.map((t) => t.destination)).toEqual([ALICE]);
+    expect(await store.checkInvariants()).toEqual([]);
+  });
+
+  it('reads see committed data only, and are answered while a write transaction is open', async () => {
+    const store = await open(kind);
+    await store.transaction(async (tx) => {
+      await tx.register(ALICE, { name: 'Alice Ltd', email: 'a@example.com', country: 'PA', currency: 'EUR' }, 1);
+      await deposit(tx, ALICE, 100n);
+    });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let wrote!: () => void;
+    const written = new Promise<void>((r) => (wrote = r));
+    const batch = store.transaction(async (tx) => {
+      await deposit(tx, ALICE, 50n);
+      expect(await tx.balance(ALICE, 'EUR')).toEqual({ balance: 150n, held: 0n }); // the batch sees its own writes
+      wrote();
+      await held; // e.g. waiting for its signatures
+    });
+    await written;
+    // The write transaction is still open: a read is answered now, from the last commit.
+    expect(await store.read((r) => r.balance(ALICE, 'EUR'))).toEqual({ balance: 100n, held: 0n });
+    release();
+    await batch;
+    expect(await store.read((r) => r.balance(ALICE, 'EUR'))).toEqual({ balance: 150n, held: 0n });
+  });
+
+  it('the database refuses an overdraft and an over-hold, whatever the code asks', async () => {
+    const store = await open(kind);
+    await store.transaction(async (tx) => {
+      await tx.register(ALICE, { name: 'Alice Ltd', email: 'a@example.com', country: 'PA', currency: 'EUR' }, 1);
+      await tx.register(BOB, { name: 'Bob Ltd', email: 'b@example.com', country: 'PA', currency: 'EUR' }, 1);
+      await deposit(tx, ALICE, 100n);
+      const txid = await tx.insertTransfer({ timestamp: 2, kind: 'internal', sender: ALICE, destination: BOB, currency: 'EUR', amount: 101n });
+      await expect(
+        tx.savepoint(() =>
+          tx.post(txid, 'EUR', [
+            { owner: ALICE, amount: -101n },
+            { owner: BOB, amount: 101n },
+          ]),
+        ),
+      ).rejects.toThrow();
+      await expect(tx.savepoint(() => tx.hold(ALICE, 'EUR', 101n))).rejects.toThrow();
+      await expect(tx.savepoint(() => tx.hold(BOB, 'EUR', 1n))).rejects.toThrow(); // no funds at all
+    });
+    expect(await store.read((r) => r.balance(ALICE, 'EUR'))).toEqual({ balance: 100n, held: 0n });
+    expect(await store.read((r) => r.balance(BOB, 'EUR'))).toEqual({ balance: 0n, held: 0n });
+    expect(await store.checkInvariants()).toEqual([]);
+  });
+});

@@ -1,0 +1,136 @@
+// Two back-office processes on one PostgreSQL database (issue 10): one is active, the other stands by.
+// The active one is SIGKILLed in the middle of a burst of transfers; the standby takes over, the gateway
+// (given both link URLs) follows it, a pending IBAN payout still settles, every invariant holds, and
+// every answer a client got is the ledger's truth: each transfer acknowledged is booked once, and a
+// retry with the same requestId answers the same transfer (or performs a refused one once).
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { startRemoteGateway } from '../../src/server/serve';
+import { LinkClient } from '../../src/server/link-client';
+import { PgLedgerStore } from '../../src/server/backoffice/pg-store';
+import { newCustomer, NODE_TSX, SERVER_CLI, tempDir, testRules } from '../helpers/server';
+import { freshDatabase } from '../helpers/stores';
+import { waitFor } from '../helpers/wait';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `ccc-server backoffice` as a child process; resolves when it printed `until` (ready, or standing by). */
+function backOffice(dataDir: string, database: string, linkPort: number, until: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [...NODE_TSX, SERVER_CLI, 'backoffice', '--data', dataDir, '--database', database, '--link-port', String(linkPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  );
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`the back office did not start: ${out}`)), 30_000);
+    const check = () => {
+      if (until.test(out)) {
+        clearTimeout(t);
+        resolve({ child, output: () => out });
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => reject(new Error(`the back office exited (${code}): ${out}`)));
+  });
+}
+
+describe.skipIf(!inject('pgUrl'))('two back offices on one PostgreSQL database', () => {
+  it('the standby takes over when the active one is killed mid-burst; every acknowledged transfer is booked once, payouts settle, invariants hold', async () => {
+    const database = await freshDatabase();
+    const dirA = tempDir();
+    // Rules both share: payouts settle after 1.5 s (so one is pending at the kill), no confirmation required.
+    fs.writeFileSync(path.join(dirA, 'compliance.json'), JSON.stringify(testRules({ rails: { settleDelayMs: 1500 } })));
+    const [portA, portB] = [await freePort(), await freePort()];
+    const a = await backOffice(dirA, database, portA, /back office ready/);
+    // The standby has the same identity (the signing key and link secret are deployed to both hosts).
+    const dirB = tempDir();
+    for (const f of ['backoffice-key.json', 'link-secret', 'compliance.json']) fs.copyFileSync(path.join(dirA, f), path.join(dirB, f));
+    const bPromise = backOffice(dirB, database, portB, /back office ready/);
+    const secret = fs.readFileSync(path.join(dirA, 'link-secret'), 'utf8').trim();
+    const urls = [`ws://127.0.0.1:${portA}`, `ws://127.0.0.1:${portB}`];
+    const gw = await startRemoteGateway({ backofficeUrl: urls, secret, port: 0, outcomeRecoveryMs: 5_000 });
+    cleanups.push(() => gw.close());
+    await waitFor(() => gw.link.isAvailable(), 10_000, 'the gateway to reach the active back office');
+    const admin = new LinkClient({ url: urls, secret, role: 'admin', reconnect: true });
+    cleanups.push(() => admin.close());
+    await admin.ready(10_000);
+
+    const { id: payer, client: payerC } = await newCustomer(gw.gateway.url, { currency: 'EUR' });
+    const { id: payee, client: payeeC } = await newCustomer(gw.gateway.url, { currency: 'EUR' });
+    cleanups.push(() => payerC.close(), () => payeeC.close());
+    expect((await admin.admin({ command: 'verify', address: payer.address })).ok).toBe(true);
+    expect((await admin.admin({ command: 'deposit', to: payer.address, from: 'DE89370400440532013000', currency: 'EUR', amount: '100000.00' })).ok).toBe(true);
+    // A payout pending when the active back office dies.
+    const payout = await payerC.op('transfer', { destination: 'FR7630006000011234567890189', currency: 'EUR', amount: '100.00', requestId: 'payout-0001' });
+    expect(payout.data.status).toBe('pending');
+
+    // Transfers sent without pause by 4 senders; the active back office is killed while they are in flight,
+    // and they keep sending through the takeover.
+    const ids: string[] = [];
+    const answers = new Map<string, { msg: string; data: { txid?: number; code?: string } }>();
+    let stop = false;
+    const sender = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const requestId = `burst-${w}-${String(i).padStart(4, '0')}`;
+        ids.push(requestId);
+        answers.set(requestId, await payerC.op('transfer', { destination: payee.address, currency: 'EUR', amount: '1.00', requestId }, 30_000));
+      }
+    };
+    const senders = [0, 1, 2, 3].map((w) => sender(w));
+    await waitFor(() => answers.size >= 20, 10_000, 'some answers before the kill');
+    a.child.kill('SIGKILL');
+    await bPromise; // the standby is now the active one
+    await waitFor(() => gw.link.isAvailable() && gw.link.url === urls[1], 20_000, 'the gateway to follow the new active back office');
+    const afterTakeover = answers.size;
+    await waitFor(() => answers.size >= afterTakeover + 20, 20_000, 'transfers through the new active back office');
+    stop = true;
+    await Promise.all(senders);
+
+    // The truth: a retry with the same requestId answers what the ledger holds, and performs a refused one once.
+    const acknowledged = [...answers].filter(([, m]) => m.msg === 'transfer');
+    const others = [...answers].filter(([, m]) => m.msg !== 'transfer').map(([, m]) => m.data.code);
+    console.log(`[failover] ${ids.length} transfers: ${acknowledged.length} acknowledged, others: ${JSON.stringify(others)}`);
+    const store = await PgLedgerStore.open(database);
+    cleanups.push(() => store.close());
+    for (const requestId of ids) {
+      const first = answers.get(requestId)!;
+      // "Not performed" must be true: nothing of it in the ledger before the retry.
+      if (first.data.code === 'BACKEND_UNAVAILABLE') expect(await store.read((r) => r.request(payer.address, requestId)), requestId).toBeUndefined();
+      const retry = await payerC.op('transfer', { destination: payee.address, currency: 'EUR', amount: '1.00', requestId });
+      expect(retry.msg, `${requestId}: ${JSON.stringify(retry.data)}`).toBe('transfer');
+      if (first.msg === 'transfer') expect(retry.data.txid, requestId).toBe(first.data.txid); // acknowledged: the same transfer, not a second
+      else expect(['BACKEND_UNAVAILABLE', 'OUTCOME_UNKNOWN'], requestId).toContain(first.data.code); // "not performed" or "unknown": never another refusal
+    }
+    expect(acknowledged.length).toBeGreaterThanOrEqual(40);
+    // Every request is booked exactly once: one 1.00 per requestId to the payee.
+    expect((await payeeC.op('balance')).data).toEqual({ EUR: `${ids.length}.00` });
+    // The payout pending at the kill settles under the new active back office.
+    await waitFor(async () => (await payerC.op('balance')).data.EUR === `${99900 - ids.length}.00`, 15_000, 'the pending payout to settle after the takeover');
+    expect(await store.checkInvariants()).toEqual([]);
+    expect(await store.pendingPayoutCount()).toBe(0);
+    expect(a.output()).not.toMatch(/standing by/); // A was active from the start; B stood by until A died
+  });
+});
