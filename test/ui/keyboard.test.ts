@@ -44,7 +44,14 @@ describe('keyboard only', () => {
     // Log in.
     await tabTo(page, /^button\[connect\]/, 'Shift+Tab');
     await page.keyboard.press('Enter');
-    await page.getByTestId('register-form').waitFor({ timeout: 30_000 }); // a login is slow on a busy machine
+    // A login is slow on a busy machine; if it never ends, say what the core was doing.
+    await page
+      .getByTestId('register-form')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (e: Error) => {
+        const snap = await app.core.getSnapshot();
+        throw new Error(`${e.message}\ncore: ${JSON.stringify({ connection: snap.connection, loginStep: snap.loginStep, lastError: snap.lastError, device: snap.device, alerts: snap.alerts.map((a) => a.summary) })}\npage: ${(await page.locator('main').innerText().catch(() => '?')).slice(0, 500)}`);
+      });
     expect(await focused(page)).toMatch(/^input\(name\)/);
 
     // Register with a bad email: submitting marks the invalid fields and focuses the first one.
