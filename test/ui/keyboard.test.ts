@@ -31,7 +31,7 @@ describe('keyboard only', () => {
   // retry: twice in eight full runs on a loaded machine the login did not reach the register form within 30 s
   // (never when run alone or beside the heaviest suites); the failure now reports the core's state so the
   // cause can be found. A real regression fails both attempts.
-  it('login → register → transfer → export, with focus on the new heading or result at each step', { retry: 1 }, async () => {
+  it('login → register → transfer → export, with focus on the new heading or result at each step', { retry: 1, timeout: 120_000 }, async () => {
     const ui = await browserApp.start();
     const { page, app, server } = ui;
     await page.getByTestId('connect').waitFor();
@@ -130,5 +130,5 @@ describe('keyboard only', () => {
     await page.getByTestId('statement-result').waitFor();
     await expect.poll(() => focused(page)).toMatch(/^div\[statement-result\]: Saved 2 entries/);
     await expect(page.getByTestId('statement-result').getAttribute('role')).resolves.toBe('status');
-  }, 120_000);
+  });
 });
