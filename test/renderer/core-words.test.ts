@@ -79,7 +79,7 @@ describe('core words in German', () => {
     const alert = { id: '1', time: 0, kind: 'bad-signature' as const, msg: 'transfer', raw: '' };
     const summary = 'Refused a transfer of 5,000,000.00 EUR from DE89 3704 0044 0532 0130 00: its signature is not the back office’s. Nothing was changed.';
     const params = { context: 'transferOf', amount: '5000000.00', currency: 'EUR', from: 'DE89 3704 0044 0532 0130 00' };
-    expect(alertWords({ ...alert, summary, code: 'FORGED', params })).toBe(`Eine Überweisung über ${displayAmount('5000000.00')} EUR von DE89 3704 0044 0532 0130 00 wurde abgelehnt: Ihre Signatur ist nicht die des Back Office. Es wurde nichts geändert.`);
+    expect(alertWords({ ...alert, summary, code: 'FORGED', params })).toBe(`Eine Überweisung über ${displayAmount('5000000.00')} EUR von DE89 3704 0044 0532 0130 00 wurde abgelehnt: Die Signatur ist nicht die des Back Office. Es wurde nichts geändert.`);
     expect(alertWords({ ...alert, summary, code: 'NO_SUCH_CODE', params })).toBe(summary);
     expect(alertWords({ ...alert, summary })).toBe(summary);
   });
