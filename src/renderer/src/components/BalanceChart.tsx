@@ -7,10 +7,9 @@ import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YA
 import type { DeskSummary } from '../../../shared/app-api';
 import type { CurrencyCode } from '../../../shared/currencies';
 import { displayAmount, formatDateTime } from '../format';
+import { currentLocale } from '../locale';
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export function BalanceChart({ series }: { series: DeskSummary['series'] }) {
   const { t } = useTranslation();
@@ -20,8 +19,11 @@ export function BalanceChart({ series }: { series: DeskSummary['series'] }) {
   const data = series.find((s) => s.currency === currency)?.points ?? [];
   if (!currency || data.length < 2) return null;
   const last = data[data.length - 1];
-  // Within two days, ticks show the time of day; otherwise the date.
-  const tick = last.t - data[0].t < 2 * 86_400_000 ? (t: number) => timeOfDay.format(t) : day;
+  // Axis labels in the user's locale. Within two days, ticks show the time of day; otherwise the date.
+  const locale = currentLocale();
+  const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+  const tickFormat = new Intl.DateTimeFormat(locale, last.t - data[0].t < 2 * 86_400_000 ? { hour: '2-digit', minute: '2-digit' } : { year: 'numeric', month: '2-digit', day: '2-digit' });
+  const tick = (t: number) => tickFormat.format(t);
   return (
     <section className="card balance-chart" aria-labelledby="balance-chart-title" data-testid="balance-chart">
       <header className="card-head">
