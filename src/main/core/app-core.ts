@@ -364,6 +364,8 @@ export class AppCore implements TreasuryBridge {
     client.on('transfer', (t) => void this.onTransfer(t, true));
     client.on('team', (e) => void this.onTeamNews(e));
     client.on('authenticated', ({ reconnect }) => {
+      // A reconnection signed its login on the device: the session is whole again (the screens come back).
+      if (reconnect && this.loginStep === 'confirm-login') this.step('authenticated');
       if (reconnect) void this.afterReconnect();
     });
     client.on('reconnectError', (e) => {
