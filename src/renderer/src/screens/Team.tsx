@@ -34,7 +34,6 @@ export function TeamScreen({ snap, tab: initial = 'approvals' }: { snap: AppSnap
     <div className="page team">
       <h1>{t('team.title')}</h1>
       <p className="muted">{t('team.lead')}</p>
-      <AccountSwitcher snap={snap} />
       {signing && (
         <section className="card protect-account" role="status" data-testid="team-device">
           <h2>{t('team.device.title')}</h2>
@@ -57,6 +56,7 @@ export function TeamScreen({ snap, tab: initial = 'approvals' }: { snap: AppSnap
         {current === 'beneficiaries' && <Beneficiaries snap={snap} />}
         {current === 'audit' && <AuditTrail snap={snap} />}
       </div>
+      <AccountSwitcher snap={snap} />
     </div>
   );
 }

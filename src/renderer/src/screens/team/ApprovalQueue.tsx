@@ -55,7 +55,7 @@ function TransferItem({ a, busy, onDecide }: { a: ApprovalItem; busy: boolean; o
     <article className="card approval-item" data-testid="approval-item" data-request={a.requestId} aria-label={t('team.queue.transfer', { amount: displayAmount(a.amount), currency: a.currency })}>
       <div className="approval-head">
         <h3>{t('team.queue.transfer', { amount: displayAmount(a.amount), currency: a.currency })}</h3>
-        <span className="badge pending">{t('team.queue.approvals', { count: a.approvals.length, required: a.required })}</span>
+        <span className="approval-count">{t('team.queue.approvals', { count: a.approvals.length, required: a.required })}</span>
       </div>
       <p className="muted small">
         {t('team.queue.initiatedBy', { who })} · {formatDateTime(a.createdAt)} · {t('team.queue.expires', { when: formatDateTime(a.expiresAt) })}
@@ -105,10 +105,11 @@ function TransferItem({ a, busy, onDecide }: { a: ApprovalItem; busy: boolean; o
           </tbody>
         </table>
         <div className="device-preview">
-          <DeviceScreens screens={a.deviceScreens.length ? a.deviceScreens : [a.text]} />
-          <code className="break device-text" data-testid="approval-text">
-            {a.text}
-          </code>
+          <div data-testid="approval-text">
+            <DeviceScreens screens={a.deviceScreens.length ? a.deviceScreens : [a.text]} />
+            {/* An older Bitcoin app shows only the text's hash: the text itself is written out too. */}
+            {a.deviceShowsHash && <code className="break device-text">{a.text}</code>}
+          </div>
         </div>
       </div>
       {refusal && <p className={`banner ${a.approveRefusal === 'TEXT_MISMATCH' ? 'danger' : 'info'}`}>{refusal}</p>}
@@ -139,14 +140,14 @@ function ChangeCard({ c, busy, onDecide }: { c: ChangeItem; busy: boolean; onDec
     <article className="card approval-item" data-testid="change-item">
       <div className="approval-head">
         <h3>{t('team.queue.change', { what: t(`team.queue.ops.${c.op}`) })}</h3>
-        <span className="badge pending">{t(`team.status.${c.status}`)}</span>
+        <span className="approval-count">{t(`team.status.${c.status}`)}</span>
       </div>
       <p className="muted small">
         {t('team.queue.proposedBy', { who: c.mine ? t('team.queue.you') : shortId(c.proposer, 10, 6) })} · {formatDateTime(c.createdAt)} · {t('team.queue.expires', { when: formatDateTime(c.expiresAt) })}
       </p>
       <div className="device-preview">
         <DeviceScreens screens={c.deviceScreens.length ? c.deviceScreens : [c.text]} />
-        <code className="break device-text">{c.text}</code>
+        {c.deviceShowsHash && <code className="break device-text">{c.text}</code>}
       </div>
       {!c.textMatches && <p className="banner danger">{t('team.queue.mismatch')}</p>}
       <div className="actions">

@@ -81,7 +81,7 @@ export function AwaitingApprovalResult({ approval, review, online }: { approval:
     <div className={`card result ${waiting ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={`approval-${approval.status}`} role="status">
       <h2 ref={heading}>{waiting ? L('transfer.awaitingTitle') : L('transfer.notMade')}</h2>
       <p>
-        <Amount value={review.amount} currency={review.currency} /> {L('transfer.to').toLowerCase()} <code>{review.beneficiary ? `${review.beneficiary} · ` : ''}{friendlyDestination(review)}</code>
+        <Amount value={review.amount} currency={review.currency} /> {L('transfer.to').toLowerCase()} {review.beneficiary && <strong>{review.beneficiary}</strong>} <code>{friendlyDestination(review)}</code>
       </p>
       {waiting ? (
         <>
