@@ -37,10 +37,12 @@ export async function teamShots(o: { server: ServerProcess; endpoint: string; ow
     await owner.core.addBeneficiary({ name: 'Müller Logistik GmbH', destination: 'DE89370400440532013000' });
 
     // The owner's transfer above the threshold: chosen from the book, reviewed with the name, waiting.
+    await page.getByRole('button', { name: /^Dashboard/ }).click();
     await page.getByRole('button', { name: /^Transfer/ }).click();
     await page.getByTestId('transfer-form').or(page.getByTestId('transfer-result')).waitFor();
     if (await page.getByTestId('transfer-result').isVisible()) await page.getByRole('button', { name: /Discard|New transfer/ }).first().click();
     await page.getByTestId('choose-beneficiary').selectOption('FR7630006000011234567890189');
+    await page.getByLabel('Currency').selectOption('EUR');
     await page.locator('input[name=amount]').fill('25000');
     await page.getByLabel(/Reference/).fill('Invoice 7781');
     await shot(page, '30-transfer-choose-beneficiary', 'light');
