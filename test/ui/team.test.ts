@@ -145,7 +145,7 @@ describe('team treasury in the browser', () => {
     }
   }, 180_000);
 
-  it('two Ledgers: the owner’s own transfer above the limit waits, the approver rejects one and approves another', async () => {
+  it('two Ledgers: the owner’s own transfer above the limit waits, the approver rejects one and approves another, the owner withdraws a third', async () => {
     const ui = await browserApp.start();
     const members: Member[] = [];
     try {
@@ -191,6 +191,16 @@ describe('team treasury in the browser', () => {
       await expectOutcome(ap, /Done/);
       await owner.locator('[data-testid=transfer-result][data-status=complete], [data-testid=transfer-result][data-status=pending]').waitFor();
       await expect.poll(() => ui.app.core.getSnapshot().then((s) => s.balances.find((b) => b.currency === 'EUR')?.amount)).toBe('4200.00');
+
+      // Its initiator withdraws a third one from the result page (signed on its Ledger): the hold is released.
+      await owner.getByRole('button', { name: 'New transfer' }).click();
+      await send('900');
+      await expect.poll(() => ui.app.core.getSnapshot().then((s) => s.balances.find((b) => b.currency === 'EUR')?.amount)).toBe('3300.00');
+      await owner.getByTestId('cancel-waiting').click();
+      await owner.locator('[data-testid=transfer-result][data-status=approval-cancelled]').waitFor();
+      expect(ui.app.device.displayLog.at(-1)!.screens[3]).toMatch(new RegExp(`^CCC cancel transfer \\w+ for ${company} server `));
+      await expect.poll(() => ui.app.core.getSnapshot().then((s) => s.balances.find((b) => b.currency === 'EUR')?.amount)).toBe('4200.00');
+      await ap.getByTestId('queue-empty').waitFor();
     } finally {
       for (const m of members) await m.close();
     }

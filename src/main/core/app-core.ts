@@ -1251,7 +1251,8 @@ export class AppCore implements TreasuryBridge {
   }
 
   async decideApproval(input: { requestId: string; decision: 'approve' | 'reject' | 'cancel' }): Promise<TeamRequestOutcome> {
-    const outcome = await this.teamCall((t) => t.decide(input));
+    // The answer is this session's news of the decision (the others hear it as news): the tracked transfer follows it.
+    const outcome = await this.teamCall((t) => t.decide(input, (answer) => void this.onTeamNews(answer)));
     // Approving may have released a transfer: its signed message updates the balances and the history.
     await this.refreshBalances().catch(() => undefined);
     return outcome;

@@ -315,7 +315,7 @@ export class TeamSession {
   }
 
   /** Approve (the device signs the item's own text, checked against the app's rebuild), reject, or cancel one's own. */
-  async decide(input: { requestId: string; decision: 'approve' | 'reject' | 'cancel' }): Promise<TeamRequestOutcome> {
+  async decide(input: { requestId: string; decision: 'approve' | 'reject' | 'cancel' }, onAnswer?: (answer: { msg: string; data: unknown }) => void): Promise<TeamRequestOutcome> {
     const decision = input?.decision;
     if (!['approve', 'reject', 'cancel'].includes(decision)) throw new TeamError('INVALID_PARAMS', 'decision: approve, reject or cancel');
     const queue = await this.getQueue();
@@ -330,7 +330,11 @@ export class TeamSession {
       throw new TeamError(code, code === 'OWN_APPROVAL' ? 'You started this; another approver must approve it.' : code === 'ALREADY_DECIDED' ? 'You have approved this already.' : 'Your role does not allow this.');
     }
     const text = decision === 'approve' ? it.text : decisionText({ decision, subject: change ? 'change' : 'transfer', account: this.account, requestId: it.requestId, server: this.deps.server });
-    return this.signAndSend(text, decision === 'approve' && item ? 'transfer' : 'team', (confirmation) => this.deps.client.team(decision, { requestId: it.requestId, confirmation }), it.requestId);
+    return this.signAndSend(text, decision === 'approve' && item ? 'transfer' : 'team', async (confirmation) => {
+      const answer = await this.deps.client.team(decision, { requestId: it.requestId, confirmation });
+      onAnswer?.(answer);
+      return answer;
+    }, it.requestId);
   }
 
   private async signAndSend(text: string, purpose: SigningPurpose, send: (confirmation: string) => Promise<{ msg: string; data: unknown }>, requestId: string): Promise<TeamRequestOutcome> {
