@@ -115,6 +115,9 @@ describe('team treasury in the browser', () => {
       expect(await ip.getByTestId('add-member').count()).toBe(0);
       expect(await ip.getByTestId('remove-member').count()).toBe(0);
       expect(await ip.getByRole('tab', { name: 'Audit trail' }).count()).toBe(0);
+      await go(ip, 'Account');
+      await ip.getByTestId('idle-lock-setting').waitFor();
+      expect(await ip.getByTestId('account-form').count()).toBe(0);
       // Not only hidden: the same app core, asked anyway, signs on its Ledger and the server refuses.
       const refused = await initiator.app.core.prepareTransfer({ destination: PAYEE_IBAN, currency: 'EUR', amount: '10.00' });
       expect(await initiator.app.core.confirmTransfer(refused.requestId)).toMatchObject({ status: 'failed', code: 'ROLE_FORBIDS' });

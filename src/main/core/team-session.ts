@@ -256,7 +256,7 @@ export class TeamSession {
 
   /** The audit trail, every event's back-office signature verified; one that fails stops the read. */
   async getAudit(): Promise<AuditEntry[]> {
-    this.require('manage');
+    this.checkRole('manage');
     const out: AuditEntry[] = [];
     let afterSeq = 0;
     for (;;) {
@@ -275,7 +275,7 @@ export class TeamSession {
   // ---- device-signed requests ----------------------------------------------------------------------
 
   async setMember(input: { member: string; role: Role | 'none' }): Promise<TeamRequestOutcome> {
-    this.require('manage');
+    this.checkRole('manage');
     const role = input?.role;
     if (!([...ROLES, 'none'] as string[]).includes(role)) throw new TeamError('INVALID_PARAMS', 'role: one of viewer, initiator, approver, administrator or none');
     const d = classifyDestination(String(input.member ?? '').trim(), this.deps.network);
@@ -286,7 +286,7 @@ export class TeamSession {
   }
 
   async setPolicy(policy: TeamPolicy): Promise<TeamRequestOutcome> {
-    this.require('manage');
+    this.checkRole('manage');
     const parsed = TeamPolicySchema.safeParse(policy);
     if (!parsed.success) throw new TeamError('INVALID_PARAMS', describeIssues(parsed.error));
     const requestId = newRequestId();
@@ -295,7 +295,7 @@ export class TeamSession {
   }
 
   async addBeneficiary(input: { name: string; destination: string }): Promise<TeamRequestOutcome> {
-    this.require('manage');
+    this.checkRole('manage');
     const name = NameSchema.safeParse(String(input?.name ?? '').trim());
     if (!name.success) throw new TeamError('INVALID_PARAMS', `name: ${describeIssues(name.error)}`);
     const d = classifyDestination(String(input?.destination ?? ''), this.deps.network);
@@ -306,7 +306,7 @@ export class TeamSession {
   }
 
   async removeBeneficiary(destination: string): Promise<TeamRequestOutcome> {
-    this.require('manage');
+    this.checkRole('manage');
     const entry = this.book.find((b) => b.destination === destination);
     if (!entry) throw new TeamError('UNKNOWN_BENEFICIARY', 'That destination is not in the beneficiary book.');
     const requestId = newRequestId();
@@ -356,7 +356,7 @@ export class TeamSession {
     return { status: 'done' };
   }
 
-  private require(action: TeamAction): void {
+  private checkRole(action: TeamAction): void {
     if (!this.can(action)) throw new TeamError('ROLE_FORBIDS', 'Your role in this account does not allow this.');
   }
 }
