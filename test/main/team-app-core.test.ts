@@ -147,4 +147,47 @@ describe('AppCore for a team account', () => {
     expect(events).toHaveLength(trail.length);
     for (const r of events) expect(verifyMessageSignature(r[6], server.backofficeAddress, r[7])).toBe(true);
   }, 120_000);
+
+  it('a change waits for a second administrator, who sees and signs its exact text; a text that does not match its fields is never signed', async () => {
+    const server = await startTestServer({ rules: testRules() });
+    cleanups.push(() => server.close());
+    const owner = member(server);
+    const second = member(server);
+    await owner.core.login(SANDBOX_PROFILE_ID);
+    await owner.core.register({ name: 'Acme Treasury GmbH', email: 't@acme.example', country: 'DE', currency: 'EUR' });
+    const company = (await owner.core.getSnapshot()).address!;
+    await server.backOffice.admin({ command: 'verify', address: company });
+    await server.backOffice.admin({ command: 'deposit', to: company, from: IBAN, currency: 'EUR', amount: '5000.00' });
+    const admin2 = (await second.core.login(SANDBOX_PROFILE_ID)).address!;
+    await owner.core.setTeamMember({ member: admin2, role: 'administrator' });
+    expect(await owner.core.setTeamPolicy({ approvals: 1, above: { EUR: '100.00' }, newBeneficiaryNeedsApproval: false, adminChangesNeedSecondAdmin: true })).toEqual({ status: 'done' });
+
+    // Now a change is proposed, not applied.
+    const proposed = await owner.core.addBeneficiary({ name: 'Lieferant SARL', destination: 'FR76 3000 6000 0112 3456 7890 189' });
+    expect(proposed.status).toBe('awaiting-second-admin');
+    expect(await owner.core.getBeneficiaries()).toEqual([]);
+    const own = (await owner.core.getApprovalQueue()).changes[0];
+    expect(own).toMatchObject({ op: 'setbeneficiary', mine: true, canApprove: false, canCancel: true, textMatches: true });
+    expect((await owner.core.getSnapshot()).team).toMatchObject({ myWaiting: 1, awaitingMyApproval: 0 });
+
+    await second.core.actFor(company);
+    const change = (await second.core.getApprovalQueue()).changes[0];
+    expect(change).toMatchObject({ op: 'setbeneficiary', mine: false, canApprove: true, canReject: true, textMatches: true });
+    expect(change.text).toBe(own.text);
+    expect(change.text).toMatch(/^CCC beneficiary "Lieferant SARL" FR7630006000011234567890189 for /);
+    expect(await second.core.decideApproval({ requestId: change.requestId, decision: 'approve' })).toEqual({ status: 'done' });
+    expect(second.device.displayLog.at(-1)!.screens[3]).toBe(change.text);
+    await waitFor(async () => (await owner.core.getBeneficiaries()).length === 1);
+
+    // A transfer waiting for approval, whose listed text the back office "changed": the approver is told, and nothing is signed.
+    const review = await owner.core.prepareTransfer({ destination: 'FR7630006000011234567890189', currency: 'EUR', amount: '500.00' });
+    expect((await owner.core.confirmTransfer(review.requestId)).status).toBe('awaiting-approval');
+    const item = (await second.core.getApprovalQueue()).items[0];
+    expect(item).toMatchObject({ textMatches: true, canApprove: true });
+    const session = (second.core as unknown as { team: { approvalItem(a: unknown): Promise<{ textMatches: boolean; canApprove: boolean; approveRefusal?: string }> } }).team;
+    const lie = { account: company, requestId: item.requestId, initiator: item.initiator, destination: item.destination, currency: item.currency, amount: '50.00', text: item.text, required: 1, approvals: [], status: 'awaiting', createdAt: item.createdAt, expiresAt: item.expiresAt };
+    expect(await session.approvalItem(lie)).toMatchObject({ textMatches: false, canApprove: false, approveRefusal: 'TEXT_MISMATCH' });
+    expect(await session.approvalItem({ ...lie, amount: '500.00', text: item.text.replace('500.00 EUR', '5.00 EUR') })).toMatchObject({ textMatches: false, canApprove: false });
+    expect(await session.approvalItem({ ...lie, amount: '500.00' })).toMatchObject({ textMatches: true, canApprove: true });
+  }, 120_000);
 });
