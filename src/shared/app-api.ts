@@ -399,7 +399,7 @@ export interface AuditEntry extends AuditEventData {
 /** A device-signed team request: done, waiting for a second administrator, or declined on the device. */
 export type TeamRequestOutcome = { status: 'done' } | { status: 'awaiting-second-admin'; requestId: string } | { status: 'rejected-on-device' };
 
-export type AuditExportResult = { saved: true; path: string; rows: number } | { saved: false };
+export type AuditExportResult = { saved: true; path: string; rows: number; /** the key to check it against (ccc-verify-statement) */ backOfficeKey: string } | { saved: false };
 
 // ---- events ----------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 // the signed audit trail, exported as CSV with the back office's signatures.
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english';
@@ -146,6 +147,23 @@ describe('AppCore for a team account', () => {
     const events = rows.slice(rows.findIndex((r) => r[0] === 'Seq') + 1);
     expect(events).toHaveLength(trail.length);
     for (const r of events) expect(verifyMessageSignature(r[6], server.backofficeAddress, r[7])).toBe(true);
+
+    // ccc-verify-statement (the real bin) checks it; a row that says something else, or a missing row, is found.
+    const file = (exported as { path: string }).path;
+    const verify = (f: string) => spawnSync(process.execPath, [path.resolve('tools/ccc-verify-statement-bin/ccc-verify-statement.mjs'), f, '--key', server.backofficeAddress], { encoding: 'utf8', timeout: 60_000 });
+    const ok = verify(file);
+    expect(ok.stdout).toMatch(/VERIFIED: every event is signed/);
+    expect(ok.status).toBe(0);
+    const lines = csv.split('\r\n');
+    const approvedAt = lines.findIndex((l) => l.includes(',transfer-approved,'));
+    const forged = path.join(owner.exportDir, 'forged.csv');
+    fs.writeFileSync(forged, lines.map((l, i) => (i === approvedAt ? l.replace(',transfer-approved,', ',transfer-rejected,') : l)).join('\r\n'));
+    const bad = verify(forged);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/problem: row \d+: event says "transfer-rejected", the signed event "transfer-approved"/);
+    const gap = path.join(owner.exportDir, 'gap.csv');
+    fs.writeFileSync(gap, lines.filter((_, i) => i !== approvedAt).join('\r\n'));
+    expect(verify(gap).stdout).toMatch(/problem: row \d+: event \d+ is missing/);
   }, 120_000);
 
   it('a change waits for a second administrator, who sees and signs its exact text; a text that does not match its fields is never signed', async () => {

@@ -35,7 +35,7 @@ import type {
 import type { ApprovalData, Role, TeamPolicy } from '../../shared/protocol';
 import { TeamSession } from './team-session';
 import { TeamAccountsStore } from './team-accounts';
-import { writeAuditCsv } from './team-audit-csv';
+import { writeAuditCsv } from '../statements/audit-csv';
 import type { AccountData, BoundBalance, SignedRecord, TransferData } from '../../shared/protocol';
 import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, SetinfoParams } from '../../shared/protocol';
 import { parseAmount, formatAmount, parseWireAmount } from '../../shared/money';
@@ -1269,7 +1269,7 @@ export class AppCore implements TreasuryBridge {
       const file = await this.opts.chooseSavePath(`ccc-audit-trail-${day}.csv`);
       if (!file) return { saved: false } as const;
       const { rows } = await writeAuditCsv(file, t.account, this.profile!.trustedAddress, events);
-      return { saved: true, path: file, rows } as const;
+      return { saved: true, path: file, rows, backOfficeKey: this.profile!.trustedAddress } as const;
     });
   }
 

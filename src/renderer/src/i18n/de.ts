@@ -324,6 +324,7 @@ export const de: Catalogue = {
       details: 'Einzelheiten',
       export: 'CSV mit Signaturen exportieren',
       saved: '{{rows}} Ereignisse in {{path}} gespeichert.',
+      verify: 'Jede Zeile lässt sich mit dem Schlüssel des Backoffice prüfen:',
       empty: 'Noch keine Ereignisse.',
       kinds: {
         login: 'Anmeldung',

@@ -339,6 +339,7 @@ export const en = {
       details: 'Details',
       export: 'Export CSV with signatures',
       saved: 'Saved {{rows}} events to {{path}}.',
+      verify: 'Anyone can check every row against the back office’s key:',
       empty: 'No events yet.',
       kinds: {
         login: 'Login',

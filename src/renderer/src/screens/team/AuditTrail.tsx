@@ -10,11 +10,11 @@ import { teamVersion, useTeamData } from './use-team';
 export function AuditTrail({ snap }: { snap: AppSnapshot }) {
   const { t } = useTranslation();
   const { data, error } = useTeamData(() => treasury.getAuditTrail(), teamVersion(snap));
-  const [saved, setSaved] = useState<{ text: string; tone: string } | null>(null);
+  const [saved, setSaved] = useState<{ text: string; tone: string; command?: string } | null>(null);
   const exportCsv = async () => {
     try {
       const r = await treasury.exportAuditTrail();
-      if (r.saved) setSaved({ text: t('team.audit.saved', { rows: r.rows, path: r.path }), tone: 'success' });
+      if (r.saved) setSaved({ text: t('team.audit.saved', { rows: r.rows, path: r.path }), tone: 'success', command: `npx ccc-verify-statement "${r.path}" --key ${r.backOfficeKey}` });
     } catch (e) {
       setSaved({ text: errorOf(e).message, tone: 'danger' });
     }
@@ -38,6 +38,11 @@ export function AuditTrail({ snap }: { snap: AppSnapshot }) {
       {saved && (
         <div className={`banner ${saved.tone}`} role="status" data-testid="audit-saved">
           {saved.text}
+          {saved.command && (
+            <div className="small">
+              {t('team.audit.verify')} <code className="break">{saved.command}</code>
+            </div>
+          )}
         </div>
       )}
       {events.length === 0 ? (
