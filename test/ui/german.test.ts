@@ -292,6 +292,29 @@ describe('German everywhere', () => {
       await member.page.getByTestId('approval-item').getByTestId('approve').click();
       await member.page.getByTestId('team-result').waitFor();
       await look(member.page, 'member approved');
+      // At 200 % zoom (640×400) and 1024×700 nothing of the queue or the team's tabs is cut off in German.
+      const clipped: string[] = [];
+      fs.mkdirSync(SHOTS, { recursive: true });
+      for (const [w, h] of [
+        [640, 400],
+        [1024, 700],
+      ] as const) {
+        for (const p of [member.page, owner]) await p.setViewportSize({ width: w, height: h });
+        await owner.getByRole('tab', { name: 'Freigaben' }).click();
+        for (const [p, name] of [
+          [member.page, 'Freigaben'],
+          [owner, 'Mitglieder'],
+          [owner, 'Richtlinie'],
+          [owner, 'Prüfprotokoll'],
+        ] as const) {
+          await p.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
+          await p.waitForTimeout(150);
+          for (const c of await clippedText(p)) clipped.push(`${w}×${h} ${name}: ${c}`);
+          await p.screenshot({ path: path.join(SHOTS, `team-${w}x${h}-${name}.png`), fullPage: true });
+        }
+      }
+      for (const p of [member.page, owner]) await p.setViewportSize({ width: 1360, height: 860 });
+      expect(clipped).toEqual([]);
       // Removed: the banner in German.
       await app.core.setTeamMember({ member: member.address, role: 'none' });
       await member.page.getByTestId('removed-from-team').waitFor();

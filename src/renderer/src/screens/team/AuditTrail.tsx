@@ -48,22 +48,24 @@ export function AuditTrail({ snap }: { snap: AppSnapshot }) {
       {events.length === 0 ? (
         <p>{t('team.audit.empty')}</p>
       ) : (
-        <table className="table team-table audit-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('team.audit.seq')}</th>
-              <th scope="col">{t('team.audit.time')}</th>
-              <th scope="col">{t('team.audit.event')}</th>
-              <th scope="col">{t('team.audit.actor')}</th>
-              <th scope="col">{t('team.audit.details')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <AuditRow key={e.seq} e={e} />
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={t('team.tabs.audit')}>
+          <table className="table team-table audit-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('team.audit.seq')}</th>
+                <th scope="col">{t('team.audit.time')}</th>
+                <th scope="col">{t('team.audit.event')}</th>
+                <th scope="col">{t('team.audit.actor')}</th>
+                <th scope="col">{t('team.audit.details')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <AuditRow key={e.seq} e={e} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
