@@ -166,7 +166,7 @@ describe('AppCore for a team account', () => {
     expect(verify(gap).stdout).toMatch(/problem: row \d+: event \d+ is missing/);
   }, 120_000);
 
-  it('a change waits for a second administrator, who sees and signs its exact text; a text that does not match its fields is never signed', async () => {
+  it('a change waits for a second administrator, who sees and signs its exact text; a text that does not match its fields is never signed; unsigned news cannot end a waiting transfer', async () => {
     const server = await startTestServer({ rules: testRules() });
     cleanups.push(() => server.close());
     const owner = member(server);
@@ -202,6 +202,10 @@ describe('AppCore for a team account', () => {
     expect((await owner.core.confirmTransfer(review.requestId)).status).toBe('awaiting-approval');
     const item = (await second.core.getApprovalQueue()).items[0];
     expect(item).toMatchObject({ textMatches: true, canApprove: true });
+    // Unsigned news that it was rejected (a hostile endpoint's): the bound queue still lists it as waiting, so it waits.
+    const forgedNews = { ...(await owner.core.getSnapshot()).transfer!.approval!, account: company, status: 'rejected', reason: 'forged' };
+    await (owner.core as unknown as { onTeamNews(e: unknown): Promise<void> }).onTeamNews({ msg: 'approval', data: forgedNews });
+    expect((await owner.core.getSnapshot()).transfer).toMatchObject({ phase: 'awaiting-approval', approval: { status: 'awaiting' } });
     const session = (second.core as unknown as { team: { approvalItem(a: unknown): Promise<{ textMatches: boolean; canApprove: boolean; approveRefusal?: string }> } }).team;
     const lie = { account: company, requestId: item.requestId, initiator: item.initiator, destination: item.destination, currency: item.currency, amount: '50.00', text: item.text, required: 1, approvals: [], status: 'awaiting', createdAt: item.createdAt, expiresAt: item.expiresAt };
     expect(await session.approvalItem(lie)).toMatchObject({ textMatches: false, canApprove: false, approveRefusal: 'TEXT_MISMATCH' });

@@ -1287,14 +1287,17 @@ export class AppCore implements TreasuryBridge {
     const team = this.team;
     if (!team) return;
     if (e.msg === 'acting') return; // a removal: afterReconnect shows the key's own account
-    team.onNews();
-    if (e.msg === 'approval') {
-      const a = e.data as ApprovalData;
-      if (this.transfer.current?.approval?.requestId === a.requestId) {
-        this.transfer.approvalUpdated(await team.approvalItem(a), (txid) => this.view?.rows().find((r) => r.txid === txid) ?? null);
-      }
-      await this.refreshBalances().catch(() => undefined);
+    const read = team.refresh().catch(() => undefined);
+    if (e.msg !== 'approval') return;
+    const news = e.data as ApprovalData;
+    if (news && this.transfer.current?.approval?.requestId === news.requestId) {
+      // News is not signed: while the bound queue still lists the transfer as waiting, that is what is shown
+      // (a forged "rejected" cannot make a waiting transfer look dead); "sent" needs its signed transaction.
+      await read;
+      const a = team.queued(news.requestId) ?? news;
+      this.transfer.approvalUpdated(await team.approvalItem(a), (txid) => this.view?.rows().find((r) => r.txid === txid) ?? null);
     }
+    await this.refreshBalances().catch(() => undefined);
   }
 
   async close(): Promise<void> {

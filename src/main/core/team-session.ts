@@ -148,6 +148,11 @@ export class TeamSession {
     return this.book.find((b) => b.destination === destination)?.name;
   }
 
+  /** The waiting transfer as the last (bound) `approvals` answer lists it, if it still waits. */
+  queued(requestId: string): ApprovalData | undefined {
+    return this.queue?.items.find((a) => a.requestId === requestId);
+  }
+
   getPolicy(): TeamPolicy {
     return this.queue?.policy ?? NO_TEAM_POLICY;
   }
