@@ -48,9 +48,14 @@ export class TeamSession {
     private readonly deps: TeamSessionDeps,
     readonly account: string,
     private role: Role,
-    /** The server answers team operations (a server written from the spec alone does not). */
-    readonly available: boolean,
   ) {}
+
+  /** The server answers team operations (a server written from the spec alone does not). */
+  private answersTeamOps = true;
+
+  get available(): boolean {
+    return this.answersTeamOps;
+  }
 
   /** Acts for `account` (a company account the key is a member of), or for the key's own (null). */
   static async open(deps: TeamSessionDeps, account: string | null): Promise<TeamSession> {
@@ -58,10 +63,10 @@ export class TeamSession {
     let acting: ActingData | null = null;
     if (!own) acting = await deps.client.act(account);
     else if (deps.client.account !== deps.member) await deps.client.act(deps.member);
-    const t = new TeamSession(deps, own ? deps.member : account, acting?.role ?? 'administrator', true);
+    const t = new TeamSession(deps, own ? deps.member : account, acting?.role ?? 'administrator');
     await t.refresh().catch((e) => {
       // A server without team accounts, or a key without an account of its own: a plain session.
-      if (own) (t as { available: boolean }).available = codeOf(e) !== 'UNKNOWN_OP';
+      if (own) t.answersTeamOps = codeOf(e) !== 'UNKNOWN_OP';
       else throw e;
     });
     return t;

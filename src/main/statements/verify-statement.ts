@@ -17,7 +17,7 @@ import { BALANCE_COLUMNS, CSV_LABELS } from './csv-statement';
 import { SIGNATURES_FORMAT, signaturesPathFor, type SignaturesHeader } from './signatures-file';
 import type { BoundBalance } from '../../shared/protocol';
 import { canonicalJson } from '../../shared/canonical-json';
-import { isAuditCsv, verifyAuditCsv } from './audit-csv';
+import { isAuditCsv, verifyAuditCsv } from './audit-verify';
 
 export interface SignedEntry {
   txid: number;
