@@ -25,15 +25,17 @@ afterEach(async () => {
 function member(server: ServerProcess) {
   const device = new SimulatedLedger({ mnemonic: generateMnemonic(wordlist) });
   const exportDir = tempDir('ccc-team-export-');
+  const notifications: string[] = [];
   const core = new AppCore({
     dataDir: tempDir('ccc-team-app-'),
     sandbox: { endpoint: server.url, trustedAddress: server.backofficeAddress },
     simulatedDevice: device,
     chooseSavePath: async (name) => path.join(exportDir, name),
+    notify: (title, body) => notifications.push(`${title}: ${body}`),
     client: { backoff: { initialMs: 50, maxMs: 200 } },
   });
   cleanups.push(() => core.close());
-  return { device, core, exportDir };
+  return { device, core, exportDir, notifications };
 }
 
 describe('AppCore for a team account', () => {
@@ -101,6 +103,8 @@ describe('AppCore for a team account', () => {
     // The approver sees it with exactly the device's text and screens, and approves on its own device.
     await approver.core.actFor(company);
     await waitFor(async () => (await approver.core.getSnapshot()).team?.awaitingMyApproval === 1);
+    // The initiator is never notified of its own transfer.
+    expect(initiator.notifications.filter((n) => n.startsWith('Approval requested'))).toEqual([]);
     const queue = await approver.core.getApprovalQueue();
     expect(queue.policy.above).toEqual({ EUR: '1000.00' });
     expect(queue.items[0]).toMatchObject({ canApprove: true, canReject: true, canCancel: false, text: review.confirmationText, beneficiary: 'Payee Müller AG', amount: '2500.00' });
@@ -200,6 +204,8 @@ describe('AppCore for a team account', () => {
     // A transfer waiting for approval, whose listed text the back office "changed": the approver is told, and nothing is signed.
     const review = await owner.core.prepareTransfer({ destination: 'FR7630006000011234567890189', currency: 'EUR', amount: '500.00' });
     expect((await owner.core.confirmTransfer(review.requestId)).status).toBe('awaiting-approval');
+    await waitFor(() => second.notifications.includes('Approval requested: 500.00 EUR to Lieferant SARL'), 10_000, 'the approver to be notified');
+    expect(owner.notifications.filter((n) => n.startsWith('Approval requested'))).toEqual([]);
     const item = (await second.core.getApprovalQueue()).items[0];
     expect(item).toMatchObject({ textMatches: true, canApprove: true });
     // Unsigned news that it was rejected (a hostile endpoint's): the bound queue still lists it as waiting, so it waits.

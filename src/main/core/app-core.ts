@@ -1290,6 +1290,11 @@ export class AppCore implements TreasuryBridge {
     const read = team.refresh().catch(() => undefined);
     if (e.msg !== 'approval') return;
     const news = e.data as ApprovalData;
+    // A new transfer this member may approve: a desktop notification (the shell shows it when the window is not in front).
+    if (news?.status === 'awaiting' && news.approvals?.length === 0 && news.initiator !== this.member && team.can('approve')) {
+      const locked = this.idle.locked;
+      this.opts.notify?.('Approval requested', locked ? 'Unlock CCC Treasury with your Ledger to see it.' : `${news.amount} ${news.currency} to ${news.beneficiary ?? news.destination}`);
+    }
     if (news && this.transfer.current?.approval?.requestId === news.requestId) {
       // News is not signed: while the bound queue still lists the transfer as waiting, that is what is shown
       // (a forged "rejected" cannot make a waiting transfer look dead); "sent" needs its signed transaction.
