@@ -12,6 +12,7 @@ import { WsProxy } from '../test/helpers/ws-proxy';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/ui';
 import { signData } from '../src/shared/node/message-signature';
 import { secp256k1 } from '@noble/curves/secp256k1';
+import { teamShots } from './screenshots-team';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const outDir = path.join(root, 'screenshots');
@@ -252,6 +253,9 @@ async function main() {
     await page.getByTestId('transfer-form').or(page.getByTestId('transfer-result')).waitFor();
     await both(page, '24-1024x700-transfer');
     await page.setViewportSize({ width: 1360, height: 860 });
+
+    // A team's treasury: members with their own Ledgers, the approval queue, policy, beneficiaries, audit trail.
+    await teamShots({ server, endpoint: proxy.url, owner: app, page, browser, shot });
 
     if (!only) {
       console.log(`seeding ${BIG.toLocaleString('en-US')} transactions for the big history…`);

@@ -16,9 +16,9 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-export async function runAppInBrowser(opts: { endpoint: string; trustedAddress: string; dataDir: string; exportDir: string; rendererDir?: string; port?: number }): Promise<BrowserApp> {
+export async function runAppInBrowser(opts: { endpoint: string; trustedAddress: string; dataDir: string; exportDir: string; rendererDir?: string; port?: number; /** another Ledger (a team's members: other seeds) */ device?: SimulatedLedger }): Promise<BrowserApp> {
   fs.mkdirSync(opts.exportDir, { recursive: true });
-  const device = new SimulatedLedger();
+  const device = opts.device ?? new SimulatedLedger();
   const core = new AppCore({
     dataDir: opts.dataDir,
     sandbox: { endpoint: opts.endpoint, trustedAddress: opts.trustedAddress },

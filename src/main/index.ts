@@ -58,7 +58,7 @@ function start(): void {
   });
   registerIpc(core, window);
   core.onEvent((e) => {
-    if (e.type === 'snapshot') setAttentionBadge(window, attentionCount(e.snapshot));
+    if (e.type === 'snapshot') setAttentionBadge(window, attentionCount(e.snapshot, e.snapshot.team?.awaitingMyApproval ?? 0));
   });
 
   const updateConfig = readUpdateConfig();

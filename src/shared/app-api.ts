@@ -3,7 +3,7 @@
 // local WebSocket. The renderer cannot send raw protocol operations: it can only ask for these
 // high-level actions, and a transfer is only ever sent by the main process after the device
 // signed its confirmation text.
-import type { AccountData, TransferStatus } from './protocol';
+import type { AccountData, AdminChangeOp, ApprovalStatus, AuditEventData, Role, TeamPolicy, TransferStatus } from './protocol';
 import type { CurrencyCode } from './currencies';
 import type { AddressKind, BitcoinNetwork } from './bitcoin-address';
 
@@ -56,7 +56,7 @@ export type DeviceStatus =
 
 /** Why the device is asked to sign: the app always says, the signer never guesses from the text. */
 /** What a signature is for ('unlock': the idle lock's local unlock text, never sent anywhere). */
-export type SigningPurpose = 'login' | 'transfer' | 'policy' | 'unlock';
+export type SigningPurpose = 'login' | 'transfer' | 'policy' | 'unlock' | 'team';
 
 /** Steps of the login flow, shown the way Ledger Live does. `protect-account`: the device confirms the
  * account's policy that every transfer needs a device confirmation (once per account). */
@@ -141,6 +141,8 @@ export interface AppSnapshot {
   transfer: TrackedTransfer | null;
   /** Locked after inactivity: nothing is shown until the device signs again. */
   locked: boolean;
+  /** Who acts for which account in which role (null before login, while locked, or when the server has no team accounts). */
+  team: TeamSnapshot | null;
 }
 
 // ---- history queries (the index lives in the main process; the renderer asks for windows) -------------
@@ -225,10 +227,12 @@ export interface TransferReview {
   /** What the device will show: the text itself, or (older apps) its SHA-256 in upper-case hex. */
   deviceScreens: string[];
   deviceShowsHash: boolean;
+  /** The destination's name in the team account's beneficiary book. */
+  beneficiary?: string;
 }
 
-/** draft → review → awaiting-device → sending → sent, or failed / rejected (then Retry or Edit). */
-export type TransferPhase = 'draft' | 'review' | 'awaiting-device' | 'sending' | 'sent' | 'failed' | 'rejected';
+/** draft → review → awaiting-device → sending → sent (or, in a team account under dual control, awaiting-approval), or failed / rejected (then Retry or Edit). */
+export type TransferPhase = 'draft' | 'review' | 'awaiting-device' | 'sending' | 'sent' | 'awaiting-approval' | 'failed' | 'rejected';
 
 export interface TrackedTransfer {
   phase: TransferPhase;
@@ -237,6 +241,8 @@ export interface TrackedTransfer {
   review: TransferReview | null;
   /** The sent transaction, kept current (a payout settling). */
   tx: TxRow | null;
+  /** A team transfer the server holds until other approvers approve it (phase awaiting-approval), kept current. */
+  approval?: ApprovalItem | null;
   /** Why it stopped; `where` says whether anything could have reached the server. */
   error: { code: string; message: string; params?: Record<string, string>; where?: 'device' | 'send' } | null;
   /** Retry is safe: nothing was sent (device), or the same requestId is resent (the server answers once). */
@@ -257,6 +263,7 @@ export interface TxDetail {
 
 export type TransferOutcome =
   | { status: 'sent'; tx: TxRow }
+  | { status: 'awaiting-approval'; approval: ApprovalItem }
   | { status: 'rejected-on-device' }
   | { status: 'failed'; code: string; message: string };
 
@@ -286,6 +293,113 @@ export interface StatementRequest extends StatementOptions {
 export type StatementResult = { saved: true; path: string; rows: number; format: StatementFormat; signaturesPath: string; /** the key the entries were verified against */ backOfficeKey: string } | { saved: false };
 
 export type ReceiptResult = { saved: true; path: string; /** the transaction's signature verified against the profile's back-office key */ verified: boolean } | { saved: false };
+
+// ---- team accounts (docs/team-treasury.md) -------------------------------------------------------------
+
+export interface TeamSnapshot {
+  /** The account the app shows and acts for: the key's own, or a company account it is a member of. */
+  account: string;
+  /** The key that signs (the Ledger's address). */
+  member: string;
+  /** The member's role in `account` (a key's own account: administrator). */
+  role: Role;
+  /** Acting for a company account rather than the key's own. */
+  acting: boolean;
+  /** The account has members besides its own key (its transfer texts name it: "from <account>"). */
+  teamAccount: boolean;
+  /** Waiting transfers and changes this member may approve (not their own). */
+  awaitingMyApproval: number;
+  /** Transfers and changes this member started that still wait for others. */
+  myWaiting: number;
+  /** Company accounts this profile acted for, the latest first. */
+  recentAccounts: string[];
+  /** The member was removed from this account while acting for it; the app shows the key's own account again. */
+  removedFrom?: string;
+}
+
+export interface TeamMember {
+  member: string;
+  role: Role;
+  addedAt: number | null;
+  addedBy: string | null;
+}
+
+export interface Beneficiary {
+  name: string;
+  destination: string;
+  destinationKind: 'address' | 'iban';
+  addedAt: number;
+  addedBy: string;
+}
+
+/** A transfer waiting under dual control, with exactly what the device will show. */
+export interface ApprovalItem {
+  requestId: string;
+  initiator: string;
+  destination: string;
+  destinationKind: 'address' | 'iban';
+  currency: CurrencyCode;
+  amount: string;
+  reference?: string;
+  beneficiary?: string;
+  /** The text the initiator's device signed and each approver's device signs. */
+  text: string;
+  deviceScreens: string[];
+  deviceShowsHash: boolean;
+  required: number;
+  approvals: string[];
+  status: ApprovalStatus;
+  reason?: string;
+  txid?: number;
+  createdAt: number;
+  expiresAt: number;
+  /** The text is exactly what the app rebuilds from the fields shown (else nothing may be signed: the server may be lying). */
+  textMatches: boolean;
+  mine: boolean;
+  /** What this member may do with it. */
+  canApprove: boolean;
+  canReject: boolean;
+  canCancel: boolean;
+  /** Why approving is not offered: OWN_APPROVAL, ALREADY_DECIDED, ROLE_FORBIDS or TEXT_MISMATCH. */
+  approveRefusal?: string;
+}
+
+/** A membership, policy or beneficiary change waiting for a second administrator. */
+export interface ChangeItem {
+  requestId: string;
+  op: AdminChangeOp;
+  params: Record<string, unknown>;
+  text: string;
+  deviceScreens: string[];
+  deviceShowsHash: boolean;
+  proposer: string;
+  status: string;
+  createdAt: number;
+  expiresAt: number;
+  textMatches: boolean;
+  mine: boolean;
+  canApprove: boolean;
+  canReject: boolean;
+  canCancel: boolean;
+}
+
+export interface ApprovalQueue {
+  policy: TeamPolicy;
+  items: ApprovalItem[];
+  changes: ChangeItem[];
+}
+
+/** One event of the audit trail, its back-office signature verified. */
+export interface AuditEntry extends AuditEventData {
+  /** The signed text (RFC 8785 JSON) and its signature, as the server sent them. */
+  signedData: string;
+  signature: string;
+}
+
+/** A device-signed team request: done, waiting for a second administrator, or declined on the device. */
+export type TeamRequestOutcome = { status: 'done' } | { status: 'awaiting-second-admin'; requestId: string } | { status: 'rejected-on-device' };
+
+export type AuditExportResult = { saved: true; path: string; rows: number; /** the key to check it against (ccc-verify-statement) */ backOfficeKey: string } | { saved: false };
 
 // ---- events ----------------------------------------------------------------------------------------
 
@@ -359,6 +473,26 @@ export interface TreasuryApi {
   getVirtualDevice(): Promise<VirtualDeviceSettings | null>;
   /** Flip the virtual Ledger's behaviour (approve / reject / locked, which app is open) to try every device state. */
   configureVirtualDevice(settings: Partial<VirtualDeviceSettings>): Promise<VirtualDeviceSettings>;
+
+  // Team accounts (docs/team-treasury.md). Every change is signed on the device over the exact text shown.
+  /** Act for a company account the key is a member of (null: the key's own account again). */
+  actFor(account: string | null): Promise<AppSnapshot>;
+  getTeamMembers(): Promise<TeamMember[]>;
+  /** Add a member, change its role, or remove it (role 'none'). */
+  setTeamMember(input: { member: string; role: Role | 'none' }): Promise<TeamRequestOutcome>;
+  getTeamPolicy(): Promise<TeamPolicy>;
+  setTeamPolicy(policy: TeamPolicy): Promise<TeamRequestOutcome>;
+  getBeneficiaries(): Promise<Beneficiary[]>;
+  addBeneficiary(input: { name: string; destination: string }): Promise<TeamRequestOutcome>;
+  removeBeneficiary(destination: string): Promise<TeamRequestOutcome>;
+  /** What waits for approval, each item with the device's screens and what this member may do. */
+  getApprovalQueue(): Promise<ApprovalQueue>;
+  /** Approve (the device signs the item's own text), reject, or cancel one's own. */
+  decideApproval(input: { requestId: string; decision: 'approve' | 'reject' | 'cancel' }): Promise<TeamRequestOutcome>;
+  /** The audit trail, every event's signature verified (newest last). */
+  getAuditTrail(): Promise<AuditEntry[]>;
+  /** The audit trail as CSV, each row with its signed data and the back office's signature. */
+  exportAuditTrail(): Promise<AuditExportResult>;
 }
 
 export interface DeskPreferences {
@@ -409,6 +543,18 @@ export const TREASURY_METHODS = [
   'dismissAlert',
   'getVirtualDevice',
   'configureVirtualDevice',
+  'actFor',
+  'getTeamMembers',
+  'setTeamMember',
+  'getTeamPolicy',
+  'setTeamPolicy',
+  'getBeneficiaries',
+  'addBeneficiary',
+  'removeBeneficiary',
+  'getApprovalQueue',
+  'decideApproval',
+  'getAuditTrail',
+  'exportAuditTrail',
 ] as const satisfies readonly (keyof TreasuryApi)[];
 
 export type TreasuryMethod = (typeof TREASURY_METHODS)[number];

@@ -44,6 +44,12 @@ export const ERROR_WORDS = {
   OWN_APPROVAL: 'You started this transfer, so your approval does not count. Another approver must approve it.',
   UNKNOWN_APPROVAL: 'This transfer is not waiting for approval (any more).',
   ALREADY_DECIDED: 'This transfer was already decided, or you already approved it.',
+  LAST_ADMINISTRATOR: 'The account needs at least one administrator: this would leave it with none.',
+  INVALID_ADDRESS: 'This is not a Bitcoin address on this profile’s network.',
+  TEXT_MISMATCH: 'The server lists a text to sign that does not match what it says the request is. Nothing was signed; tell your administrator.',
+  UNKNOWN_BENEFICIARY: 'That destination is not in the beneficiary book.',
+  AUDIT_GAP: 'The audit trail the server sent is not whole (an event is missing); it is not shown.',
+  BAD_SIGNATURE: 'An audit event’s signature does not verify against the back office’s key; the trail is not shown.',
   // transfers in the app
   TRANSFER_STATE: 'A transfer is already waiting on your Ledger or being sent. Finish or cancel it first.',
   UNKNOWN_REVIEW: 'This transfer was not prepared, or was already sent. Start a new transfer.',

@@ -26,7 +26,7 @@ describe('message catalogues', () => {
     }
     // Actually translated, not copied (a few words are the same in both).
     const same = [...D].filter(([k, v]) => v === E.get(k)).map(([k]) => k);
-    const sameInBoth = ['shell.altKey', 'shell.cryptoCapital', 'shell.online', 'shell.sandbox', 'register.optional', 'statements.format', 'statements.status', 'alerts.details', 'connect.server', 'connect.speculos', 'connect.ledger', 'connect.form.name', 'connect.form.certificateNote', 'connect.form.p2pkh', 'connection.offline', 'history.status', 'history.col.txid', 'history.col.status', 'history.col.verified', 'history.detail.status'];
+    const sameInBoth = ['shell.altKey', 'shell.cryptoCapital', 'shell.online', 'shell.sandbox', 'register.optional', 'statements.format', 'statements.status', 'alerts.details', 'connect.server', 'connect.speculos', 'connect.ledger', 'connect.form.name', 'connect.form.certificateNote', 'connect.form.p2pkh', 'connection.offline', 'history.status', 'history.col.txid', 'history.col.status', 'history.col.verified', 'history.detail.status', 'shell.nav.team', 'team.title', 'team.roles.administrator', 'team.beneficiaries.name'];
     expect(same.filter((k) => !sameInBoth.includes(k))).toEqual([]);
   });
   it('i18next answers in the chosen language', async () => {

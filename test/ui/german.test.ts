@@ -13,7 +13,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { Page } from 'playwright-core';
-import { browserAppPerTest, verifyAndFund, TEST_IBAN, clippedText } from '../helpers/ui';
+import { browserAppPerTest, verifyAndFund, TEST_IBAN, clippedText, loginVerifiedAndFunded } from '../helpers/ui';
+import { memberApp } from '../helpers/ui-team';
 import { newCustomer } from '../helpers/server';
 import { signData } from '../../src/shared/node/message-signature';
 import { audit, type Finding } from '../helpers/axe';
@@ -233,5 +234,95 @@ describe('German everywhere', () => {
 
     expect(seen).toEqual([]);
     expect(serious).toEqual([]);
+  });
+
+  it('the team treasury in German: Team tabs, approval queue, dashboard, a transfer awaiting approval, acting for a company, removal; axe light and dark', async () => {
+    const ui = await browserApp.start();
+    const { page: owner, app } = ui;
+    const seen: string[] = [];
+    const serious: Finding[] = [];
+    const look = async (page: Page, state: string) => {
+      await page.waitForTimeout(150);
+      for (const leak of await englishOn(page)) seen.push(`${state} — ${leak}`);
+      serious.push(...(await audit(page, state)).filter((f) => f.impact === 'critical' || f.impact === 'serious'));
+    };
+    const company = await loginVerifiedAndFunded(ui, '50000.00');
+    const member = await memberApp(ui);
+    try {
+      await app.core.setTeamMember({ member: member.address, role: 'approver' });
+      await app.core.setTeamPolicy({ approvals: 1, above: { EUR: '1000.00' }, newBeneficiaryNeedsApproval: false, adminChangesNeedSecondAdmin: false });
+      await app.core.addBeneficiary({ name: 'Lieferant SARL', destination: 'FR7630006000011234567890189' });
+      for (const p of [owner, member.page]) {
+        await p.evaluate(() => localStorage.setItem('ccc-locale', 'de-DE'));
+        await p.reload();
+      }
+      await member.page.getByTestId('register-form').waitFor();
+      await look(member.page, 'register, act for a company');
+      const tab = async (p: Page, name: string) => {
+        await p.getByRole('navigation', { name: 'Bereiche' }).getByRole('button', { name: /^Team/ }).click();
+        await p.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
+      };
+      // The owner: the transfer form with the book, the review with the name, the transfer awaiting approval.
+      await owner.getByTestId('balances').waitFor();
+      await owner.getByRole('navigation', { name: 'Bereiche' }).getByRole('button', { name: /^Überweisung/ }).click();
+      await owner.getByTestId('choose-beneficiary').selectOption('FR7630006000011234567890189');
+      await owner.locator('input[name=amount]').fill('2.500,00');
+      await look(owner, 'transfer form with the beneficiary book');
+      await owner.getByRole('button', { name: 'Prüfen' }).click();
+      await owner.getByTestId('review-beneficiary').waitFor();
+      await look(owner, 'transfer review with the beneficiary');
+      await owner.getByTestId('confirm-on-ledger').click();
+      await owner.locator('[data-testid=transfer-result][data-status=approval-awaiting]').waitFor();
+      await expect(owner.getByTestId('transfer-result').textContent()).resolves.toMatch(/Wartet auf Freigabe — noch nicht gesendet/);
+      await look(owner, 'transfer awaiting approval');
+      for (const name of ['Freigaben', 'Mitglieder', 'Richtlinie', 'Empfänger', 'Prüfprotokoll']) {
+        await tab(owner, name);
+        await owner.locator('[role=tabpanel] table, [role=tabpanel] [data-testid=approval-item], [role=tabpanel] [data-testid=policy]').first().waitFor();
+        await look(owner, `team: ${name}`);
+      }
+      // The member acts for the company: its dashboard, its queue.
+      await member.page.getByTestId('company-address').fill(company);
+      await member.page.getByTestId('account-switcher').getByRole('button', { name: 'Wechseln' }).click();
+      await member.page.getByTestId('awaiting-my-approval').waitFor();
+      await expect(member.page.getByTestId('awaiting-my-approval').textContent()).resolves.toMatch(/1 warten auf Ihre Freigabe/);
+      await look(member.page, 'member dashboard, awaiting approval');
+      await member.page.getByRole('button', { name: 'Freigaben öffnen' }).click();
+      await member.page.getByTestId('approval-item').getByTestId('approve').waitFor();
+      await look(member.page, 'member approval queue');
+      await member.page.getByTestId('approval-item').getByTestId('approve').click();
+      await member.page.getByTestId('team-result').waitFor();
+      await look(member.page, 'member approved');
+      // At 200 % zoom (640×400) and 1024×700 nothing of the queue or the team's tabs is cut off in German.
+      const clipped: string[] = [];
+      fs.mkdirSync(SHOTS, { recursive: true });
+      for (const [w, h] of [
+        [640, 400],
+        [1024, 700],
+      ] as const) {
+        for (const p of [member.page, owner]) await p.setViewportSize({ width: w, height: h });
+        await owner.getByRole('tab', { name: 'Freigaben' }).click();
+        for (const [p, name] of [
+          [member.page, 'Freigaben'],
+          [owner, 'Mitglieder'],
+          [owner, 'Richtlinie'],
+          [owner, 'Prüfprotokoll'],
+        ] as const) {
+          await p.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
+          await p.waitForTimeout(150);
+          for (const c of await clippedText(p)) clipped.push(`${w}×${h} ${name}: ${c}`);
+          await p.screenshot({ path: path.join(SHOTS, `team-${w}x${h}-${name}.png`), fullPage: true });
+        }
+      }
+      for (const p of [member.page, owner]) await p.setViewportSize({ width: 1360, height: 860 });
+      expect(clipped).toEqual([]);
+      // Removed: the banner in German.
+      await app.core.setTeamMember({ member: member.address, role: 'none' });
+      await member.page.getByTestId('removed-from-team').waitFor();
+      await look(member.page, 'member removed');
+      expect(seen).toEqual([]);
+      expect(serious).toEqual([]);
+    } finally {
+      await member.close();
+    }
   });
 });

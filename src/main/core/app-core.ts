@@ -25,7 +25,17 @@ import type {
   TxPage,
   DeskSummary,
   VirtualDeviceSettings,
+  ApprovalQueue,
+  AuditEntry,
+  AuditExportResult,
+  Beneficiary,
+  TeamMember,
+  TeamRequestOutcome,
 } from '../../shared/app-api';
+import type { ApprovalData, Role, TeamPolicy } from '../../shared/protocol';
+import { TeamSession } from './team-session';
+import { TeamAccountsStore } from './team-accounts';
+import { writeAuditCsv } from '../statements/audit-csv';
 import type { AccountData, BoundBalance, SignedRecord, TransferData } from '../../shared/protocol';
 import { CurrencySchema, describeIssues, ReferenceSchema, RegisterParams, SetinfoParams } from '../../shared/protocol';
 import { parseAmount, formatAmount, parseWireAmount } from '../../shared/money';
@@ -119,12 +129,21 @@ export class AppCore implements TreasuryBridge {
   private readonly preferences: PreferencesStore;
   private simulated: SimulatedLedger | undefined;
   private stopUsbWatch: (() => void) | null = null;
+  /** The logged-in key (the Ledger's address); the account shown is `view.address` (a company's when acting for it). */
+  private member: string | null = null;
+  /** Whom the key acts for, its role, and the team's lists (team-session.ts). */
+  private team: TeamSession | null = null;
+  private readonly teamAccounts: TeamAccountsStore;
+  private recentAccounts: string[] = [];
+  /** The company account the member was removed from while acting for it (said until the next act or logout). */
+  private removedFrom: string | undefined;
 
   constructor(private readonly opts: AppCoreOptions) {
     this.settings = new SettingsStore(opts.dataDir);
     this.simulated = opts.simulatedDevice;
     this.pool = opts.verifyPool ?? sharedVerifyPool();
     this.preferences = new PreferencesStore(opts.dataDir, { idleLockMinutes: 10 });
+    this.teamAccounts = new TeamAccountsStore(opts.dataDir);
     this.idle = new IdleLock(opts.idleLockMs ?? this.preferences.load().idleLockMinutes * 60_000, () => {
       // Never lock in the middle of money in motion; the timer is restarted when it is done.
       if (this.transfer.busy || !this.client) return false;
@@ -166,6 +185,7 @@ export class AppCore implements TreasuryBridge {
       lastError: this.lastError,
       transfer: locked ? null : this.transfer.current,
       locked,
+      team: locked || !this.team?.available ? null : this.team.snapshot(this.recentAccounts, this.removedFrom),
     };
   }
 
@@ -314,14 +334,9 @@ export class AppCore implements TreasuryBridge {
     } catch (e) {
       this.deviceFailure(e);
     }
-    const view = new AccountView(address);
-    this.view = view;
-    this.index = new HistoryQueryIndex();
-    // The user's own notes on this account's transactions (local, never signed).
-    this.notes = new NotesStore(this.opts.dataDir, profile.id, address);
-    for (const [txid, n] of this.notes.all()) view.annotate(txid, n);
-    if (this.notes.problem) this.lastError = { code: 'NOTES_UNREADABLE', message: this.notes.problem };
-    this.changed();
+    this.member = address;
+    this.recentAccounts = this.teamAccounts.recent(profile.id, address);
+    this.showAccount(address);
 
     this.step('connect-server');
     const client = new CccClient({
@@ -347,7 +362,10 @@ export class AppCore implements TreasuryBridge {
       this.changed();
     });
     client.on('transfer', (t) => void this.onTransfer(t, true));
+    client.on('team', (e) => void this.onTeamNews(e));
     client.on('authenticated', ({ reconnect }) => {
+      // A reconnection signed its login on the device: the session is whole again (the screens come back).
+      if (reconnect && this.loginStep === 'confirm-login') this.step('authenticated');
       if (reconnect) void this.afterReconnect();
     });
     client.on('reconnectError', (e) => {
@@ -364,6 +382,7 @@ export class AppCore implements TreasuryBridge {
       this.fail(codeOf(e, 'CONNECTION_FAILED'), plainWords(codeOf(e, 'CONNECTION_FAILED'), messageOf(e)), e instanceof CodedError ? e.params : undefined);
     }
     this.guard(() => this.settings.setActive(profile.id));
+    this.team = await this.openTeam(null);
     await this.loadAccount(true);
     await this.protectAccount(true);
     this.step('authenticated');
@@ -382,7 +401,8 @@ export class AppCore implements TreasuryBridge {
     const client = this.client;
     const signer = this.signer;
     const profile = this.profile;
-    if (!account || !client || !signer || !profile || !this.view || account.deviceConfirmation?.byAccount) return;
+    // A member acting for a company account does not set the company's own policy.
+    if (!account || !client || !signer || !profile || !this.view || account.deviceConfirmation?.byAccount || this.team?.acting) return;
     if (duringLogin) this.step('protect-account');
     const requestId = crypto.randomBytes(12).toString('hex');
     const text = policyText({ account: this.view.address, requireConfirmation: true, requestId, server: profile.trustedAddress });
@@ -663,6 +683,12 @@ export class AppCore implements TreasuryBridge {
 
   private async afterReconnect(): Promise<void> {
     try {
+      // Removed from the company account while acting for it: the session now acts for the key's own.
+      if (this.team && this.client && this.client.account !== this.team.account) {
+        await this.switchAccount(null);
+        return;
+      }
+      this.team?.onNews();
       if (this.account === undefined || this.account === null) await this.loadAccount(false);
       else {
         await this.fillHistory(false);
@@ -703,6 +729,10 @@ export class AppCore implements TreasuryBridge {
     this.transfer.clear();
     this.deviceAwaiting = null;
     this.idle.stop();
+    this.team?.close();
+    this.team = null;
+    this.member = null;
+    this.removedFrom = undefined;
     this.changed();
   }
 
@@ -735,6 +765,7 @@ export class AppCore implements TreasuryBridge {
     }
     this.view!.preferred = account.currency;
     await this.refreshBalances();
+    await this.team?.refresh().catch(() => undefined);
     await this.protectAccount(false); // the app shell shows this step (App.tsx) while the device waits
     return this.account;
   }
@@ -844,7 +875,10 @@ export class AppCore implements TreasuryBridge {
     const destinationKind = d.kind;
     const requestId = crypto.randomBytes(12).toString('hex');
     const canonicalAmount = formatAmount(amount.minor, currency.data);
-    const text = confirmationText({ amount: canonicalAmount, currency: currency.data, destination, reference, requestId, server: profile.trustedAddress });
+    // A team account's text names it, whoever confirms it (docs/team-treasury.md).
+    const team = this.team?.teamAccount ? this.team : null;
+    const text = confirmationText({ amount: canonicalAmount, currency: currency.data, destination, reference, requestId, server: profile.trustedAddress, ...(team ? { account: team.account } : {}) });
+    const beneficiary = this.team?.beneficiaryName(destination);
     let screens: { screens: string[]; showsText: boolean };
     try {
       screens = await signer.screensFor(text);
@@ -861,6 +895,7 @@ export class AppCore implements TreasuryBridge {
       confirmationText: text,
       deviceScreens: screens.screens,
       deviceShowsHash: !screens.showsText,
+      ...(beneficiary ? { beneficiary } : {}),
     };
     return review;
   }
@@ -942,7 +977,9 @@ export class AppCore implements TreasuryBridge {
   private async send(review: TransferReview, confirmation: string): Promise<TransferOutcome> {
     const client = this.requireClient();
     try {
-      const data = await client.sendTransfer({ destination: review.destination, currency: review.currency, amount: review.amount, requestId: review.requestId, confirmation, reference: review.reference });
+      const answer = await client.sendTransferOrApproval({ destination: review.destination, currency: review.currency, amount: review.amount, requestId: review.requestId, confirmation, reference: review.reference });
+      if ('approval' in answer) return await this.awaitingApproval(answer.approval);
+      const data = answer.transfer;
       const row = this.applyTransfer(data, true)!;
       this.transfer.sent(row);
       this.persistLastSeen();
@@ -992,7 +1029,7 @@ export class AppCore implements TreasuryBridge {
   /** The device signs an unlock text naming this address and the time; the signature must be this address's. */
   async unlock(): Promise<void> {
     const signer = this.signer;
-    const address = this.view?.address;
+    const address = this.member;
     if (!signer || !address) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
     if (!this.idle.locked) return;
     const text = `Unlock CCC Treasury for ${address} at ${new Date().toISOString()}`;
@@ -1092,6 +1129,180 @@ export class AppCore implements TreasuryBridge {
     (await this.virtualDevice()).configure(allowed);
     if (this.signer) void this.signer.status();
     return (await this.getVirtualDevice())!;
+  }
+
+  // ---- team accounts (docs/team-treasury.md; the logic is in team-session.ts) ------------------------------
+
+  /** Shows `address`'s account: a fresh view, index and notes (history, balances and cache follow in loadAccount). */
+  private showAccount(address: string): void {
+    const view = new AccountView(address);
+    this.view = view;
+    this.index = new HistoryQueryIndex();
+    // The user's own notes on this account's transactions (local, never signed).
+    this.notes = new NotesStore(this.opts.dataDir, this.profile!.id, address);
+    for (const [txid, n] of this.notes.all()) view.annotate(txid, n);
+    if (this.notes.problem) this.lastError = { code: 'NOTES_UNREADABLE', message: this.notes.problem };
+    this.changed();
+  }
+
+  private async openTeam(account: string | null): Promise<TeamSession> {
+    const client = this.requireClient();
+    const signer = this.signer!;
+    return TeamSession.open(
+      {
+        client,
+        server: this.profile!.trustedAddress,
+        member: this.member!,
+        network: this.profile!.network,
+        sign: (text, purpose) => this.signOnDevice(signer, text, purpose),
+        screensFor: (text) => signer.screensFor(text),
+        onChange: () => this.changed(),
+      },
+      account,
+    );
+  }
+
+  /** Acts for a company account (or the key's own again) and shows it: its balances, history and team. */
+  private async switchAccount(account: string | null): Promise<void> {
+    const removed = this.team?.acting && this.client?.account !== this.team.account ? this.team.account : undefined;
+    if (this.historyComplete) this.saveCache();
+    const team = await this.openTeam(account);
+    this.team?.close();
+    this.team = team;
+    this.removedFrom = removed;
+    if (removed && this.profile && this.member) this.teamAccounts.forget(this.profile.id, this.member, removed);
+    if (team.acting && this.profile && this.member) this.teamAccounts.remember(this.profile.id, this.member, team.account);
+    this.recentAccounts = this.profile && this.member ? this.teamAccounts.recent(this.profile.id, this.member) : [];
+    this.lastBalance = null;
+    this.account = undefined;
+    this.historyLoaded = false;
+    this.historyComplete = false;
+    this.historyCheck = null;
+    this.backgroundReplay = null;
+    this.cache = null;
+    this.transfer.clear();
+    this.showAccount(team.account);
+    await this.loadAccount(true);
+  }
+
+  async actFor(account: string | null): Promise<AppSnapshot> {
+    this.requireUnlocked();
+    if (!this.client || !this.member) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    if (this.transfer.busy) throw new AppError('TRANSFER_STATE', plainWords('TRANSFER_STATE'));
+    const target = account === null || account === undefined ? null : String(account).trim();
+    const d = target === null ? null : classifyDestination(target, this.profile!.network);
+    if (d && !(d.ok && d.kind === 'address')) throw new AppError('INVALID_ADDRESS', plainWords('INVALID_ADDRESS'));
+    try {
+      await this.switchAccount(target === this.member ? null : target);
+    } catch (e) {
+      throw e instanceof AppError ? e : new AppError(codeOf(e), plainWords(codeOf(e), messageOf(e)));
+    }
+    return this.snapshot();
+  }
+
+  private requireTeam(): TeamSession {
+    this.requireUnlocked();
+    if (!this.team || !this.client) throw new AppError('NOT_LOGGED_IN', plainWords('NOT_LOGGED_IN'));
+    return this.team;
+  }
+
+  /** A team call: its own errors and the device's keep their codes, in plain words. */
+  private async teamCall<T>(fn: (team: TeamSession) => Promise<T>): Promise<T> {
+    const team = this.requireTeam();
+    try {
+      return await fn(team);
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      if (e instanceof DeviceError) throw new AppError(e.code, deviceFailureWords(e.code, e.message), e.params ?? { context: 'device' });
+      throw new AppError(codeOf(e), plainWords(codeOf(e), messageOf(e)));
+    }
+  }
+
+  async getTeamMembers(): Promise<TeamMember[]> {
+    return this.teamCall(async (t) => (await t.refresh(), t.getMembers()));
+  }
+
+  async setTeamMember(input: { member: string; role: Role | 'none' }): Promise<TeamRequestOutcome> {
+    return this.teamCall((t) => t.setMember(input));
+  }
+
+  async getTeamPolicy(): Promise<TeamPolicy> {
+    return this.teamCall(async (t) => (await t.refresh(), t.getPolicy()));
+  }
+
+  async setTeamPolicy(policy: TeamPolicy): Promise<TeamRequestOutcome> {
+    return this.teamCall((t) => t.setPolicy(policy));
+  }
+
+  async getBeneficiaries(): Promise<Beneficiary[]> {
+    return this.teamCall(async (t) => (await t.refresh(), t.getBeneficiaries()));
+  }
+
+  async addBeneficiary(input: { name: string; destination: string }): Promise<TeamRequestOutcome> {
+    return this.teamCall((t) => t.addBeneficiary(input));
+  }
+
+  async removeBeneficiary(destination: string): Promise<TeamRequestOutcome> {
+    return this.teamCall((t) => t.removeBeneficiary(destination));
+  }
+
+  async getApprovalQueue(): Promise<ApprovalQueue> {
+    return this.teamCall((t) => t.getQueue());
+  }
+
+  async decideApproval(input: { requestId: string; decision: 'approve' | 'reject' | 'cancel' }): Promise<TeamRequestOutcome> {
+    // The answer is this session's news of the decision (the others hear it as news): the tracked transfer follows it.
+    const outcome = await this.teamCall((t) => t.decide(input, (answer) => void this.onTeamNews(answer)));
+    // Approving may have released a transfer: its signed message updates the balances and the history.
+    await this.refreshBalances().catch(() => undefined);
+    return outcome;
+  }
+
+  async getAuditTrail(): Promise<AuditEntry[]> {
+    return this.teamCall((t) => t.getAudit());
+  }
+
+  async exportAuditTrail(): Promise<AuditExportResult> {
+    return this.teamCall(async (t) => {
+      const events = await t.getAudit();
+      const day = new Date().toISOString().slice(0, 10);
+      const file = await this.opts.chooseSavePath(`ccc-audit-trail-${day}.csv`);
+      if (!file) return { saved: false } as const;
+      const { rows } = await writeAuditCsv(file, t.account, this.profile!.trustedAddress, events);
+      return { saved: true, path: file, rows, backOfficeKey: this.profile!.trustedAddress } as const;
+    });
+  }
+
+  /** The transfer waits for other approvers: the tracker says so (never "sent"), and the hold shows in the balance. */
+  private async awaitingApproval(a: ApprovalData): Promise<TransferOutcome> {
+    const item = await this.team!.approvalItem(a);
+    this.transfer.awaitingApproval(item);
+    this.team!.onNews();
+    await this.refreshBalances().catch(() => undefined);
+    return { status: 'awaiting-approval', approval: item };
+  }
+
+  /** News of a team account: a waiting transfer or change, decided or new; or the member's removal. */
+  private async onTeamNews(e: { msg: string; data: unknown }): Promise<void> {
+    const team = this.team;
+    if (!team) return;
+    if (e.msg === 'acting') return; // a removal: afterReconnect shows the key's own account
+    const read = team.refresh().catch(() => undefined);
+    if (e.msg !== 'approval') return;
+    const news = e.data as ApprovalData;
+    // A new transfer this member may approve: a desktop notification (the shell shows it when the window is not in front).
+    if (news?.status === 'awaiting' && news.approvals?.length === 0 && news.initiator !== this.member && team.can('approve')) {
+      const locked = this.idle.locked;
+      this.opts.notify?.('Approval requested', locked ? 'Unlock CCC Treasury with your Ledger to see it.' : `${news.amount} ${news.currency} to ${news.beneficiary ?? news.destination}`);
+    }
+    if (news && this.transfer.current?.approval?.requestId === news.requestId) {
+      // News is not signed: while the bound queue still lists the transfer as waiting, that is what is shown
+      // (a forged "rejected" cannot make a waiting transfer look dead); "sent" needs its signed transaction.
+      await read;
+      const a = team.queued(news.requestId) ?? news;
+      this.transfer.approvalUpdated(await team.approvalItem(a), (txid) => this.view?.rows().find((r) => r.txid === txid) ?? null);
+    }
+    await this.refreshBalances().catch(() => undefined);
   }
 
   async close(): Promise<void> {

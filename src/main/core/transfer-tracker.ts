@@ -7,7 +7,7 @@
 // the original result instead of moving money twice.
 import { CodedError } from '../../shared/errors';
 import { deviceWordParams, deviceWords, plainWords } from '../../shared/plain-words';
-import type { TrackedTransfer, TransferDraft, TransferPhase, TransferReview, TxRow } from '../../shared/app-api';
+import type { ApprovalItem, TrackedTransfer, TransferDraft, TransferPhase, TransferReview, TxRow } from '../../shared/app-api';
 
 export class TransferStateError extends CodedError<'TRANSFER_STATE'> {
   constructor(message: string) {
@@ -119,6 +119,22 @@ export class TransferTracker {
   /** A later state of the sent transaction (a payout settling) keeps the result page true. */
   txUpdated(tx: TxRow): void {
     if (this.state?.tx && this.state.tx.txid === tx.txid) this.patch({ tx });
+    // A team transfer released by its approvers: now it is sent.
+    else if (this.phase === 'awaiting-approval' && this.state?.approval?.txid === tx.txid) this.sent(tx);
+  }
+
+  /** A team transfer the server holds for other approvers (docs/team-treasury.md): not sent, and never said to be. */
+  awaitingApproval(approval: ApprovalItem): void {
+    this.confirmation = null;
+    this.patch({ phase: 'awaiting-approval', approval, error: null, canRetry: false });
+  }
+
+  /** News of the waiting transfer: approved by one more, released (then sent once its transaction is known), rejected, cancelled, expired. */
+  approvalUpdated(approval: ApprovalItem, rowOf: (txid: number) => TxRow | null): void {
+    if (this.phase !== 'awaiting-approval' || this.state?.approval?.requestId !== approval.requestId) return;
+    const row = approval.txid !== undefined ? rowOf(approval.txid) : null;
+    if (row) return this.patch({ phase: 'sent', tx: row, approval });
+    this.patch({ approval });
   }
 
   rejectedOnDevice(): void {
@@ -149,7 +165,7 @@ export class TransferTracker {
   edit(): void {
     this.requireBusyFree();
     if (!this.state) return;
-    if (this.state.phase === 'sent') throw new TransferStateError('This transfer was sent; dismiss it to start a new one.');
+    if (this.state.phase === 'sent' || this.state.phase === 'awaiting-approval') throw new TransferStateError('This transfer was sent; dismiss it to start a new one.');
     this.confirmation = null;
     this.patch({ phase: 'draft', review: null, tx: null, error: this.state.phase === 'draft' ? this.state.error : null, canRetry: false });
   }

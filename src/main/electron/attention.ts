@@ -17,8 +17,8 @@ export function shouldNotify(win: WindowAttentionState | null): boolean {
 }
 
 /**
- * Items waiting for the user: security alerts not yet dismissed. Approvals (team accounts) add to this
- * count when they land; `extra` is the seam for them.
+ * Items waiting for the user: security alerts not yet dismissed, plus `extra` — the team transfers and
+ * changes awaiting the user's approval (snapshot.team.awaitingMyApproval).
  */
 export function attentionCount(snapshot: Pick<AppSnapshot, 'alerts'>, extra = 0): number {
   return snapshot.alerts.length + Math.max(0, Math.trunc(extra));

@@ -17,6 +17,7 @@ import { BALANCE_COLUMNS, CSV_LABELS } from './csv-statement';
 import { SIGNATURES_FORMAT, signaturesPathFor, type SignaturesHeader } from './signatures-file';
 import type { BoundBalance } from '../../shared/protocol';
 import { canonicalJson } from '../../shared/canonical-json';
+import { isAuditCsv, verifyAuditCsv } from './audit-verify';
 
 export interface SignedEntry {
   txid: number;
@@ -330,8 +331,23 @@ export async function runVerifyCli(argv: string[], out: (line: string) => void =
   const file = args.find((a) => !a.startsWith('-'));
   if (!file || !key || args.includes('--help') || args.includes('-h')) {
     out('usage: ccc-verify-statement FILE --key <back-office address>');
-    out('  FILE is a statement exported by CCC Treasury (.csv, .xml camt.053 or .pdf) with FILE.signatures.jsonl beside it.');
+    out('  FILE is a statement exported by CCC Treasury (.csv, .xml camt.053 or .pdf) with FILE.signatures.jsonl beside it,');
+    out('  or a team account\'s audit trail (.csv; its signatures are in its rows).');
     return args.includes('--help') || args.includes('-h') ? 0 : 1;
+  }
+  // A team account's audit trail (audit-csv.ts): every row checked on its own.
+  if (isAuditCsv(file)) {
+    const audit = verifyAuditCsv(file, key);
+    out(`audit trail: ${file} (account ${audit.account ?? '?'}, ${audit.events} events)`);
+    out(`back-office key: ${key}`);
+    if (audit.ok) {
+      out(`VERIFIED: every event is signed by ${key}, each row says what its signed event says, numbered without a gap.`);
+      return 0;
+    }
+    for (const p of audit.problems.slice(0, MAX_PROBLEMS_LISTED)) out(`problem: ${p}`);
+    if (audit.problems.length > MAX_PROBLEMS_LISTED) out(`… and ${audit.problems.length - MAX_PROBLEMS_LISTED} more problems`);
+    out(`NOT VERIFIED: ${audit.problems.length} problem${audit.problems.length === 1 ? '' : 's'}.`);
+    return 1;
   }
   const report = await verifyStatement(file, key);
   out(`statement: ${file}`);

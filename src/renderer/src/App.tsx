@@ -8,6 +8,9 @@ import { HistoryScreen } from './screens/History';
 import { TransferScreen } from './screens/Transfer';
 import { AccountScreen } from './screens/Account';
 import { StatementsScreen } from './screens/Statements';
+import { TeamScreen } from './screens/Team';
+import { AccountSwitcher } from './screens/team/AccountSwitcher';
+import { roleAllows } from '../../shared/team';
 import { DeviceScreens } from './components/DeviceScreens';
 import { AlertsBanner } from './components/Alerts';
 import { Toasts, type Toast } from './components/Toasts';
@@ -24,7 +27,7 @@ import { i18next } from './i18n';
 import { alertWords, errorWords } from './i18n/core-words';
 import { formatIban } from '../../shared/iban';
 
-export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
+export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements' | 'team';
 type Theme = 'light' | 'dark';
 
 const NAV: { id: Screen; key: string }[] = [
@@ -33,7 +36,14 @@ const NAV: { id: Screen; key: string }[] = [
   { id: 'transfer', key: '3' },
   { id: 'account', key: '4' },
   { id: 'statements', key: '5' },
+  { id: 'team', key: '6' },
 ];
+
+/** The screens this user can use: Transfer only for a role that may start one, Team where the server has team accounts. */
+function navFor(snap: AppSnapshot | null): typeof NAV {
+  const team = snap?.team;
+  return NAV.filter((n) => (n.id === 'transfer' ? !team || roleAllows(team.role, 'initiate') : n.id === 'team' ? !!team : true));
+}
 
 function useTheme(): [Theme, () => void] {
   const initial = (): Theme => (localStorage.getItem('ccc-theme') as Theme | null) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
@@ -104,10 +114,13 @@ export function App() {
     });
   }, [historyChanged, toast]);
 
+  const nav = navFor(snap);
+  const navRef = useRef(nav);
+  navRef.current = nav;
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
       if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
-      const item = NAV.find((n) => n.key === ev.key);
+      const item = navRef.current.find((n) => n.key === ev.key);
       if (item) {
         ev.preventDefault();
         setScreen(item.id);
@@ -183,16 +196,23 @@ export function App() {
   }
 
   const registered = !!snap.account;
+  // A screen this role cannot use (after a switch of account or role) falls back to the dashboard.
+  const shown: Screen = nav.some((n) => n.id === screen) ? screen : 'dashboard';
   const busy = snap.transfer?.phase === 'awaiting-device' || snap.transfer?.phase === 'sending';
   const content = !registered ? (
-    <RegisterScreen snap={snap} />
-  ) : screen === 'dashboard' ? (
+    <>
+      {snap.team && <AccountSwitcher snap={snap} lead />}
+      <RegisterScreen snap={snap} />
+    </>
+  ) : shown === 'team' ? (
+    <TeamScreen snap={snap} />
+  ) : shown === 'dashboard' ? (
     <Dashboard snap={snap} summary={summary} rowsLoading={!snap.historyLoaded || !summary} onNavigate={setScreen} />
-  ) : screen === 'history' ? (
+  ) : shown === 'history' ? (
     <HistoryScreen tick={historyTick} loading={!snap.historyLoaded || !summary} check={snap.historyComplete ? null : snap.historyCheck} />
-  ) : screen === 'transfer' ? (
+  ) : shown === 'transfer' ? (
     <TransferScreen snap={snap} rows={summary?.latest ?? []} />
-  ) : screen === 'account' ? (
+  ) : shown === 'account' ? (
     <AccountScreen snap={snap} />
   ) : (
     <StatementsScreen snap={snap} currencies={summary?.currencies ?? []} />
@@ -226,18 +246,28 @@ export function App() {
         </div>
         <div id="sidebar-panel" className={`sidebar-panel ${menuOpen ? 'open' : ''}`}>
           <nav aria-label={t('shell.screens')}>
-            {NAV.map((n) => (
-              <button key={n.id} className={`nav-item ${screen === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => (setScreen(n.id), setMenuOpen(false))} aria-current={screen === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
+            {nav.map((n) => (
+              <button key={n.id} className={`nav-item ${shown === n.id && registered ? 'active' : ''}`} disabled={!registered} onClick={() => (setScreen(n.id), setMenuOpen(false))} aria-current={shown === n.id ? 'page' : undefined} title={`Alt+${n.key}`}>
                 {t(`shell.nav.${n.id}`)}
+                {n.id === 'team' && !!snap.team?.awaitingMyApproval && <span className="count-badge">{snap.team.awaitingMyApproval}</span>}
                 <kbd>{t('shell.altKey', { key: n.key })}</kbd>
               </button>
             ))}
           </nav>
           <div className="sidebar-foot">
-            <div className="who" title={snap.address ?? ''}>
-              <span className="label">{t('shell.signingAddress')}</span>
-              <code>{shortId(snap.address ?? '', 10, 8)}</code>
-            </div>
+            {snap.team?.acting ? (
+              <div className="who" title={snap.team.account} data-testid="acting-for">
+                <span className="label">{t('shell.companyAccount')}</span>
+                <code>{shortId(snap.team.account, 10, 8)}</code>
+                <span className="label">{t('shell.signingAs', { role: t(`team.roles.${snap.team.role}`) })}</span>
+                <code title={snap.team.member}>{shortId(snap.team.member, 10, 8)}</code>
+              </div>
+            ) : (
+              <div className="who" title={snap.address ?? ''}>
+                <span className="label">{t('shell.signingAddress')}</span>
+                <code>{shortId(snap.address ?? '', 10, 8)}</code>
+              </div>
+            )}
             <div className="status-row">
               <span className={`pill conn-${snap.connection}`} data-testid="connection">
                 {snap.connection === 'online' ? t('shell.online') : snap.connection === 'reconnecting' ? t('shell.reconnecting') : t(`connection.${snap.connection}`)}
@@ -263,6 +293,11 @@ export function App() {
       </aside>
       <main className="content" id="main-content" tabIndex={-1}>
         <AlertsBanner alerts={snap.alerts} />
+        {snap.team?.removedFrom && (
+          <div className="banner warn" role="alert" data-testid="removed-from-team">
+            {t('team.accounts.removed', { account: shortId(snap.team.removedFrom, 10, 8) })}
+          </div>
+        )}
         {snap.lastError && (snap.connection !== 'online' || snap.lastError.code === 'ACCOUNT_NOT_PROTECTED') && (
           <div className="banner warn" data-testid="last-error">
             {errorWords(snap.lastError)}
@@ -275,7 +310,7 @@ export function App() {
             <DeviceScreens screens={snap.device.screens} waiting />
           </section>
         )}
-        {registered && screen !== 'transfer' && <TransferBar transfer={snap.transfer} onOpen={() => setScreen('transfer')} />}
+        {registered && shown !== 'transfer' && <TransferBar transfer={snap.transfer} onOpen={() => setScreen('transfer')} />}
         {content}
       </main>
       <Toasts toasts={toasts} onDismiss={dismissToast} />

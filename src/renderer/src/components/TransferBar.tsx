@@ -12,7 +12,7 @@ export function TransferBar({ transfer, onOpen }: { transfer: TrackedTransfer | 
   if (!transfer || !transfer.review || transfer.phase === 'draft') return null;
   const r = transfer.review;
   const status = transfer.phase === 'sent' && transfer.tx?.status === 'pending' ? t('bar.payoutPending') : transfer.phase === 'sent' && transfer.tx?.status === 'failed' ? t('bar.payoutFailed') : t(`bar.${transfer.phase}`);
-  const tone = transfer.phase === 'failed' || (transfer.phase === 'sent' && transfer.tx?.status === 'failed') ? 'danger' : transfer.phase === 'sent' ? 'success' : transfer.phase === 'rejected' ? 'calm' : 'progress';
+  const tone = transfer.phase === 'awaiting-approval' ? 'calm' : transfer.phase === 'failed' || (transfer.phase === 'sent' && transfer.tx?.status === 'failed') ? 'danger' : transfer.phase === 'sent' ? 'success' : transfer.phase === 'rejected' ? 'calm' : 'progress';
   return (
     <div className={`transfer-bar ${tone}`} role="status" data-testid="transfer-bar" data-phase={transfer.phase}>
       <span className="tb-what">
@@ -23,7 +23,7 @@ export function TransferBar({ transfer, onOpen }: { transfer: TrackedTransfer | 
         <button className="link" onClick={onOpen}>
           {t('bar.open')}
         </button>
-        {(transfer.phase === 'sent' || transfer.phase === 'rejected' || transfer.phase === 'failed') && (
+        {(transfer.phase === 'sent' || transfer.phase === 'rejected' || transfer.phase === 'failed' || transfer.phase === 'awaiting-approval') && (
           <button className="link" onClick={() => void treasury.dismissTransfer().catch(() => undefined)}>
             {t('bar.dismiss')}
           </button>

@@ -51,63 +51,66 @@ export function AccountScreen({ snap }: { snap: AppSnapshot }) {
           <dd>{a.iban ? <code>{formatIban(a.iban)}</code> : <span className="muted">{t('account.ibanLater')}</span>}</dd>
           <dt>{t('account.signingAddress')}</dt>
           <dd>
-            <code>{snap.address}</code>
+            <code>{snap.team?.member ?? snap.address}</code>
           </dd>
         </dl>
       </section>
       <IdleLockSetting />
       <LocaleSetting />
-      <form className="form card" onSubmit={(e) => void submit(e)} noValidate data-testid="account-form">
-        <h2>{t('account.contact')}</h2>
-        <label>
-          {t('account.email')}
-          <input
-            type="email"
-            {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || t('register.validEmail') })}
-            aria-invalid={!!formState.errors.email}
-            aria-describedby="account-email-error"
-          />
-          <span id="account-email-error" className="field-error">
-            {formState.errors.email?.message}
-          </span>
-        </label>
-        <label>
-          {t('account.address')}
-          <input {...register('address')} />
-        </label>
-        <label>
-          {t('account.phone')}
-          <input
-            {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || t('register.validPhone') })}
-            aria-invalid={!!formState.errors.phone}
-            aria-describedby="account-phone-error"
-          />
-          <span id="account-phone-error" className="field-error">
-            {formState.errors.phone?.message}
-          </span>
-        </label>
-        <CountryCurrencyFields register={register as unknown as UseFormRegister<{ country: string; currency: string }>} />
-        {country !== a.country && (
-          <div className="banner warn" data-testid="reverify-warning">
-            <strong>{t('account.reverifyTitle')}</strong> {t('account.reverifyBody', { from: countryName(a.country), to: countryName(country) })}
+      {/* A company account's details are its administrators' to change (the server refuses others). */}
+      {(!snap.team || snap.team.role === 'administrator') && (
+        <form className="form card" onSubmit={(e) => void submit(e)} noValidate data-testid="account-form">
+          <h2>{t('account.contact')}</h2>
+          <label>
+            {t('account.email')}
+            <input
+              type="email"
+              {...register('email', { validate: (v) => EmailSchema.safeParse(v).success || t('register.validEmail') })}
+              aria-invalid={!!formState.errors.email}
+              aria-describedby="account-email-error"
+            />
+            <span id="account-email-error" className="field-error">
+              {formState.errors.email?.message}
+            </span>
+          </label>
+          <label>
+            {t('account.address')}
+            <input {...register('address')} />
+          </label>
+          <label>
+            {t('account.phone')}
+            <input
+              {...register('phone', { validate: (v) => !v || PhoneSchema.safeParse(v).success || t('register.validPhone') })}
+              aria-invalid={!!formState.errors.phone}
+              aria-describedby="account-phone-error"
+            />
+            <span id="account-phone-error" className="field-error">
+              {formState.errors.phone?.message}
+            </span>
+          </label>
+          <CountryCurrencyFields register={register as unknown as UseFormRegister<{ country: string; currency: string }>} />
+          {country !== a.country && (
+            <div className="banner warn" data-testid="reverify-warning">
+              <strong>{t('account.reverifyTitle')}</strong> {t('account.reverifyBody', { from: countryName(a.country), to: countryName(country) })}
+            </div>
+          )}
+          {error && (
+            <div className="banner danger" role="alert">
+              {error}
+            </div>
+          )}
+          {saved && !formState.isDirty && (
+            <div className="banner success" role="status">
+              {t('account.saved')}
+            </div>
+          )}
+          <div className="actions">
+            <button className="primary" disabled={!formState.isDirty || Object.keys(formState.errors).length > 0 || formState.isSubmitting}>
+              {t('account.save')}
+            </button>
           </div>
-        )}
-        {error && (
-          <div className="banner danger" role="alert">
-            {error}
-          </div>
-        )}
-        {saved && !formState.isDirty && (
-          <div className="banner success" role="status">
-            {t('account.saved')}
-          </div>
-        )}
-        <div className="actions">
-          <button className="primary" disabled={!formState.isDirty || Object.keys(formState.errors).length > 0 || formState.isSubmitting}>
-            {t('account.save')}
-          </button>
-        </div>
-      </form>
+        </form>
+      )}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { formatDateTime, shortId } from '../format';
 import { formatIban } from '../../../shared/iban';
 import { BalanceChart } from '../components/BalanceChart';
 import { useTranslation } from 'react-i18next';
+import { roleAllows } from '../../../shared/team';
 
 export function Dashboard({ snap, summary, rowsLoading, onNavigate }: { snap: AppSnapshot; summary: DeskSummary | null; rowsLoading: boolean; onNavigate: (s: Screen) => void }) {
   useEffect(() => {
@@ -32,10 +33,27 @@ export function Dashboard({ snap, summary, rowsLoading, onNavigate }: { snap: Ap
             )}
           </p>
         </div>
-        <button className="primary" onClick={() => onNavigate('transfer')} disabled={!account.isVerified}>
-          {t('dashboard.newTransfer')}
-        </button>
+        {(!snap.team || roleAllows(snap.team.role, 'initiate')) && (
+          <button className="primary" onClick={() => onNavigate('transfer')} disabled={!account.isVerified}>
+            {t('dashboard.newTransfer')}
+          </button>
+        )}
       </div>
+      {!!snap.team?.awaitingMyApproval && (
+        <div className="banner info awaiting-approval" data-testid="awaiting-my-approval">
+          <div>
+            <strong>{t('dashboard.awaitingYou', { count: snap.team.awaitingMyApproval })}</strong> {t('dashboard.awaitingYouBody')}
+          </div>
+          <button className="primary" onClick={() => onNavigate('team')}>
+            {t('dashboard.openQueue')}
+          </button>
+        </div>
+      )}
+      {!!snap.team?.myWaiting && (
+        <p className="muted" data-testid="my-waiting">
+          {t('dashboard.myWaiting', { count: snap.team.myWaiting })}
+        </p>
+      )}
       {!account.isVerified && (
         <div className="banner info" data-testid="kyc-pending">
           <strong>{t('dashboard.kycTitle')}</strong> {t('dashboard.kycBody')}

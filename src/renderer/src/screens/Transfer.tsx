@@ -8,12 +8,22 @@ import { STEPS, useTransferWizard } from './transfer/use-transfer-wizard';
 import { DetailsStep } from './transfer/DetailsStep';
 import { ReviewStep } from './transfer/ReviewStep';
 import { ConfirmStep } from './transfer/ConfirmStep';
-import { SentResult, StoppedResult } from './transfer/ResultStep';
+import { AwaitingApprovalResult, SentResult, StoppedResult } from './transfer/ResultStep';
+import { roleAllows } from '../../../shared/team';
 import { L } from './transfer/words';
 
 export function TransferScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[] }) {
   useTranslation(); // re-render every step when the language changes
   const { transfer: t, view, step, online } = useTransferWizard(snap);
+  // A viewer never gets here from the navigation; should the role change meanwhile, say so rather than offer a form.
+  if (snap.team && !roleAllows(snap.team.role, 'initiate') && !t?.review) {
+    return (
+      <div className="page narrow">
+        <h1>{L('transfer.title')}</h1>
+        <div className="banner info">{L('transfer.cannotInitiate', { role: L(`team.roles.${snap.team.role}`) })}</div>
+      </div>
+    );
+  }
   if (!snap.account!.isVerified) {
     return (
       <div className="page narrow">
@@ -37,6 +47,7 @@ export function TransferScreen({ snap, rows }: { snap: AppSnapshot; rows: TxRow[
       {t?.review && view === 'confirm' && <ConfirmStep snap={snap} t={t} review={t.review} online={online} />}
       {t?.review && view === 'stopped' && <StoppedResult t={t} review={t.review} online={online} />}
       {t?.review && t.tx && view === 'sent' && <SentResult tx={t.tx} review={t.review} rows={rows} />}
+      {t?.review && t.approval && view === 'awaiting-approval' && <AwaitingApprovalResult approval={t.approval} review={t.review} online={online} />}
     </div>
   );
 }

@@ -14,6 +14,25 @@ import { displayAmount } from '../../format';
 import { currentLocale, localizeDecimal } from '../../locale';
 import { errorWords, ibanWords } from '../../i18n/core-words';
 import { L, describeDestination, networkOf, readAmount } from './words';
+import type { Beneficiary } from '../../../../shared/app-api';
+
+/** The team's beneficiary book (empty for an account without one, or a server without teams). */
+function useBeneficiaries(snap: AppSnapshot): Beneficiary[] {
+  const [book, setBook] = useState<Beneficiary[]>([]);
+  const account = snap.team?.account;
+  useEffect(() => {
+    if (!account) return;
+    let live = true;
+    treasury.getBeneficiaries().then(
+      (b) => live && setBook(b),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [account]);
+  return book;
+}
 
 type Fields = { destination: string; currency: string; amount: string; reference: string };
 
@@ -47,7 +66,8 @@ export function DetailsStep({ snap, draft, notice }: { snap: AppSnapshot; draft:
   // A draft coming back holds the canonical amount that was sent for review: show it the user's way.
   const draftAmount = draft?.amount && /^\d+(\.\d+)?$/.test(draft.amount) ? localizeDecimal(draft.amount, currentLocale()) : (draft?.amount ?? '');
   const initial: Fields = { destination: draft?.destination ?? '', currency: draft?.currency || account.currency, amount: draftAmount, reference: draft?.reference ?? '' };
-  const { register, handleSubmit, watch, formState, getValues, trigger } = useForm<Fields>({ mode: 'onChange', defaultValues: initial });
+  const { register, handleSubmit, watch, formState, getValues, trigger, setValue } = useForm<Fields>({ mode: 'onChange', defaultValues: initial });
+  const book = useBeneficiaries(snap);
   const currency = watch('currency');
   const destination = watch('destination');
   const typedAmount = readAmount(watch('amount') ?? '', currency);
@@ -85,6 +105,27 @@ export function DetailsStep({ snap, draft, notice }: { snap: AppSnapshot; draft:
         <div className="banner info" role="status">
           {errorWords(notice)}
         </div>
+      )}
+      {book.length > 0 && (
+        <label>
+          {L('transfer.beneficiary')}
+          <select
+            data-testid="choose-beneficiary"
+            value={book.find((b) => b.destination === destination.replace(/\s+/g, '').toUpperCase() || b.destination === destination.trim())?.destination ?? ''}
+            onChange={(e) => e.target.value && setValue('destination', e.target.value, { shouldValidate: true, shouldDirty: true })}
+            aria-describedby="transfer-beneficiary-note"
+          >
+            <option value="">{L('transfer.chooseBeneficiary')}</option>
+            {book.map((b) => (
+              <option key={b.destination} value={b.destination}>
+                {b.name} · {b.destinationKind === 'iban' ? b.destination.replace(/(.{4})/g, '$1 ').trim() : b.destination}
+              </option>
+            ))}
+          </select>
+          <span id="transfer-beneficiary-note" className="field-hint">
+            {L('transfer.beneficiaryNote')}
+          </span>
+        </label>
       )}
       <label>
         {L('transfer.to')}

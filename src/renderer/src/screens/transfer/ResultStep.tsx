@@ -1,6 +1,7 @@
 // Step 4 of the Transfer wizard, the result: stopped (rejected on the Ledger, or failed: then discard,
 // edit or, when safe, retry) or sent (kept current while an IBAN payout settles).
-import type { TrackedTransfer, TransferReview, TxRow } from '../../../../shared/app-api';
+import type { ApprovalItem, TrackedTransfer, TransferReview, TxRow } from '../../../../shared/app-api';
+import { i18next } from '../../i18n';
 import { treasury } from '../../treasury';
 import { Amount } from '../../components/Amount';
 import { useFocusOn } from '../../focus';
@@ -59,6 +60,46 @@ export function SentResult({ tx, review, rows }: { tx: TxRow; review: TransferRe
       )}
       {live.status === 'complete' && review.destinationKind === 'iban' && <p className="banner success">{L('transfer.completed')}</p>}
       <div className="actions">
+        <button className="primary" onClick={() => void treasury.dismissTransfer()}>
+          {L('transfer.newTransfer')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A team transfer the server holds for other approvers (docs/team-treasury.md): said honestly — not sent,
+ * how many approvals it has of how many, the amount held — and kept current as approvers decide. Its
+ * initiator may withdraw it (signed on the Ledger).
+ */
+export function AwaitingApprovalResult({ approval, review, online }: { approval: ApprovalItem; review: TransferReview; online: boolean }) {
+  const { error, act } = useCoreAction();
+  const heading = useFocusOn<HTMLHeadingElement>(approval.requestId);
+  const waiting = approval.status === 'awaiting';
+  return (
+    <div className={`card result ${waiting ? 'calm' : 'failed'}`} data-testid="transfer-result" data-status={`approval-${approval.status}`} role="status">
+      <h2 ref={heading}>{waiting ? L('transfer.awaitingTitle') : L('transfer.notMade')}</h2>
+      <p>
+        <Amount value={review.amount} currency={review.currency} /> {L('transfer.to').toLowerCase()} {review.beneficiary && <strong>{review.beneficiary}</strong>} <code>{friendlyDestination(review)}</code>
+      </p>
+      {waiting ? (
+        <>
+          <p>{L('transfer.awaitingBody', { required: approval.required })}</p>
+          <p className="muted small" data-testid="approvals-so-far">
+            {L('transfer.approvalsSoFar', { count: approval.approvals.length, required: approval.required })}
+          </p>
+        </>
+      ) : (
+        <p className="banner danger">{L('transfer.awaitingEnded', { status: i18next.t(`team.status.${approval.status}`) })}</p>
+      )}
+      <ActionError error={error} />
+      <div className="actions">
+        {waiting && approval.canCancel && (
+          <button className="ghost" disabled={!online} onClick={() => void act(treasury.decideApproval({ requestId: approval.requestId, decision: 'cancel' }))} data-testid="cancel-waiting">
+            {L('transfer.cancelWaiting')}
+          </button>
+        )}
         <button className="primary" onClick={() => void treasury.dismissTransfer()}>
           {L('transfer.newTransfer')}
         </button>

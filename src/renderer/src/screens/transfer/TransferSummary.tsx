@@ -33,6 +33,11 @@ function Comparison({ review }: { review: TransferReview }) {
         <tr>
           <th scope="row">{L('transfer.to')}</th>
           <td>
+            {review.beneficiary && (
+              <div data-testid="review-beneficiary">
+                <span className="muted small">{L('transfer.inBook')}</span> <strong>{review.beneficiary}</strong>
+              </div>
+            )}
             {/* An IBAN keeps its groups of four on one line; an address (no spaces) may break anywhere. */}
             <span className={review.destinationKind === 'iban' ? 'nowrap-groups' : 'break-anywhere'}>{friendlyDestination(review)}</span>
             <div className="muted small">{review.destinationKind === 'iban' ? L('transfer.ibanKind') : L('transfer.cccKind')}</div>

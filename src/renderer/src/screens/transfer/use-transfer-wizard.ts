@@ -9,7 +9,7 @@ import { errorOf } from '../../treasury';
 export const STEPS = ['details', 'review', 'confirm', 'result'] as const;
 
 /** Which card the wizard shows for the core's transfer. */
-export type TransferView = 'details' | 'review' | 'confirm' | 'stopped' | 'sent' | 'none';
+export type TransferView = 'details' | 'review' | 'confirm' | 'stopped' | 'sent' | 'awaiting-approval' | 'none';
 
 export interface TransferWizard {
   transfer: TrackedTransfer | null;
@@ -32,6 +32,7 @@ export function stepOf(t: TrackedTransfer | null): { index: number; failed: bool
       return { index: t.error?.where === 'send' ? 3 : 2, failed: true };
     case 'sending':
     case 'sent':
+    case 'awaiting-approval':
       return { index: 3, failed: false };
     default:
       return { index: 0, failed: false };
@@ -53,6 +54,8 @@ export function viewOf(t: TrackedTransfer | null): TransferView {
       return 'stopped';
     case 'sent':
       return t.tx ? 'sent' : 'none';
+    case 'awaiting-approval':
+      return t.approval ? 'awaiting-approval' : 'none';
   }
 }
 
