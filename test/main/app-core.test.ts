@@ -103,6 +103,23 @@ describe('AppCore session', () => {
     await bobClient.close();
   });
 
+  it('a KYC approval the core has not heard of yet does not refuse a transfer (it asks the server first)', async () => {
+    const s = await setup();
+    await s.core.login(SANDBOX_PROFILE_ID);
+    await s.core.register({ name: 'Zoë Exchange GmbH', email: 'treasury@zoe.example', country: 'DE', currency: 'EUR' });
+    const address = (await s.core.getSnapshot()).address!;
+    await s.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '500.00' });
+    await waitFor(async () => (await s.core.getSnapshot()).balances.find((b) => b.currency === 'EUR')?.amount === '500.00');
+    expect((await s.core.getSnapshot()).account?.isVerified).toBe(false);
+    const draft = { destination: 'FR7630006000011234567890189', currency: 'EUR' as const, amount: '10.00' };
+    await expect(s.core.prepareTransfer(draft)).rejects.toMatchObject({ code: 'NOT_VERIFIED' });
+    // Verified on the server; no news reaches the session (a KYC decision sends none).
+    await s.server.backOffice.admin({ command: 'verify', address });
+    const review = await s.core.prepareTransfer(draft);
+    expect(review.requestId).toBeTruthy();
+    expect((await s.core.getSnapshot()).account?.isVerified).toBe(true);
+  });
+
   it('a transfer rejected on the device sends nothing', async () => {
     const s = await setup();
     const address = await registeredAndFunded(s);

@@ -818,6 +818,9 @@ export class AppCore implements TreasuryBridge {
     this.requireUnlocked();
     if (this.transfer.busy) throw new AppError('TRANSFER_STATE', plainWords('TRANSFER_STATE'));
     try {
+      // A KYC approval may have landed since the account was last read (its news is a balance change
+      // the core reads first): ask the server before refusing on a stale "not verified".
+      if (this.account && !this.account.isVerified && this.client?.state === 'online') await this.refreshAccount().catch(() => undefined);
       const review = await this.buildReview(this.precheckTransfer(draft));
       this.transfer.review(draft, review);
       return review;
