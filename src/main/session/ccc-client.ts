@@ -604,7 +604,7 @@ export class CccClient extends EventEmitter<CccClientEvents> {
   sendTransfer(t: SignedTransfer): Promise<SignedRecord<TransferData>> {
     return this.sendTransferOrApproval(t).then((r) => {
       if ('transfer' in r) return r.transfer;
-      throw new ClientError('AWAITING_APPROVAL', `the transfer waits for ${r.approval.required} approval(s) by other approvers of the account`);
+      throw new ClientError('AWAITING_APPROVAL', `the transfer waits for ${r.approval.required === 1 ? 'one approval' : `${r.approval.required} approvals`} by other approvers of the account`);
     });
   }
 

@@ -42,7 +42,7 @@ export function ApprovalQueue({ snap }: { snap: AppSnapshot }) {
 
 function policyLine(q: Queue, t: (k: string, o?: Record<string, unknown>) => string): string {
   const above = Object.entries(q.policy.above).map(([cur, amount]) => `${displayAmount(amount!)} ${cur}`);
-  return t('team.queue.policy', { approvals: q.policy.approvals, above: above.length ? above.join(', ') : t('team.queue.noThreshold') });
+  return t('team.queue.policy', { count: q.policy.approvals, above: above.length ? above.join(', ') : t('team.queue.noThreshold') });
 }
 
 type Decide = (decision: 'approve' | 'reject' | 'cancel') => void;

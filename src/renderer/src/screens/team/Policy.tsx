@@ -52,7 +52,7 @@ export function Policy({ snap }: { snap: AppSnapshot }) {
     <div data-testid="policy">
       <ActionResult action={action} />
       <section className="card">
-        <p data-testid="policy-summary">{data.approvals === 0 ? t('team.policy.none') : t('team.policy.current', { approvals: data.approvals })}</p>
+        <p data-testid="policy-summary">{data.approvals === 0 ? t('team.policy.none') : t('team.policy.current', { count: data.approvals })}</p>
         {data.approvals > 0 && thresholds.length > 0 && (
           <ul>
             {thresholds.map(([cur, amount]) => (

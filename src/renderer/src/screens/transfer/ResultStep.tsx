@@ -85,7 +85,7 @@ export function AwaitingApprovalResult({ approval, review, online }: { approval:
       </p>
       {waiting ? (
         <>
-          <p>{L('transfer.awaitingBody', { required: approval.required })}</p>
+          <p>{L('transfer.awaitingBody', { count: approval.required })}</p>
           <p className="muted small" data-testid="approvals-so-far">
             {L('transfer.approvalsSoFar', { count: approval.approvals.length, required: approval.required })}
           </p>
