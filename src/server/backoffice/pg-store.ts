@@ -95,6 +95,9 @@ function readsOn(c: ClientBase): LedgerReads {
     awaitingAdminChanges: (account) => all<AdminChangeRow>(`SELECT * FROM admin_changes WHERE account = $1 AND status = 'awaiting' ORDER BY created_at, request_id`, [account]),
     beneficiary: (account, destination) => one<BeneficiaryRow>('SELECT destination, name, added_at, added_by FROM beneficiaries WHERE account = $1 AND destination = $2', [account, destination]),
     beneficiaries: (account) => all<BeneficiaryRow>('SELECT destination, name, added_at, added_by FROM beneficiaries WHERE account = $1 ORDER BY name, destination', [account]),
+    notificationsAfter: (after, limit) => all<{ seq: bigint; body: string }>('SELECT seq, body FROM notifications WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]),
+    // The last committed one (not the sequence's value: the writer's open batch may have taken more).
+    notificationHead: async () => (await one<{ seq: bigint }>('SELECT COALESCE(MAX(seq), 0)::BIGINT AS seq FROM notifications', []))!.seq,
   };
 }
 
@@ -261,6 +264,14 @@ export class PgLedgerStore implements LedgerStore {
       // ON CONFLICT DO NOTHING: a ref seen twice must never fail the batch it is committed in.
       recordOutcome: (ref, at, messages, outcome) => run('INSERT INTO op_outcomes (ref, at, messages, outcome) VALUES ($1, $2, $3, $4) ON CONFLICT (ref) DO NOTHING', [ref, at, messages, outcome]),
       pruneOutcomes: (before) => run('DELETE FROM op_outcomes WHERE at < $1', [before]),
+      // One statement for the whole batch; nextval runs in the order of the ordered SELECT, so the
+      // sequence numbers, sorted, are the bodies' in order.
+      appendNotifications: async (at, bodies) => {
+        if (bodies.length === 0) return [];
+        const r = await c.query<{ seq: bigint }>('INSERT INTO notifications (at, body) SELECT $1, b FROM unnest($2::TEXT[]) WITH ORDINALITY AS u (b, i) ORDER BY i RETURNING seq', [at, bodies]);
+        return r.rows.map((x) => x.seq).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      },
+      pruneNotifications: (before) => run('DELETE FROM notifications WHERE at < $1', [before]),
       setMember: (account, member, role, by, now) =>
         role === null
           ? run('DELETE FROM members WHERE account = $1 AND member = $2', [account, member])
