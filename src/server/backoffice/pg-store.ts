@@ -339,47 +339,14 @@ export class PgLedgerStore implements LedgerStore {
 
   /** The ledger's invariants (the same checks as Ledger.checkInvariants), on one snapshot. */
   async checkInvariants(): Promise<string[]> {
-    {
-      const c = await this.pool.connect();
-      try {
-        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-        const q = async <T>(sql: string) => (await c.query(sql)).rows as T[];
-        const problems: string[] = [];
-        for (const r of await q<{ currency: string; total: bigint }>('SELECT currency, SUM(balance)::BIGINT AS total FROM ledger_accounts GROUP BY currency')) {
-          if (r.total !== 0n) problems.push(`currency ${r.currency} sums to ${r.total}, not 0`);
-        }
-        for (const r of await q<{ txid: bigint; total: bigint }>('SELECT txid, SUM(amount)::BIGINT AS total FROM postings GROUP BY txid HAVING SUM(amount) <> 0')) {
-          problems.push(`postings of tx ${r.txid} sum to ${r.total}`);
-        }
-        for (const r of await q<{ owner: string; currency: string; balance: bigint; posted: bigint }>(
-          'SELECT la.owner, la.currency, la.balance, COALESCE((SELECT SUM(amount) FROM postings p WHERE p.ledger_account = la.id), 0)::BIGINT AS posted FROM ledger_accounts la',
-        )) {
-          if (r.balance !== r.posted) problems.push(`${r.owner} ${r.currency}: balance ${r.balance} but postings sum to ${r.posted}`);
-        }
-        for (const r of await q<{ owner: string; currency: string; balance: bigint; held: bigint }>(
-          "SELECT owner, currency, balance, held FROM ledger_accounts WHERE kind = 'customer' AND (balance < 0 OR held < 0 OR held > balance)",
-        )) {
-          problems.push(`${r.owner} ${r.currency}: balance ${r.balance}, held ${r.held}`);
-        }
-        // Held: pending payouts, and transfers awaiting approval (dual control).
-        const pendingHeld = await q<{ sender: string; currency: string; total: bigint }>(
-          `SELECT sender, currency, SUM(amount)::BIGINT AS total FROM (
-             SELECT sender, currency, amount FROM transfers WHERE status = 'pending'
-             UNION ALL SELECT account AS sender, currency, amount FROM approval_requests WHERE status = 'awaiting'
-           ) h GROUP BY sender, currency`,
-        );
-        const heldRows = await q<{ owner: string; currency: string; held: bigint }>("SELECT owner, currency, held FROM ledger_accounts WHERE kind = 'customer' AND held <> 0");
-        const expected = new Map(pendingHeld.map((p) => [`${p.sender}/${p.currency}`, p.total]));
-        for (const h of heldRows) {
-          if (expected.get(`${h.owner}/${h.currency}`) !== h.held) problems.push(`${h.owner} ${h.currency}: held ${h.held} but pending payouts total ${expected.get(`${h.owner}/${h.currency}`) ?? 0n}`);
-          expected.delete(`${h.owner}/${h.currency}`);
-        }
-        for (const [k, v] of expected) problems.push(`${k}: pending payouts total ${v} but nothing held`);
-        await c.query('COMMIT');
-        return problems;
-      } finally {
-        c.release();
-      }
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const problems = await pgInvariantProblems(c);
+      await c.query('COMMIT');
+      return problems;
+    } finally {
+      c.release();
     }
   }
 
@@ -407,4 +374,41 @@ export class PgLedgerStore implements LedgerStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** The ledger's invariants as the connection `c` sees them (in its transaction); a list of violations. */
+export async function pgInvariantProblems(c: ClientBase): Promise<string[]> {
+  const q = async <T>(sql: string) => (await c.query(sql)).rows as T[];
+  const problems: string[] = [];
+  for (const r of await q<{ currency: string; total: bigint }>('SELECT currency, SUM(balance)::BIGINT AS total FROM ledger_accounts GROUP BY currency')) {
+    if (r.total !== 0n) problems.push(`currency ${r.currency} sums to ${r.total}, not 0`);
+  }
+  for (const r of await q<{ txid: bigint; total: bigint }>('SELECT txid, SUM(amount)::BIGINT AS total FROM postings GROUP BY txid HAVING SUM(amount) <> 0')) {
+    problems.push(`postings of tx ${r.txid} sum to ${r.total}`);
+  }
+  for (const r of await q<{ owner: string; currency: string; balance: bigint; posted: bigint }>(
+    'SELECT la.owner, la.currency, la.balance, COALESCE((SELECT SUM(amount) FROM postings p WHERE p.ledger_account = la.id), 0)::BIGINT AS posted FROM ledger_accounts la',
+  )) {
+    if (r.balance !== r.posted) problems.push(`${r.owner} ${r.currency}: balance ${r.balance} but postings sum to ${r.posted}`);
+  }
+  for (const r of await q<{ owner: string; currency: string; balance: bigint; held: bigint }>(
+    "SELECT owner, currency, balance, held FROM ledger_accounts WHERE kind = 'customer' AND (balance < 0 OR held < 0 OR held > balance)",
+  )) {
+    problems.push(`${r.owner} ${r.currency}: balance ${r.balance}, held ${r.held}`);
+  }
+  // Held: pending payouts, and transfers awaiting approval (dual control).
+  const pendingHeld = await q<{ sender: string; currency: string; total: bigint }>(
+    `SELECT sender, currency, SUM(amount)::BIGINT AS total FROM (
+       SELECT sender, currency, amount FROM transfers WHERE status = 'pending'
+       UNION ALL SELECT account AS sender, currency, amount FROM approval_requests WHERE status = 'awaiting'
+     ) h GROUP BY sender, currency`,
+  );
+  const heldRows = await q<{ owner: string; currency: string; held: bigint }>("SELECT owner, currency, held FROM ledger_accounts WHERE kind = 'customer' AND held <> 0");
+  const expected = new Map(pendingHeld.map((p) => [`${p.sender}/${p.currency}`, p.total]));
+  for (const h of heldRows) {
+    if (expected.get(`${h.owner}/${h.currency}`) !== h.held) problems.push(`${h.owner} ${h.currency}: held ${h.held} but pending payouts total ${expected.get(`${h.owner}/${h.currency}`) ?? 0n}`);
+    expected.delete(`${h.owner}/${h.currency}`);
+  }
+  for (const [k, v] of expected) problems.push(`${k}: pending payouts total ${v} but nothing held`);
+  return problems;
 }
