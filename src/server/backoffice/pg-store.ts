@@ -119,6 +119,8 @@ export interface PgStoreOptions {
 
 export class PgLedgerStore implements LedgerStore {
   readonly kind = 'postgres' as const;
+  /** Statements sent inside write transactions (BEGIN, the fence and COMMIT not included). */
+  readonly stats = { writeStatements: 0 };
   private open = false;
   private savepoints = 0;
 
@@ -154,7 +156,7 @@ export class PgLedgerStore implements LedgerStore {
       let result: T;
       try {
         if (this.opts.fence) await this.opts.fence(c);
-        const tx = this.txOn(c);
+        const tx = this.txOn(this.counted(c));
         result = await fn(tx.tx);
         await tx.flush();
       } catch (e) {
@@ -187,6 +189,16 @@ export class PgLedgerStore implements LedgerStore {
    * (`flush`, before COMMIT; reads in the transaction see them); savepoints are not released (a
    * savepoint of the same name is simply the newer one); related writes go together (CTEs).
    */
+  /** The connection, its statements counted in `stats` (bench/ledger.ts prints statements per operation). */
+  private counted(c: PoolClient): PoolClient {
+    const counted = Object.create(c) as PoolClient;
+    counted.query = ((...args: Parameters<PoolClient['query']>) => {
+      this.stats.writeStatements += 1;
+      return (c.query as (...a: unknown[]) => unknown)(...args);
+    }) as PoolClient['query'];
+    return counted;
+  }
+
   private txOn(c: PoolClient): { tx: LedgerTx; flush: () => Promise<void> } {
     const run = async (sql: string, params: Param[]) => {
       await c.query(named(sql, params));
