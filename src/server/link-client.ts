@@ -100,7 +100,8 @@ export class LinkClient implements BackOfficePort {
         this.welcomedHere = true;
         this.attempt = 0;
         this.backofficeAddress = frame.backofficeAddress;
-        if (this.lastSeq === null && typeof frame.seq === 'number') this.lastSeq = frame.seq;
+        // Where to count from: given when the link has none yet, or when it is ahead of this ledger (restored).
+        if (typeof frame.seq === 'number' && (this.lastSeq === null || frame.seq < this.lastSeq)) this.lastSeq = frame.seq;
         if (frame.replay) this.replaying = true;
         else this.becomeAvailable();
         return;

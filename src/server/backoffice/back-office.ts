@@ -41,8 +41,9 @@ import { AdminChanges } from './admin-changes';
 import type { AdminChangeOp } from '../../shared/protocol';
 import { approvalsRequired } from '../../shared/team';
 
-/** How long committed notifications stay in the outbox for gateways that missed them (link-server.ts). */
-export const NOTIFICATION_RETENTION_MS = 60 * 60_000;
+/** How long committed notifications stay in the outbox for gateways that missed them (link-server.ts):
+ * as long as operations' outcomes are kept for gateways whose link dropped (outcomes.ts). */
+export const NOTIFICATION_RETENTION_MS = OUTCOME_RETENTION_MS;
 
 /** Rows of a history replay read and signed per job; the replay then waits for its reader (OpFlow). */
 export const HISTORY_PAGE_ROWS = 256;

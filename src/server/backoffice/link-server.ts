@@ -8,8 +8,8 @@
 // outbox with a sequence number (back-office.ts) and carries it. A gateway that reconnects says in its
 // hello the last one it got (`after`); after `welcome` it is sent every notification committed since,
 // oldest first, then `replayed`, and only then the live ones (those committed meanwhile were held for it
-// and are sent once, after the replay). A gateway that sends no `after` learns the current one in
-// `welcome` (`seq`).
+// and are sent once, after the replay). A gateway that sends no `after` — or one ahead of this ledger,
+// restored from a backup — learns the current one in `welcome` (`seq`).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -60,6 +60,11 @@ export async function startLinkServer(
     let last: number;
     if (after === null) {
       last = await backOffice.notificationHead();
+      send(ws, { t: 'welcome', backofficeAddress: backOffice.address, seq: last });
+    } else if (after > (last = await backOffice.notificationHead())) {
+      // The gateway has seen numbers this ledger never gave (a ledger restored from a backup): start over
+      // from here, or it would take the next ones for ones it already passed on.
+      console.error(`back office: a gateway's last notification is ${after}, this ledger's is ${last} (restored from a backup?); it starts from ${last}`);
       send(ws, { t: 'welcome', backofficeAddress: backOffice.address, seq: last });
     } else {
       send(ws, { t: 'welcome', backofficeAddress: backOffice.address, replay: true });

@@ -262,7 +262,7 @@ CREATE TRIGGER admin_changes_guard BEFORE UPDATE OR DELETE ON admin_changes FOR 
     name: 'notification outbox',
     // Every notification committed, in commit order (one writer: the sequence's order is the commit
     // order), so that gateways following a new active back office get what the dying one committed but
-    // never sent (link-server.ts). Kept an hour.
+    // never sent (link-server.ts). Kept ten minutes, as operation outcomes.
     sql: `
 CREATE TABLE notifications (
   seq BIGSERIAL PRIMARY KEY,
