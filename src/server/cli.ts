@@ -207,7 +207,7 @@ program
     const r = await migrateSqliteToPostgres(o.from, o.to, { log: o.json ? undefined : (line) => console.log(line) });
     if (o.json) return console.log(JSON.stringify(r));
     for (const [currency, c] of Object.entries(r.currencies)) console.log(`${currency}: ${c.transfers} transfers, customer balances ${c.customerBalances}, held ${c.held} (minor units)`);
-    console.log(`verified: row counts of ${Object.keys(r.rows).length} tables, every ledger account's balance and hold, transfers per currency and status, invariants`);
+    console.log(`verified: every row of ${Object.keys(r.rows).length} tables (counts and content digests), every ledger account's balance and hold, transfers per currency and status, invariants`);
     console.log(`migrated: ${Object.values(r.rows).reduce((a, b) => a + b, 0)} rows; schema version ${r.schemaVersion}`);
   });
 

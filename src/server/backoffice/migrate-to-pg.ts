@@ -8,9 +8,11 @@
 // PostgreSQL transaction, in foreign-key order, keeping ids, txids and sequence numbers; balances are not
 // copied but rebuilt by the database's own trigger from the postings (replayed in their original order,
 // so no customer balance is ever negative on the way), and held amounts set after. Before COMMIT the copy
-// is verified: row counts of every table, balances and holds of every ledger account, per currency and
-// status the count and sum of transfers, and the ledger's invariants on PostgreSQL. Any difference rolls
+// is verified: row counts and a content digest of every table (each row's values), balances and holds of
+// every ledger account, per currency and status the count and sum of transfers, and the ledger's
+// invariants on PostgreSQL. Any difference rolls
 // the whole copy back: the target is left as empty as it was found.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -221,6 +223,11 @@ async function verify(src: Database.Database, c: PoolClient, rows: Record<string
   const sourceTransfers = transfersOf(src.prepare('SELECT currency, status, COUNT(*) AS n, SUM(amount) AS total FROM transfers GROUP BY currency, status').all() as never);
   const targetTransfers = transfersOf((await c.query('SELECT currency, status, COUNT(*)::BIGINT AS n, SUM(amount)::BIGINT AS total FROM transfers GROUP BY currency, status')).rows as never);
   for (const [k, v] of sourceTransfers) if (targetTransfers.get(k) !== v) differences.push(`transfers ${k}: ${v} in the source, ${targetTransfers.get(k) ?? 'none'} in the target`);
+  // Every row, value for value: a digest of each table in key order on both sides.
+  for (const t of TABLES) {
+    const [a, b] = [sqliteDigest(src, t), await pgDigest(src, c, t)];
+    if (a !== b) differences.push(`${t.name}: the rows differ from the source's (content digest)`);
+  }
   const problems = await pgInvariantProblems(c);
   if (differences.length > 0 || problems.length > 0) {
     throw new MigrationError(`the copy does not match its source and was rolled back (the target is as it was):\n  ${[...differences, ...problems].join('\n  ')}`);
@@ -235,4 +242,58 @@ async function verify(src: Database.Database, c: PoolClient, rows: Record<string
     currencies[r.currency] = { ...(currencies[r.currency] ?? { customerBalances: '0', held: '0' }), transfers: Number(r.n) };
   }
   return { rows, currencies };
+}
+
+/** A value as text, the same on both databases (integers in decimal, flags as 1/0, null apart from ''). */
+function valueText(v: unknown): string {
+  if (v === null || v === undefined) return '\u0000';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return String(v);
+}
+
+/**
+ * A table's content digest: the sum (mod 2^256) of each row's SHA-256 over its values, columns by name.
+ * Independent of row order — the two databases sort text differently — yet any changed, missing or
+ * extra row changes it.
+ */
+class TableDigest {
+  private sum = 0n;
+  constructor(private readonly columns: string[]) {}
+  add(row: Row): void {
+    const text = this.columns.map((col) => valueText(row[col])).join('\u001f');
+    this.sum = (this.sum + BigInt(`0x${crypto.createHash('sha256').update(text).digest('hex')}`)) & ((1n << 256n) - 1n);
+  }
+  get value(): string {
+    return this.sum.toString(16);
+  }
+}
+
+/** The columns of a table in the source, by name (the copy wrote each of them to the target). */
+function columnsOf(src: Database.Database, table: string): string[] {
+  return (src.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name).sort();
+}
+
+function sqliteDigest(src: Database.Database, t: { name: string; key: string }): string {
+  const digest = new TableDigest(columnsOf(src, t.name));
+  for (const row of src.prepare(`SELECT * FROM ${t.name}`).iterate() as IterableIterator<Row>) digest.add(row);
+  return digest.value;
+}
+
+/** The same digest on PostgreSQL, read in pages by key (keyset pagination: no table is held in memory whole). */
+async function pgDigest(src: Database.Database, c: PoolClient, t: { name: string; key: string }): Promise<string> {
+  const columns = columnsOf(src, t.name);
+  const digest = new TableDigest(columns);
+  const keys = t.key.split(',').map((k) => k.trim());
+  const page = 5000;
+  let after: unknown[] | null = null;
+  for (;;) {
+    const where: string = after ? `WHERE (${keys.join(', ')}) > (${keys.map((_k, i) => `$${i + 1}`).join(', ')})` : '';
+    const params: unknown[] = after ? after.map((v) => (typeof v === 'bigint' ? v.toString() : v)) : [];
+    const r: { rows: Row[] } = await c.query(`SELECT ${columns.join(', ')} FROM ${t.name} ${where} ORDER BY ${t.key} LIMIT ${page}`, params);
+    for (const row of r.rows) digest.add(row);
+    if (r.rows.length < page) break;
+    const last = r.rows[r.rows.length - 1];
+    after = keys.map((k) => last[k]);
+  }
+  return digest.value;
 }
