@@ -251,8 +251,17 @@ export class PgLedgerStore implements LedgerStore {
     };
     const tx: LedgerTx = {
       ...reads,
+      // With the account, whether it has members: a transfer asks (a team account's are audited), and for
+      // most accounts the answer "none" is then known without another round trip.
       account: async (address) => {
-        if (!accounts.has(address)) accounts.set(address, await reads.account(address));
+        if (!accounts.has(address)) {
+          const r = await one<Record<string, unknown>>('SELECT a.*, EXISTS (SELECT 1 FROM members m WHERE m.account = a.address) AS has_members FROM accounts a WHERE a.address = $1', [address]);
+          if (r) {
+            const { has_members: hasMembers, ...row } = r;
+            if (!hasMembers && !members.has(address)) members.set(address, []);
+            accounts.set(address, accountRow(row));
+          } else accounts.set(address, undefined);
+        }
         return accounts.get(address);
       },
       members: async (account) => {
