@@ -84,13 +84,14 @@ describe.skipIf(!inject('pgUrl'))('two back offices on one PostgreSQL database',
     const bPromise = backOffice(dirB, database, portB, /back office ready/);
     const secret = fs.readFileSync(path.join(dirA, 'link-secret'), 'utf8').trim();
     const urls = [`ws://127.0.0.1:${portA}`, `ws://127.0.0.1:${portB}`];
-    // The gateway reaches A through a proxy (to lose A's last frames), B directly.
-    const proxy = await WsProxy.start(urls[0]);
-    cleanups.push(() => proxy.close());
-    const gatewayUrls = [proxy.url, urls[1]];
-    const gw = await startRemoteGateway({ backofficeUrl: gatewayUrls, secret, port: 0, outcomeRecoveryMs: 5_000 });
+    // Two gateways; each reaches A through a proxy (to lose A's last frames), B directly.
+    const [proxy, proxy2] = [await WsProxy.start(urls[0]), await WsProxy.start(urls[0])];
+    cleanups.push(() => proxy.close(), () => proxy2.close());
+    const gw = await startRemoteGateway({ backofficeUrl: [proxy.url, urls[1]], secret, port: 0, outcomeRecoveryMs: 5_000 });
     cleanups.push(() => gw.close());
-    await waitFor(() => gw.link.isAvailable(), 10_000, 'the gateway to reach the active back office');
+    const gw2 = await startRemoteGateway({ backofficeUrl: [proxy2.url, urls[1]], secret, port: 0, outcomeRecoveryMs: 5_000 });
+    cleanups.push(() => gw2.close());
+    await waitFor(() => gw.link.isAvailable() && gw2.link.isAvailable(), 10_000, 'the gateways to reach the active back office');
     const admin = new LinkClient({ url: urls, secret, role: 'admin', reconnect: true });
     cleanups.push(() => admin.close());
     await admin.ready(10_000);
@@ -101,8 +102,11 @@ describe.skipIf(!inject('pgUrl'))('two back offices on one PostgreSQL database',
     expect((await admin.admin({ command: 'verify', address: payer.address })).ok).toBe(true);
     expect((await admin.admin({ command: 'deposit', to: payer.address, from: 'DE89370400440532013000', currency: 'EUR', amount: '100000.00' })).ok).toBe(true);
     // A second session of the payer: it gets every one of the payer's transfers as a notification.
-    const watcher = await loginAgain(gw.gateway.url, payer);
+    const watcher = await loginAgain(gw2.gateway.url, payer);
     cleanups.push(() => watcher.close());
+    // And a second session of the payee, on the other gateway.
+    const payee2 = await loginAgain(gw2.gateway.url, payee);
+    cleanups.push(() => payee2.close());
     // A payout pending when the active back office dies.
     const payout = await payerC.op('transfer', { destination: 'FR7630006000011234567890189', currency: 'EUR', amount: '100.00', requestId: 'payout-0001' });
     expect(payout.data.status).toBe('pending');
@@ -124,11 +128,12 @@ describe.skipIf(!inject('pgUrl'))('two back offices on one PostgreSQL database',
     // A stalls, then dies: what it sends meanwhile (answers and notifications of batches it commits) is lost.
     const lost: string[] = [];
     proxy.onServerFrame = (text: string, _link: ProxyLink) => (lost.push(text), null);
+    proxy2.onServerFrame = (text: string, _link: ProxyLink) => (lost.push(text), null);
     await waitFor(() => lost.some((f) => f.includes('"t":"notify"')), 10_000, 'a notification of A lost on the way');
     await new Promise((r) => setTimeout(r, 200));
     a.child.kill('SIGKILL');
     await bPromise; // the standby is now the active one
-    await waitFor(() => gw.link.isAvailable() && gw.link.url === urls[1], 20_000, 'the gateway to follow the new active back office');
+    await waitFor(() => gw.link.isAvailable() && gw.link.url === urls[1] && gw2.link.isAvailable() && gw2.link.url === urls[1], 20_000, 'the gateways to follow the new active back office');
     const lostNotifications = lost.filter((f) => f.includes('"t":"notify"')).length;
     const afterTakeover = answers.size;
     await waitFor(() => answers.size >= afterTakeover + 20, 20_000, 'transfers through the new active back office');
@@ -163,11 +168,14 @@ describe.skipIf(!inject('pgUrl'))('two back offices on one PostgreSQL database',
     for (const requestId of ids) burst.set(Number((await store.read((r) => r.request(payer.address, requestId)))!.txid), requestId);
     const notified = (c: TestClient) => c.received.filter((m: Msg) => m.msg === 'transfer' && m.nonce === undefined);
     const keys = (ms: Msg[]) => ms.map((m) => `${m.data.txid}/${m.data.status ?? 'complete'}`);
-    // The payee (connected throughout) got each transfer to it once; so did the payer's other session,
-    // plus the payout's pending and settled states.
+    // The payee (connected throughout, on both gateways) got each transfer to it once; so did the payer's
+    // other session, plus the payout's pending and settled states.
     const toPayee = keys(notified(payeeC));
     expect(new Set(toPayee).size, 'a notification the payee got twice').toBe(toPayee.length);
     expect([...toPayee].sort()).toEqual([...burst.keys()].map((t) => `${t}/complete`).sort());
+    const toPayee2 = keys(notified(payee2));
+    expect(new Set(toPayee2).size, 'a notification the payee got twice on the other gateway').toBe(toPayee2.length);
+    expect([...toPayee2].sort()).toEqual([...toPayee].sort());
     const toWatcher = keys(notified(watcher));
     expect(new Set(toWatcher).size, 'a notification the second session got twice').toBe(toWatcher.length);
     expect([...toWatcher].sort()).toEqual([...[...burst.keys()].map((t) => `${t}/complete`), `${payout.data.txid}/pending`, `${payout.data.txid}/complete`].sort());
