@@ -99,6 +99,33 @@ describe.each(STORES)('ledger store (%s)', (kind) => {
     expect(await store.checkInvariants()).toEqual([]);
   });
 
+  it('savepoints one after another and inside each other, some failing: each undoes exactly its own writes', async () => {
+    const store = await open(kind);
+    const ok: bigint[] = [];
+    await store.transaction(async (tx) => {
+      /** A savepoint whose operation writes, then fails. */
+      const fail = (fn: () => Promise<unknown>) => expect(tx.savepoint(async () => (await fn(), Promise.reject(new Error('undo'))))).rejects.toThrow('undo');
+      await tx.register(ALICE, { name: 'Alice Ltd', email: 'a@example.com', country: 'PA', currency: 'EUR' }, 1);
+      ok.push(await tx.savepoint(() => deposit(tx, ALICE, 1n)));
+      // An operation with an inner step that succeeds and one that fails.
+      ok.push(
+        await tx.savepoint(async () => {
+          const kept = await tx.savepoint(() => deposit(tx, ALICE, 2n));
+          await fail(() => deposit(tx, ALICE, 1000n));
+          return kept;
+        }),
+      );
+      await fail(() => tx.savepoint(() => deposit(tx, ALICE, 2000n)));
+      ok.push(await tx.savepoint(() => tx.savepoint(() => tx.savepoint(() => deposit(tx, ALICE, 4n)))));
+      ok.push(await tx.savepoint(() => tx.savepoint(() => deposit(tx, ALICE, 16n))));
+      await fail(() => deposit(tx, ALICE, 3000n));
+      ok.push(await tx.savepoint(() => deposit(tx, ALICE, 8n)));
+    });
+    expect(await store.read((r) => r.balance(ALICE, 'EUR'))).toEqual({ balance: 31n, held: 0n });
+    expect((await store.audit()).transfers.map((t) => t.txid)).toEqual(ok);
+    expect(await store.checkInvariants()).toEqual([]);
+  });
+
   it('an approval step with no step after it in the transaction is still written', async () => {
     const store = await open(kind);
     let txid = 0n;

@@ -186,8 +186,8 @@ export class PgLedgerStore implements LedgerStore {
    * statement at a time), so within one transaction: rows this writer read or wrote are remembered
    * (accounts, transfers: nobody else writes while it is open; forgotten when a savepoint rolls back);
    * signed messages and operation outcomes are kept and written at the end in one statement each
-   * (`flush`, before COMMIT; reads in the transaction see them); savepoints are not released (a
-   * savepoint of the same name is simply the newer one); related writes go together (CTEs).
+   * (`flush`, before COMMIT; reads in the transaction see them); a savepoint is released together with
+   * the next one; related writes go together (CTEs).
    */
   /** The connection, its statements counted in `stats` (bench/ledger.ts prints statements per operation). */
   private counted(c: PoolClient): PoolClient {
@@ -212,6 +212,8 @@ export class PgLedgerStore implements LedgerStore {
     /** A transfer's `approved` step, written with its next step (always soon after: it is booked or held). */
     const approvedLater = new Map<bigint, { at: number; reason: string | null }>();
     const members = new Map<string, MemberRow[]>();
+    /** Depths whose last savepoint succeeded and is not released yet. */
+    const unreleased = new Set<number>();
     const signedKept = (txid: bigint) => {
       for (let i = signedLater.length - 1; i >= 0; i--) if (signedLater[i].txid === txid) return { data: signedLater[i].data, signed: signedLater[i].signed };
       return undefined;
@@ -282,14 +284,22 @@ export class PgLedgerStore implements LedgerStore {
         const kept = outcomesLater.find((o) => o.ref === ref);
         return kept ? { messages: kept.messages, outcome: kept.outcome } : reads.outcome(ref);
       },
+      // A savepoint that succeeded is released by the next one at its depth, in the same round trip (one
+      // simple query of two statements): no round trip of its own, and no deep nesting of unreleased
+      // savepoints (never released, they slowed batches of 500 operations by a fifth).
       savepoint: async (fn) => {
-        const name = `op${++this.savepoints}`;
+        const depth = ++this.savepoints;
+        const name = `op${depth}`;
         const marks = [signedLater.length, outcomesLater.length] as const;
-        await c.query(`SAVEPOINT ${name}`);
+        await c.query(unreleased.has(depth) ? `RELEASE SAVEPOINT ${name}; SAVEPOINT ${name}` : `SAVEPOINT ${name}`);
+        for (const d of unreleased) if (d >= depth) unreleased.delete(d); // released, with those inside it
         try {
-          return await fn();
+          const r = await fn();
+          unreleased.add(depth);
+          return r;
         } catch (e) {
-          await c.query(`ROLLBACK TO SAVEPOINT ${name}`);
+          await c.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+          for (const d of unreleased) if (d >= depth) unreleased.delete(d);
           signedLater.length = marks[0];
           outcomesLater.length = marks[1];
           accounts.clear();
