@@ -8,6 +8,7 @@ import fs from 'node:fs';
 const parts: { file: string; fn: string; title: string }[] = [
   { file: 'ledger.ts', fn: 'benchLedger', title: 'Back office ledger (no network)' },
   { file: 'server.ts', fn: 'benchServer', title: 'Server end to end over WebSocket' },
+  { file: 'migrate.ts', fn: 'benchMigrate', title: 'ccc-server migrate: an SQLite ledger into PostgreSQL, verified' },
   { file: 'slow-reader.ts', fn: 'benchSlowReader', title: 'Server under one hostile slow reader; balance during a transfer burst' },
   { file: 'client.ts', fn: 'benchClient', title: 'App core: history replay and CSV export' },
   { file: 'statements.ts', fn: 'benchStatements', title: 'Statements: 100,000 entries in every format, and ccc-verify-statement' },

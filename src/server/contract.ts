@@ -10,7 +10,7 @@ import type { Nonce, OperationName, OpParams, ServerMessage } from '../shared/pr
 export type BackOfficeOp = Exclude<OperationName, 'auth'>;
 
 export interface OpRequest<K extends BackOfficeOp = BackOfficeOp> {
-  /** Unique across all gateways ("<gatewayId>:<counter>"); notifications use it to skip the originating session. */
+  /** Unique across all gateways ("<gatewayId>.<instance>:<connection>:<counter>"); notifications use it to skip the originating session (also when replayed). */
   ref: string;
   /** The account the operation is for: the session's own address, or the team account it acts for (`act`). */
   account: string;
@@ -74,6 +74,16 @@ export interface Notification {
   exceptRef?: string;
   /** A member was removed from `account`: every session of that member acting for it ends at once. */
   revokedMember?: string;
+  /** Its place in the back office's outbox (committed order): a gateway asks for what follows the last it got. */
+  seq?: number;
+}
+
+/** The outbox of committed notifications, for gateways that reconnect (the link server replays from it). */
+export interface NotificationOutbox {
+  /** Notifications committed after `after`, oldest first, at most `limit`. */
+  notificationsAfter(after: number, limit: number): Promise<Notification[]>;
+  /** The sequence number of the last committed notification (0: none). */
+  notificationHead(): Promise<number>;
 }
 
 /** A login at a gateway, reported to the back office for the accounts' audit trails (best effort). */
@@ -119,7 +129,7 @@ export interface BackOfficePort {
 // answers {t:'welcome', backofficeAddress} or closes with code 4001. The link secret is
 // generated on first start in the data directory (file `link-secret`).
 export type LinkClientFrame =
-  | { t: 'hello'; role: 'gateway' | 'admin'; gatewayId: string; mac: string }
+  | { t: 'hello'; role: 'gateway' | 'admin'; gatewayId: string; mac: string; /** A gateway's last notification seq: replay what followed. */ after?: number }
   | { t: 'op'; ref: string; account: string; member?: string; op: BackOfficeOp; params: unknown; nonce?: Nonce | null; session?: string }
   | { t: 'admin'; ref: string; cmd: AdminCommand }
   | { t: 'recover'; id: string; refs: string[] }
@@ -128,7 +138,8 @@ export type LinkClientFrame =
 
 export type LinkServerFrame =
   | { t: 'challenge'; nonce: string }
-  | { t: 'welcome'; backofficeAddress: string }
+  | { t: 'welcome'; backofficeAddress: string; /** The last committed notification's seq (a gateway that sent no `after`). */ seq?: number; /** The missed notifications follow, then `replayed`. */ replay?: boolean }
+  | { t: 'replayed'; count: number }
   | { t: 'msg'; ref: string; message: OutboundMessage }
   | { t: 'end'; ref: string; outcome: OpOutcome }
   | { t: 'admin-result'; ref: string; ok: true; result: unknown }

@@ -4,6 +4,13 @@
 // rejected with OutcomeUnknownError (never retried here): the gateway asks recoverOutcomes once
 // the link is back. A streamed answer (history) is paced: the back office sends `page` and waits
 // for `more` from the gateway's flow.
+//
+// Notifications carry their place in the back office's outbox (`seq`). The link remembers the last one
+// it passed on; on every reconnection (to the same back office, or to a new active one after a
+// takeover) it says so in its hello, receives what was committed since — a dying back office's last
+// notifications included — and becomes available only once that replay is done (so an operation's
+// recovered answer never overtakes the replayed notifications of it). A notification it already passed
+// on is never passed on again.
 import WebSocket from 'ws';
 import { backoffDelay } from '../shared/backoff';
 import { closeWebSocket } from '../shared/node/ws-close';
@@ -41,6 +48,10 @@ export class LinkClient implements BackOfficePort {
   /** Which of `urls` is tried next; it moves on when one does not answer. */
   private cursor = 0;
   private welcomedHere = false;
+  /** The seq of the last notification passed on (null until the first welcome). */
+  private lastSeq: number | null = null;
+  /** Between a welcome that announced a replay and its `replayed`. */
+  private replaying = false;
 
   constructor(private readonly opts: LinkClientOptions) {
     this.urls = Array.isArray(opts.url) ? [...opts.url] : [opts.url];
@@ -75,7 +86,7 @@ export class LinkClient implements BackOfficePort {
   private onFrame(frame: LinkServerFrame): void {
     switch (frame.t) {
       case 'challenge': {
-        const hello: LinkClientFrame = { t: 'hello', role: this.opts.role ?? 'gateway', gatewayId: this.opts.gatewayId ?? 'gw', mac: linkMac(this.opts.secret, frame.nonce) };
+        const hello: LinkClientFrame = { t: 'hello', role: this.opts.role ?? 'gateway', gatewayId: this.opts.gatewayId ?? 'gw', mac: linkMac(this.opts.secret, frame.nonce), ...(this.lastSeq !== null ? { after: this.lastSeq } : {}) };
         this.ws?.send(JSON.stringify(hello));
         return;
       }
@@ -87,11 +98,18 @@ export class LinkClient implements BackOfficePort {
           return;
         }
         this.welcomedHere = true;
-        this.up = true;
         this.attempt = 0;
         this.backofficeAddress = frame.backofficeAddress;
-        this.opts.onStatus?.(true);
-        for (const w of this.readyWaiters.splice(0)) w.resolve();
+        // Where to count from: given when the link has none yet, or when it is ahead of this ledger (restored).
+        if (typeof frame.seq === 'number' && (this.lastSeq === null || frame.seq < this.lastSeq)) this.lastSeq = frame.seq;
+        if (frame.replay) this.replaying = true;
+        else this.becomeAvailable();
+        return;
+      case 'replayed':
+        if (this.replaying) {
+          this.replaying = false;
+          this.becomeAvailable();
+        }
         return;
       case 'msg': {
         const p = this.pending.get(frame.ref);
@@ -110,9 +128,16 @@ export class LinkClient implements BackOfficePort {
         if (p?.kind === 'admin') p.resolve(frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error });
         return;
       }
-      case 'notify':
+      case 'notify': {
+        if (!this.welcomedHere) return;
+        const seq = frame.notification.seq;
+        if (typeof seq === 'number') {
+          if (this.lastSeq !== null && seq <= this.lastSeq) return; // passed on already
+          this.lastSeq = seq;
+        }
         for (const l of this.listeners) l(frame.notification);
         return;
+      }
       case 'page': {
         const p = this.pending.get(frame.ref);
         const ws = this.ws;
@@ -131,9 +156,16 @@ export class LinkClient implements BackOfficePort {
     }
   }
 
+  private becomeAvailable(): void {
+    this.up = true;
+    this.opts.onStatus?.(true);
+    for (const w of this.readyWaiters.splice(0)) w.resolve();
+  }
+
   private onDown(): void {
     const wasUp = this.up;
     this.up = false;
+    this.replaying = false;
     this.ws = null;
     if (wasUp) this.opts.onStatus?.(false);
     for (const [ref, p] of this.pending) {
@@ -184,6 +216,11 @@ export class LinkClient implements BackOfficePort {
 
   recordLogin(event: LoginEvent): void {
     if (this.up) this.send({ t: 'login', event }); // best effort: a login is never held up by its audit record
+  }
+
+  /** The seq of the last notification passed on to the gateway (null before the first welcome). */
+  get lastNotificationSeq(): number | null {
+    return this.lastSeq;
   }
 
   onNotification(listener: (n: Notification) => void): () => void {

@@ -56,6 +56,90 @@ describe.each(STORES)('ledger store (%s)', (kind) => {
     expect(await store.checkInvariants()).toEqual([]);
   });
 
+  it('within a transaction, what an operation read or left to write later is undone with its savepoint', async () => {
+    // (PostgreSQL keeps rows it read or wrote, and writes signed messages, outcomes and approval steps
+    // late, to save round trips; SQLite writes at once: both must behave the same.)
+    const store = await open(kind);
+    let kept = 0n;
+    let undone = 0n;
+    await store.transaction(async (tx) => {
+      await tx.register(ALICE, { name: 'Alice Ltd', email: 'a@example.com', country: 'PA', currency: 'EUR' }, 1);
+      kept = await tx.savepoint(() => deposit(tx, ALICE, 500n));
+      expect((await tx.findTransfer(kept))!.status).toBe('complete');
+      await tx.storeSignedMessage(kept, '{"kept":1}', 'sig-kept');
+      await tx.recordOutcome('ref-kept', 1, '[]', '{"ok":true}');
+      await expect(
+        tx.savepoint(async () => {
+          await tx.updateAccount(ALICE, { email: 'changed@example.com' }, 2);
+          expect((await tx.account(ALICE))!.email).toBe('changed@example.com');
+          undone = await tx.insertTransfer({ timestamp: 2, kind: 'iban_in', sender: 'DE89370400440532013000', destination: ALICE, currency: 'EUR', amount: 9n });
+          await tx.advance(undone, 'approved', 2);
+          await tx.storeSignedMessage(kept, '{"undone":1}', 'sig-undone');
+          await tx.recordOutcome('ref-undone', 2, '[]', '{"ok":true}');
+          await tx.setMember(ALICE, BOB, 'viewer', ALICE, 2);
+          expect(await tx.members(ALICE)).toHaveLength(1);
+          throw new Error('refused after writing');
+        }),
+      ).rejects.toThrow('refused after writing');
+      // The transaction sees the state before the failed operation, and its own kept writes.
+      expect((await tx.account(ALICE))!.email).toBe('a@example.com');
+      expect(await tx.findTransfer(undone)).toBeUndefined();
+      expect(await tx.members(ALICE)).toEqual([]);
+      expect(await tx.signedMessage(kept)).toEqual({ data: '{"kept":1}', signed: 'sig-kept' });
+      expect(await tx.outcome('ref-undone')).toBeUndefined();
+      expect(await tx.outcome('ref-kept')).toEqual({ messages: '[]', outcome: '{"ok":true}' });
+    });
+    expect(await store.read((r) => r.signedMessage(kept))).toEqual({ data: '{"kept":1}', signed: 'sig-kept' });
+    expect(await store.read((r) => r.outcome('ref-kept'))).toEqual({ messages: '[]', outcome: '{"ok":true}' });
+    expect(await store.read((r) => r.outcome('ref-undone'))).toBeUndefined();
+    expect((await store.read((r) => r.account(ALICE)))!.email).toBe('a@example.com');
+    expect((await store.audit()).transfers.map((t) => t.txid)).toEqual([kept]);
+    // The status history in order, the approval step included.
+    expect((await store.statusHistory(kept)).map((h) => h.status)).toEqual(['NEW', 'approved', 'complete']);
+    expect(await store.checkInvariants()).toEqual([]);
+  });
+
+  it('savepoints one after another and inside each other, some failing: each undoes exactly its own writes', async () => {
+    const store = await open(kind);
+    const ok: bigint[] = [];
+    await store.transaction(async (tx) => {
+      /** A savepoint whose operation writes, then fails. */
+      const fail = (fn: () => Promise<unknown>) => expect(tx.savepoint(async () => (await fn(), Promise.reject(new Error('undo'))))).rejects.toThrow('undo');
+      await tx.register(ALICE, { name: 'Alice Ltd', email: 'a@example.com', country: 'PA', currency: 'EUR' }, 1);
+      ok.push(await tx.savepoint(() => deposit(tx, ALICE, 1n)));
+      // An operation with an inner step that succeeds and one that fails.
+      ok.push(
+        await tx.savepoint(async () => {
+          const kept = await tx.savepoint(() => deposit(tx, ALICE, 2n));
+          await fail(() => deposit(tx, ALICE, 1000n));
+          return kept;
+        }),
+      );
+      await fail(() => tx.savepoint(() => deposit(tx, ALICE, 2000n)));
+      ok.push(await tx.savepoint(() => tx.savepoint(() => tx.savepoint(() => deposit(tx, ALICE, 4n)))));
+      ok.push(await tx.savepoint(() => tx.savepoint(() => deposit(tx, ALICE, 16n))));
+      await fail(() => deposit(tx, ALICE, 3000n));
+      ok.push(await tx.savepoint(() => deposit(tx, ALICE, 8n)));
+    });
+    expect(await store.read((r) => r.balance(ALICE, 'EUR'))).toEqual({ balance: 31n, held: 0n });
+    expect((await store.audit()).transfers.map((t) => t.txid)).toEqual(ok);
+    expect(await store.checkInvariants()).toEqual([]);
+  });
+
+  it('an approval step with no step after it in the transaction is still written', async () => {
+    const store = await open(kind);
+    let txid = 0n;
+    await store.transaction(async (tx) => {
+      await tx.register(ALICE, { name: 'Alice Ltd', email: 'a@example.com', country: 'PA', currency: 'EUR' }, 1);
+      txid = await tx.insertTransfer({ timestamp: 1, kind: 'iban_in', sender: 'DE89370400440532013000', destination: ALICE, currency: 'EUR', amount: 5n });
+      await tx.advance(txid, 'approved', 3);
+    });
+    expect(await store.statusHistory(txid)).toEqual([
+      { status: 'NEW', at: 1n, reason: null },
+      { status: 'approved', at: 3n, reason: null },
+    ]);
+  });
+
   it('reads see committed data only, and are answered while a write transaction is open', async () => {
     const store = await open(kind);
     await store.transaction(async (tx) => {

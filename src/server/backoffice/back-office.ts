@@ -13,7 +13,7 @@
 // last committed state (LedgerStore.read) and sign with interactive priority.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { isStateChanging, type AdminCommand, type BackOfficePort, type LoginEvent, type Notification, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from '../contract';
+import { isStateChanging, type AdminCommand, type BackOfficePort, type LoginEvent, type Notification, type NotificationOutbox, type OpFlow, type OpOutcome, type OpRequest, type OutboundMessage, type RecoveredOutcome } from '../contract';
 import { ApiError, type ApiErrorData } from '../../shared/errors';
 import { isSupportedCurrency, type CurrencyCode } from '../../shared/currencies';
 import { formatAmount, parseAmount } from '../../shared/money';
@@ -40,6 +40,10 @@ import { BeneficiaryBook } from './beneficiary-book';
 import { AdminChanges } from './admin-changes';
 import type { AdminChangeOp } from '../../shared/protocol';
 import { approvalsRequired } from '../../shared/team';
+
+/** How long committed notifications stay in the outbox for gateways that missed them (link-server.ts):
+ * as long as operations' outcomes are kept for gateways whose link dropped (outcomes.ts). */
+export const NOTIFICATION_RETENTION_MS = OUTCOME_RETENTION_MS;
 
 /** Rows of a history replay read and signed per job; the replay then waits for its reader (OpFlow). */
 export const HISTORY_PAGE_ROWS = 256;
@@ -93,7 +97,7 @@ interface Job {
 const ok: OpOutcome = { ok: true };
 const failure = (e: ApiErrorData): JobResult => ({ messages: [], outcome: { ok: false, error: e }, notifications: [] });
 
-export class BackOffice implements BackOfficePort {
+export class BackOffice implements BackOfficePort, NotificationOutbox {
   readonly store: LedgerStore;
   readonly address: string;
   readonly network: BitcoinNetwork;
@@ -173,6 +177,7 @@ export class BackOffice implements BackOfficePort {
       () =>
         void this.enqueue(async (tx) => {
           await this.outcomes.prune(tx, this.now() - OUTCOME_RETENTION_MS);
+          await tx.pruneNotifications(this.now() - NOTIFICATION_RETENTION_MS);
           return this.answer();
         }),
       60_000,
@@ -309,6 +314,17 @@ export class BackOffice implements BackOfficePort {
     return () => this.listeners.delete(listener);
   }
 
+  async notificationsAfter(after: number, limit: number): Promise<Notification[]> {
+    if (this.closed) throw new Error('back office closed');
+    const rows = await this.track(this.store.read((r) => r.notificationsAfter(BigInt(after), limit)));
+    return rows.map((row) => ({ ...(JSON.parse(row.body) as Notification), seq: Number(row.seq) }));
+  }
+
+  async notificationHead(): Promise<number> {
+    if (this.closed) throw new Error('back office closed');
+    return Number(await this.track(this.store.read((r) => r.notificationHead())));
+  }
+
   isAvailable(): boolean {
     return !this.closed;
   }
@@ -398,6 +414,11 @@ export class BackOffice implements BackOfficePort {
           for (const k of signed[i].keep) await tx.storeSignedMessage(k.txid, k.data, k.signed);
           if (job.ref !== undefined) await this.outcomes.record(tx, job.ref, this.now(), results[i].messages, results[i].outcome);
         }
+        // The batch's notifications go into the outbox in the same transaction: committed, they can be
+        // replayed to a gateway that missed them (a dying back office's last batch included).
+        const outgoing = results.flatMap((r) => r.notifications);
+        const seqs = await tx.appendNotifications(this.now(), outgoing.map((n) => JSON.stringify(n)));
+        outgoing.forEach((n, i) => (n.seq = Number(seqs[i])));
       });
       this.stats.commits += 1;
       this.stats.operations += batch.length;
@@ -1005,8 +1026,8 @@ function internalError(e: unknown): ApiErrorData {
   return { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred; the operation was not performed.' };
 }
 
-/** The gateway a request came through: its refs are "<gatewayId>.<16 hex>:<counter>" (gateway.ts). */
+/** The gateway a request came through: its refs are "<gatewayId>.<16 hex>:<connection>:<counter>" (gateway.ts). */
 function gatewayOf(ref: string): string | undefined {
-  const m = /^(.+)\.[0-9a-f]{16}:\d+$/.exec(ref);
+  const m = /^(.+)\.[0-9a-f]{16}:(?:\d+:)?\d+$/.exec(ref);
   return m?.[1];
 }

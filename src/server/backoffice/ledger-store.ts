@@ -53,6 +53,10 @@ export interface LedgerReads {
   awaitingAdminChanges(account: string): Promise<AdminChangeRow[]>;
   beneficiary(account: string, destination: string): Promise<BeneficiaryRow | undefined>;
   beneficiaries(account: string): Promise<BeneficiaryRow[]>;
+  /** The outbox: notifications committed after sequence number `after`, oldest first (at most `limit`). */
+  notificationsAfter(after: bigint, limit: number): Promise<{ seq: bigint; body: string }[]>;
+  /** The last sequence number given to a notification (0 when none ever was). */
+  notificationHead(): Promise<bigint>;
 }
 
 export interface NewTransfer {
@@ -91,6 +95,9 @@ export interface LedgerTx extends LedgerReads {
   /** Records a state-changing operation's outcome in the operation's own transaction (a ref seen twice is ignored). */
   recordOutcome(ref: string, at: number, messages: string, outcome: string): Promise<void>;
   pruneOutcomes(before: number): Promise<void>;
+  /** Appends notifications (JSON texts) to the outbox, in order; their sequence numbers, ascending. */
+  appendNotifications(at: number, bodies: string[]): Promise<bigint[]>;
+  pruneNotifications(before: number): Promise<void>;
   /** Adds a member, changes its role, or (role null) removes it. */
   setMember(account: string, member: string, role: Role | null, by: string, now: number): Promise<void>;
   nextAuditSeq(account: string): Promise<bigint>;

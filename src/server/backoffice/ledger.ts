@@ -100,6 +100,15 @@ CREATE TABLE IF NOT EXISTS op_outcomes (
   outcome TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS op_outcomes_by_time ON op_outcomes (at);
+-- The outbox: every notification committed, in commit order, with its sequence number, so that a
+-- gateway whose link dropped (or that follows a new active back office) asks for what it missed
+-- (link-server.ts). AUTOINCREMENT: a number is never reused, even after the newest rows are pruned.
+CREATE TABLE IF NOT EXISTS notifications (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notifications_by_time ON notifications (at);
 CREATE TABLE IF NOT EXISTS compliance_rejections (
   id INTEGER PRIMARY KEY,
   at INTEGER NOT NULL,
@@ -401,6 +410,10 @@ export class Ledger {
       recordOutcome: db.prepare('INSERT OR IGNORE INTO op_outcomes (ref, at, messages, outcome) VALUES (?, ?, ?, ?)'),
       outcome: db.prepare('SELECT messages, outcome FROM op_outcomes WHERE ref = ?'),
       pruneOutcomes: db.prepare('DELETE FROM op_outcomes WHERE at < ?'),
+      appendNotification: db.prepare('INSERT INTO notifications (at, body) VALUES (?, ?) RETURNING seq'),
+      notificationsAfter: db.prepare('SELECT seq, body FROM notifications WHERE seq > ? ORDER BY seq LIMIT ?'),
+      notificationHead: db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'notifications'), 0) AS seq"),
+      pruneNotifications: db.prepare('DELETE FROM notifications WHERE at < ?'),
       meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -589,6 +602,24 @@ export class Ledger {
 
   outcome(ref: string): { messages: string; outcome: string } | undefined {
     return this.stmt.outcome.get(ref) as { messages: string; outcome: string } | undefined;
+  }
+
+  /** Appends committed-with-this-transaction notifications to the outbox; their sequence numbers, in order. */
+  appendNotifications(at: number, bodies: string[]): bigint[] {
+    return bodies.map((body) => (this.stmt.appendNotification.get(at, body) as { seq: bigint }).seq);
+  }
+
+  notificationsAfter(after: bigint, limit: number): { seq: bigint; body: string }[] {
+    return this.stmt.notificationsAfter.all(after, limit) as { seq: bigint; body: string }[];
+  }
+
+  /** The last sequence number given to a notification (0 when none ever was). */
+  notificationHead(): bigint {
+    return (this.stmt.notificationHead.get() as { seq: bigint }).seq;
+  }
+
+  pruneNotifications(before: number): void {
+    this.stmt.pruneNotifications.run(before);
   }
 
   pruneOutcomes(before: number): void {

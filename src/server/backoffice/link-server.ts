@@ -3,12 +3,22 @@
 // send operations. Notifications are broadcast to every connected gateway. A history replay is
 // paced by its gateway: after each page the back office sends `page` and waits for `more`
 // (go: false, or the link closing, stops it). Gateways whose link dropped ask `recover`.
+//
+// No notification is lost across a reconnection or a takeover: every notification is committed to the
+// outbox with a sequence number (back-office.ts) and carries it. A gateway that reconnects says in its
+// hello the last one it got (`after`); after `welcome` it is sent every notification committed since,
+// oldest first, then `replayed`, and only then the live ones (those committed meanwhile were held for it
+// and are sent once, after the replay). A gateway that sends no `after` — or one ahead of this ledger,
+// restored from a backup — learns the current one in `welcome` (`seq`).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { upgradeRequired, type Monitoring } from '../monitoring';
 import type { AddressInfo } from 'node:net';
-import { linkMac, LINK_MAX_FRAME_BYTES, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type LoginEvent } from '../contract';
+import { linkMac, LINK_MAX_FRAME_BYTES, type BackOfficePort, type LinkClientFrame, type LinkServerFrame, type LoginEvent, type Notification, type NotificationOutbox } from '../contract';
+
+/** Notifications read from the outbox per query while a gateway catches up. */
+const REPLAY_PAGE = 500;
 
 
 export interface LinkServer {
@@ -20,7 +30,7 @@ const isRef = (x: unknown): x is string => typeof x === 'string' && x.length > 0
 
 
 export async function startLinkServer(
-  backOffice: BackOfficePort & { address: string },
+  backOffice: BackOfficePort & NotificationOutbox & { address: string },
   opts: { secret: string; host?: string; port?: number; /** /healthz, /readyz, /metrics on the link port */ monitoring?: Monitoring },
 ): Promise<LinkServer> {
   const server = http.createServer((req, res) => opts.monitoring?.handle(req, res) || upgradeRequired(res));
@@ -35,9 +45,47 @@ export async function startLinkServer(
   const send = (ws: WebSocket, frame: LinkServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
+  /** Gateways catching up (replay in progress): the live notifications held for them meanwhile. */
+  const catchingUp = new Map<WebSocket, Notification[]>();
+  const replayed = opts.monitoring?.counter('ccc_backoffice_notifications_replayed_total', 'Notifications sent again to gateways that reconnected and had missed them.', []);
   const unsubscribe = backOffice.onNotification((notification) => {
     for (const ws of gateways) send(ws, { t: 'notify', notification });
+    for (const held of catchingUp.values()) held.push(notification);
   });
+
+  /** Welcomes a gateway: the missed notifications after `after` (if it said), then the live ones. */
+  const welcomeGateway = async (ws: WebSocket, after: number | null) => {
+    const held: Notification[] = [];
+    catchingUp.set(ws, held);
+    let last: number;
+    if (after === null) {
+      last = await backOffice.notificationHead();
+      send(ws, { t: 'welcome', backofficeAddress: backOffice.address, seq: last });
+    } else if (after > (last = await backOffice.notificationHead())) {
+      // The gateway has seen numbers this ledger never gave (a ledger restored from a backup): start over
+      // from here, or it would take the next ones for ones it already passed on.
+      console.error(`back office: a gateway's last notification is ${after}, this ledger's is ${last} (restored from a backup?); it starts from ${last}`);
+      send(ws, { t: 'welcome', backofficeAddress: backOffice.address, seq: last });
+    } else {
+      send(ws, { t: 'welcome', backofficeAddress: backOffice.address, replay: true });
+      last = after;
+      let count = 0;
+      for (;;) {
+        const page = await backOffice.notificationsAfter(last, REPLAY_PAGE);
+        if (ws.readyState !== ws.OPEN) return;
+        for (const notification of page) send(ws, { t: 'notify', notification });
+        count += page.length;
+        if (page.length > 0) last = page[page.length - 1].seq!;
+        if (page.length < REPLAY_PAGE) break;
+      }
+      if (count > 0) replayed?.inc(count);
+      send(ws, { t: 'replayed', count });
+    }
+    // Held live notifications the outbox read did not already give (those committed after it).
+    catchingUp.delete(ws);
+    for (const notification of held) if (notification.seq === undefined || notification.seq > last) send(ws, { t: 'notify', notification });
+    if (ws.readyState === ws.OPEN) gateways.add(ws);
+  };
 
   wss.on('connection', (ws) => {
     const nonce = crypto.randomBytes(32).toString('hex');
@@ -57,6 +105,7 @@ export async function startLinkServer(
     ws.on('close', () => {
       clearTimeout(helloTimer);
       gateways.delete(ws);
+      catchingUp.delete(ws);
       for (const resolve of waiting.values()) resolve(false);
       waiting.clear();
     });
@@ -79,8 +128,12 @@ export async function startLinkServer(
         }
         clearTimeout(helloTimer);
         role = (frame as { role: 'gateway' | 'admin' }).role;
-        if (role === 'gateway') gateways.add(ws);
-        send(ws, { t: 'welcome', backofficeAddress: backOffice.address });
+        if (role === 'admin') return send(ws, { t: 'welcome', backofficeAddress: backOffice.address });
+        const after = (frame as { after?: unknown }).after;
+        welcomeGateway(ws, typeof after === 'number' && Number.isSafeInteger(after) && after >= 0 ? after : null).catch((e) => {
+          console.error('back office: could not replay notifications to a gateway:', (e as Error).message);
+          ws.close(1011, 'notifications could not be replayed');
+        });
         return;
       }
       if (frame.t === 'more' && role === 'gateway') {

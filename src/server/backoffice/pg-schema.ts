@@ -257,6 +257,21 @@ END $$;
 CREATE TRIGGER admin_changes_guard BEFORE UPDATE OR DELETE ON admin_changes FOR EACH ROW EXECUTE FUNCTION admin_changes_guard();
 `,
   },
+  {
+    version: 4,
+    name: 'notification outbox',
+    // Every notification committed, in commit order (one writer: the sequence's order is the commit
+    // order), so that gateways following a new active back office get what the dying one committed but
+    // never sent (link-server.ts). Kept ten minutes, as operation outcomes.
+    sql: `
+CREATE TABLE notifications (
+  seq BIGSERIAL PRIMARY KEY,
+  at BIGINT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX notifications_by_time ON notifications (at);
+`,
+  },
 ];
 
 /** Applies every migration not yet applied, in order; safe when several back offices start at once. */

@@ -39,6 +39,8 @@ function readsOf(l: Ledger): LedgerReads {
     awaitingAdminChanges: async (account) => l.awaitingAdminChanges(account),
     beneficiary: async (account, destination) => l.beneficiary(account, destination),
     beneficiaries: async (account) => l.beneficiaries(account),
+    notificationsAfter: async (after, limit) => l.notificationsAfter(after, limit),
+    notificationHead: async () => l.notificationHead(),
   };
 }
 
@@ -77,6 +79,8 @@ export class SqliteLedgerStore implements LedgerStore {
       recordRejection: async (r) => l.recordRejection(r),
       recordOutcome: async (ref, at, messages, outcome) => l.recordOutcome(ref, at, messages, outcome),
       pruneOutcomes: async (before) => l.pruneOutcomes(before),
+      appendNotifications: async (at, bodies) => l.appendNotifications(at, bodies),
+      pruneNotifications: async (before) => l.pruneNotifications(before),
       setMember: async (account, member, role, by, now) => l.setMember(account, member, role, by, now),
       nextAuditSeq: async (account) => l.nextAuditSeq(account),
       appendAudit: async (account, seq, at, data, signed) => l.appendAudit(account, seq, at, data, signed),

@@ -75,6 +75,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // Refs name operations in the back office's outcome log: unique across restarts of this gateway too.
   const refPrefix = `${gatewayId}.${crypto.randomBytes(8).toString('hex')}`;
   let counter = 0;
+  let connections = 0;
 
   // Oversized frames up to 1 MiB get a FRAME_TOO_LARGE error; beyond that ws closes the connection (1009).
   const maxPayload = Math.max(1024 * 1024, maxFrame);
@@ -155,7 +156,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const account = op === 'act' ? s.address : (s.acting ?? s.address);
     const member = op !== 'act' && s.acting !== null ? s.address : undefined;
     const run = () => {
-      const ref = `${refPrefix}:${++counter}`;
+      const ref = `${s.refPrefix}${++counter}`;
       s.inFlight.add(ref);
       const endTimer = opSeconds.startTimer({ op });
       const counted = (outcome: string) => {
@@ -193,7 +194,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ws.on('error', () => ws.terminate());
       return closeConnection(ws, CLOSE_CODES.tooManyConnections, refused);
     }
-    const s: Session = { ws, challenge: null, challengeNonce: null, challengeAt: 0, session: null, address: null, acting: null, failures: 0, rate: new TokenBucket(rate), alive: true, inFlight: new Set(), excess: 0, streams: new StreamQueue() };
+    const s: Session = { ws, challenge: null, challengeNonce: null, challengeAt: 0, session: null, address: null, acting: null, failures: 0, rate: new TokenBucket(rate), alive: true, inFlight: new Set(), refPrefix: `${refPrefix}:${++connections}:`, excess: 0, streams: new StreamQueue() };
     sessions.add(s);
     const authTimer = setTimeout(() => {
       if (!s.address) closeConnection(ws, CLOSE_CODES.authTimeout, 'not authenticated before the challenge expired');

@@ -37,7 +37,7 @@ export class AccountRoutes {
       for (const s of sessions) if (s.acting === n.account && s.address === n.revokedMember) revoke(s);
       return;
     }
-    for (const s of sessions) if (!(n.exceptRef && s.inFlight.has(n.exceptRef))) send(s, n.message);
+    for (const s of sessions) if (!(n.exceptRef && (s.inFlight.has(n.exceptRef) || n.exceptRef.startsWith(s.refPrefix)))) send(s, n.message);
   }
 
   /** Authenticated sessions, for the metrics. */

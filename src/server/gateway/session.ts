@@ -21,6 +21,9 @@ export interface Session {
   alive: boolean;
   /** Refs of operations sent to the back office and not yet answered. */
   inFlight: Set<string>;
+  /** How every ref of this connection begins (unique to it): a notification of its own operation is never
+   * sent to it as well — not even when replayed after the link dropped, long after the answer. */
+  refPrefix: string;
   /** Frames received beyond the rate limit since the last one within it. */
   excess: number;
   /** History replays of this connection, one at a time. */
