@@ -4,16 +4,12 @@
 // sort order are kept until a row changes, so scrolling and typing only re-filter what is needed.
 import type { BalanceChartPoint, DeskSummary, TxPage, TxQuery, TxRow, TxSortKey } from '../../shared/app-api';
 import type { CurrencyCode } from '../../shared/currencies';
-import { amountKey, normaliseQuery, rowSearchText, textMatches } from '../../shared/history-search';
+import { comparator, normaliseQuery, rowSearchText, sortableRow, textMatches, type SortableRow } from '../../shared/history-search';
 import { chartCurrencies } from '../../shared/balance-series';
 import { currencyExponent } from '../../shared/currencies';
 import { formatAmount } from '../../shared/money';
 
-interface Entry {
-  row: TxRow;
-  /** The signed amount in minor units, and the same as a number when that is exact (fast compares). */
-  minor: bigint;
-  minorNum: number | null;
+interface Entry extends SortableRow {
   /** What search sees, in `locale`. */
   text: string;
 }
@@ -38,27 +34,6 @@ function validLocale(tag: unknown): string | null {
   }
 }
 
-/** Ascending order for a sort key; amounts as exact integers within a currency; txid breaks ties. */
-function compare(key: TxSortKey): (a: Entry, b: Entry) => number {
-  switch (key) {
-    case 'signedAmount':
-      return (a, b) => {
-        if (a.row.currency !== b.row.currency) return a.row.currency < b.row.currency ? -1 : 1;
-        if (a.minorNum !== null && b.minorNum !== null) return a.minorNum - b.minorNum || a.row.txid - b.row.txid;
-        return a.minor < b.minor ? -1 : a.minor > b.minor ? 1 : a.row.txid - b.row.txid;
-      };
-    case 'txid':
-      return (a, b) => a.row.txid - b.row.txid;
-    case 'direction':
-    case 'status':
-    case 'counterparty':
-      return (a, b) => (a.row[key] < b.row[key] ? -1 : a.row[key] > b.row[key] ? 1 : a.row.txid - b.row.txid);
-    default:
-      // Many transactions share a millisecond: the txid keeps their real order.
-      return (a, b) => a.row.timestamp - b.row.timestamp || a.row.txid - b.row.txid;
-  }
-}
-
 export class HistoryQueryIndex {
   private readonly byTxid = new Map<number, Entry>();
   private locale = defaultLocale();
@@ -73,9 +48,7 @@ export class HistoryQueryIndex {
 
   /** A new or changed row (a new state, a note): its keys are computed now, once. */
   upsert(row: TxRow): void {
-    const minor = amountKey(row);
-    const n = Number(minor);
-    this.byTxid.set(row.txid, { row, minor, minorNum: Number.isSafeInteger(n) ? n : null, text: rowSearchText(row, this.locale) });
+    this.byTxid.set(row.txid, { ...sortableRow(row), text: rowSearchText(row, this.locale) });
     this.version++;
   }
 
@@ -91,7 +64,7 @@ export class HistoryQueryIndex {
   private ordered(key: TxSortKey): Entry[] {
     const cached = this.orders.get(key);
     if (cached && cached.version === this.version) return cached.entries;
-    const entries = [...this.byTxid.values()].sort(compare(key));
+    const entries = [...this.byTxid.values()].sort(comparator<Entry>(key));
     this.orders.set(key, { version: this.version, entries });
     return entries;
   }
