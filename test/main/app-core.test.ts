@@ -229,6 +229,22 @@ describe('security and resilience', () => {
   });
 });
 
+describe('a burst of deposits while logged in', () => {
+  it('asks the balance one request at a time: no request refused, no false alert, the final balance right', async () => {
+    const s = await setup();
+    const address = await registeredAndFunded(s, '1.00');
+    // 1,000 deposits at once: each one's notification used to send its own `balance` (beyond the gateway's
+    // rate limit of 200/s, burst 400; answers read concurrently came back out of order and were alerted as stale).
+    await Promise.all(Array.from({ length: 1000 }, () => s.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1.00' })));
+    await waitFor(async () => (await s.core.getSnapshot()).balances.find((b) => b.currency === 'EUR')?.amount === '1001.00', 60_000);
+    const snap = await s.core.getSnapshot();
+    expect(snap.alerts).toEqual([]);
+    expect(snap.connection).toBe('online');
+    expect(snap.lastError).toBeNull();
+    expect((await s.core.getTransactions())).toHaveLength(1001);
+  });
+});
+
 describe('settings', () => {
   it('saves profiles, refuses invalid ones, and never overwrites an unreadable settings file', async () => {
     const dataDir = tempDir('ccc-settings-');

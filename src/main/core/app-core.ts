@@ -97,6 +97,9 @@ export class AppCore implements TreasuryBridge {
   private notes: NotesStore | null = null;
   /** The newest signed, bound balance of the whole account: a statement's proof that no entry is missing. */
   private lastBalance: BoundBalance | null = null;
+  /** The balance request on its way, and the one that follows it (refreshBalances). */
+  private balanceInFlight: Promise<void> | null = null;
+  private balanceNext: Promise<void> | null = null;
   private account: AccountData | null | undefined = undefined;
   private historyLoaded = false;
   /** Every row of the history is verified (a cached history is checked after its newest page is shown). */
@@ -414,10 +417,37 @@ export class AppCore implements TreasuryBridge {
     this.changed();
   }
 
-  private async refreshBalances(): Promise<void> {
-    if (!this.client || !this.account || !this.view) return;
-    const b = await this.client.boundBalance();
-    this.view.applyBalance(b.data);
+  /**
+   * Asks the server for the balance. One request at a time: news that arrives while one is on its way
+   * (a burst of deposits) is covered by one more request after it, shared by every caller meanwhile.
+   * Without this, every notification of a burst sent its own `balance` at once: beyond the gateway's
+   * rate limit, and the answers, read concurrently, arrived out of order and were refused as stale.
+   */
+  private refreshBalances(): Promise<void> {
+    if (!this.balanceInFlight) return this.askBalance();
+    this.balanceNext ??= this.balanceInFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.balanceNext = null;
+        return this.askBalance();
+      });
+    return this.balanceNext;
+  }
+
+  private askBalance(): Promise<void> {
+    const asked: Promise<void> = this.fetchBalance().finally(() => {
+      if (this.balanceInFlight === asked) this.balanceInFlight = null;
+    });
+    this.balanceInFlight = asked;
+    return asked;
+  }
+
+  private async fetchBalance(): Promise<void> {
+    const { client, view } = this;
+    if (!client || !this.account || !view) return;
+    const b = await client.boundBalance();
+    if (this.client !== client || this.view !== view) return; // logged out (or in again) meanwhile
+    view.applyBalance(b.data);
     this.lastBalance = b;
     this.changed();
   }
