@@ -87,6 +87,9 @@ const SLOW_DEVICE_MS = 6_000;
 
 export const SANDBOX_PROFILE_ID = 'sandbox';
 
+/** The shortest time between two snapshots sent to the screens (a burst of changes is coalesced). */
+const SNAPSHOT_INTERVAL_MS = 25;
+
 export class AppCore implements TreasuryBridge {
   private readonly settings: SettingsStore;
   private readonly listeners = new Set<(e: AppEvent) => void>();
@@ -97,6 +100,9 @@ export class AppCore implements TreasuryBridge {
   private notes: NotesStore | null = null;
   /** The newest signed, bound balance of the whole account: a statement's proof that no entry is missing. */
   private lastBalance: BoundBalance | null = null;
+  /** The last snapshot sent to the screens, and the one scheduled after it (changed()). */
+  private lastSnapshotAt = -Infinity;
+  private snapshotTimer: NodeJS.Timeout | null = null;
   /** The balance request on its way, and the one that follows it (refreshBalances). */
   private balanceInFlight: Promise<void> | null = null;
   private balanceNext: Promise<void> | null = null;
@@ -147,7 +153,23 @@ export class AppCore implements TreasuryBridge {
     for (const l of this.listeners) l(e);
   }
 
+  /**
+   * Tells the screens the state changed. The snapshot is a state, not news: a burst of changes (thousands
+   * of deposits arriving) sends it at once, then at most once per SNAPSHOT_INTERVAL_MS, always ending with
+   * the newest. Sent for every change, a burst queued hundreds of MiB of stale snapshots for the renderer.
+   */
   private changed(): void {
+    if (this.snapshotTimer) return; // the one already scheduled reads the state when it is sent
+    const wait = this.lastSnapshotAt + SNAPSHOT_INTERVAL_MS - performance.now();
+    if (wait <= 0) return this.sendSnapshot();
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = null;
+      this.sendSnapshot();
+    }, wait);
+  }
+
+  private sendSnapshot(): void {
+    this.lastSnapshotAt = performance.now();
     this.emit({ type: 'snapshot', snapshot: this.snapshot() });
   }
 
@@ -1126,6 +1148,8 @@ export class AppCore implements TreasuryBridge {
 
   async close(): Promise<void> {
     await this.logout();
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
   }
 }
 

@@ -27,6 +27,9 @@ import { formatIban } from '../../shared/iban';
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements';
 type Theme = 'light' | 'dark';
 
+/** News toasts (deposits, results) shown at once; older ones give way to newer. */
+const MAX_NEWS_TOASTS = 3;
+
 const NAV: { id: Screen; key: string }[] = [
   { id: 'dashboard', key: '1' },
   { id: 'history', key: '2' },
@@ -81,7 +84,14 @@ export function App() {
 
   const toast = useCallback((t: Omit<Toast, 'id'>) => {
     const id = Math.random().toString(36).slice(2);
-    setToasts((all) => [...all, { ...t, id }]);
+    // A burst of deposits shows the newest few, not a wall of them (security alerts always stay).
+    setToasts((all) => {
+      const next = [...all, { ...t, id }];
+      const news = next.filter((x) => x.kind !== 'danger');
+      if (news.length <= MAX_NEWS_TOASTS) return next;
+      const old = new Set(news.slice(0, news.length - MAX_NEWS_TOASTS).map((x) => x.id));
+      return next.filter((x) => !old.has(x.id));
+    });
     // Security alerts stay until dismissed; good news goes after a while.
     if (t.kind !== 'danger') setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 6000);
   }, []);
