@@ -7,6 +7,7 @@ import { HistoryQueryIndex } from '../../src/main/history/history-query';
 import { signedHistory } from '../helpers/signed-history';
 import type { TxRow } from '../../src/shared/app-api';
 import { balanceSeries } from '../../src/shared/balance-series';
+import { currencyExponent } from '../../src/shared/currencies';
 
 function indexOf(rows: TxRow[]) {
   const index = new HistoryQueryIndex();
@@ -89,6 +90,37 @@ describe('the history index', () => {
     expect(summary.currencies[0]).toBe('EUR');
     expect(summary.series.map((s) => s.currency)).toEqual(summary.currencies);
     expect(summary.pending.every((r) => r.status === 'pending')).toBe(true);
+  });
+
+  it('keeps every sort order right as rows arrive and change (brought up to date, not sorted again)', () => {
+    const index = indexOf(rows);
+    const keys = ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'] as const;
+    const sortedAfresh = (all: Map<number, TxRow>, key: (typeof keys)[number], desc: boolean) => {
+      const fresh = new HistoryQueryIndex();
+      for (const r of all.values()) fresh.upsert(r);
+      return fresh.ids({ sort: { key, desc }, locale: 'en-US' });
+    };
+    const all = new Map(rows.map((r) => [r.txid, r]));
+    const newRow = (base: TxRow, txid: number, rnd: (n: number) => number): TxRow => {
+      const amount = currencyExponent(base.currency) === 0 ? `${rnd(900) + 1}` : `${rnd(900)}.${rnd(90) + 10}`;
+      return { ...base, txid, timestamp: base.timestamp + rnd(3), amount, signedAmount: `${base.direction === 'out' ? '-' : ''}${amount}` };
+    };
+    for (const key of keys) index.ids({ sort: { key, desc: false }, locale: 'en-US' }); // every order kept
+    // A seeded pseudo-random walk: new rows (amounts, times, counterparties in between), settled and reworded ones.
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let step = 0; step < 40; step++) {
+      for (let k = 0; k < 1 + rnd(5); k++) {
+        const base = rows[rnd(rows.length)];
+        const r: TxRow = rnd(3) === 0 ? { ...all.get(base.txid)!, status: (['complete', 'failed', 'pending'] as const)[rnd(3)], counterparty: `${base.counterparty}${rnd(9)}` } : newRow(base, 20_000 + step * 10 + k, rnd);
+        all.set(r.txid, r);
+        index.upsert(r);
+      }
+      const key = keys[rnd(keys.length)];
+      const desc = rnd(2) === 0;
+      expect(index.ids({ sort: { key, desc }, locale: 'en-US' })).toEqual(sortedAfresh(all, key, desc));
+    }
+    for (const key of keys) expect(index.ids({ sort: { key, desc: true }, locale: 'en-US' })).toEqual(sortedAfresh(all, key, true));
   });
 
   it('draws the same balance chart as the shared series, thinned or not', () => {

@@ -17,6 +17,22 @@ interface Entry extends SortableRow {
 const MAX_WINDOW = 1_000;
 const SORT_KEYS: readonly TxSortKey[] = ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'];
 
+/** Changes kept for bringing sort orders up to date, and the most applied by insertion rather than a new sort. */
+const MAX_CHANGES = 20_000;
+const MAX_INSERTS = 2_000;
+
+/** The first place in a sorted array where `x` could go (`cmp` is a total order: txid breaks every tie). */
+function lowerBound<T>(a: T[], x: T, cmp: (p: T, q: T) => number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(a[mid], x) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function defaultLocale(): string {
   try {
     return Intl.DateTimeFormat().resolvedOptions().locale || 'en-US';
@@ -39,6 +55,13 @@ export class HistoryQueryIndex {
   private locale = defaultLocale();
   private version = 0;
   private readonly orders = new Map<TxSortKey, { version: number; entries: Entry[] }>();
+  /**
+   * The rows upserted since version `changesFrom` (with the entry each replaced): a kept sort order a few
+   * changes behind is brought up to date by binary insertion instead of sorting 100,000 rows again (a live
+   * deposit, a settled payout). Dropped when long; an order older than it is sorted afresh.
+   */
+  private changes: { old: Entry | undefined; entry: Entry }[] = [];
+  private changesFrom = 0;
   private last: { key: string; version: number; matched: Entry[] } | null = null;
   private summaryCache: { version: number; preferred: CurrencyCode | null; summary: DeskSummary } | null = null;
 
@@ -48,7 +71,14 @@ export class HistoryQueryIndex {
 
   /** A new or changed row (a new state, a note): its keys are computed now, once. */
   upsert(row: TxRow): void {
-    this.byTxid.set(row.txid, { ...sortableRow(row), text: rowSearchText(row, this.locale) });
+    const entry: Entry = { ...sortableRow(row), text: rowSearchText(row, this.locale) };
+    const old = this.byTxid.get(row.txid);
+    this.byTxid.set(row.txid, entry);
+    if (this.changes.length >= MAX_CHANGES) {
+      this.changes = [];
+      this.changesFrom = this.version;
+    }
+    this.changes.push({ old, entry });
     this.version++;
   }
 
@@ -64,7 +94,26 @@ export class HistoryQueryIndex {
   private ordered(key: TxSortKey): Entry[] {
     const cached = this.orders.get(key);
     if (cached && cached.version === this.version) return cached.entries;
-    const entries = [...this.byTxid.values()].sort(comparator<Entry>(key));
+    const cmp = comparator<Entry>(key);
+    if (cached && cached.version >= this.changesFrom && this.version - cached.version <= MAX_INSERTS) {
+      const { entries } = cached;
+      let intact = true;
+      for (let i = cached.version - this.changesFrom; intact && i < this.changes.length; i++) {
+        const { old, entry } = this.changes[i];
+        if (old) {
+          // The entry it replaced is in the order, at its own place (txid makes the order total).
+          const at = lowerBound(entries, old, cmp);
+          if (entries[at] === old) entries.splice(at, 1);
+          else intact = false;
+        }
+        entries.splice(lowerBound(entries, entry, cmp), 0, entry);
+      }
+      if (intact) {
+        cached.version = this.version;
+        return entries;
+      }
+    }
+    const entries = [...this.byTxid.values()].sort(cmp);
     this.orders.set(key, { version: this.version, entries });
     return entries;
   }
