@@ -103,6 +103,8 @@ export class AppCore implements TreasuryBridge {
   /** The last snapshot sent to the screens, and the one scheduled after it (changed()). */
   private lastSnapshotAt = -Infinity;
   private snapshotTimer: NodeJS.Timeout | null = null;
+  /** A live row's txid waiting to be written as the last one seen (persistLastSeenSoon). */
+  private lastSeenTimer: NodeJS.Timeout | null = null;
   /** The balance request on its way, and the one that follows it (refreshBalances). */
   private balanceInFlight: Promise<void> | null = null;
   private balanceNext: Promise<void> | null = null;
@@ -672,7 +674,23 @@ export class AppCore implements TreasuryBridge {
     }
   }
 
+  /**
+   * The same for live news: written once a second at most (a burst of deposits wrote the settings file,
+   * write and rename, once per deposit: 40 % of the main process's time). Written at logout too; a
+   * crash in between only makes the next gap fill start a little earlier.
+   */
+  private persistLastSeenSoon(): void {
+    if (this.lastSeenTimer) return;
+    this.lastSeenTimer = setTimeout(() => {
+      this.lastSeenTimer = null;
+      this.persistLastSeen();
+    }, 1000);
+    this.lastSeenTimer.unref?.();
+  }
+
   private persistLastSeen(): void {
+    if (this.lastSeenTimer) clearTimeout(this.lastSeenTimer);
+    this.lastSeenTimer = null;
     const last = this.view?.lastTxid;
     if (last != null && this.profile) {
       try {
@@ -707,7 +725,7 @@ export class AppCore implements TreasuryBridge {
 
   private async onTransfer(t: SignedRecord<TransferData>, live: boolean): Promise<void> {
     this.applyTransfer(t, live);
-    this.persistLastSeen();
+    this.persistLastSeenSoon();
     await this.refreshBalances().catch(() => undefined);
     // Something happened to the account outside the app: its KYC state may have changed too.
     if (this.account && !this.account.isVerified) await this.refreshAccount().catch(() => undefined);
@@ -732,6 +750,8 @@ export class AppCore implements TreasuryBridge {
 
   async logout(): Promise<void> {
     if (this.historyComplete) this.saveCache(); // one compact file for the next start
+    this.cache?.flush();
+    if (this.lastSeenTimer) this.persistLastSeen();
     const client = this.client;
     this.client = null;
     await client?.close();
