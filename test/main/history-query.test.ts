@@ -123,6 +123,21 @@ describe('the history index', () => {
     for (const key of keys) expect(index.ids({ sort: { key, desc: true }, locale: 'en-US' })).toEqual(sortedAfresh(all, key, true));
   });
 
+  it('sorts its orders ahead, one per call, and answers from them as it would have', () => {
+    const index = indexOf(rows);
+    const fresh = indexOf(rows);
+    let sorted = 0;
+    while (index.warmNext()) sorted++;
+    expect(sorted).toBe(6); // every sort key once
+    expect(index.warmNext()).toBe(false);
+    for (const key of ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'] as const) {
+      for (const desc of [false, true]) expect(index.ids({ sort: { key, desc } })).toEqual(fresh.ids({ sort: { key, desc } }));
+    }
+    // Unfiltered, newest first: the kept order reversed, not the order itself turned around.
+    const newestFirst = index.ids({});
+    expect(index.ids({ sort: { key: 'timestamp', desc: false } })).toEqual([...newestFirst].reverse());
+  });
+
   it('draws the same balance chart as the shared series, thinned or not', () => {
     const many: TxRow[] = [];
     for (let i = 1; i <= 1_000; i++) many.push({ ...rows[i % rows.length], txid: i, timestamp: 1_700_000_000_000 + (i % 7) * 1000 + i });

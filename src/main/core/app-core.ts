@@ -622,6 +622,7 @@ export class AppCore implements TreasuryBridge {
     this.historyCheck = null;
     this.saveCache();
     this.changed();
+    this.warmSortOrders();
   }
 
   /** Resolves when the screen has had its first data and time to draw it (opts.firstScreenMs), at once without a window. */
@@ -671,6 +672,16 @@ export class AppCore implements TreasuryBridge {
     this.historyCheck = null;
     this.saveCache();
     this.changed();
+    this.warmSortOrders();
+  }
+
+  /** History's other sort orders, sorted in the background one at a time once the history is complete (HistoryQueryIndex.warmNext). */
+  private warmSortOrders(): void {
+    const index = this.index;
+    const next = () => {
+      if (this.index === index && index.warmNext()) setTimeout(next, 50).unref?.();
+    };
+    setTimeout(next, 500).unref?.();
   }
 
   /** The history reconciles with the signed balance (asked again once, in case money moved meanwhile). */

@@ -131,6 +131,12 @@ export class HistoryQueryIndex {
     const key = JSON.stringify([sortKey, desc, text, from, to, currency, direction, status, this.locale]);
     if (this.last && this.last.key === key && this.last.version === this.version) return this.last.matched;
     const all = this.ordered(sortKey);
+    if (!text && from === null && to === null && !currency && !direction && !status) {
+      // Nothing to filter: the kept order itself (reversed once for the newest first).
+      const matched = desc ? all.slice().reverse() : all;
+      this.last = { key, version: this.version, matched };
+      return matched;
+    }
     const matched: Entry[] = [];
     const n = all.length;
     for (let i = 0; i < n; i++) {
@@ -143,6 +149,18 @@ export class HistoryQueryIndex {
     }
     this.last = { key, version: this.version, matched };
     return matched;
+  }
+
+  /**
+   * Sorts one more of History's orders that is not kept yet (none is kept until first asked); false when
+   * all are. Called in the background once the history is complete, so that the user's first click on a
+   * column does not pay for sorting 100,000 rows (kept orders then follow new rows by insertion).
+   */
+  warmNext(): boolean {
+    const missing = SORT_KEYS.find((k) => this.orders.get(k)?.version !== this.version);
+    if (missing === undefined) return false;
+    this.ordered(missing);
+    return true;
   }
 
   query(q: TxQuery): TxPage {
