@@ -138,6 +138,21 @@ describe('the history index', () => {
     expect(index.ids({ sort: { key: 'timestamp', desc: false } })).toEqual([...newestFirst].reverse());
   });
 
+  it('typing on narrows the last result and finds exactly what a fresh search finds', () => {
+    const index = indexOf(rows);
+    const payout = rows.find((r) => r.status === 'failed')!;
+    for (const typed of ['-', '-1', '-15', '-15,', '-15,0', 'f', 'fr', 'fr76 3', 'fr76 30', '1', '12', '12,', 'o', 'op', 'ope', 'opening']) {
+      for (const sort of [undefined, { key: 'signedAmount' as const, desc: true }]) {
+        const fresh = indexOf(rows);
+        expect(index.ids({ text: typed, sort, locale: 'en-US' })).toEqual(fresh.ids({ text: typed, sort, locale: 'en-US' }));
+      }
+    }
+    expect(index.ids({ text: '-15,000', locale: 'en-US' })).toContain(payout.txid);
+    // A change in between (a new row) is searched afresh.
+    index.upsert({ ...rows[0], txid: 30_000, reference: 'Opening balance correction' });
+    expect(index.ids({ text: 'opening b', locale: 'en-US' })).toEqual([30_000]);
+  });
+
   it('draws the same balance chart as the shared series, thinned or not', () => {
     const many: TxRow[] = [];
     for (let i = 1; i <= 1_000; i++) many.push({ ...rows[i % rows.length], txid: i, timestamp: 1_700_000_000_000 + (i % 7) * 1000 + i });

@@ -4,7 +4,7 @@
 // sort order are kept until a row changes, so scrolling and typing only re-filter what is needed.
 import type { BalanceChartPoint, DeskSummary, TxPage, TxQuery, TxRow, TxSortKey } from '../../shared/app-api';
 import type { CurrencyCode } from '../../shared/currencies';
-import { comparator, normaliseQuery, rowSearchText, sortableRow, textMatches, type SortableRow } from '../../shared/history-search';
+import { comparator, normaliseQuery, queryMatcher, rowSearchText, sortableRow, type SortableRow } from '../../shared/history-search';
 import { chartCurrencies } from '../../shared/balance-series';
 import { currencyExponent } from '../../shared/currencies';
 import { formatAmount } from '../../shared/money';
@@ -62,7 +62,8 @@ export class HistoryQueryIndex {
    */
   private changes: { old: Entry | undefined; entry: Entry }[] = [];
   private changesFrom = 0;
-  private last: { key: string; version: number; matched: Entry[] } | null = null;
+  /** The last result, its query (`base`: all but the text) and the index version it was made at. */
+  private last: { key: string; base: string; text: string; version: number; matched: Entry[] } | null = null;
   private summaryCache: { version: number; preferred: CurrencyCode | null; summary: DeskSummary } | null = null;
 
   get size(): number {
@@ -128,15 +129,25 @@ export class HistoryQueryIndex {
     const currency = typeof q.currency === 'string' && q.currency ? q.currency : null;
     const direction = q.direction === 'in' || q.direction === 'out' ? q.direction : null;
     const status = q.status === 'complete' || q.status === 'pending' || q.status === 'failed' ? q.status : null;
-    const key = JSON.stringify([sortKey, desc, text, from, to, currency, direction, status, this.locale]);
-    if (this.last && this.last.key === key && this.last.version === this.version) return this.last.matched;
+    const base = JSON.stringify([sortKey, desc, from, to, currency, direction, status, this.locale]);
+    const key = `${base}\u0000${text}`;
+    const last = this.last && this.last.version === this.version ? this.last : null;
+    if (last && last.key === key) return last.matched;
+    if (last && last.base === base && last.text && text.includes(last.text)) {
+      // Typing on: what matches the longer text is among what matched the shorter (in order already).
+      const matches = queryMatcher(text);
+      const matched = last.matched.filter((e) => matches(e.text, e.row));
+      this.last = { key, base, text, version: this.version, matched };
+      return matched;
+    }
     const all = this.ordered(sortKey);
     if (!text && from === null && to === null && !currency && !direction && !status) {
       // Nothing to filter: the kept order itself (reversed once for the newest first).
       const matched = desc ? all.slice().reverse() : all;
-      this.last = { key, version: this.version, matched };
+      this.last = { key, base, text, version: this.version, matched };
       return matched;
     }
+    const matches = queryMatcher(text);
     const matched: Entry[] = [];
     const n = all.length;
     for (let i = 0; i < n; i++) {
@@ -144,10 +155,10 @@ export class HistoryQueryIndex {
       const r = e.row;
       if ((from !== null && r.timestamp < from) || (to !== null && r.timestamp >= to)) continue;
       if ((currency && r.currency !== currency) || (direction && r.direction !== direction) || (status && r.status !== status)) continue;
-      if (text && !textMatches(e.text, r, text)) continue;
+      if (text && !matches(e.text, r)) continue;
       matched.push(e);
     }
-    this.last = { key, version: this.version, matched };
+    this.last = { key, base, text, version: this.version, matched };
     return matched;
   }
 
