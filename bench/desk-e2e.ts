@@ -1,10 +1,12 @@
-// The desk end to end for a returning user with 100,000 transactions (BENCH_SCALE scales it): a real
-// ccc-server seeded with deposits, the real core with the virtual Ledger behind the dev bridge, and
-// Debian's Chromium running the real renderer. Figures:
-//  - first login (full replay, every row verified; writes the local cache) and the return: from the
-//    click on "Connect" to the balances and the newest history rows on screen (the virtual Ledger
-//    approves at once, so this is the app's own time; goal ≤ 1.5 s for the return);
-//  - search, filter and sort in the History screen: from the input to the new count on screen (goal ≤ 100 ms);
+// The desk end to end with 100,000 transactions (BENCH_SCALE scales it): a real ccc-server seeded with
+// deposits while the app is logged in (every one arrives live: the app must keep up with the burst), the
+// real core with the virtual Ledger behind the dev bridge, and Debian's Chromium running the real renderer.
+// Figures:
+//  - first login (no local cache: the newest page, then the full replay in the background, which writes
+//    the cache) and the returning user (from the cache): from the click on "Connect" to the first frame
+//    with the balances and the newest history rows, timed in the page; and where that time goes (the
+//    virtual Ledger approves at once, so this is the app's own time; goal ≤ 1.5 s from the approval);
+//  - search, filter and sort in the History screen: from the input to the new result painted (goal ≤ 100 ms);
 //  - the renderer's JavaScript heap with the whole history loaded (goal ≤ 250 MiB).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -68,6 +70,7 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
           });
           mo.observe(document.body, { subtree: true, childList: true });
         });
+        undefined; // (not the promise: evaluate would wait for it)
       `);
       // Where the time goes: the core's own events, timed here (same process).
       const epoch = () => performance.timeOrigin + performance.now();
@@ -145,6 +148,10 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
     const filterMs = await inPage({ kind: 'currency', value: 'USD' });
     await inPage({ kind: 'currency', value: '' });
     const sortMs = await inPage({ kind: 'sort', value: '' });
+    // Typing four characters with the amount sort on (the issue measured 9.6 s for this): each keystroke to its result.
+    const typingMs: number[] = [];
+    for (const typed of ['1', '12', '123', '1234']) typingMs.push(await inPage({ kind: 'search', value: typed }));
+    await inPage({ kind: 'search', value: '' });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     await cdp.send('Performance.enable');
@@ -155,12 +162,12 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
       seedSeconds: round(seedSeconds, 1),
       firstLogin: { toBalancesAndNewestRowsMs: round(first.toFirstScreenMs), ...first.breakdown, toEveryRowVerifiedSeconds: round(first.toCompleteSeconds, 2) },
       returningLogin: { toBalancesAndNewestRowsMs: round(again.toFirstScreenMs), ...again.breakdown, toEveryRowVerifiedSeconds: round(again.toCompleteSeconds, 2) },
-      historyScreen: { searchMs: round(searchMs), referenceSearchMs: round(referenceSearchMs), clearSearchMs: round(clearMs), filterCurrencyMs: round(filterMs), sortByAmountMs: round(sortMs) },
+      historyScreen: { searchMs: round(searchMs), referenceSearchMs: round(referenceSearchMs), clearSearchMs: round(clearMs), filterCurrencyMs: round(filterMs), sortByAmountMs: round(sortMs), typingWithAmountSortMs: typingMs.map((v) => round(v)) },
       rendererJsHeapMiB: round(heap / 2 ** 20, 1),
     };
     if (opts.print) {
-      console.log(`returning user, ${count} transactions: balances and newest rows ${result.returningLogin.toBalancesAndNewestRowsMs} ms after Connect (first login ${result.firstLogin.toBalancesAndNewestRowsMs} ms); every row verified after ${result.returningLogin.toEveryRowVerifiedSeconds} s`);
-      console.log(`History on screen: search ${result.historyScreen.searchMs} ms, clear ${result.historyScreen.clearSearchMs} ms, filter ${result.historyScreen.filterCurrencyMs} ms, sort by amount ${result.historyScreen.sortByAmountMs} ms; renderer JS heap ${result.rendererJsHeapMiB} MiB`);
+      console.log(`${count} transactions, seeded live in ${result.seedSeconds} s: balances and newest rows on screen ${result.firstLogin.toBalancesAndNewestRowsMs} ms after Connect at a first login (${result.firstLogin.loginApprovedToScreenMs} ms after the login's approval), ${result.returningLogin.toBalancesAndNewestRowsMs} ms for a returning user (${result.returningLogin.loginApprovedToScreenMs} ms); every row verified after ${result.firstLogin.toEveryRowVerifiedSeconds} s / ${result.returningLogin.toEveryRowVerifiedSeconds} s`);
+      console.log(`History on screen: search ${result.historyScreen.searchMs} ms, reference ${result.historyScreen.referenceSearchMs} ms, clear ${result.historyScreen.clearSearchMs} ms, filter ${result.historyScreen.filterCurrencyMs} ms, sort by amount ${result.historyScreen.sortByAmountMs} ms, typing with the amount sort ${result.historyScreen.typingWithAmountSortMs.join(' / ')} ms; renderer JS heap ${result.rendererJsHeapMiB} MiB`);
     }
     return result;
   } finally {

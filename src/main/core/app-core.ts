@@ -675,11 +675,12 @@ export class AppCore implements TreasuryBridge {
     this.warmSortOrders();
   }
 
-  /** History's other sort orders, sorted in the background one at a time once the history is complete (HistoryQueryIndex.warmNext). */
+  /** History's other sort orders, sorted in the background in small steps once the history is complete (HistoryQueryIndex.warmOrders). */
   private warmSortOrders(): void {
     const index = this.index;
+    const job = index.warmOrders();
     const next = () => {
-      if (this.index === index && index.warmNext()) setTimeout(next, 50).unref?.();
+      if (this.index === index && !job.next().done) setImmediate(next); // requests and I/O go in between
     };
     setTimeout(next, 500).unref?.();
   }

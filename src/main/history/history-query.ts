@@ -92,11 +92,16 @@ export class HistoryQueryIndex {
     this.last = null;
   }
 
+  /** Whether an order kept at `version` is brought up to date by insertion (few changes since, all logged). */
+  private catchesUp(version: number): boolean {
+    return version >= this.changesFrom && this.version - version <= MAX_INSERTS;
+  }
+
   private ordered(key: TxSortKey): Entry[] {
     const cached = this.orders.get(key);
     if (cached && cached.version === this.version) return cached.entries;
     const cmp = comparator<Entry>(key);
-    if (cached && cached.version >= this.changesFrom && this.version - cached.version <= MAX_INSERTS) {
+    if (cached && this.catchesUp(cached.version)) {
       const { entries } = cached;
       let intact = true;
       for (let i = cached.version - this.changesFrom; intact && i < this.changes.length; i++) {
@@ -163,15 +168,44 @@ export class HistoryQueryIndex {
   }
 
   /**
-   * Sorts one more of History's orders that is not kept yet (none is kept until first asked); false when
-   * all are. Called in the background once the history is complete, so that the user's first click on a
-   * column does not pay for sorting 100,000 rows (kept orders then follow new rows by insertion).
+   * Sorts, in small steps, every one of History's orders that is not kept yet (none is kept until first
+   * asked): each `next()` does a few thousand comparisons, so the caller can run it in the background
+   * between other work once the history is complete, and the user's first click on a column does not
+   * wait for 100,000 rows to be sorted (a kept order then follows new rows by insertion). Sorted slices,
+   * then merged two by two; an order asked meanwhile is sorted at once and this one is dropped.
    */
-  warmNext(): boolean {
-    const missing = SORT_KEYS.find((k) => this.orders.get(k)?.version !== this.version);
-    if (missing === undefined) return false;
-    this.ordered(missing);
-    return true;
+  *warmOrders(stepRows = 4_000): Generator<void, void> {
+    for (const key of SORT_KEYS) {
+      const behind = this.orders.get(key);
+      if (behind && this.catchesUp(behind.version)) {
+        this.ordered(key); // a few insertions
+        continue;
+      }
+      const version = this.version;
+      const cmp = comparator<Entry>(key);
+      const runs: Entry[][] = [];
+      const all = [...this.byTxid.values()];
+      for (let i = 0; i < all.length; i += stepRows) {
+        runs.push(all.slice(i, i + stepRows).sort(cmp));
+        yield;
+      }
+      while (runs.length > 1) {
+        const a = runs.shift()!;
+        const b = runs.shift()!;
+        const out: Entry[] = new Array(a.length + b.length);
+        let i = 0;
+        let j = 0;
+        let k = 0;
+        while (k < out.length) {
+          for (let n = 0; n < stepRows && k < out.length; n++) out[k++] = j >= b.length || (i < a.length && cmp(a[i], b[j]) <= 0) ? a[i++] : b[j++];
+          yield;
+        }
+        runs.push(out);
+      }
+      const kept = this.orders.get(key);
+      // Rows that changed meanwhile are inserted when the order is next asked (or it is sorted again).
+      if (!kept || kept.version < version) this.orders.set(key, { version, entries: runs[0] ?? [] });
+    }
   }
 
   query(q: TxQuery): TxPage {
