@@ -16,6 +16,8 @@ interface Entry extends SortableRow {
 
 const MAX_WINDOW = 1_000;
 const SORT_KEYS: readonly TxSortKey[] = ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'];
+/** The order sorted ahead (the amount first: the column sorted most; time and txid are kept from the start). */
+const WARM_FIRST: readonly TxSortKey[] = ['signedAmount', 'timestamp', 'txid', 'counterparty', 'status', 'direction'];
 
 /** Changes kept for bringing sort orders up to date, and the most applied by insertion rather than a new sort. */
 const MAX_CHANGES = 20_000;
@@ -175,7 +177,7 @@ export class HistoryQueryIndex {
    * then merged two by two; an order asked meanwhile is sorted at once and this one is dropped.
    */
   *warmOrders(stepRows = 4_000): Generator<void, void> {
-    for (const key of SORT_KEYS) {
+    for (const key of WARM_FIRST) {
       const behind = this.orders.get(key);
       if (behind && this.catchesUp(behind.version)) {
         this.ordered(key); // a few insertions

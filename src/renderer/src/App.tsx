@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppSnapshot } from '../../shared/app-api';
+import type { AppSnapshot, TxRow } from '../../shared/app-api';
 import { treasury } from './treasury';
 import { ConnectScreen } from './screens/Connect';
 import { RegisterScreen } from './screens/Register';
@@ -99,16 +99,28 @@ export function App() {
 
   useEffect(() => {
     void treasury.getSnapshot().then(setSnap);
+    // Deposits arriving together are toasted once a frame (the newest few): a burst is not one render per deposit.
+    let deposits: TxRow[] = [];
+    let scheduled = false;
+    const toastDeposits = () => {
+      const newest = deposits;
+      deposits = [];
+      scheduled = false;
+      for (const tx of newest)
+        toast({
+          kind: 'success',
+          title: i18next.t('toast.depositReceived'),
+          body: i18next.t('toast.depositBody', { amount: displayAmount(tx.amount), currency: tx.currency, from: tx.counterpartyKind === 'iban' ? formatIban(tx.counterparty).replace(/ /g, '\u00a0') : shortId(tx.counterparty, 10, 6) }),
+        });
+    };
     return treasury.onEvent((e) => {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
         historyChanged();
-        if (e.live && e.tx.direction === 'in')
-          toast({
-            kind: 'success',
-            title: i18next.t('toast.depositReceived'),
-            body: i18next.t('toast.depositBody', { amount: displayAmount(e.tx.amount), currency: e.tx.currency, from: e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6) }),
-          });
+        if (e.live && e.tx.direction === 'in') {
+          deposits = [...deposits.slice(1 - MAX_NEWS_TOASTS), e.tx]; // (no frame while the window is hidden: only the newest are kept)
+          if (!scheduled) scheduled = requestAnimationFrame(toastDeposits) > 0;
+        }
       }
       if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: alertWords(e.alert) });
     });
