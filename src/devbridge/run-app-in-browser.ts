@@ -25,6 +25,7 @@ export async function runAppInBrowser(opts: { endpoint: string; trustedAddress: 
     simulatedDevice: device,
     // No native dialog in a browser: statements go to the export directory under the suggested name.
     chooseSavePath: async (name) => path.join(opts.exportDir, name),
+    firstScreenMs: 200,
   });
   const bridge = await startDevBridge({ core, rendererDir: opts.rendererDir ?? path.resolve('out/renderer'), port: opts.port });
   return {

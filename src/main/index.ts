@@ -40,6 +40,7 @@ function start(): void {
   const core = new AppCore({
     dataDir: app.getPath('userData'),
     sandbox,
+    firstScreenMs: 200, // background checks wait until the first screen is drawn
     chooseSavePath: async (defaultName) => {
       // Statements are .csv, .xml (camt.053) or .pdf, receipts .pdf: offer the file's own type.
       const ext = defaultName.split('.').pop() ?? 'csv';

@@ -51,13 +51,20 @@ export function normaliseQuery(q: string): string {
 
 /** Whether a row (given its search text) matches a normalised query. */
 export function textMatches(text: string, r: TxRow, q: string): boolean {
-  if (!q) return true;
-  if (text.includes(q)) return true;
+  return queryMatcher(q)(text, r);
+}
+
+/**
+ * The test for one normalised query, prepared once and run on every row (100,000 rows: the query's
+ * variants are worked out here, not per row).
+ */
+export function queryMatcher(q: string): (text: string, r: TxRow) => boolean {
+  if (!q) return () => true;
   // "-15" typed with a hyphen finds "−15,000.00"; "#" is optional before a txid.
   const alt = q.replace(/^-/, '−');
-  if (alt !== q && text.includes(alt)) return true;
-  if (/^\d+$/.test(q)) return r.txid === Number(q);
-  return false;
+  const txid = /^\d+$/.test(q) ? Number(q) : null;
+  if (alt === q && txid === null) return (text) => text.includes(q);
+  return (text, r) => text.includes(q) || (alt !== q && text.includes(alt)) || r.txid === txid;
 }
 
 /** The signed amount in minor units: the amount sort's key. */
@@ -65,18 +72,32 @@ export function amountKey(r: TxRow): bigint {
   return parseWireAmount(r.signedAmount, r.currency);
 }
 
+/** A row with its amount key computed once: minor units, and the same as a number when that is exact (fast compares). */
+export interface SortableRow {
+  row: TxRow;
+  minor: bigint;
+  minorNum?: number | null;
+}
+
+/** A row's sort keys (computed once per row, kept by the main process's index). */
+export function sortableRow(row: TxRow): SortableRow {
+  const minor = amountKey(row);
+  const n = Number(minor);
+  return { row, minor, minorNum: Number.isSafeInteger(n) ? n : null };
+}
+
 /**
- * A comparator for one sort key, ascending; `minor` gives a row's amount key (computed once per row).
- * Ties keep the real order (txid): many transactions share a millisecond.
+ * The one comparator of History's sort keys, ascending: amounts as exact integers within a currency
+ * (numbers when both are exact, else BigInt); ties keep the real order (txid): many transactions share
+ * a millisecond. Used by the main process's index and the renderer's helpers.
  */
-export function comparator<T extends { row: TxRow }>(key: TxSortKey, minor: (x: T) => bigint): (a: T, b: T) => number {
+export function comparator<T extends SortableRow>(key: TxSortKey): (a: T, b: T) => number {
   switch (key) {
     case 'signedAmount':
       return (a, b) => {
         if (a.row.currency !== b.row.currency) return a.row.currency < b.row.currency ? -1 : 1;
-        const x = minor(a);
-        const y = minor(b);
-        return x < y ? -1 : x > y ? 1 : a.row.txid - b.row.txid;
+        if (a.minorNum != null && b.minorNum != null) return a.minorNum - b.minorNum || a.row.txid - b.row.txid;
+        return a.minor < b.minor ? -1 : a.minor > b.minor ? 1 : a.row.txid - b.row.txid;
       };
     case 'txid':
       return (a, b) => a.row.txid - b.row.txid;

@@ -246,6 +246,31 @@ describe('security and resilience', () => {
   });
 });
 
+describe('a burst of deposits while logged in', () => {
+  it('asks the balance one request at a time and coalesces snapshots: no request refused, no false alert, the final balance right', async () => {
+    const s = await setup();
+    const address = await registeredAndFunded(s, '1.00');
+    // 1,000 deposits at once: each one's notification used to send its own `balance` (beyond the gateway's
+    // rate limit of 200/s, burst 400; answers read concurrently came back out of order and were alerted as stale).
+    const before = s.events.length;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 1000 }, () => s.server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1.00' })));
+    await waitFor(async () => (await s.core.getSnapshot()).balances.find((b) => b.currency === 'EUR')?.amount === '1001.00', 60_000);
+    await new Promise((r) => setTimeout(r, 100)); // the last snapshot, sent at most 25 ms after the last change
+    const elapsed = performance.now() - t0;
+    const snapshots = s.events.slice(before).filter((e) => e.type === 'snapshot') as Extract<AppEvent, { type: 'snapshot' }>[];
+    // The screens get the state at most once per 25 ms (a timer never fires early), the last one the newest.
+    expect(snapshots.length).toBeLessThanOrEqual(Math.ceil(elapsed / 25) + 1);
+    expect(snapshots.at(-1)!.snapshot.balances.find((b) => b.currency === 'EUR')?.amount).toBe('1001.00');
+    expect(s.events.slice(before).filter((e) => e.type === 'transaction')).toHaveLength(1000);
+    const snap = await s.core.getSnapshot();
+    expect(snap.alerts).toEqual([]);
+    expect(snap.connection).toBe('online');
+    expect(snap.lastError).toBeNull();
+    expect((await s.core.getTransactions())).toHaveLength(1001);
+  });
+});
+
 describe('settings', () => {
   it('saves profiles, refuses invalid ones, and never overwrites an unreadable settings file', async () => {
     const dataDir = tempDir('ccc-settings-');

@@ -94,6 +94,20 @@ describe('the local history cache', () => {
     expect((await core.getSnapshot()).balances[0].amount).toBe(`${u.total + 1000 - 5}.00`);
   });
 
+  it('live rows reach the cache file and the last-seen txid in batches, without a logout', async () => {
+    const u = await returningUser(5);
+    const core = await loginAgain(u);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => u.server.backOffice.admin({ command: 'deposit', to: u.address, from: IBAN, currency: 'EUR', amount: '1.00', reference: `Live ${i}` })));
+    await waitFor(async () => (await core.getTransactions()).length === u.n + 1 + 50);
+    const newest = Math.max(...(await core.getTransactions()).map((r) => r.txid));
+    // No logout (as after a crash): the appended rows are written within a fraction of a second, the txid within a second.
+    await waitFor(() => fs.readFileSync(u.file, 'utf8').split('\n').filter(Boolean).length === 1 + u.n + 1 + 50, 5_000, 'the live rows in the cache');
+    await waitFor(() => Object.values(JSON.parse(fs.readFileSync(path.join(u.dataDir, 'settings.json'), 'utf8')).lastSeen).includes(newest), 5_000, 'the newest txid as last seen');
+    const cached = fs.readFileSync(u.file, 'utf8').split('\n').filter(Boolean).slice(1).map((l) => JSON.parse(l).data.txid as number);
+    expect(new Set(cached).size).toBe(cached.length); // each row once
+    expect(Math.max(...cached)).toBe(newest);
+  });
+
   it('a forged row deep in the cache is detected and the history rebuilt from the server', async () => {
     const u = await returningUser(30);
     const lines = fs.readFileSync(u.file, 'utf8').split('\n');

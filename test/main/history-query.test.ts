@@ -7,6 +7,7 @@ import { HistoryQueryIndex } from '../../src/main/history/history-query';
 import { signedHistory } from '../helpers/signed-history';
 import type { TxRow } from '../../src/shared/app-api';
 import { balanceSeries } from '../../src/shared/balance-series';
+import { currencyExponent } from '../../src/shared/currencies';
 
 function indexOf(rows: TxRow[]) {
   const index = new HistoryQueryIndex();
@@ -89,6 +90,69 @@ describe('the history index', () => {
     expect(summary.currencies[0]).toBe('EUR');
     expect(summary.series.map((s) => s.currency)).toEqual(summary.currencies);
     expect(summary.pending.every((r) => r.status === 'pending')).toBe(true);
+  });
+
+  it('keeps every sort order right as rows arrive and change (brought up to date, not sorted again)', () => {
+    const index = indexOf(rows);
+    const keys = ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'] as const;
+    const sortedAfresh = (all: Map<number, TxRow>, key: (typeof keys)[number], desc: boolean) => {
+      const fresh = new HistoryQueryIndex();
+      for (const r of all.values()) fresh.upsert(r);
+      return fresh.ids({ sort: { key, desc }, locale: 'en-US' });
+    };
+    const all = new Map(rows.map((r) => [r.txid, r]));
+    const newRow = (base: TxRow, txid: number, rnd: (n: number) => number): TxRow => {
+      const amount = currencyExponent(base.currency) === 0 ? `${rnd(900) + 1}` : `${rnd(900)}.${rnd(90) + 10}`;
+      return { ...base, txid, timestamp: base.timestamp + rnd(3), amount, signedAmount: `${base.direction === 'out' ? '-' : ''}${amount}` };
+    };
+    for (const key of keys) index.ids({ sort: { key, desc: false }, locale: 'en-US' }); // every order kept
+    // A seeded pseudo-random walk: new rows (amounts, times, counterparties in between), settled and reworded ones.
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let step = 0; step < 40; step++) {
+      for (let k = 0; k < 1 + rnd(5); k++) {
+        const base = rows[rnd(rows.length)];
+        const r: TxRow = rnd(3) === 0 ? { ...all.get(base.txid)!, status: (['complete', 'failed', 'pending'] as const)[rnd(3)], counterparty: `${base.counterparty}${rnd(9)}` } : newRow(base, 20_000 + step * 10 + k, rnd);
+        all.set(r.txid, r);
+        index.upsert(r);
+      }
+      const key = keys[rnd(keys.length)];
+      const desc = rnd(2) === 0;
+      expect(index.ids({ sort: { key, desc }, locale: 'en-US' })).toEqual(sortedAfresh(all, key, desc));
+    }
+    for (const key of keys) expect(index.ids({ sort: { key, desc: true }, locale: 'en-US' })).toEqual(sortedAfresh(all, key, true));
+  });
+
+  it('sorts its orders ahead in small steps, and answers from them as it would have', () => {
+    const index = indexOf(rows);
+    const fresh = indexOf(rows);
+    let steps = 0;
+    const job = index.warmOrders(3); // slices of 3 rows: many slices and merges
+    // A row arriving halfway: the order sorted before it is brought up to date when asked.
+    for (; !job.next().done; steps++) if (steps === 40) for (const i of [index, fresh]) i.upsert({ ...rows[1], txid: 40_000, amount: '0.01', signedAmount: '0.01' });
+    expect(steps).toBeGreaterThan(6 * Math.ceil(rows.length / 3));
+    expect([...index.warmOrders()]).toHaveLength(0); // all kept now
+    for (const key of ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'] as const) {
+      for (const desc of [false, true]) expect(index.ids({ sort: { key, desc } })).toEqual(fresh.ids({ sort: { key, desc } }));
+    }
+    // Unfiltered, newest first: the kept order reversed, not the order itself turned around.
+    const newestFirst = index.ids({});
+    expect(index.ids({ sort: { key: 'timestamp', desc: false } })).toEqual([...newestFirst].reverse());
+  });
+
+  it('typing on narrows the last result and finds exactly what a fresh search finds', () => {
+    const index = indexOf(rows);
+    const payout = rows.find((r) => r.status === 'failed')!;
+    for (const typed of ['-', '-1', '-15', '-15,', '-15,0', 'f', 'fr', 'fr76 3', 'fr76 30', '1', '12', '12,', 'o', 'op', 'ope', 'opening']) {
+      for (const sort of [undefined, { key: 'signedAmount' as const, desc: true }]) {
+        const fresh = indexOf(rows);
+        expect(index.ids({ text: typed, sort, locale: 'en-US' })).toEqual(fresh.ids({ text: typed, sort, locale: 'en-US' }));
+      }
+    }
+    expect(index.ids({ text: '-15,000', locale: 'en-US' })).toContain(payout.txid);
+    // A change in between (a new row) is searched afresh.
+    index.upsert({ ...rows[0], txid: 30_000, reference: 'Opening balance correction' });
+    expect(index.ids({ text: 'opening b', locale: 'en-US' })).toEqual([30_000]);
   });
 
   it('draws the same balance chart as the shared series, thinned or not', () => {

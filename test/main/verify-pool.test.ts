@@ -1,7 +1,7 @@
 // The verification pool: real worker threads, real back-office signatures. Every verdict is the
 // same as the client's own check (shared/node/message-signature.ts), a forged or foreign row fails,
 // and the work really runs off the main thread.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { VerifyPool } from '../../src/main/history/verify-pool';
 import { signData } from '../../src/shared/node/message-signature';
 import type { TransferData } from '../../src/shared/protocol';
@@ -17,7 +17,25 @@ const pool = new VerifyPool(2);
 afterAll(() => pool.close());
 
 describe('the verification pool', () => {
+  it('checks a small batch at once on this thread while its workers start, and starts them', async () => {
+    const cold = new VerifyPool(2);
+    try {
+      const verdicts = await cold.verifyRecords(records.slice(0, 200), backOffice.address);
+      expect(verdicts.every(Boolean)).toBe(true);
+      expect(cold.stats.inlineBatches).toBe(1);
+      await vi.waitFor(() => expect(cold.stats.readyWorkers).toBe(2), { timeout: 30_000 });
+      // Ready: the same batch now goes to a worker.
+      const forged = records.slice(0, 200).map((r, i) => (i === 9 ? { ...r, data: { ...r.data, amount: '9999.00' } } : r));
+      expect((await cold.verifyRecords(forged, backOffice.address)).indexOf(false)).toBe(9);
+      expect(cold.stats.inlineBatches).toBe(1);
+    } finally {
+      await cold.close();
+    }
+  });
+
   it('verifies batches on worker threads, several at once, with the client’s verdicts', async () => {
+    pool.warm();
+    await vi.waitFor(() => expect(pool.stats.readyWorkers).toBe(2), { timeout: 30_000 });
     const forged = records.map((r) => ({ ...r }));
     forged[17] = { ...forged[17], data: { ...forged[17].data, amount: '17000.00' } }; // altered after signing
     forged[250] = { ...forged[250], signed: signData(forged[250].data, newIdentity().privateKey).signed }; // signed by another key

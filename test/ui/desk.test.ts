@@ -70,6 +70,18 @@ describe('the desk', () => {
     await page.getByTestId('balances').getByText('4,223.00').waitFor();
   });
 
+  it('a burst of 200 deposits: the balance follows, the newest three toasts show, no security alert', async () => {
+    const ui = await browserApp.start();
+    const { page, app, server } = ui;
+    const address = await verifiedAndFunded(ui, '1.00');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '1.00', reference: `Burst ${i}` })));
+    await page.getByTestId('balances').getByText('201.00').waitFor();
+    await expect.poll(() => page.locator('.toast').filter({ hasText: 'Deposit received' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('.toast').filter({ hasText: 'Deposit received' }).count()).toBeLessThanOrEqual(3);
+    expect(await page.getByTestId('toasts-assertive').textContent()).toBe('');
+    expect((await app.core.getSnapshot()).alerts).toEqual([]);
+  });
+
   it('overspending is refused in the form; a rejection keeps the fields and offers Retry; offline disables Review', async () => {
     const ui = await browserApp.start();
     const { page, app } = ui;

@@ -32,8 +32,14 @@ export interface CacheIdentity {
   trustedAddress: string;
 }
 
+/** How long appended rows wait to be written together (a burst of deposits is one write, not one per row). */
+const APPEND_DELAY_MS = 250;
+
 export class HistoryCache {
   readonly file: string;
+  /** Rows appended and not yet written (flush()). */
+  private pending: string[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     dataDir: string,
@@ -50,6 +56,7 @@ export class HistoryCache {
    * null: no file, or one that is not this account's.
    */
   readLines(): string[] | null {
+    this.flush();
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -86,6 +93,7 @@ export class HistoryCache {
 
   /** Rewrites the whole file atomically (a crash leaves the old file or the new one, never half). */
   write(records: Iterable<SignedRecord<TransferData>>): void {
+    this.dropPending(); // the records given are the whole history: they cover what was appended
     fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
     const header: Header = { format: FORMAT, ...this.id };
@@ -97,14 +105,31 @@ export class HistoryCache {
 
   /** Adds a new row or a new state of a row (only once the file exists; the next rewrite covers the rest). */
   append(record: SignedRecord<TransferData>): void {
+    this.pending.push(`${JSON.stringify({ data: record.data, signed: record.signed })}\n`);
+    this.flushTimer ??= setTimeout(() => this.flush(), APPEND_DELAY_MS);
+    this.flushTimer.unref?.();
+  }
+
+  /** Writes the appended rows now (one write; a crash before it loses only a slower next start). */
+  flush(): void {
+    const lines = this.pending;
+    this.dropPending();
+    if (lines.length === 0) return;
     try {
-      if (fs.existsSync(this.file)) fs.appendFileSync(this.file, `${JSON.stringify({ data: record.data, signed: record.signed })}\n`);
+      if (fs.existsSync(this.file)) fs.appendFileSync(this.file, lines.join(''));
     } catch {
       // A cache that cannot be written is only a slower next start.
     }
   }
 
+  private dropPending(): void {
+    this.pending = [];
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+  }
+
   discard(): void {
+    this.dropPending();
     fs.rmSync(this.file, { force: true });
   }
 }

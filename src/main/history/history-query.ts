@@ -4,22 +4,36 @@
 // sort order are kept until a row changes, so scrolling and typing only re-filter what is needed.
 import type { BalanceChartPoint, DeskSummary, TxPage, TxQuery, TxRow, TxSortKey } from '../../shared/app-api';
 import type { CurrencyCode } from '../../shared/currencies';
-import { amountKey, normaliseQuery, rowSearchText, textMatches } from '../../shared/history-search';
+import { comparator, normaliseQuery, queryMatcher, rowSearchText, sortableRow, type SortableRow } from '../../shared/history-search';
 import { chartCurrencies } from '../../shared/balance-series';
 import { currencyExponent } from '../../shared/currencies';
 import { formatAmount } from '../../shared/money';
 
-interface Entry {
-  row: TxRow;
-  /** The signed amount in minor units, and the same as a number when that is exact (fast compares). */
-  minor: bigint;
-  minorNum: number | null;
+interface Entry extends SortableRow {
   /** What search sees, in `locale`. */
   text: string;
 }
 
 const MAX_WINDOW = 1_000;
 const SORT_KEYS: readonly TxSortKey[] = ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'];
+/** The order sorted ahead (the amount first: the column sorted most; time and txid are kept from the start). */
+const WARM_FIRST: readonly TxSortKey[] = ['signedAmount', 'timestamp', 'txid', 'counterparty', 'status', 'direction'];
+
+/** Changes kept for bringing sort orders up to date, and the most applied by insertion rather than a new sort. */
+const MAX_CHANGES = 20_000;
+const MAX_INSERTS = 2_000;
+
+/** The first place in a sorted array where `x` could go (`cmp` is a total order: txid breaks every tie). */
+function lowerBound<T>(a: T[], x: T, cmp: (p: T, q: T) => number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(a[mid], x) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 function defaultLocale(): string {
   try {
@@ -38,33 +52,20 @@ function validLocale(tag: unknown): string | null {
   }
 }
 
-/** Ascending order for a sort key; amounts as exact integers within a currency; txid breaks ties. */
-function compare(key: TxSortKey): (a: Entry, b: Entry) => number {
-  switch (key) {
-    case 'signedAmount':
-      return (a, b) => {
-        if (a.row.currency !== b.row.currency) return a.row.currency < b.row.currency ? -1 : 1;
-        if (a.minorNum !== null && b.minorNum !== null) return a.minorNum - b.minorNum || a.row.txid - b.row.txid;
-        return a.minor < b.minor ? -1 : a.minor > b.minor ? 1 : a.row.txid - b.row.txid;
-      };
-    case 'txid':
-      return (a, b) => a.row.txid - b.row.txid;
-    case 'direction':
-    case 'status':
-    case 'counterparty':
-      return (a, b) => (a.row[key] < b.row[key] ? -1 : a.row[key] > b.row[key] ? 1 : a.row.txid - b.row.txid);
-    default:
-      // Many transactions share a millisecond: the txid keeps their real order.
-      return (a, b) => a.row.timestamp - b.row.timestamp || a.row.txid - b.row.txid;
-  }
-}
-
 export class HistoryQueryIndex {
   private readonly byTxid = new Map<number, Entry>();
   private locale = defaultLocale();
   private version = 0;
   private readonly orders = new Map<TxSortKey, { version: number; entries: Entry[] }>();
-  private last: { key: string; version: number; matched: Entry[] } | null = null;
+  /**
+   * The rows upserted since version `changesFrom` (with the entry each replaced): a kept sort order a few
+   * changes behind is brought up to date by binary insertion instead of sorting 100,000 rows again (a live
+   * deposit, a settled payout). Dropped when long; an order older than it is sorted afresh.
+   */
+  private changes: { old: Entry | undefined; entry: Entry }[] = [];
+  private changesFrom = 0;
+  /** The last result, its query (`base`: all but the text) and the index version it was made at. */
+  private last: { key: string; base: string; text: string; version: number; matched: Entry[] } | null = null;
   private summaryCache: { version: number; preferred: CurrencyCode | null; summary: DeskSummary } | null = null;
 
   get size(): number {
@@ -73,9 +74,14 @@ export class HistoryQueryIndex {
 
   /** A new or changed row (a new state, a note): its keys are computed now, once. */
   upsert(row: TxRow): void {
-    const minor = amountKey(row);
-    const n = Number(minor);
-    this.byTxid.set(row.txid, { row, minor, minorNum: Number.isSafeInteger(n) ? n : null, text: rowSearchText(row, this.locale) });
+    const entry: Entry = { ...sortableRow(row), text: rowSearchText(row, this.locale) };
+    const old = this.byTxid.get(row.txid);
+    this.byTxid.set(row.txid, entry);
+    if (this.changes.length >= MAX_CHANGES) {
+      this.changes = [];
+      this.changesFrom = this.version;
+    }
+    this.changes.push({ old, entry });
     this.version++;
   }
 
@@ -88,10 +94,34 @@ export class HistoryQueryIndex {
     this.last = null;
   }
 
+  /** Whether an order kept at `version` is brought up to date by insertion (few changes since, all logged). */
+  private catchesUp(version: number): boolean {
+    return version >= this.changesFrom && this.version - version <= MAX_INSERTS;
+  }
+
   private ordered(key: TxSortKey): Entry[] {
     const cached = this.orders.get(key);
     if (cached && cached.version === this.version) return cached.entries;
-    const entries = [...this.byTxid.values()].sort(compare(key));
+    const cmp = comparator<Entry>(key);
+    if (cached && this.catchesUp(cached.version)) {
+      const { entries } = cached;
+      let intact = true;
+      for (let i = cached.version - this.changesFrom; intact && i < this.changes.length; i++) {
+        const { old, entry } = this.changes[i];
+        if (old) {
+          // The entry it replaced is in the order, at its own place (txid makes the order total).
+          const at = lowerBound(entries, old, cmp);
+          if (entries[at] === old) entries.splice(at, 1);
+          else intact = false;
+        }
+        entries.splice(lowerBound(entries, entry, cmp), 0, entry);
+      }
+      if (intact) {
+        cached.version = this.version;
+        return entries;
+      }
+    }
+    const entries = [...this.byTxid.values()].sort(cmp);
     this.orders.set(key, { version: this.version, entries });
     return entries;
   }
@@ -106,9 +136,25 @@ export class HistoryQueryIndex {
     const currency = typeof q.currency === 'string' && q.currency ? q.currency : null;
     const direction = q.direction === 'in' || q.direction === 'out' ? q.direction : null;
     const status = q.status === 'complete' || q.status === 'pending' || q.status === 'failed' ? q.status : null;
-    const key = JSON.stringify([sortKey, desc, text, from, to, currency, direction, status, this.locale]);
-    if (this.last && this.last.key === key && this.last.version === this.version) return this.last.matched;
+    const base = JSON.stringify([sortKey, desc, from, to, currency, direction, status, this.locale]);
+    const key = `${base}\u0000${text}`;
+    const last = this.last && this.last.version === this.version ? this.last : null;
+    if (last && last.key === key) return last.matched;
+    if (last && last.base === base && last.text && text.includes(last.text)) {
+      // Typing on: what matches the longer text is among what matched the shorter (in order already).
+      const matches = queryMatcher(text);
+      const matched = last.matched.filter((e) => matches(e.text, e.row));
+      this.last = { key, base, text, version: this.version, matched };
+      return matched;
+    }
     const all = this.ordered(sortKey);
+    if (!text && from === null && to === null && !currency && !direction && !status) {
+      // Nothing to filter: the kept order itself (reversed once for the newest first).
+      const matched = desc ? all.slice().reverse() : all;
+      this.last = { key, base, text, version: this.version, matched };
+      return matched;
+    }
+    const matches = queryMatcher(text);
     const matched: Entry[] = [];
     const n = all.length;
     for (let i = 0; i < n; i++) {
@@ -116,11 +162,52 @@ export class HistoryQueryIndex {
       const r = e.row;
       if ((from !== null && r.timestamp < from) || (to !== null && r.timestamp >= to)) continue;
       if ((currency && r.currency !== currency) || (direction && r.direction !== direction) || (status && r.status !== status)) continue;
-      if (text && !textMatches(e.text, r, text)) continue;
+      if (text && !matches(e.text, r)) continue;
       matched.push(e);
     }
-    this.last = { key, version: this.version, matched };
+    this.last = { key, base, text, version: this.version, matched };
     return matched;
+  }
+
+  /**
+   * Sorts, in small steps, every one of History's orders that is not kept yet (none is kept until first
+   * asked): each `next()` does a few thousand comparisons, so the caller can run it in the background
+   * between other work once the history is complete, and the user's first click on a column does not
+   * wait for 100,000 rows to be sorted (a kept order then follows new rows by insertion). Sorted slices,
+   * then merged two by two; an order asked meanwhile is sorted at once and this one is dropped.
+   */
+  *warmOrders(stepRows = 4_000): Generator<void, void> {
+    for (const key of WARM_FIRST) {
+      const behind = this.orders.get(key);
+      if (behind && this.catchesUp(behind.version)) {
+        this.ordered(key); // a few insertions
+        continue;
+      }
+      const version = this.version;
+      const cmp = comparator<Entry>(key);
+      const runs: Entry[][] = [];
+      const all = [...this.byTxid.values()];
+      for (let i = 0; i < all.length; i += stepRows) {
+        runs.push(all.slice(i, i + stepRows).sort(cmp));
+        yield;
+      }
+      while (runs.length > 1) {
+        const a = runs.shift()!;
+        const b = runs.shift()!;
+        const out: Entry[] = new Array(a.length + b.length);
+        let i = 0;
+        let j = 0;
+        let k = 0;
+        while (k < out.length) {
+          for (let n = 0; n < stepRows && k < out.length; n++) out[k++] = j >= b.length || (i < a.length && cmp(a[i], b[j]) <= 0) ? a[i++] : b[j++];
+          yield;
+        }
+        runs.push(out);
+      }
+      const kept = this.orders.get(key);
+      // Rows that changed meanwhile are inserted when the order is next asked (or it is sorted again).
+      if (!kept || kept.version < version) this.orders.set(key, { version, entries: runs[0] ?? [] });
+    }
   }
 
   query(q: TxQuery): TxPage {

@@ -21,7 +21,12 @@ interface Job {
 interface Slot {
   worker: Worker;
   job: Job | null;
+  /** The worker has loaded its code (its first message); until then a small batch is checked inline. */
+  ready: boolean;
 }
+
+/** A batch this small is checked on the main thread rather than wait for a worker still starting (tens of ms inline, a worker's start takes longer). */
+const INLINE_WHILE_STARTING = 256;
 
 /** The worker's entry: the built one beside the bundle, else the TypeScript source through tsx. */
 function workerEntry(): { file: URL; workerData?: unknown } {
@@ -36,7 +41,7 @@ export class VerifyPool {
   private nextId = 0;
   private broken = false;
   /** What the pool did (benchmarks, tests). */
-  readonly stats = { batches: 0, items: 0, inlineBatches: 0, threadIds: new Set<number>() };
+  readonly stats = { batches: 0, items: 0, inlineBatches: 0, threadIds: new Set<number>(), readyWorkers: 0 };
 
   constructor(readonly size = Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length)) {}
 
@@ -52,11 +57,21 @@ export class VerifyPool {
     return ok.indexOf(0);
   }
 
+  /** Starts every worker now (at login, beside the device and the server), so the first replay finds them ready. */
+  warm(): void {
+    while (!this.broken && this.slots.length < this.size) if (!this.start()) return;
+  }
+
   run(task: VerifyTask): Promise<Uint8Array> {
     this.stats.batches++;
     this.stats.items += task.items.length;
     if (task.items.length === 0) return Promise.resolve(new Uint8Array(0));
     if (this.broken) return this.inline(task);
+    // The newest page of a first login: not kept waiting for a worker that is still loading.
+    if (task.items.length <= INLINE_WHILE_STARTING && !this.slots.some((s) => s.ready)) {
+      if (this.slots.length < this.size) this.warm();
+      return this.inline(task);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ id: ++this.nextId, task, resolve, reject });
       this.dispatch();
@@ -89,10 +104,15 @@ export class VerifyPool {
       this.fallBackInline();
       return undefined;
     }
-    const slot: Slot = { worker, job: null };
+    const slot: Slot = { worker, job: null, ready: false };
     this.stats.threadIds.add(worker.threadId);
     worker.unref();
-    worker.on('message', (m: { id: number; ok: Uint8Array }) => {
+    worker.on('message', (m: { id: number; ok: Uint8Array } | { ready: true }) => {
+      if ('ready' in m) {
+        slot.ready = true;
+        this.stats.readyWorkers++;
+        return;
+      }
       const job = slot.job;
       if (!job || job.id !== m.id) return;
       slot.job = null;

@@ -13,3 +13,5 @@ parentPort!.on('message', (m: { id: number; task: VerifyTask }) => {
   }
   parentPort!.postMessage({ id: m.id, ok }, [ok.buffer as ArrayBuffer]);
 });
+// Loaded: the pool may now send it small batches too (verify-pool.ts).
+parentPort!.postMessage({ ready: true });

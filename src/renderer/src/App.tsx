@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppSnapshot } from '../../shared/app-api';
+import type { AppSnapshot, TxRow } from '../../shared/app-api';
 import { treasury } from './treasury';
 import { ConnectScreen } from './screens/Connect';
 import { RegisterScreen } from './screens/Register';
@@ -29,6 +29,9 @@ import { formatIban } from '../../shared/iban';
 
 export type Screen = 'dashboard' | 'history' | 'transfer' | 'account' | 'statements' | 'team';
 type Theme = 'light' | 'dark';
+
+/** News toasts (deposits, results) shown at once; older ones give way to newer. */
+const MAX_NEWS_TOASTS = 3;
 
 const NAV: { id: Screen; key: string }[] = [
   { id: 'dashboard', key: '1' },
@@ -91,7 +94,14 @@ export function App() {
 
   const toast = useCallback((t: Omit<Toast, 'id'>) => {
     const id = Math.random().toString(36).slice(2);
-    setToasts((all) => [...all, { ...t, id }]);
+    // A burst of deposits shows the newest few, not a wall of them (security alerts always stay).
+    setToasts((all) => {
+      const next = [...all, { ...t, id }];
+      const news = next.filter((x) => x.kind !== 'danger');
+      if (news.length <= MAX_NEWS_TOASTS) return next;
+      const old = new Set(news.slice(0, news.length - MAX_NEWS_TOASTS).map((x) => x.id));
+      return next.filter((x) => !old.has(x.id));
+    });
     // Security alerts stay until dismissed; good news goes after a while.
     if (t.kind !== 'danger') setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 6000);
   }, []);
@@ -99,16 +109,28 @@ export function App() {
 
   useEffect(() => {
     void treasury.getSnapshot().then(setSnap);
+    // Deposits arriving together are toasted once a frame (the newest few): a burst is not one render per deposit.
+    let deposits: TxRow[] = [];
+    let scheduled = false;
+    const toastDeposits = () => {
+      const newest = deposits;
+      deposits = [];
+      scheduled = false;
+      for (const tx of newest)
+        toast({
+          kind: 'success',
+          title: i18next.t('toast.depositReceived'),
+          body: i18next.t('toast.depositBody', { amount: displayAmount(tx.amount), currency: tx.currency, from: tx.counterpartyKind === 'iban' ? formatIban(tx.counterparty).replace(/ /g, '\u00a0') : shortId(tx.counterparty, 10, 6) }),
+        });
+    };
     return treasury.onEvent((e) => {
       if (e.type === 'snapshot') setSnap(e.snapshot);
       if (e.type === 'transaction') {
         historyChanged();
-        if (e.live && e.tx.direction === 'in')
-          toast({
-            kind: 'success',
-            title: i18next.t('toast.depositReceived'),
-            body: i18next.t('toast.depositBody', { amount: displayAmount(e.tx.amount), currency: e.tx.currency, from: e.tx.counterpartyKind === 'iban' ? formatIban(e.tx.counterparty).replace(/ /g, '\u00a0') : shortId(e.tx.counterparty, 10, 6) }),
-          });
+        if (e.live && e.tx.direction === 'in') {
+          deposits = [...deposits.slice(1 - MAX_NEWS_TOASTS), e.tx]; // (no frame while the window is hidden: only the newest are kept)
+          if (!scheduled) scheduled = requestAnimationFrame(toastDeposits) > 0;
+        }
       }
       if (e.type === 'alert') toast({ kind: 'danger', title: i18next.t('toast.securityAlert'), body: alertWords(e.alert) });
     });

@@ -2,7 +2,7 @@
 // the main process's index: shared/history-search.ts). History itself asks the core for pages
 // (queryTransactions); these helpers serve small lists and tests.
 import type { TxRow, TxSortKey } from '../../shared/app-api';
-import { amountKey, comparator, normaliseQuery, rowSearchText, textMatches } from '../../shared/history-search';
+import { comparator, normaliseQuery, rowSearchText, sortableRow, textMatches, type SortableRow } from '../../shared/history-search';
 import { currentLocale } from './locale';
 
 export { normaliseQuery };
@@ -15,9 +15,9 @@ export function matchesText(r: TxRow, q: string): boolean {
 /** Sorts a copy; amounts compare as integers within a currency, never through floats. */
 export function sortRows(rows: TxRow[], key: SortKey, desc: boolean): TxRow[] {
   const dir = desc ? -1 : 1;
-  const cmp = comparator<{ row: TxRow; minor: bigint }>(key, (x) => x.minor);
+  const cmp = comparator<SortableRow>(key);
   return rows
-    .map((row) => ({ row, minor: key === 'signedAmount' ? amountKey(row) : 0n }))
+    .map((row) => (key === 'signedAmount' ? sortableRow(row) : { row, minor: 0n }))
     .sort((a, b) => dir * cmp(a, b))
     .map((x) => x.row);
 }

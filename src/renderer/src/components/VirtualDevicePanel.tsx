@@ -40,10 +40,13 @@ export function VirtualDevicePanel({ compact = false, device: status }: { compac
           const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : e.key === 'Home' ? 'first' : e.key === 'End' ? 'last' : null;
           if (step === null) return;
           e.preventDefault();
-          const at = STATES.findIndex((s) => s.id === current);
+          // From the radio that has focus: `current` follows the core's answer, which a quick second key
+          // (or a busy machine) can outrun — Right then Left used to go from a stale "Approves" to "Dashboard".
+          const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('[role=radio]')];
+          const focused = buttons.indexOf(document.activeElement as HTMLButtonElement);
+          const at = focused >= 0 ? focused : STATES.findIndex((s) => s.id === current);
           const next = step === 'first' ? 0 : step === 'last' ? STATES.length - 1 : (at + step + STATES.length) % STATES.length;
           void set(STATES[next].settings);
-          const buttons = e.currentTarget.querySelectorAll<HTMLButtonElement>('[role=radio]');
           buttons[next]?.focus();
         }}
       >
