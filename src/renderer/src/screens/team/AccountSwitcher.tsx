@@ -38,7 +38,7 @@ export function AccountSwitcher({ snap, lead }: { snap: AppSnapshot; lead?: bool
       >
         <label>
           {t('team.accounts.label')}
-          <input value={address} onChange={(e) => setAddress(e.target.value)} spellCheck={false} data-testid="company-address" placeholder="bc1q…" />
+          <input value={address} onChange={(e) => setAddress(e.target.value)} disabled={busy} spellCheck={false} data-testid="company-address" placeholder="bc1q…" />
         </label>
         <button className="primary" disabled={busy || !address.trim()}>
           {t('team.accounts.act')}
