@@ -8,19 +8,13 @@ import { treasury } from '../../treasury';
 import { DeviceScreens } from '../../components/DeviceScreens';
 import { displayAmount, formatDateTime, shortId } from '../../format';
 import { formatIban } from '../../../../shared/iban';
-import { ActionResult, teamVersion, useSignedAction, useTeamData } from './use-team';
+import { ActionResult, teamVersion, useSignedAction, useTeamData, TeamDataPending } from './use-team';
 
 export function ApprovalQueue({ snap }: { snap: AppSnapshot }) {
   const { t } = useTranslation();
   const { data, error, reload } = useTeamData(() => treasury.getApprovalQueue(), teamVersion(snap));
   const action = useSignedAction(reload);
-  if (error)
-    return (
-      <div className="banner danger" role="alert">
-        {error}
-      </div>
-    );
-  if (!data) return <p className="muted">{t('team.loading')}</p>;
+  if (error || !data) return <TeamDataPending error={error} />;
   const awaiting = data.items.filter((a) => a.status === 'awaiting');
   const changes = data.changes.filter((c) => c.status === 'awaiting');
   return (

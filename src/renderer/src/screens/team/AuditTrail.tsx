@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppSnapshot, AuditEntry } from '../../../../shared/app-api';
 import { treasury, errorOf } from '../../treasury';
 import { formatDateTime, shortId } from '../../format';
-import { teamVersion, useTeamData } from './use-team';
+import { teamVersion, useTeamData, TeamDataPending } from './use-team';
 
 export function AuditTrail({ snap }: { snap: AppSnapshot }) {
   const { t } = useTranslation();
@@ -19,13 +19,7 @@ export function AuditTrail({ snap }: { snap: AppSnapshot }) {
       setSaved({ text: errorOf(e).message, tone: 'danger' });
     }
   };
-  if (error)
-    return (
-      <div className="banner danger" role="alert">
-        {error}
-      </div>
-    );
-  if (!data) return <p className="muted">{t('team.loading')}</p>;
+  if (error || !data) return <TeamDataPending error={error} />;
   const events = [...data].reverse();
   return (
     <div data-testid="audit-trail">

@@ -6,7 +6,7 @@ import type { AppSnapshot } from '../../../../shared/app-api';
 import { treasury } from '../../treasury';
 import { formatDateTime } from '../../format';
 import { formatIban } from '../../../../shared/iban';
-import { ActionResult, teamVersion, useSignedAction, useTeamData } from './use-team';
+import { ActionResult, teamVersion, useSignedAction, useTeamData, TeamDataPending } from './use-team';
 
 export function Beneficiaries({ snap }: { snap: AppSnapshot }) {
   const { t } = useTranslation();
@@ -15,13 +15,7 @@ export function Beneficiaries({ snap }: { snap: AppSnapshot }) {
   const action = useSignedAction(reload);
   const [name, setName] = useState('');
   const [destination, setDestination] = useState('');
-  if (error)
-    return (
-      <div className="banner danger" role="alert">
-        {error}
-      </div>
-    );
-  if (!data) return <p className="muted">{t('team.loading')}</p>;
+  if (error || !data) return <TeamDataPending error={error} />;
   return (
     <div data-testid="beneficiaries">
       <ActionResult action={action} />

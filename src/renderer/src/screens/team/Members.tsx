@@ -6,7 +6,7 @@ import type { AppSnapshot, TeamMember } from '../../../../shared/app-api';
 import { ROLES, type Role } from '../../../../shared/protocol';
 import { treasury } from '../../treasury';
 import { formatDateTime, shortId } from '../../format';
-import { ActionResult, teamVersion, useSignedAction, useTeamData } from './use-team';
+import { ActionResult, teamVersion, useSignedAction, useTeamData, TeamDataPending } from './use-team';
 
 export function Members({ snap }: { snap: AppSnapshot }) {
   const { t } = useTranslation();
@@ -16,13 +16,7 @@ export function Members({ snap }: { snap: AppSnapshot }) {
   const action = useSignedAction(reload);
   const [address, setAddress] = useState('');
   const [role, setRole] = useState<Role>('initiator');
-  if (error)
-    return (
-      <div className="banner danger" role="alert">
-        {error}
-      </div>
-    );
-  if (!data) return <p className="muted">{t('team.loading')}</p>;
+  if (error || !data) return <TeamDataPending error={error} />;
   return (
     <div data-testid="members">
       <ActionResult action={action} />

@@ -10,7 +10,7 @@ import { treasury } from '../../treasury';
 import { displayAmount } from '../../format';
 import { readAmount } from '../transfer/words';
 import { currentLocale, localizeDecimal } from '../../locale';
-import { ActionResult, teamVersion, useSignedAction, useTeamData } from './use-team';
+import { ActionResult, teamVersion, useSignedAction, useTeamData, TeamDataPending } from './use-team';
 
 export function Policy({ snap }: { snap: AppSnapshot }) {
   const { t } = useTranslation();
@@ -29,13 +29,7 @@ export function Policy({ snap }: { snap: AppSnapshot }) {
     setNewBen(data.newBeneficiaryNeedsApproval);
     setSecond(data.adminChangesNeedSecondAdmin);
   }, [data]);
-  if (error)
-    return (
-      <div className="banner danger" role="alert">
-        {error}
-      </div>
-    );
-  if (!data) return <p className="muted">{t('team.loading')}</p>;
+  if (error || !data) return <TeamDataPending error={error} />;
   const thresholds = Object.entries(data.above);
   const save = () => {
     setProblem(null);

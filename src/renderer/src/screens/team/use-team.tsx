@@ -1,6 +1,7 @@
 // What the Team screens share: data read from the core (read again when the account's team news
 // changes), and one way to send a device-signed request and say how it ended.
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AppSnapshot, TeamRequestOutcome } from '../../../../shared/app-api';
 import { errorOf } from '../../treasury';
 import { i18next } from '../../i18n';
@@ -68,4 +69,16 @@ export function ActionResult({ action }: { action: SignedAction }) {
       {action.result.text}
     </div>
   );
+}
+
+/** What a tab shows until its data is there: the error that stopped it, or that it is loading. */
+export function TeamDataPending({ error }: { error: string | null }) {
+  const { t } = useTranslation();
+  if (error)
+    return (
+      <div className="banner danger" role="alert">
+        {error}
+      </div>
+    );
+  return <p className="muted">{t('team.loading')}</p>;
 }
