@@ -44,13 +44,18 @@ export function useHistoryQuery(query: TxQuery, tick: number, anchor: { current:
     void (async () => {
       try {
         const a = anchor.current;
-        const head = await treasury.queryTransactions({ ...q, offset: 0, limit: 0, ...(a ? { anchorTxid: a.txid } : {}) });
+        // Without an anchor the view's first page comes with the count, in one round trip (a search's
+        // answer then takes one trip over the bridge, not two); an anchored row's page is known only after.
+        const first = a ? null : Math.floor(Math.max(0, range.current.start) / PAGE);
+        const head = await treasury.queryTransactions({ ...q, ...(a ? { offset: 0, limit: 0, anchorTxid: a.txid } : { offset: first! * PAGE, limit: PAGE }) });
         if (g !== gen.current) return;
         const span = range.current.end - range.current.start;
         const start = head.anchorIndex ?? (a ? 0 : range.current.start);
         const wanted = pagesFor(start, Math.min(head.total - 1, start + span));
         const pages = new Map<number, TxRow[]>();
-        for (const [p, rows] of await Promise.all(wanted.map(async (p) => [p, (await fetchPage(q, p)).rows] as const))) pages.set(p, rows);
+        if (first !== null && wanted.includes(first)) pages.set(first, head.rows);
+        const rest = wanted.filter((p) => !pages.has(p));
+        for (const [p, rows] of await Promise.all(rest.map(async (p) => [p, (await fetchPage(q, p)).rows] as const))) pages.set(p, rows);
         if (g !== gen.current) return;
         setResult({ gen: g, total: head.total, all: head.all, pages, anchorIndex: a ? head.anchorIndex : null });
         setLoaded(true);
