@@ -3,7 +3,7 @@
 // local WebSocket. The renderer cannot send raw protocol operations: it can only ask for these
 // high-level actions, and a transfer is only ever sent by the main process after the device
 // signed its confirmation text.
-import type { AccountData, AdminChangeOp, ApprovalStatus, AuditEventData, Role, TeamPolicy, TransferStatus } from './protocol';
+import type { AccountData, AdminChangeOp, ApprovalData, ApprovalStatus, AuditEventData, Role, TeamPolicy, TransferStatus } from './protocol';
 import type { CurrencyCode } from './currencies';
 import type { AddressKind, BitcoinNetwork } from './bitcoin-address';
 
@@ -332,27 +332,10 @@ export interface Beneficiary {
   addedBy: string;
 }
 
-/** A transfer waiting under dual control, with exactly what the device will show. */
-export interface ApprovalItem {
-  requestId: string;
-  initiator: string;
-  destination: string;
-  destinationKind: 'address' | 'iban';
-  currency: CurrencyCode;
-  amount: string;
-  reference?: string;
-  beneficiary?: string;
-  /** The text the initiator's device signed and each approver's device signs. */
-  text: string;
+/** What the app adds to anything waiting for a decision: what the device will show, and what this member may do. */
+export interface DecisionView {
   deviceScreens: string[];
   deviceShowsHash: boolean;
-  required: number;
-  approvals: string[];
-  status: ApprovalStatus;
-  reason?: string;
-  txid?: number;
-  createdAt: number;
-  expiresAt: number;
   /** The text is exactly what the app rebuilds from the fields shown (else nothing may be signed: the server may be lying). */
   textMatches: boolean;
   mine: boolean;
@@ -360,27 +343,25 @@ export interface ApprovalItem {
   canApprove: boolean;
   canReject: boolean;
   canCancel: boolean;
+}
+
+/** A transfer waiting under dual control (the `approval` message's data), with exactly what the device will show. */
+export interface ApprovalItem extends Omit<ApprovalData, 'account'>, DecisionView {
+  destinationKind: 'address' | 'iban';
   /** Why approving is not offered: OWN_APPROVAL, ALREADY_DECIDED, ROLE_FORBIDS or TEXT_MISMATCH. */
   approveRefusal?: string;
 }
 
 /** A membership, policy or beneficiary change waiting for a second administrator. */
-export interface ChangeItem {
+export interface ChangeItem extends DecisionView {
   requestId: string;
   op: AdminChangeOp;
   params: Record<string, unknown>;
   text: string;
-  deviceScreens: string[];
-  deviceShowsHash: boolean;
   proposer: string;
   status: string;
   createdAt: number;
   expiresAt: number;
-  textMatches: boolean;
-  mine: boolean;
-  canApprove: boolean;
-  canReject: boolean;
-  canCancel: boolean;
 }
 
 export interface ApprovalQueue {

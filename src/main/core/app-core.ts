@@ -817,9 +817,7 @@ export class AppCore implements TreasuryBridge {
   }
 
   async logout(): Promise<void> {
-    if (this.historyComplete) this.saveCache(); // one compact file for the next start
-    this.cache?.flush();
-    if (this.lastSeenTimer) this.persistLastSeen();
+    this.leaveAccount();
     const client = this.client;
     this.client = null;
     await client?.close();
@@ -831,17 +829,9 @@ export class AppCore implements TreasuryBridge {
     this.index = new HistoryQueryIndex();
     this.sortingAhead = false;
     this.notes = null;
-    this.lastBalance = null;
-    this.account = undefined;
-    this.historyLoaded = false;
-    this.historyComplete = false;
-    this.historyCheck = null;
-    this.backgroundReplay = null;
-    this.cache = null;
     this.loginStep = null;
     this.alerts = [];
     this.lastError = null;
-    this.transfer.clear();
     this.deviceAwaiting = null;
     this.idle.stop();
     this.team?.close();
@@ -849,6 +839,21 @@ export class AppCore implements TreasuryBridge {
     this.member = null;
     this.removedFrom = undefined;
     this.changed();
+  }
+
+  /** Leaves the account on screen (logout, or acting for another): its local history written, what was read of it forgotten. */
+  private leaveAccount(): void {
+    if (this.historyComplete) this.saveCache(); // one compact file for the next start
+    this.cache?.flush();
+    if (this.lastSeenTimer) this.persistLastSeen();
+    this.lastBalance = null;
+    this.account = undefined;
+    this.historyLoaded = false;
+    this.historyComplete = false;
+    this.historyCheck = null;
+    this.backgroundReplay = null;
+    this.cache = null;
+    this.transfer.clear();
   }
 
   private requireClient(): CccClient {
@@ -1285,22 +1290,14 @@ export class AppCore implements TreasuryBridge {
   /** Acts for a company account (or the key's own again) and shows it: its balances, history and team. */
   private async switchAccount(account: string | null): Promise<void> {
     const removed = this.team?.acting && this.client?.account !== this.team.account ? this.team.account : undefined;
-    if (this.historyComplete) this.saveCache();
     const team = await this.openTeam(account);
+    this.leaveAccount();
     this.team?.close();
     this.team = team;
     this.removedFrom = removed;
     if (removed && this.profile && this.member) this.teamAccounts.forget(this.profile.id, this.member, removed);
     if (team.acting && this.profile && this.member) this.teamAccounts.remember(this.profile.id, this.member, team.account);
     this.recentAccounts = this.profile && this.member ? this.teamAccounts.recent(this.profile.id, this.member) : [];
-    this.lastBalance = null;
-    this.account = undefined;
-    this.historyLoaded = false;
-    this.historyComplete = false;
-    this.historyCheck = null;
-    this.backgroundReplay = null;
-    this.cache = null;
-    this.transfer.clear();
     this.showAccount(team.account);
     await this.loadAccount(true);
   }
