@@ -17,6 +17,10 @@ function localWords(r: TxRow, locale: string): string[] {
   return locale.toLowerCase().startsWith('de') ? [GERMAN[r.direction], GERMAN[r.status]] : [];
 }
 
+/** Between the fields of a row's search text, and between rows where texts are searched together: no query holds them. */
+export const FIELD_SEPARATOR = '\u0001';
+export const ROW_SEPARATOR = '\u0002';
+
 /** The searchable text of a row (lower case; fields apart so a query cannot match across two). */
 export function rowSearchText(r: TxRow, locale: string): string {
   // The IBAN as the screen groups it (formatIban's paper format, written out here: this runs 100,000 times).
@@ -40,13 +44,21 @@ export function rowSearchText(r: TxRow, locale: string): string {
     r.note ?? '',
     ...(r.labels ?? []).map((l) => `#${l}`),
   ]
-    .join('\u0001')
+    .join(FIELD_SEPARATOR)
     .toLowerCase();
 }
 
-/** The query as the screen writes things: case, the typographic minus and runs of spaces do not matter. */
+/**
+ * The query as the screen writes things: case, the typographic minus and runs of spaces do not matter;
+ * control characters are dropped (none is on screen, and the separators must never match).
+ */
 export function normaliseQuery(q: string): string {
-  return q.trim().toLowerCase().replace(/\u2212/g, '−').replace(/\s+/g, ' ');
+  return q
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/\u2212/g, '−')
+    .replace(/\s+/g, ' ');
 }
 
 /** Whether a row (given its search text) matches a normalised query. */
@@ -60,11 +72,19 @@ export function textMatches(text: string, r: TxRow, q: string): boolean {
  */
 export function queryMatcher(q: string): (text: string, r: TxRow) => boolean {
   if (!q) return () => true;
-  // "-15" typed with a hyphen finds "−15,000.00"; "#" is optional before a txid.
+  const { needles, txid } = queryPlan(q);
+  if (needles.length === 1 && txid === null) return (text) => text.includes(q);
+  return (text, r) => needles.some((n) => text.includes(n)) || r.txid === txid;
+}
+
+/**
+ * What a normalised, non-empty query looks for: a row matches when its search text contains one of the
+ * needles, or its txid is `txid`. "-15" typed with a hyphen finds "−15,000.00"; "#" is optional before
+ * a txid. (The main process's index searches its rows' texts joined in chunks for the needles.)
+ */
+export function queryPlan(q: string): { needles: string[]; txid: number | null } {
   const alt = q.replace(/^-/, '−');
-  const txid = /^\d+$/.test(q) ? Number(q) : null;
-  if (alt === q && txid === null) return (text) => text.includes(q);
-  return (text, r) => text.includes(q) || (alt !== q && text.includes(alt)) || r.txid === txid;
+  return { needles: alt === q ? [q] : [q, alt], txid: /^\d+$/.test(q) ? Number(q) : null };
 }
 
 /** The signed amount in minor units: the amount sort's key. */

@@ -8,6 +8,7 @@ import { signedHistory } from '../helpers/signed-history';
 import type { TxRow } from '../../src/shared/app-api';
 import { balanceSeries } from '../../src/shared/balance-series';
 import { currencyExponent } from '../../src/shared/currencies';
+import { normaliseQuery, queryMatcher, rowSearchText } from '../../src/shared/history-search';
 
 function indexOf(rows: TxRow[]) {
   const index = new HistoryQueryIndex();
@@ -131,7 +132,9 @@ describe('the history index', () => {
     // A row arriving halfway: the order sorted before it is brought up to date when asked.
     for (; !job.next().done; steps++) if (steps === 40) for (const i of [index, fresh]) i.upsert({ ...rows[1], txid: 40_000, amount: '0.01', signedAmount: '0.01' });
     expect(steps).toBeGreaterThan(6 * Math.ceil(rows.length / 3));
-    expect([...index.warmOrders()]).toHaveLength(0); // all kept now
+    // All orders kept now; only the search chunk the late row changed is joined again.
+    expect([...index.warmOrders()]).toHaveLength(1);
+    expect([...index.warmOrders()]).toHaveLength(0);
     for (const key of ['timestamp', 'txid', 'direction', 'counterparty', 'signedAmount', 'status'] as const) {
       for (const desc of [false, true]) expect(index.ids({ sort: { key, desc } })).toEqual(fresh.ids({ sort: { key, desc } }));
     }
@@ -153,6 +156,56 @@ describe('the history index', () => {
     // A change in between (a new row) is searched afresh.
     index.upsert({ ...rows[0], txid: 30_000, reference: 'Opening balance correction' });
     expect(index.ids({ text: 'opening b', locale: 'en-US' })).toEqual([30_000]);
+  });
+
+  it('searches many rows in chunks and finds exactly what a row-by-row search finds, as rows arrive and change', () => {
+    // 5,000 rows: three search chunks, the last one partly filled.
+    const many = new Map<number, TxRow>();
+    for (let i = 1; i <= 5_000; i++) {
+      const base = rows[i % rows.length];
+      many.set(i, { ...base, txid: i, timestamp: 1_700_000_000_000 + i * 1000, reference: `Batch ${i}`, ...(i % 97 === 0 ? { note: 'Checked by Anna' } : {}) });
+    }
+    const index = indexOf([...many.values()]);
+    const rowByRow = (text: string, locale = 'en-US') => {
+      const q = normaliseQuery(text);
+      const matches = queryMatcher(q);
+      return [...many.values()].filter((r) => matches(rowSearchText(r, locale), r)).sort((a, b) => b.timestamp - a.timestamp || b.txid - a.txid).map((r) => r.txid);
+    };
+    const queries = ['batch 2048', 'batch 204', 'batch 4', 'checked by', 'anna', '2049', '#2049', 'batch 5000', 'batch 1', 'fr76 3000', '-15,000', 'zzz', 'b'];
+    const same = (locale = 'en-US') => {
+      for (const text of queries) expect(index.ids({ text, locale }), `${text} (${locale})`).toEqual(rowByRow(text, locale));
+    };
+    for (const _ of [0, 1]) same(); // a second time from the kept chunks
+    // Rows change in every chunk (a note, a state), and new ones arrive at the end.
+    const change = (r: TxRow) => {
+      many.set(r.txid, r);
+      index.upsert(r);
+    };
+    change({ ...many.get(1)!, note: 'Batch 4 again' });
+    change({ ...many.get(2_048)!, reference: 'Renamed' }); // the last row of the first chunk
+    change({ ...many.get(2_049)!, note: 'Anna' }); // the first of the second
+    change({ ...many.get(4_500)!, status: 'failed', message: 'Returned by the bank' });
+    for (let i = 5_001; i <= 5_200; i++) change({ ...rows[i % rows.length], txid: i, timestamp: 1_700_000_000_000 + i * 1000, reference: `Batch ${i}` });
+    same();
+    expect(index.ids({ text: 'returned by', locale: 'en-US' })).toEqual([4_500]);
+    expect(index.ids({ text: 'renamed', locale: 'en-US' })).toEqual([2_048]);
+    // Another locale joins the chunks again from its own texts.
+    same('de-DE');
+    // Typing on from a long result (more than is narrowed row by row) and from a short one.
+    for (const typed of ['b', 'ba', 'batch', 'batch 1', 'batch 12', 'batch 123']) expect(index.ids({ text: typed, locale: 'en-US' }), typed).toEqual(rowByRow(typed));
+  });
+
+  it('never matches across two rows or two fields, whatever is typed', () => {
+    const a = { ...rows[0], txid: 1, reference: 'first ends here' };
+    const b = { ...rows[0], txid: 2, reference: 'second' };
+    const index = indexOf([a, b]);
+    // The end of one row's text and the start of the next, with or without the separators in between.
+    const endOfA = rowSearchText(a, 'en-US').slice(-6);
+    const startOfB = rowSearchText(b, 'en-US').slice(0, 6);
+    for (const glue of ['', '\u0001', '\u0002', '\u0000']) expect(index.ids({ text: `${endOfA}${glue}${startOfB}`, locale: 'en-US' }), JSON.stringify(glue)).toEqual([]);
+    // Two fields of one row (the reference, then the amount).
+    expect(index.ids({ text: `here\u0001${a.amount}`, locale: 'en-US' })).toEqual([]);
+    expect(normaliseQuery(' A\u0001b\u0002  C\u0000 ')).toBe('ab c');
   });
 
   it('draws the same balance chart as the shared series, thinned or not', () => {
