@@ -17,6 +17,7 @@ import { runAppInBrowser } from '../src/devbridge/run-app-in-browser';
 import { tempDir, testRules } from '../test/helpers/server';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/ui';
 import { round, scale } from './stats';
+import buildApp from '../test/global-setup';
 
 const IBAN = 'DE89370400440532013000';
 
@@ -27,6 +28,8 @@ function phase(text: string): void {
 
 export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
   const count = scale(100_000);
+  buildApp(); // the renderer of this source tree (out/renderer), as the tests build it
+
   const server = await startServer({ port: 0, dataDir: tempDir('ccc-bench-desk-srv-'), rules: testRules() });
   const dataDir = tempDir('ccc-bench-desk-app-');
   const app = await runAppInBrowser({ endpoint: server.url, trustedAddress: server.backofficeAddress, dataDir, exportDir: tempDir('ccc-bench-desk-exp-') });
@@ -123,9 +126,32 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
     // The history screen with every row.
     await page.getByRole('button', { name: /^History/ }).click();
     await page.getByTestId('history-count').getByText(new RegExp(`of ${(count + 0).toLocaleString('en-US')} transactions`)).waitFor({ timeout: 600_000 });
+    // Where a History answer's time goes: in the page, from the input to the first query sent to the core
+    // (the renderer's own work before asking); the core's own time for the queries (this process); the rest
+    // is the bridge's socket and drawing the answer.
+    const coreQueryMs: number[] = [];
+    const queryTransactions = core.queryTransactions.bind(core);
+    core.queryTransactions = async (q) => {
+      const t = performance.now();
+      try {
+        return await queryTransactions(q);
+      } finally {
+        coreQueryMs.push(performance.now() - t);
+      }
+    };
+    await page.evaluate(`(() => {
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        if (String(data).includes('"queryTransactions"')) window.benchQuerySentAt ??= performance.now();
+        return send.call(this, data);
+      };
+    })()`);
     // Timed inside the page: from the input event to the moment the screen shows the new result.
-    const inPage = (what: { kind: 'search' | 'currency' | 'sort'; value: string }) =>
-      page.evaluate(async ({ kind, value }) => {
+    type Timing = { ms: number; toQuerySentMs: number; coreMs: number };
+    const splits: Record<string, Timing> = {};
+    const inPage = async (what: { kind: 'search' | 'currency' | 'sort'; value: string }, label?: string): Promise<number> => {
+      coreQueryMs.length = 0;
+      const r = await page.evaluate(async ({ kind, value }) => {
         const watched = kind === 'sort' ? document.querySelector('.vbody')! : document.querySelector('[data-testid=history-count]')!;
         const changed = new Promise<number>((resolve) => {
           setTimeout(() => resolve(Number.NaN), 20_000); // nothing changed on screen: no figure rather than a hang
@@ -135,6 +161,8 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
           });
           mo.observe(watched, { subtree: true, childList: true, characterData: true, attributes: kind === 'sort' });
         });
+        const w = window as unknown as { benchQuerySentAt?: number };
+        w.benchQuerySentAt = undefined;
         const t0 = performance.now();
         if (kind === 'sort') {
           [...document.querySelectorAll<HTMLButtonElement>('button.sort')].find((b) => b.textContent?.startsWith('Amount'))!.click();
@@ -144,11 +172,16 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
           Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, value);
           el.dispatchEvent(new Event(kind === 'search' ? 'input' : 'change', { bubbles: true }));
         }
-        return (await changed) - t0;
+        const shown = await changed;
+        return { ms: shown - t0, toQuerySentMs: (w.benchQuerySentAt ?? Number.NaN) - t0 };
       }, what);
-    const searchMs = await inPage({ kind: 'search', value: '12,500' });
-    const clearMs = await inPage({ kind: 'search', value: '' });
-    const referenceSearchMs = await inPage({ kind: 'search', value: 'batch 777' });
+      const coreMs = coreQueryMs.reduce((a, b) => a + b, 0);
+      if (label) splits[label] = { ms: round(r.ms), toQuerySentMs: round(r.toQuerySentMs), coreMs: round(coreMs) };
+      return r.ms;
+    };
+    const searchMs = await inPage({ kind: 'search', value: '12,500' }, 'search');
+    const clearMs = await inPage({ kind: 'search', value: '' }, 'clear');
+    const referenceSearchMs = await inPage({ kind: 'search', value: 'batch 777' }, 'reference');
     await inPage({ kind: 'search', value: '' });
     const filterMs = await inPage({ kind: 'currency', value: 'USD' });
     await inPage({ kind: 'currency', value: '' });
@@ -168,12 +201,14 @@ export async function benchDeskEndToEnd(opts: { print?: boolean } = {}) {
       firstLogin: { toBalancesAndNewestRowsMs: round(first.toFirstScreenMs), ...first.breakdown, toEveryRowVerifiedSeconds: round(first.toCompleteSeconds, 2) },
       returningLogin: { toBalancesAndNewestRowsMs: round(again.toFirstScreenMs), ...again.breakdown, toEveryRowVerifiedSeconds: round(again.toCompleteSeconds, 2) },
       sortingAheadAfterCompleteSeconds: round(sortingAheadSeconds, 2),
+      historyScreenSplits: splits,
       historyScreen: { searchMs: round(searchMs), referenceSearchMs: round(referenceSearchMs), clearSearchMs: round(clearMs), filterCurrencyMs: round(filterMs), sortByAmountMs: round(sortMs), typingWithAmountSortMs: typingMs.map((v) => round(v)) },
       rendererJsHeapMiB: round(heap / 2 ** 20, 1),
     };
     if (opts.print) {
       console.log(`${count} transactions, seeded live in ${result.seedSeconds} s: balances and newest rows on screen ${result.firstLogin.toBalancesAndNewestRowsMs} ms after Connect at a first login (${result.firstLogin.loginApprovedToScreenMs} ms after the login's approval), ${result.returningLogin.toBalancesAndNewestRowsMs} ms for a returning user (${result.returningLogin.loginApprovedToScreenMs} ms); every row verified after ${result.firstLogin.toEveryRowVerifiedSeconds} s / ${result.returningLogin.toEveryRowVerifiedSeconds} s`);
       console.log(`History's sort orders sorted ahead in ${result.sortingAheadAfterCompleteSeconds} s after the history was complete; then History on screen: search ${result.historyScreen.searchMs} ms, reference ${result.historyScreen.referenceSearchMs} ms, clear ${result.historyScreen.clearSearchMs} ms, filter ${result.historyScreen.filterCurrencyMs} ms, sort by amount ${result.historyScreen.sortByAmountMs} ms, typing with the amount sort ${result.historyScreen.typingWithAmountSortMs.join(' / ')} ms; renderer JS heap ${result.rendererJsHeapMiB} MiB`);
+      for (const [what, t] of Object.entries(splits)) console.log(`  ${what}: ${t.ms} ms = ${t.toQuerySentMs} ms in the page before asking + ${t.coreMs} ms in the core + ${round(t.ms - t.toQuerySentMs - t.coreMs)} ms bridge and drawing`);
     }
     return result;
   } finally {

@@ -2,17 +2,17 @@
 // fits from a 1024-px window to 2560 px (narrow widths fold the txid under the date and the reference
 // under the counterparty rather than clipping anything), and a detail panel per row. The rows stay in
 // the core: this screen asks for the window it shows (history/use-history-query.ts).
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { AppSnapshot } from '../../../shared/app-api';
+import type { AppSnapshot, TxRow } from '../../../shared/app-api';
 import { formatCount } from '../format';
 import { ExportThese } from '../components/TxRecordTools';
 import { useHistoryFilters } from '../history/use-history-filters';
 import { useHistoryQuery } from '../history/use-history-query';
 import { useScrollAnchor } from '../history/use-scroll-anchor';
 import { HistoryFilters } from './HistoryFilters';
-import { historyColumns } from './HistoryColumns';
+import { historyColumns, type Column } from './HistoryColumns';
 import { TxDetailPanel } from './TxDetailPanel';
 
 const ROW_HEIGHT = 50;
@@ -35,6 +35,28 @@ function useWideTable() {
   return { table, wide };
 }
 
+/** One row of the table; drawn again only when its row, place or columns change (not on each keystroke in the search box). */
+const HistoryRow = memo(function HistoryRow({ row, start, template, columns, title, onOpen }: { row: TxRow; start: number; template: string; columns: Column[]; title: string; onOpen: (txid: number) => void }) {
+  return (
+    <div
+      className={`vtr ${row.direction}`}
+      role="row"
+      data-txid={row.txid}
+      style={{ gridTemplateColumns: template, transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+      onClick={() => onOpen(row.txid)}
+      onKeyDown={(e) => e.key === 'Enter' && onOpen(row.txid)}
+      tabIndex={-1}
+      title={title}
+    >
+      {columns.map((c) => (
+        <div key={c.id} role="cell" className={`vtd ${c.num ? 'num' : ''} col-${c.id}`}>
+          {c.cell(row)}
+        </div>
+      ))}
+    </div>
+  );
+});
+
 export function HistoryScreen({ tick, loading = false, check = null }: { /** bumped when the history changed */ tick: number; loading?: boolean; check?: AppSnapshot['historyCheck'] }) {
   const { t } = useTranslation();
   const { fields, set, sort, toggleSort, query } = useHistoryFilters();
@@ -45,7 +67,7 @@ export function HistoryScreen({ tick, loading = false, check = null }: { /** bum
   const { anchor, onScroll, restore } = useScrollAnchor(scroller, ROW_HEIGHT, useCallback((i: number) => rowAtRef.current(i), []));
   const { total, all, loaded, rowAt, setRange, version } = useHistoryQuery(query, tick, anchor, restore);
   rowAtRef.current = rowAt;
-  const columns = historyColumns(wide, t);
+  const columns = useMemo(() => historyColumns(wide, t), [wide, t]);
   const template = columns.map((c) => c.width).join(' ');
 
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -113,25 +135,7 @@ export function HistoryScreen({ tick, loading = false, check = null }: { /** bum
                     </div>
                   );
                 }
-                return (
-                  <div
-                    key={row.txid}
-                    className={`vtr ${row.direction}`}
-                    role="row"
-                    data-txid={row.txid}
-                    style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-                    onClick={() => setDetail(row.txid)}
-                    onKeyDown={(e) => e.key === 'Enter' && setDetail(row.txid)}
-                    tabIndex={-1}
-                    title={t('history.rowTitle')}
-                  >
-                    {columns.map((c) => (
-                      <div key={c.id} role="cell" className={`vtd ${c.num ? 'num' : ''} col-${c.id}`}>
-                        {c.cell(row)}
-                      </div>
-                    ))}
-                  </div>
-                );
+                return <HistoryRow key={row.txid} row={row} start={v.start} template={template} columns={columns} title={t('history.rowTitle')} onOpen={setDetail} />;
               })}
             </div>
           </div>
