@@ -137,6 +137,8 @@ export class HistoryQueryIndex {
     this.byTxid.set(row.txid, entry);
     this.slots[slot] = entry;
     this.chunks[Math.floor(slot / SEARCH_CHUNK)] = null;
+    // A chunk that just filled up is joined now, as the replay applies rows (not all at the first search).
+    if (!old && (slot + 1) % SEARCH_CHUNK === 0) this.chunk(Math.floor(slot / SEARCH_CHUNK));
     if (this.changes.length >= MAX_CHANGES) {
       this.changes = [];
       this.changesFrom = this.version;
