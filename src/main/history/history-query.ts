@@ -50,7 +50,11 @@ class SortOrder {
     readonly entries: Entry[],
     slots?: Int32Array,
   ) {
-    this.buf = slots ?? Int32Array.from(entries, (e) => e.slot);
+    if (!slots) {
+      slots = new Int32Array(entries.length);
+      for (let i = 0; i < entries.length; i++) slots[i] = entries[i].slot;
+    }
+    this.buf = slots;
   }
 
   /** The slots in this order (a view: valid until the next insert or remove). */
