@@ -71,6 +71,7 @@ export async function teamShots(o: { server: ServerProcess; endpoint: string; ow
     // The approver's Ledger: its dashboard says what awaits it; its queue shows what its device will show.
     await mpage.goto(member.bridge.url);
     await mpage.getByTestId('register-form').waitFor();
+    await mpage.getByTestId('account-switcher').scrollIntoViewIfNeeded(); // (under the register form)
     await shot(mpage, '38-member-act-for-company', 'light');
     await mpage.getByTestId('company-address').fill(company);
     await mpage.getByTestId('account-switcher').getByRole('button', { name: 'Switch' }).click();

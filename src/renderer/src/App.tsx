@@ -222,10 +222,8 @@ export function App() {
   const shown: Screen = nav.some((n) => n.id === screen) ? screen : 'dashboard';
   const busy = snap.transfer?.phase === 'awaiting-device' || snap.transfer?.phase === 'sending';
   const content = !registered ? (
-    <>
-      {snap.team && <AccountSwitcher snap={snap} lead />}
-      <RegisterScreen snap={snap} />
-    </>
+    // A member's Ledger may have no account of its own: acting for the company is offered under the form, as wide as it.
+    <RegisterScreen snap={snap}>{snap.team && <AccountSwitcher snap={snap} lead />}</RegisterScreen>
   ) : shown === 'team' ? (
     <TeamScreen snap={snap} />
   ) : shown === 'dashboard' ? (

@@ -243,6 +243,7 @@ export const de: Catalogue = {
     },
     accounts: {
       title: 'Konto',
+      memberTitle: 'Mitglied eines Firmenkontos?',
       acting: 'Sie handeln für das Firmenkonto {{account}} als {{role}}.',
       own: 'Sie handeln für Ihr eigenes Konto.',
       label: 'Für ein Firmenkonto handeln (seine Adresse)',

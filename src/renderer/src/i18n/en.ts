@@ -258,6 +258,7 @@ export const en = {
     },
     accounts: {
       title: 'Account',
+      memberTitle: 'A member of a company account?',
       acting: 'You act for the company account {{account}} as {{role}}.',
       own: 'You act for your own account.',
       label: 'Act for a company account (its address)',

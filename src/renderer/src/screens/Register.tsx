@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useForm, type UseFormRegister } from 'react-hook-form';
 import type { AppSnapshot } from '../../../shared/app-api';
 import { EmailSchema, PhoneSchema } from '../../../shared/protocol';
@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 
 type Fields = { name: string; email: string; country: string; currency: string; address: string; phone: string };
 
-export function RegisterScreen({ snap }: { snap: AppSnapshot }) {
+export function RegisterScreen({ snap, children }: { snap: AppSnapshot; /** shown under the form (acting for a company account instead) */ children?: ReactNode }) {
   const { register, handleSubmit, formState } = useForm<Fields>({ mode: 'onTouched', defaultValues: { name: '', email: '', country: '', currency: 'USD', address: '', phone: '' } });
   const [error, setError] = useState<string | null>(null);
   const { t } = useTranslation();
@@ -74,6 +74,7 @@ export function RegisterScreen({ snap }: { snap: AppSnapshot }) {
           </button>
         </div>
       </form>
+      {children}
     </div>
   );
 }

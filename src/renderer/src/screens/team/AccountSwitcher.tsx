@@ -27,7 +27,7 @@ export function AccountSwitcher({ snap, lead }: { snap: AppSnapshot; lead?: bool
   const others = team.recentAccounts.filter((a) => a !== team.account);
   return (
     <section className="card team-accounts" data-testid="account-switcher" aria-labelledby="team-accounts-title">
-      <h2 id="team-accounts-title">{t('team.accounts.title')}</h2>
+      <h2 id="team-accounts-title">{lead ? t('team.accounts.memberTitle') : t('team.accounts.title')}</h2>
       <p>{team.acting ? t('team.accounts.acting', { account: shortId(team.account, 10, 8), role: t(`team.roles.${team.role}`) }) : lead ? t('team.accounts.memberLead') : t('team.accounts.own')}</p>
       <form
         className="inline-form"
