@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { loginAndRegister, loginVerifiedAndFunded as verifiedAndFunded, go, browserAppPerTest, TEST_IBAN } from '../helpers/ui';
 import type { Page } from 'playwright-core';
+import type { AppEvent } from '../../src/shared/app-api';
 
 /** Clicks a screen in the sidebar. */
 import { newCustomer, testRules } from '../helpers/server';
@@ -257,6 +258,52 @@ describe('the app in Chromium', () => {
     for (let i = 0; i < 3; i++) await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '9.99' });
     await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 10_000 }).toBe('204 of 204 transactions'); // (default poll timeout is 1 s; this machine may be busy)
     // The list re-anchors in the frame after the rows arrive; on a busy machine that frame may come late.
+    await expect.poll(topRow, { timeout: 5_000 }).toBe(before);
+  });
+
+  it('history keeps the row in place when a row lands between the count and the page it shows', async () => {
+    // Deterministic: the core answers History's anchored count, then a deposit is applied before the page
+    // is asked — the page comes from another version of the index than the count — and the news of it
+    // reaches the window only later. (Under load this happened by itself: the anchor slipped to the row
+    // below and stayed there.)
+    const ui = await browserApp.start();
+    const { page, server } = ui;
+    const core = ui.app.core;
+    const address = await verifiedAndFunded(ui, '1.00');
+    await Promise.all(Array.from({ length: 150 }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: `${i + 2}.00` })));
+    await go(page, 'History');
+    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('151 of 151 transactions');
+    await page.locator('.vbody').evaluate((el) => (el.scrollTop = 30 * 50));
+    await page.waitForTimeout(200);
+    const topRow = () =>
+      page.locator('.vbody').evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        return document.elementFromPoint(box.left + 40, box.top + 22)?.closest('[data-txid]')?.getAttribute('data-txid') ?? null;
+      });
+    const before = await topRow();
+    expect(before).toBe('121');
+    const hooks = core as unknown as { emit: (e: AppEvent) => void };
+    const emit = hooks.emit.bind(core);
+    const query = core.queryTransactions.bind(core);
+    let raced = 0;
+    const late: AppEvent[] = [];
+    hooks.emit = (e) => (raced === 1 && e.type === 'transaction' ? late.push(e) : emit(e));
+    core.queryTransactions = async (q) => {
+      const answer = await query(q);
+      if (raced === 0 && q.anchorTxid !== undefined && q.limit === 0) {
+        raced = 1;
+        const size = (await query({ limit: 0 })).all;
+        await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '7.77' });
+        await expect.poll(async () => (await query({ limit: 0 })).all, { timeout: 10_000 }).toBe(size + 1);
+        raced = 2;
+        setTimeout(() => late.splice(0).forEach(emit), 500); // the news, late
+      }
+      return answer;
+    };
+    await server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: '9.99' });
+    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 10_000 }).toBe('153 of 153 transactions');
+    await expect.poll(() => late.length === 0 && raced === 2, { timeout: 5_000 }).toBe(true);
+    await page.waitForTimeout(300); // the late news's own answer
     await expect.poll(topRow, { timeout: 5_000 }).toBe(before);
   });
 
