@@ -18,6 +18,24 @@ const IBAN = TEST_IBAN;
 const browserApp = browserAppPerTest();
 
 
+/** An account with `deposits` deposits (and its funding), History open and scrolled to row `at` (newest first); reads the txid of the row at the top. */
+async function historyScrolledTo(ui: Parameters<typeof verifiedAndFunded>[0], deposits: number, at: number) {
+  const { page, server } = ui;
+  const address = await verifiedAndFunded(ui, '1.00');
+  await Promise.all(Array.from({ length: deposits }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: `${i + 2}.00` })));
+  await go(page, 'History');
+  // Deposits sent at once reach a busy machine's app over seconds (the poll's default is 1 s).
+  await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe(`${deposits + 1} of ${deposits + 1} transactions`);
+  await page.locator('.vbody').evaluate((el, top) => (el.scrollTop = top), at * 50);
+  await page.waitForTimeout(200);
+  const topRow = () =>
+    page.locator('.vbody').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return document.elementFromPoint(box.left + 40, box.top + 22)?.closest('[data-txid]')?.getAttribute('data-txid') ?? null;
+    });
+  return { address, topRow };
+}
+
 describe('the app in Chromium', () => {
   it('log in (after a locked device), register with validation, and see a deposit arrive live', async () => {
     const ui = await browserApp.start();
@@ -239,19 +257,7 @@ describe('the app in Chromium', () => {
   it('history keeps the row you are looking at in place when live rows arrive', async () => {
     const ui = await browserApp.start();
     const { page, server } = ui;
-    const address = await verifiedAndFunded(ui, '1.00');
-    await Promise.all(Array.from({ length: 200 }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: `${i + 2}.00` })));
-    await go(page, 'History');
-    // 200 deposits at once reach a busy machine's app over seconds (the poll's default is 1 s).
-    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('201 of 201 transactions');
-    // Scroll into the list (newest first), note the first fully visible row.
-    await page.locator('.vbody').evaluate((el) => (el.scrollTop = 44 * 50));
-    await page.waitForTimeout(200);
-    const topRow = () => page.locator('.vbody').evaluate((el) => {
-      const box = el.getBoundingClientRect();
-      const row = document.elementFromPoint(box.left + 40, box.top + 22)?.closest('[data-txid]');
-      return row?.getAttribute('data-txid') ?? null;
-    });
+    const { address, topRow } = await historyScrolledTo(ui, 200, 44);
     const before = await topRow();
     expect(before).not.toBeNull();
     // Three live deposits land above it.
@@ -269,17 +275,7 @@ describe('the app in Chromium', () => {
     const ui = await browserApp.start();
     const { page, server } = ui;
     const core = ui.app.core;
-    const address = await verifiedAndFunded(ui, '1.00');
-    await Promise.all(Array.from({ length: 150 }, (_, i) => server.backOffice.admin({ command: 'deposit', to: address, from: IBAN, currency: 'EUR', amount: `${i + 2}.00` })));
-    await go(page, 'History');
-    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('151 of 151 transactions');
-    await page.locator('.vbody').evaluate((el) => (el.scrollTop = 30 * 50));
-    await page.waitForTimeout(200);
-    const topRow = () =>
-      page.locator('.vbody').evaluate((el) => {
-        const box = el.getBoundingClientRect();
-        return document.elementFromPoint(box.left + 40, box.top + 22)?.closest('[data-txid]')?.getAttribute('data-txid') ?? null;
-      });
+    const { address, topRow } = await historyScrolledTo(ui, 150, 30);
     const before = await topRow();
     expect(before).toBe('121');
     const hooks = core as unknown as { emit: (e: AppEvent) => void };
